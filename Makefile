@@ -1,0 +1,46 @@
+# Two commands: `make run` (set up everything and serve the demo) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The demo runs with DEBUG on and without the secretariat's second factor; production has both off/on.
+DEMO_ENV := DEBUG=1 REVMOD_REQUIRE_SECRETARIAT_2FA=0
+
+.PHONY: run test lint format setup messages clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/.installed
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEMO_ENV) $(BIN)/python manage.py loadregistry
+	$(DEMO_ENV) $(BIN)/python manage.py loaddemo
+
+run: setup
+	@echo "revmod: http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	REVMOD_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate the message catalogues after changing strings (needs GNU gettext); the compiled
+# .mo files are committed so a fresh machine needs no gettext.
+messages: $(BIN)/.installed
+	cd revmod && ../$(BIN)/python ../manage.py makemessages --no-obsolete --no-location -l ar -l zh_Hans -l en -l fr -l ru -l es
+	cd revmod && ../$(BIN)/python ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var

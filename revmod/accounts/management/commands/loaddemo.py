@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand
+
+from revmod.accounts.models import User
+
+DEMO_PASSWORD = "revmod-demo"
+DEMO_USERS = [
+    # username, e-mail, secretariat, preferred language, who it is
+    ("secretariat", "secretariat@example.org", True, "en", "secretariat officer"),
+    ("registered", "registered@example.org", False, "fr", "registered user (no nomination yet)"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (idempotent) and print how to sign in. For demos only."
+
+    def handle(self, *args, **options):
+        created = []
+        for username, email, secretariat, language, _who in DEMO_USERS:
+            user, new = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "email": email,
+                    "is_secretariat": secretariat,
+                    "is_staff": secretariat,
+                    "is_superuser": secretariat,
+                    "preferred_language": language,
+                },
+            )
+            if new:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                created.append(username)
+        self.stdout.write(
+            f"demo accounts: {len(created)} created, {len(DEMO_USERS) - len(created)} already there"
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, _email, _s, language, who in DEMO_USERS:
+            self.stdout.write(f"  {username:<14} {who} (language: {language})")

@@ -1,0 +1,74 @@
+"""The six languages: every catalogue complete, compiled, and right to left for Arabic."""
+
+import re
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+
+from revmod.lib.i18n import localized, normalize_language
+
+LOCALE = settings.BASE_DIR / "revmod" / "locale"
+TRANSLATED = ["ar", "zh_Hans", "fr", "ru", "es"]
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{\s*\w+\s*\}\}|\{\w*\}")
+
+
+def catalog(language, suffix="po"):
+    path = LOCALE / language / "LC_MESSAGES" / f"django.{suffix}"
+    with path.open("rb") as f:
+        return read_po(f) if suffix == "po" else read_mo(f)
+
+
+def messages(language):
+    return [m for m in catalog(language) if m.id]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_string_is_translated(language):
+    missing = []
+    for message in messages(language):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            missing.append(message.id)
+    assert missing == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_placeholders_survive_translation(language):
+    for message in messages(language):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            found = set(PLACEHOLDER.findall(string))
+            # A singular form may spell out the number ("one party") and drop %(counter)s.
+            assert found <= wanted and wanted - found <= {"%(counter)s"}, (message.id, string)
+
+
+@pytest.mark.parametrize("language", [*TRANSLATED, "en"])
+def test_compiled_catalogue_matches_the_source(language):
+    source = {m.id: m.string for m in messages(language) if m.string and not m.fuzzy}
+    compiled = {m.id: m.string for m in catalog(language, "mo") if m.id}
+    assert compiled == source
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_all_six_catalogues_hold_the_same_strings(language):
+    assert {m.id for m in messages(language)} == {m.id for m in messages("en")}
+
+
+def test_language_codes_are_normalized():
+    assert normalize_language("fr-CH") == "fr"
+    assert normalize_language("zh-cn") == "zh-hans"
+    assert normalize_language("ar_EG") == "ar"
+    assert normalize_language("de") == "en"
+    assert normalize_language(None) == "en"
+
+
+def test_localized_falls_back_to_english():
+    class Thing:
+        name_en, name_fr, name_ar = "Germany", "Allemagne", ""
+
+    assert localized(Thing, "name", "fr") == "Allemagne"
+    assert localized(Thing, "name", "ar") == "Germany"

@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from revmod.registry.models import Instrument, RegionalGroup
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class PartyFilterForm(forms.Form):
+    """Filters of the party list; the API list takes the same parameters."""
+
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    regional_group = forms.ModelChoiceField(
+        label=_("Regional group"),
+        queryset=RegionalGroup.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All regional groups"),
+    )
+    instrument = forms.ModelChoiceField(
+        label=_("Party to"),
+        queryset=Instrument.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any instrument"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regional_group"].label_from_instance = lambda g: g.label
+        self.fields["instrument"].label_from_instance = lambda i: i.short_label
+
+    def filter(self, parties):
+        """The parties that match; invalid filters (an unknown group) match nothing."""
+        if not self.is_valid():
+            return parties.none()
+        data = self.cleaned_data
+        if data["q"]:
+            parties = parties.search(data["q"])
+        if data["regional_group"]:
+            parties = parties.filter(regional_group=data["regional_group"])
+        if data["instrument"]:
+            parties = parties.party_to(data["instrument"].code)
+        return parties
+
+
+class RegistryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Registry file"),
+        help_text=_(
+            "A CSV file of one table (as exported here) or an XLSX workbook with a sheet per table."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

@@ -1,0 +1,186 @@
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from revmod.registry.models import Adherence, Party
+from revmod.test import count_queries, load_registry, make_party, make_user
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
+
+
+def url(name, language="en", *args):
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def party_rows(response):
+    """The codes of the parties in a party-list page, in order."""
+    return re.findall(r'<a href="/[a-z-]+/parties/([A-Z]{2,3})/">', response.content.decode())
+
+
+@pytest.fixture
+def registry():
+    load_registry()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_party_list_in_each_language(client, registry, language):
+    response = client.get(url("party-list", language))
+    assert response.status_code == 200
+    html = response.content.decode()
+    direction = "rtl" if language == "ar" else "ltr"
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    assert len(party_rows(response)) == 189
+    germany = Party.objects.get(code="DEU")
+    with translation.override(language):
+        assert germany.label in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_party_page_in_each_language(client, registry, language):
+    response = client.get(url("party-detail", language, "DEU"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'lang="{language}"' in html
+    assert "2021-10-14" in html  # the Firearms Protocol, seed footnote 3
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_in_each_language(client, registry, language):
+    response = client.get(url("home", language))
+    assert response.status_code == 200
+    assert f'<html lang="{language}"' in response.content.decode()
+
+
+def test_the_bare_root_redirects_to_a_language(client):
+    response = client.get("/", headers={"accept-language": "fr"})
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+
+
+def test_filter_by_regional_group_and_instrument(client, registry):
+    afr = party_rows(client.get(url("party-list"), {"regional_group": "AFR"}))
+    assert len(afr) == Party.objects.filter(regional_group__code="AFR").count() > 40
+    assert "NGA" in afr and "FRA" not in afr
+
+    fir = party_rows(client.get(url("party-list"), {"instrument": "FIR"}))
+    assert "DEU" in fir and "CHN" in fir
+    assert "SSD" not in fir  # South Sudan joined the Convention only
+    assert len(fir) == Party.objects.party_to("FIR").count()
+
+    both = party_rows(client.get(url("party-list"), {"regional_group": "WEOG", "instrument": "FIR"}))
+    assert "DEU" in both and "CHN" not in both
+
+
+def test_search_by_name_in_the_pages_language(client, registry):
+    assert party_rows(client.get(url("party-list", "fr"), {"q": "allemagne"})) == ["DEU"]
+    assert party_rows(client.get(url("party-list", "ru"), {"q": "германия"})) == ["DEU"]
+    assert party_rows(client.get(url("party-list", "es"), {"q": "alemania"})) == ["DEU"]
+    assert party_rows(client.get(url("party-list", "zh-hans"), {"q": "德国"})) == ["DEU"]
+    assert "CIV" in party_rows(client.get(url("party-list", "fr"), {"q": "cote d"}))
+    assert party_rows(client.get(url("party-list"), {"q": "deu"})) == ["DEU"]
+
+
+def test_an_unknown_filter_value_shows_no_parties_and_says_why(client, registry):
+    response = client.get(url("party-list"), {"regional_group": "NOPE"})
+    assert response.status_code == 200
+    assert party_rows(response) == []
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_party_page_shows_corrected_entries(client, registry):
+    old = Adherence.objects.current().get(party__code="DEU", instrument__code="FIR")
+    from django.utils import timezone
+
+    old.superseded_at = timezone.now()
+    old.save()
+    Adherence.objects.create(
+        party=old.party, instrument=old.instrument, action="ratification", date="2021-10-15"
+    )
+    html = client.get(url("party-detail", "en", "DEU")).content.decode()
+    assert "Corrected entries" in html
+    assert html.index("2021-10-15") < html.index("Corrected entries") < html.rindex("2021")
+
+
+def test_unknown_party_is_404(client, registry):
+    assert client.get(url("party-detail", "en", "XYZ")).status_code == 404
+
+
+def test_party_list_query_count_stays_flat(client, registry):
+    def render():
+        assert client.get(url("party-list")).status_code == 200
+
+    few = count_queries(render)
+    for n in range(60):
+        party = make_party(f"Q{n:02d}")
+        Adherence.objects.create(party=party, instrument_id=1, action="approval", date="2010-01-01")
+    assert count_queries(render) == few
+
+
+# --- The secretariat's registry files -------------------------------------------------------
+
+
+def test_registry_files_are_for_the_secretariat_only(client, registry):
+    pages = [
+        url("registry-files"),
+        url("registry-import"),
+        url("registry-export", "en", "parties", "csv"),
+        url("registry-export", "en", "registry", "xlsx"),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(make_user("outsider"))
+    for page in pages:
+        assert client.get(page).status_code == 404
+    client.force_login(make_user("secretariat", secretariat=True))
+    for page in pages:
+        assert client.get(page).status_code == 200
+
+
+def test_secretariat_downloads_csv_and_xlsx(client, registry):
+    client.force_login(make_user("secretariat", secretariat=True))
+    response = client.get(url("registry-export", "en", "parties", "csv"))
+    assert response["Content-Disposition"] == 'attachment; filename="parties.csv"'
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("code,kind,regional_group,name_ar")
+    assert len(lines) == 190
+    response = client.get(url("registry-export", "en", "registry", "xlsx"))
+    assert response.content[:4] == b"PK\x03\x04"
+    assert client.get(url("registry-export", "en", "nothing", "csv")).status_code == 404
+
+
+def test_secretariat_imports_an_edited_file(client, registry):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user("secretariat", secretariat=True))
+    csv = client.get(url("registry-export", "en", "adherences", "csv")).content.decode()
+    edited = csv.replace("DEU,FIR,ratification,2021-10-14", "DEU,FIR,ratification,2021-10-16")
+    response = client.post(
+        url("registry-import"), {"file": SimpleUploadedFile("adherences.csv", edited.encode())}
+    )
+    assert response.status_code == 200
+    assert "DEU FIR: ratification 2021-10-14 → ratification 2021-10-16" in response.content.decode()
+    assert Adherence.objects.current().get(party__code="DEU", instrument__code="FIR").date.day == 16
+
+
+def test_a_bad_import_changes_nothing_and_says_where(client, registry):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user("secretariat", secretariat=True))
+    csv = client.get(url("registry-export", "en", "adherences", "csv")).content.decode()
+    edited = csv.replace("DEU,FIR,ratification,2021-10-14", "DEU,FIR,ratification,2021-13-01")
+    edited = edited.replace("FRA,UNTOC,", "FRA,UNTOC,X", 0)
+    line = edited.splitlines().index("DEU,FIR,ratification,2021-13-01") + 1
+    before = list(Adherence.objects.values_list())
+    response = client.post(
+        url("registry-import"), {"file": SimpleUploadedFile("adherences.csv", edited.encode())}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Nothing was imported. adherences.csv, line {line}" in html
+    assert list(Adherence.objects.values_list()) == before

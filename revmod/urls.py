@@ -1,0 +1,41 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from revmod.accounts.views import set_language
+from revmod.lib.access import is_secretariat
+from revmod.registry import views as registry
+
+
+def admin_login(request, extra_context=None):
+    # The admin signs in through allauth, so the secretariat's second factor always applies.
+    return redirect_to_login(request.GET.get("next", "/admin/"))
+
+
+admin.site.login = admin_login
+# The admin is the secretariat's, whatever is_staff says (roles live in one place).
+admin.site.has_permission = lambda request: is_secretariat(request.user)
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("revmod.api.urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", registry.home, name="home"),
+    path("parties/", registry.party_list, name="party-list"),
+    path("parties/<str:code>/", registry.party_detail, name="party-detail"),
+    path("registry/files/", registry.registry_files, name="registry-files"),
+    path("registry/import/", registry.registry_import, name="registry-import"),
+    path(
+        "registry/export/<str:table>.<str:fmt>",
+        registry.registry_export,
+        name="registry-export",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+)
