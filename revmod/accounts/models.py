@@ -13,7 +13,9 @@ class User(AbstractUser):
         max_length=7,
         choices=settings.LANGUAGES,
         default="en",
-        help_text=_("Pages, e-mails and documents come in this language unless you choose another."),
+        help_text=_(
+            "Pages, e-mails and documents come in this language unless you choose another."
+        ),
     )
     is_secretariat = models.BooleanField(
         _("secretariat"),

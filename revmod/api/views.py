@@ -21,8 +21,9 @@ LANG = OpenApiParameter(
     list=extend_schema(
         parameters=[
             LANG,
-            OpenApiParameter("regional_group", OpenApiTypes.STR, enum=["AFR", "APG", "EEG",
-                                                                       "GRULAC", "WEOG"]),
+            OpenApiParameter(
+                "regional_group", OpenApiTypes.STR, enum=["AFR", "APG", "EEG", "GRULAC", "WEOG"]
+            ),
             OpenApiParameter("instrument", OpenApiTypes.STR, enum=["UNTOC", "TIP", "SOM", "FIR"]),
             OpenApiParameter("q", OpenApiTypes.STR, description="name (any language) or code"),
         ]

@@ -44,9 +44,7 @@ def six(field: str, verbose, max_length: int) -> dict[str, models.CharField]:
             max_length=max_length,
             blank=not name.endswith("_en"),
         )
-        for name, (_code, language_name) in zip(
-            field_names(field), settings.LANGUAGES, strict=True
-        )
+        for name, (_code, language_name) in zip(field_names(field), settings.LANGUAGES, strict=True)
     }
 
 

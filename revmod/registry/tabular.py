@@ -239,7 +239,9 @@ def load_cluster_articles(rows: list[Row], report: Report) -> None:
     for cluster, new in wanted.items():
         old = set(cluster.articles.all())
         for article in sorted(new - old, key=_article_order):
-            report.added.append(f"cluster {cluster.number}: {article.instrument.code} {article.number}")
+            report.added.append(
+                f"cluster {cluster.number}: {article.instrument.code} {article.number}"
+            )
         for article in sorted(old - new, key=_article_order):
             report.changed.append(
                 f"cluster {cluster.number}: removed {article.instrument.code} {article.number}"
@@ -299,7 +301,7 @@ def load_adherences(rows: list[Row], report: Report) -> None:
         for _row, party, instrument, _a, date in parsed
         if instrument.kind == Instrument.Kind.CONVENTION
     }
-    for (party_id, _i), adherence in current.items():
+    for adherence in current.values():
         if adherence.instrument.kind == Instrument.Kind.CONVENTION:
             convention.setdefault(adherence.party.code, adherence.date)
     seen: set[tuple[str, str]] = set()
@@ -310,8 +312,10 @@ def load_adherences(rows: list[Row], report: Report) -> None:
         if instrument.kind == Instrument.Kind.PROTOCOL:
             # UNTOC art. 37(2): only a party to the Convention may become party to a Protocol.
             if party.code not in convention:
-                raise row.fail(f"{party.code} joins the Protocol {instrument.code} "
-                               f"without being party to the Convention")
+                raise row.fail(
+                    f"{party.code} joins the Protocol {instrument.code} "
+                    f"without being party to the Convention"
+                )
             if date < convention[party.code]:
                 raise row.fail(
                     f"{party.code} joins the Protocol {instrument.code} on {date}, before it "
@@ -390,9 +394,11 @@ TABLES = (
         "adherences",
         ("party", "instrument", "action", "date"),
         load_adherences,
-        lambda: Adherence.objects.current()
-        .order_by("party__code", "instrument__order")
-        .values_list("party__code", "instrument__code", "action", "date"),
+        lambda: (
+            Adherence.objects.current()
+            .order_by("party__code", "instrument__order")
+            .values_list("party__code", "instrument__code", "action", "date")
+        ),
     ),
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}
@@ -454,7 +460,9 @@ def read_xlsx(name: str, data: bytes) -> list[tuple[Table, list[Row]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
-        raise LoadError(name, f"not a readable XLSX workbook ({error.__class__.__name__})") from None
+        raise LoadError(
+            name, f"not a readable XLSX workbook ({error.__class__.__name__})"
+        ) from None
     found = []
     for sheet in workbook.worksheets:
         cells = list(sheet.iter_rows(values_only=True))
@@ -470,7 +478,12 @@ def read_xlsx(name: str, data: bytes) -> list[tuple[Table, list[Row]]]:
             if not any(texts):
                 continue
             texts += [""] * (len(header) - len(texts))
-            rows.append(Row(f"{name}, sheet {sheet.title}, row {number}", dict(zip(header, texts))))
+            rows.append(
+                Row(
+                    f"{name}, sheet {sheet.title}, row {number}",
+                    dict(zip(header, texts, strict=True)),
+                )
+            )
         found.append((table, rows))
     return found
 

@@ -70,7 +70,8 @@ def registry_export(request, table, fmt):
         return response
     if fmt == "csv" and table in tabular.TABLES_BY_NAME:
         response = HttpResponse(
-            tabular.export_csv(tabular.TABLES_BY_NAME[table]), content_type="text/csv; charset=utf-8"
+            tabular.export_csv(tabular.TABLES_BY_NAME[table]),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
         return response

@@ -59,10 +59,11 @@ def test_no_public_sign_up(client):
     assert b"Sign Up Closed" in response.content or b"sign up is currently closed" in (
         response.content.lower()
     )
+    secret = "Sup3r-secret!"
     client.post(
         url("account_signup"),
-        {"username": "x", "email": "x@example.org", "password1": "Sup3r-secret!", "password2": "Sup3r-secret!"},
-    )  # fmt: skip
+        {"username": "x", "email": "x@example.org", "password1": secret, "password2": secret},
+    )
     from revmod.accounts.models import User
 
     assert not User.objects.filter(username="x").exists()

@@ -52,7 +52,11 @@ def test_one_party_with_its_instruments(client, registry):
     party = client.get("/api/v1/parties/uga/").json()
     assert party["code"] == "UGA"
     instruments = {i["instrument"]: i for i in party["instruments"]}
-    assert instruments["SOM"] == {"instrument": "SOM", "date": "2024-03-27", "action": "ratification"}
+    assert instruments["SOM"] == {
+        "instrument": "SOM",
+        "date": "2024-03-27",
+        "action": "ratification",
+    }
     eu = client.get("/api/v1/parties/EU/").json()
     assert eu["kind"] == "reio" and eu["regional_group"] is None
 

@@ -14,6 +14,10 @@ TRANSLATED = ["ar", "zh_Hans", "fr", "ru", "es"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{\s*\w+\s*\}\}|\{\w*\}")
 
 
+def as_tuple(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+
+
 def catalog(language, suffix="po"):
     path = LOCALE / language / "LC_MESSAGES" / f"django.{suffix}"
     with path.open("rb") as f:
@@ -28,7 +32,7 @@ def messages(language):
 def test_every_string_is_translated(language):
     missing = []
     for message in messages(language):
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = as_tuple(message.string)
         if message.fuzzy or not all(strings):
             missing.append(message.id)
     assert missing == []
@@ -37,8 +41,8 @@ def test_every_string_is_translated(language):
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_placeholders_survive_translation(language):
     for message in messages(language):
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = as_tuple(message.id)
+        strings = as_tuple(message.string)
         wanted = set(PLACEHOLDER.findall(ids[-1]))
         for string in strings:
             found = set(PLACEHOLDER.findall(string))
@@ -48,8 +52,12 @@ def test_placeholders_survive_translation(language):
 
 @pytest.mark.parametrize("language", [*TRANSLATED, "en"])
 def test_compiled_catalogue_matches_the_source(language):
-    source = {m.id: m.string for m in messages(language) if m.string and not m.fuzzy}
-    compiled = {m.id: m.string for m in catalog(language, "mo") if m.id}
+    source = {
+        as_tuple(m.id): as_tuple(m.string)
+        for m in messages(language)
+        if any(as_tuple(m.string)) and not m.fuzzy
+    }
+    compiled = {as_tuple(m.id): as_tuple(m.string) for m in catalog(language, "mo") if m.id}
     assert compiled == source
 
 

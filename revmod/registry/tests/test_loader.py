@@ -50,9 +50,7 @@ def test_shipped_registry_has_the_seeds_189_parties():
     load_registry()
     assert Party.objects.count() == 189
     assert Party.objects.filter(kind=Party.Kind.STATE).count() == 188
-    assert list(Party.objects.filter(kind=Party.Kind.REIO).values_list("code", flat=True)) == [
-        "EU"
-    ]
+    assert list(Party.objects.filter(kind=Party.Kind.REIO).values_list("code", flat=True)) == ["EU"]
     assert Party.objects.party_to("UNTOC").count() == 189
     assert set(RegionalGroup.objects.values_list("code", flat=True)) == {
         "AFR", "APG", "EEG", "GRULAC", "WEOG",

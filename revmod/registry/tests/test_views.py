@@ -72,7 +72,9 @@ def test_filter_by_regional_group_and_instrument(client, registry):
     assert "SSD" not in fir  # South Sudan joined the Convention only
     assert len(fir) == Party.objects.party_to("FIR").count()
 
-    both = party_rows(client.get(url("party-list"), {"regional_group": "WEOG", "instrument": "FIR"}))
+    both = party_rows(
+        client.get(url("party-list"), {"regional_group": "WEOG", "instrument": "FIR"})
+    )
     assert "DEU" in both and "CHN" not in both
 
 
