@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "revmod.registry",
     "revmod.accounts",
+    "revmod.lots",
     "revmod.api",
 ]
 
@@ -182,6 +183,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "revmod.registry.models.Party.Kind",
+        "DrawKindEnum": "revmod.lots.models.Draw.Kind",
+        "DrawStatusEnum": "revmod.lots.models.Draw.Status",
+        "PairingStatusEnum": ["active", "superseded"],
+    },
 }
 
 # --- Security (production defaults; `manage.py check --deploy` passes with DEBUG off and HTTPS).

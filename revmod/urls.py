@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", registry.home, name="home"),
     path("parties/", registry.party_list, name="party-list"),
     path("parties/<str:code>/", registry.party_detail, name="party-detail"),
+    path("lots/", include("revmod.lots.urls")),
     path("registry/files/", registry.registry_files, name="registry-files"),
     path("registry/import/", registry.registry_import, name="registry-import"),
     path(

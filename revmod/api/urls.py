@@ -1,8 +1,11 @@
 from rest_framework.routers import DefaultRouter
 
+from revmod.api.lots import DrawViewSet, PairingViewSet
 from revmod.api.views import PartyViewSet
 
 router = DefaultRouter()
 router.register("parties", PartyViewSet, basename="party")
+router.register("draws", DrawViewSet, basename="draw")
+router.register("pairings", PairingViewSet, basename="pairing")
 
 urlpatterns = router.urls

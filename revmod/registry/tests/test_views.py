@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from revmod.registry.models import Adherence, Party
+from revmod.registry.models import Adherence, Instrument, Party
 from revmod.test import count_queries, load_registry, make_party, make_user
 
 pytestmark = pytest.mark.django_db
@@ -116,10 +116,13 @@ def test_party_list_query_count_stays_flat(client, registry):
     def render():
         assert client.get(url("party-list")).status_code == 200
 
+    untoc = Instrument.objects.get(code="UNTOC")
     few = count_queries(render)
     for n in range(60):
         party = make_party(f"Q{n:02d}")
-        Adherence.objects.create(party=party, instrument_id=1, action="approval", date="2010-01-01")
+        Adherence.objects.create(
+            party=party, instrument=untoc, action="approval", date="2010-01-01"
+        )
     assert count_queries(render) == few
 
 

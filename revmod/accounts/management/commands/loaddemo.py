@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from revmod.accounts.models import User
+from revmod.lots import demo as lots_demo
+from revmod.lots.models import Draw, Pairing
 
 DEMO_PASSWORD = "revmod-demo"
 DEMO_USERS = [
@@ -33,6 +35,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo accounts: {len(created)} created, {len(DEMO_USERS) - len(created)} already there"
         )
+        secretariat = User.objects.get(username="secretariat")
+        if lots_demo.load(secretariat):
+            draws = Draw.objects.count()
+            pairings = Pairing.objects.active().count()
+            self.stdout.write(f"demo draws: {draws} held and verifiable, {pairings} pairings")
+        else:
+            self.stdout.write("demo draws: already there")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _email, _s, language, who in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {who} (language: {language})")

@@ -1,0 +1,165 @@
+"""The permission matrix: every URL pattern of the platform × every persona, with the status
+each must get. A new URL pattern fails this test until its row is added here."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
+
+from revmod.lots import actions as lots
+from revmod.lots.models import Draw, Pairing, ReviewGroup
+from revmod.test import load_registry, make_user
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "reviewed_fp",
+    "reviewer_fp",
+    "expert",
+    "observer",
+    "secretariat",
+]
+# Statuses: 200 shown, 302 sent to sign in (anonymous) or elsewhere, 404 not yours, 405 wrong
+# method. "login" = 302 to the sign-in page.
+PUBLIC = dict.fromkeys(PERSONAS, 200)
+SECRETARIAT_ONLY = {**dict.fromkeys(PERSONAS, 404), "anonymous": "login", "secretariat": 200}
+
+# Third-party URL sets, checked by their own suites; the admin's door is checked below.
+SKIPPED_PREFIXES = ("accounts/", "admin/", "static/")
+
+# (pattern, method, path) -> expected status per persona. Paths use {draw}, {drawn}, {request}.
+MATRIX = {
+    ("i18n/setlang/", "GET", "/i18n/setlang/"): dict.fromkeys(PERSONAS, 405),
+    ("api/v1/", "GET", "/api/v1/"): PUBLIC,
+    ("api/v1/<drf_format_suffix:format>", "GET", "/api/v1/.json"): PUBLIC,
+    ("api/v1/parties/", "GET", "/api/v1/parties/"): PUBLIC,
+    ("api/v1/parties.<format>/", "GET", "/api/v1/parties.json/"): PUBLIC,
+    ("api/v1/parties/<code>/", "GET", "/api/v1/parties/FRA/"): PUBLIC,
+    ("api/v1/parties/<code>.<format>/", "GET", "/api/v1/parties/FRA.json/"): PUBLIC,
+    ("api/v1/draws/", "GET", "/api/v1/draws/"): PUBLIC,
+    ("api/v1/draws.<format>/", "GET", "/api/v1/draws.json/"): PUBLIC,
+    ("api/v1/draws/<pk>/", "GET", "/api/v1/draws/{prepared}/"): {
+        **dict.fromkeys(PERSONAS, 404),
+        "secretariat": 200,
+    },
+    ("api/v1/draws/<pk>.<format>/", "GET", "/api/v1/draws/{drawn}.json/"): PUBLIC,
+    ("api/v1/pairings/", "GET", "/api/v1/pairings/?group=1"): PUBLIC,
+    ("api/v1/pairings.<format>/", "GET", "/api/v1/pairings.json/"): PUBLIC,
+    ("api/v1/pairings/<pk>/", "GET", "/api/v1/pairings/{pairing}/"): PUBLIC,
+    ("api/v1/pairings/<pk>.<format>/", "GET", "/api/v1/pairings/{pairing}.json/"): PUBLIC,
+    ("api/v1/schema/", "GET", "/api/v1/schema/"): PUBLIC,
+    ("api/v1/docs/", "GET", "/api/v1/docs/"): PUBLIC,
+    ("", "GET", "/en/"): PUBLIC,
+    ("parties/", "GET", "/en/parties/"): PUBLIC,
+    ("parties/<str:code>/", "GET", "/en/parties/FRA/"): PUBLIC,
+    ("lots/", "GET", "/en/lots/"): PUBLIC,
+    ("lots/history/", "GET", "/en/lots/history/"): PUBLIC,
+    ("lots/pairings.<str:fmt>", "GET", "/en/lots/pairings.csv"): PUBLIC,
+    ("lots/draws/", "GET", "/en/lots/draws/"): PUBLIC,
+    ("lots/draws/new/", "GET", "/en/lots/draws/new/"): SECRETARIAT_ONLY,
+    ("lots/draws/<int:pk>/", "GET", "/en/lots/draws/{drawn}/"): PUBLIC,
+    ("lots/draws/<int:pk>/<str:step>/", "POST", "/en/lots/draws/{prepared}/announce/"): {
+        **SECRETARIAT_ONLY,
+        "secretariat": 302,
+    },
+    ("lots/meetings/", "GET", "/en/lots/meetings/"): SECRETARIAT_ONLY,
+    ("lots/requests/", "GET", "/en/lots/requests/"): SECRETARIAT_ONLY,
+    ("lots/requests/<int:pk>/withdraw/", "POST", "/en/lots/requests/{request}/withdraw/"): {
+        **SECRETARIAT_ONLY,
+        "secretariat": 302,
+    },
+    ("registry/files/", "GET", "/en/registry/files/"): SECRETARIAT_ONLY,
+    ("registry/import/", "GET", "/en/registry/import/"): SECRETARIAT_ONLY,
+    ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (
+        SECRETARIAT_ONLY
+    ),
+}
+
+
+def all_patterns(resolvers=None, prefix=""):
+    """Every URL pattern of the site, as the text of its route."""
+    for item in resolvers if resolvers is not None else get_resolver().url_patterns:
+        route = str(item.pattern)
+        if route.startswith("^") and route.endswith("$"):  # DRF's router: regex routes
+            route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route[1:-1])
+            route = route.replace("\\.", ".").replace("/?", "/")
+        if isinstance(item, URLResolver):
+            # i18n_patterns adds a language prefix resolver whose route is "en/" etc.
+            inner = "" if item.pattern.__class__.__name__ == "LocalePrefixPattern" else route
+            yield from all_patterns(item.url_patterns, prefix + inner)
+        elif isinstance(item, URLPattern):
+            yield prefix + route
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    with translation.override("en"):
+        patterns = {p for p in all_patterns() if not p.startswith(SKIPPED_PREFIXES)}
+    listed = {pattern for pattern, _method, _path in MATRIX}
+    assert patterns - listed == set(), "URL patterns missing from the permission matrix"
+    assert listed - patterns == set(), "matrix rows for URL patterns that no longer exist"
+
+
+@pytest.fixture
+def world():
+    """The registry, a published draw, a prepared one and a pending redraw request."""
+    load_registry()
+    for number in (1, 2, 3):
+        ReviewGroup.objects.create(number=number, starts_on=dt.date(2020 + number, 11, 1))
+    secretariat = make_user("secretariat", secretariat=True)
+    meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Draw")
+    drawn = lots.prepare_draw(
+        kind="initial", meeting=meeting, by=secretariat, now=NOW, reviewed=["FRA", "DEU", "KEN"]
+    )
+    drawn = lots.announce(drawn, now=NOW)
+    drawn = lots.enter_entropy(drawn, entropy="1 2 3 4", now=NOW)
+    drawn = lots.publish(lots.perform_draw(drawn, now=NOW), now=NOW)
+    pairing = Pairing.objects.active().select_related("reviewed").first()
+    request = lots.record_redraw_request(
+        pairing=pairing, requested_by=pairing.reviewed, reason="r", received_on=NOW.date(),
+        by=secretariat,
+    )  # fmt: skip
+    prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
+    users = {name: make_user(name) for name in PERSONAS[1:-1]}
+    users["secretariat"] = secretariat
+    ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": request.pk,
+           "pairing": pairing.pk}  # fmt: skip
+    return users, ids
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_what_the_matrix_says(client, world, persona):
+    users, ids = world
+    if persona != "anonymous":
+        client.force_login(users[persona])
+    failures = []
+    for (_pattern, method, path), expected in MATRIX.items():
+        path = path.format(**ids)
+        response = client.get(path) if method == "GET" else client.post(path)
+        want = expected[persona]
+        got = response.status_code
+        if want == "login":
+            ok = got == 302 and "/accounts/login/" in response["Location"]
+        else:
+            ok = got == want
+        if not ok:
+            failures.append(f"{method} {path}: expected {want}, got {got}")
+    assert failures == []
+    if persona != "secretariat":  # nobody else changed anything
+        assert Draw.objects.get(pk=ids["prepared"]).status == Draw.Status.PREPARED
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_admin_is_the_secretariats(client, world, persona):
+    users, _ids = world
+    if persona != "anonymous":
+        client.force_login(users[persona])
+    response = client.get("/en/admin/")
+    if persona == "secretariat":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302 and "login" in response["Location"]

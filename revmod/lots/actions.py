@@ -1,0 +1,410 @@
+"""The operations of the drawing of lots, each one transaction. Time (`now`) comes in as an
+argument; every check happens before anything is written, so a refused action changes nothing."""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from revmod.lots import solver
+from revmod.lots.compute import compute, stable_hash
+from revmod.lots.models import (
+    Draw,
+    GroupAssignment,
+    Meeting,
+    Pairing,
+    RedrawRequest,
+    ReviewGroup,
+    Rules,
+)
+from revmod.lots.rng import commitment, derive_seed
+from revmod.registry.models import Adherence, Instrument, Party
+
+
+class DrawError(Exception):
+    """An action that cannot be taken, with a message for the person who tried."""
+
+
+def registry_on(day: dt.date) -> list[dict]:
+    """The parties to the Convention on `day`, each with the instruments it had joined by then,
+    as the solver sees them. Sorted by code."""
+    adherences = (
+        Adherence.objects.current()
+        .filter(date__lte=day)
+        .select_related("party__regional_group", "instrument")
+        .order_by("party__code", "instrument__order")
+    )
+    parties: dict[str, dict] = {}
+    for adherence in adherences:
+        party = adherence.party
+        entry = parties.setdefault(
+            party.code,
+            {
+                "code": party.code,
+                "regional_group": party.regional_group.code if party.regional_group else None,
+                "instruments": [],
+                "convention": False,
+            },
+        )
+        entry["instruments"].append(adherence.instrument.code)
+        if adherence.instrument.kind == Instrument.Kind.CONVENTION:
+            entry["convention"] = True
+    return [
+        {k: v for k, v in entry.items() if k != "convention"}
+        for entry in parties.values()
+        if entry["convention"]
+    ]
+
+
+def pairing_json(pairing: Pairing) -> dict:
+    return solver.Pairing(
+        pairing.reviewed.code, pairing.reviewer.code, tuple(pairing.instruments), pairing.role
+    ).to_dict()
+
+
+def active_pairings_json() -> list[dict]:
+    return [
+        pairing_json(p)
+        for p in Pairing.objects.active()
+        .select_related("reviewed", "reviewer")
+        .order_by("reviewed__code", "reviewer__code")
+    ]
+
+
+@transaction.atomic
+def create_meeting(*, held_on: dt.date, title: str, place: str = "", notes: str = "") -> Meeting:
+    return Meeting.objects.create(held_on=held_on, title=title, place=place, notes=notes)
+
+
+@transaction.atomic
+def prepare_draw(
+    *,
+    kind: str,
+    meeting: Meeting,
+    by,
+    now: dt.datetime,
+    reviewed: list[str] | None = None,
+    sizes: list[int] | None = None,
+    volunteers: dict[str, int] | None = None,
+    requests: list[RedrawRequest] | None = None,
+) -> Draw:
+    """Freeze a draw's inputs, rules and algorithm, and make its secret and commitment.
+
+    initial: every party to the Convention on the meeting's day (or `reviewed`) is placed in a
+    group and given reviewers; `sizes` fixes the groups' sizes. late: the parties not yet in a
+    group go to the rules' late-joiner group. redraw: the pending `requests` are redrawn."""
+    rules = Rules.current()
+    registry = registry_on(meeting.held_on)
+    codes = {p["code"] for p in registry}
+    groups = list(ReviewGroup.objects.values_list("number", flat=True))
+    if not groups:
+        raise DrawError(_("Set up the review groups and their start dates first."))
+    inputs: dict = {"parties": registry}
+    if kind == Draw.Kind.INITIAL:
+        if Draw.objects.filter(kind=Draw.Kind.INITIAL).exists():
+            raise DrawError(_("The initial draw has already been prepared."))
+        reviewed = sorted(reviewed or codes)
+        unknown = sorted(set(reviewed) - codes)
+        if unknown:
+            raise DrawError(
+                _("Not parties to the Convention on the day of the meeting: %(codes)s")
+                % {"codes": ", ".join(unknown)}
+            )
+        if sizes is not None and (len(sizes) != len(groups) or sum(sizes) != len(reviewed)):
+            raise DrawError(
+                _("Give one size per group, adding up to the %(n)s parties under review.")
+                % {"n": len(reviewed)}
+            )
+        volunteers = volunteers or {}
+        if any(group not in groups for group in volunteers.values()):
+            raise DrawError(_("A volunteer asked for a group that does not exist."))
+        inputs.update(
+            reviewed=reviewed,
+            groups=len(groups),
+            sizes=sizes,
+            volunteers=volunteers,
+            exclusions=[],
+        )
+    elif kind == Draw.Kind.LATE:
+        placed = set(GroupAssignment.objects.values_list("party__code", flat=True))
+        reviewed = sorted(reviewed or (codes - placed))
+        if not reviewed:
+            raise DrawError(_("Every party to the Convention is already in a group."))
+        if set(reviewed) & placed or set(reviewed) - codes:
+            raise DrawError(_("Only parties to the Convention not yet in a group can join late."))
+        if rules.late_joiner_group not in groups:
+            raise DrawError(_("The late joiners' group in the rules does not exist."))
+        inputs.update(
+            reviewed=reviewed,
+            group=rules.late_joiner_group,
+            existing=active_pairings_json(),
+            exclusions=[],
+        )
+    elif kind == Draw.Kind.REDRAW:
+        requests = list(requests or [])
+        if not requests:
+            raise DrawError(_("Choose the redraw requests to draw."))
+        if any(r.status != RedrawRequest.Status.PENDING for r in requests):
+            raise DrawError(_("Only pending requests can be drawn."))
+        slots = [
+            {"reviewed": r.pairing.reviewed.code, "reviewer": r.pairing.reviewer.code}
+            for r in sorted(requests, key=lambda r: (r.received_on, r.pk))
+        ]
+        # A party once replaced as reviewer of a party is not drawn for it again.
+        former = Pairing.objects.exclude(until=None).filter(
+            reviewed__code__in=[s["reviewed"] for s in slots]
+        )
+        inputs.update(
+            existing=active_pairings_json(),
+            slots=slots,
+            requests=[r.pk for r in requests],
+            exclusions=sorted({(p.reviewed.code, p.reviewer.code) for p in former}),
+        )
+    else:
+        raise DrawError(_("Unknown kind of draw."))
+    frozen_rules = rules.as_json()
+    if kind == Draw.Kind.LATE:
+        # Existing loads are already as even as the first draw made them, most at the cap: the
+        # late joiners' draw keeps the cap but cannot also keep the spread (the solver applies
+        # evenness to new work only, and there is too little of it to choose from).
+        frozen_rules["max_load_spread"] = None
+    # A trial run now, so that rules that cannot be met are found before a commitment is
+    # published and a meeting held, not at the meeting.
+    try:
+        compute(kind, inputs, frozen_rules, b"feasibility trial")
+    except solver.Infeasible as error:
+        raise DrawError(
+            _("The rules cannot all be met (%(rule)s): %(message)s")
+            % {"rule": error.rule, "message": error.message}
+        ) from None
+    secret = secrets.token_bytes(32)
+    return Draw.objects.create(
+        kind=kind,
+        meeting=meeting,
+        prepared_by=by,
+        prepared_at=now,
+        algorithm=solver.ALGORITHM,
+        inputs=inputs,
+        rules=frozen_rules,
+        inputs_hash=stable_hash(
+            {"kind": kind, "inputs": inputs, "rules": frozen_rules, "algorithm": solver.ALGORITHM}
+        ),
+        secret=secret.hex(),
+        commitment=commitment(secret),
+    )
+
+
+def _step(draw: Draw, expected: str) -> Draw:
+    """The draw, locked for this transaction, if it is at the expected step."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.status != expected:
+        raise DrawError(
+            _("This draw is at the step “%(step)s”; that action is not possible now.")
+            % {"step": draw.get_status_display()}
+        )
+    return draw
+
+
+@transaction.atomic
+def announce(draw: Draw, *, now: dt.datetime) -> Draw:
+    """Publish the commitment: from now on the draw and its commitment are public."""
+    draw = _step(draw, Draw.Status.PREPARED)
+    draw.status, draw.announced_at = Draw.Status.ANNOUNCED, now
+    draw.save(update_fields=["status", "announced_at"])
+    return draw
+
+
+@transaction.atomic
+def enter_entropy(draw: Draw, *, entropy: str, now: dt.datetime) -> Draw:
+    """Record the public entropy given at the meeting (e.g. numbers called by witnesses). It
+    cannot be changed afterwards: nobody could then try entropies until a result pleases."""
+    draw = _step(draw, Draw.Status.ANNOUNCED)
+    entropy = entropy.strip()
+    if len(entropy) < 4:
+        raise DrawError(_("Enter the public entropy given at the meeting (at least 4 characters)."))
+    draw.status, draw.entropy, draw.entropy_entered_at = Draw.Status.ENTROPY, entropy, now
+    draw.save(update_fields=["status", "entropy", "entropy_entered_at"])
+    return draw
+
+
+@transaction.atomic
+def perform_draw(draw: Draw, *, now: dt.datetime) -> Draw:
+    """Compute the result from the seed SHA-256(secret ‖ entropy); the secret is revealed."""
+    draw = _step(draw, Draw.Status.ENTROPY)
+    seed = derive_seed(bytes.fromhex(draw.secret), draw.entropy)
+    try:
+        result = compute(draw.kind, draw.inputs, draw.rules, seed)
+    except solver.Infeasible as error:
+        raise DrawError(
+            _("The rules cannot all be met (%(rule)s): %(message)s")
+            % {"rule": error.rule, "message": error.message}
+        ) from None
+    draw.status, draw.seed, draw.drawn_at = Draw.Status.DRAWN, seed.hex(), now
+    draw.result, draw.result_hash = result, stable_hash(result)
+    draw.save(update_fields=["status", "seed", "drawn_at", "result", "result_hash"])
+    return draw
+
+
+@transaction.atomic
+def publish(draw: Draw, *, now: dt.datetime) -> Draw:
+    """Make the result the pairings in force, from the meeting's day. A redraw supersedes only
+    the pairings it replaces; every other pairing stays as it is."""
+    draw = _step(draw, Draw.Status.DRAWN)
+    since = draw.meeting.held_on
+    result = draw.result
+    parties = {p.code: p for p in Party.objects.all()}
+    groups = {g.number: g for g in ReviewGroup.objects.all()}
+    if draw.kind in (Draw.Kind.INITIAL, Draw.Kind.LATE):
+        GroupAssignment.objects.bulk_create(
+            GroupAssignment(party=parties[code], group=groups[number], draw=draw)
+            for code, number in result["groups"].items()
+        )
+        Pairing.objects.bulk_create(
+            Pairing(
+                group=groups[result["groups"][item["reviewed"]]],
+                reviewed=parties[item["reviewed"]],
+                reviewer=parties[item["reviewer"]],
+                instruments=item["instruments"],
+                role=item["role"],
+                draw=draw,
+                since=since,
+            )
+            for item in result["pairings"]
+        )
+    else:
+        for replacement in result["replacements"]:
+            old = Pairing.objects.select_for_update().get(
+                reviewed__code=replacement["reviewed"],
+                reviewer__code=replacement["replaced"],
+                until=None,
+            )
+            old.until = since
+            old.save(update_fields=["until"])
+            item = replacement["pairing"]
+            new = Pairing.objects.create(
+                group=old.group,
+                reviewed=old.reviewed,
+                reviewer=parties[item["reviewer"]],
+                instruments=item["instruments"],
+                role=item["role"],
+                draw=draw,
+                since=since,
+            )
+            old.superseded_by = new
+            old.save(update_fields=["superseded_by"])
+        RedrawRequest.objects.filter(pk__in=draw.inputs["requests"]).update(
+            status=RedrawRequest.Status.DRAWN, draw=draw
+        )
+    draw.status, draw.published_at = Draw.Status.PUBLISHED, now
+    draw.save(update_fields=["status", "published_at"])
+    return draw
+
+
+@transaction.atomic
+def record_redraw_request(
+    *, pairing: Pairing, requested_by: Party, reason: str, received_on: dt.date, by
+) -> RedrawRequest:
+    """Record a party's request to redraw one of its pairings: the party under review asking to
+    replace a reviewer, or a reviewing party asking to be replaced (rule 28 (d), (f))."""
+    if pairing.until is not None:
+        raise DrawError(_("This pairing has already been replaced."))
+    if requested_by.pk == pairing.reviewed_id:
+        kind = RedrawRequest.Kind.REPLACE_REVIEWER
+    elif requested_by.pk == pairing.reviewer_id:
+        kind = RedrawRequest.Kind.WITHDRAW
+    else:
+        raise DrawError(_("Only the two parties of a pairing can ask to redraw it."))
+    if not reason.strip():
+        raise DrawError(_("Give the reason the party gave for its request."))
+    if pairing.redraw_requests.filter(status=RedrawRequest.Status.PENDING).exists():
+        raise DrawError(_("A request to redraw this pairing is already pending."))
+    limit = Rules.current().max_redraw_requests
+    made = requested_by.redraw_requests.exclude(status=RedrawRequest.Status.WITHDRAWN).count()
+    if made >= limit:
+        raise DrawError(
+            _("%(party)s has already made %(n)s redraw requests, the most the rules allow.")
+            % {"party": requested_by.label, "n": made}
+        )
+    return RedrawRequest.objects.create(
+        pairing=pairing,
+        requested_by=requested_by,
+        kind=kind,
+        reason=reason.strip(),
+        received_on=received_on,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def withdraw_redraw_request(request: RedrawRequest) -> RedrawRequest:
+    request = RedrawRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RedrawRequest.Status.PENDING:
+        raise DrawError(_("Only a pending request can be withdrawn."))
+    request.status = RedrawRequest.Status.WITHDRAWN
+    request.save(update_fields=["status"])
+    return request
+
+
+@dataclass
+class Verification:
+    """The outcome of recomputing a draw from what is stored."""
+
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    stored_hash: str = ""
+    recomputed_hash: str = ""
+
+
+def verify(draw: Draw) -> Verification:
+    """Recompute a drawn draw from its stored inputs, rules, secret and entropy and compare:
+    the commitment with the secret, the inputs with their hash, the result with the stored one,
+    and the published pairings with the result."""
+    if not draw.secret_revealed:
+        return Verification(False, [_("This draw has not been drawn yet.")])
+    problems = []
+    secret = bytes.fromhex(draw.secret)
+    if commitment(secret) != draw.commitment:
+        problems.append(_("The revealed secret does not match the published commitment."))
+    frozen = {
+        "kind": draw.kind,
+        "inputs": draw.inputs,
+        "rules": draw.rules,
+        "algorithm": draw.algorithm,
+    }
+    if stable_hash(frozen) != draw.inputs_hash:
+        problems.append(_("The stored inputs or rules differ from those frozen when prepared."))
+    seed = derive_seed(secret, draw.entropy)
+    if seed.hex() != draw.seed:
+        problems.append(_("The stored seed is not SHA-256(secret ‖ entropy)."))
+    recomputed_hash = ""
+    if draw.algorithm != solver.ALGORITHM:
+        problems.append(
+            _("This draw used the algorithm %(old)s; this installation runs %(new)s.")
+            % {"old": draw.algorithm, "new": solver.ALGORITHM}
+        )
+    else:
+        try:
+            recomputed = compute(draw.kind, draw.inputs, draw.rules, seed)
+        except (solver.Infeasible, ValueError, KeyError, TypeError) as error:
+            problems.append(_("The stored inputs cannot be recomputed: %(e)s") % {"e": error})
+        else:
+            recomputed_hash = stable_hash(recomputed)
+            if recomputed != draw.result or recomputed_hash != draw.result_hash:
+                problems.append(_("The stored result differs from the recomputed result."))
+            if draw.status == Draw.Status.PUBLISHED and _published(draw) != _expected(recomputed):
+                problems.append(_("The published pairings differ from the recomputed result."))
+    return Verification(not problems, problems, draw.result_hash, recomputed_hash)
+
+
+def _published(draw: Draw) -> list[tuple]:
+    return sorted(
+        (p.reviewed.code, p.reviewer.code, tuple(p.instruments), p.role)
+        for p in draw.pairings.select_related("reviewed", "reviewer")
+    )
+
+
+def _expected(result: dict) -> list[tuple]:
+    items = result.get("pairings") or [r["pairing"] for r in result.get("replacements", [])]
+    return sorted((i["reviewed"], i["reviewer"], tuple(i["instruments"]), i["role"]) for i in items)

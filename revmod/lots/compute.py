@@ -1,0 +1,113 @@
+"""What a draw computes from its frozen inputs, rules and seed — the one function that the
+meeting, `verifydraw`, the public verification page and `drawlots` all call. Pure: no
+database; plain JSON in, plain JSON out.
+
+inputs (JSON) — `parties`: [{code, regional_group, instruments}] (the registry as frozen), and
+by kind:
+  initial: `reviewed` [codes], `groups` (how many), `sizes` ([n1, n2, ...] or null),
+           `volunteers` {code: group}, `exclusions` [[reviewed, reviewer]];
+  late:    `reviewed` [codes], `group`, `existing` [pairings], `exclusions`;
+  redraw:  `existing` [pairings], `slots` [{reviewed, reviewer}], `exclusions`.
+rules (JSON) — the solver's DrawRules plus `volunteers_first`.
+result (JSON) — `groups` {code: group} (initial, late), `pairings` [pairings] (initial, late),
+  `replacements` [{reviewed, replaced, pairing}] (redraw).
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from revmod.lots import groups as group_draw
+from revmod.lots import solver
+from revmod.lots.rng import HashRandom
+
+KINDS = ("initial", "late", "redraw")
+EXTRA_RULES = ("volunteers_first",)
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one byte form of a JSON value that hashes are computed on."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def stable_hash(value: Any) -> str:
+    """SHA-256 (hex) of the canonical JSON: the same value gives the same hash anywhere."""
+    return hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+def party_infos(inputs: dict) -> list[solver.PartyInfo]:
+    return [
+        solver.PartyInfo(p["code"], p.get("regional_group") or None, frozenset(p["instruments"]))
+        for p in inputs["parties"]
+    ]
+
+
+def draw_rules(rules: dict) -> solver.DrawRules:
+    return solver.DrawRules.from_dict({k: v for k, v in rules.items() if k not in EXTRA_RULES})
+
+
+def pairings(items) -> list[solver.Pairing]:
+    return [solver.Pairing.from_dict(item) for item in items]
+
+
+def compute(kind: str, inputs: dict, rules: dict, seed: bytes) -> dict:
+    """The result of a draw. Same arguments, same result, on any machine. Raises
+    solver.Infeasible when the rules cannot be met, ValueError on malformed inputs."""
+    rng = HashRandom(seed)
+    parties = party_infos(inputs)
+    exclusions = [tuple(pair) for pair in inputs.get("exclusions", [])]
+    if kind == "initial":
+        placed = group_draw.draw_groups(
+            parties,
+            inputs["reviewed"],
+            n_groups=inputs["groups"],
+            volunteers={k: int(v) for k, v in inputs.get("volunteers", {}).items()},
+            volunteers_first=rules.get("volunteers_first", True),
+            sizes=inputs.get("sizes"),
+            rng=rng,
+        )
+        drawn = solver.draw(
+            parties, inputs["reviewed"], rules=draw_rules(rules), rng=rng, exclusions=exclusions
+        )
+        return {"groups": dict(sorted(placed.items())), "pairings": [p.to_dict() for p in drawn]}
+    if kind == "late":
+        drawn = solver.draw(
+            parties,
+            inputs["reviewed"],
+            rules=draw_rules(rules),
+            rng=rng,
+            existing=pairings(inputs.get("existing", [])),
+            exclusions=exclusions,
+        )
+        return {
+            "groups": {code: inputs["group"] for code in sorted(inputs["reviewed"])},
+            "pairings": [p.to_dict() for p in drawn],
+        }
+    if kind == "redraw":
+        current = pairings(inputs["existing"])
+        replacements = []
+        for slot in inputs["slots"]:
+            new = solver.redraw_slot(
+                parties,
+                current,
+                slot["reviewed"],
+                slot["reviewer"],
+                rules=draw_rules(rules),
+                rng=rng,
+                exclusions=exclusions,
+            )
+            # Later slots of the same draw see this replacement.
+            current = [
+                p
+                for p in current
+                if (p.reviewed, p.reviewer) != (slot["reviewed"], slot["reviewer"])
+            ] + [new]
+            replacements.append(
+                {
+                    "reviewed": slot["reviewed"],
+                    "replaced": slot["reviewer"],
+                    "pairing": new.to_dict(),
+                }
+            )
+        return {"replacements": replacements}
+    raise ValueError(f"unknown kind of draw {kind!r}")

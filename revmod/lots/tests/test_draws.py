@@ -1,0 +1,446 @@
+"""The verifiable draw through its actions, pages, API and commands."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import translation
+
+from revmod.lots import actions
+from revmod.lots.models import (
+    Draw,
+    GroupAssignment,
+    Meeting,
+    Pairing,
+    RedrawRequest,
+    ReviewGroup,
+)
+from revmod.registry.models import Adherence, Party
+from revmod.test import count_queries, load_registry, make_user
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2020, 11, 1, 9, tzinfo=dt.UTC)
+
+
+def url(name, *args, language="en"):
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+@pytest.fixture
+def secretariat():
+    return make_user("secretariat", secretariat=True)
+
+
+@pytest.fixture
+def groups():
+    load_registry()
+    for number, day in [(1, "2020-12-01"), (2, "2021-11-01"), (3, "2022-11-01")]:
+        ReviewGroup.objects.create(number=number, starts_on=day)
+
+
+def hold(draw, entropy="17 4 92 33"):
+    draw = actions.announce(draw, now=NOW)
+    draw = actions.enter_entropy(draw, entropy=entropy, now=NOW)
+    draw = actions.perform_draw(draw, now=NOW)
+    return actions.publish(draw, now=NOW)
+
+
+def initial_draw(secretariat, day=dt.date(2024, 5, 1), **kwargs):
+    meeting = actions.create_meeting(held_on=day, title="Drawing of lots")
+    draw = actions.prepare_draw(
+        kind=Draw.Kind.INITIAL, meeting=meeting, by=secretariat, now=NOW, **kwargs
+    )
+    return hold(draw)
+
+
+def active():
+    return {
+        (p.reviewed.code, p.reviewer.code, tuple(p.instruments), p.role)
+        for p in Pairing.objects.active().select_related("reviewed", "reviewer")
+    }
+
+
+def test_initial_draw_places_every_party_and_follows_the_rules(groups, secretariat):
+    draw = initial_draw(secretariat, sizes=[62, 63, 64])
+    assert draw.status == Draw.Status.PUBLISHED
+    sizes = Counter(GroupAssignment.objects.values_list("group__number", flat=True))
+    assert dict(sizes) == {1: 62, 2: 63, 3: 64}
+    parties = {p.code: p for p in Party.objects.select_related("regional_group")}
+    joined = {}
+    for a in Adherence.objects.current().select_related("party", "instrument"):
+        joined.setdefault(a.party.code, set()).add(a.instrument.code)
+    reviews = {}
+    for reviewed, reviewer, instruments, role in active():
+        assert reviewed != reviewer
+        assert set(instruments) <= joined[reviewer] & joined[reviewed]
+        reviews.setdefault(reviewed, []).append((reviewer, instruments, role))
+    assert len(reviews) == 189
+    load = Counter(reviewer for items in reviews.values() for reviewer, _i, _r in items)
+    assert max(load.values()) <= 3
+    for reviewed, items in reviews.items():
+        mains = [r for r, _i, role in items if role == "main"]
+        assert len(mains) == 2
+        group = parties[reviewed].regional_group
+        if group:
+            same = [m for m in mains if parties[m].regional_group == group]
+            assert len(same) == 1, reviewed
+        for instrument in joined[reviewed]:  # every instrument covered twice
+            assert sum(instrument in i for _r, i, _role in items) == 2, (reviewed, instrument)
+        for reviewer, _i, _role in items:  # no mutual reviews
+            assert reviewed not in [r for r, _x, _y in reviews.get(reviewer, [])]
+
+
+def test_groups_are_proportional_by_regional_group(groups, secretariat):
+    initial_draw(secretariat)
+    by_group = Counter(
+        GroupAssignment.objects.values_list("group__number", "party__regional_group__code")
+    )
+    totals = Counter(Party.objects.values_list("regional_group__code", flat=True))
+    for region, total in totals.items():
+        for number in (1, 2, 3):
+            assert abs(by_group[(number, region)] - total / 3) < 1 + 1e-9, (region, number)
+
+
+def test_commitment_binds_the_secret_and_the_seed_comes_from_the_entropy(groups, secretariat):
+    draw = initial_draw(secretariat)
+    secret = bytes.fromhex(draw.secret)
+    assert draw.commitment == hashlib.sha256(secret).hexdigest()
+    assert draw.seed == hashlib.sha256(secret + b"17 4 92 33").hexdigest()
+
+
+def test_steps_come_in_order_and_entropy_cannot_be_changed(groups, secretariat):
+    meeting = actions.create_meeting(held_on=dt.date(2024, 5, 1), title="Draw")
+    draw = actions.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW)
+    with pytest.raises(actions.DrawError):
+        actions.perform_draw(draw, now=NOW)
+    with pytest.raises(actions.DrawError):
+        actions.enter_entropy(draw, entropy="1 2 3 4", now=NOW)
+    actions.announce(draw, now=NOW)
+    with pytest.raises(actions.DrawError, match="at least 4"):
+        actions.enter_entropy(draw, entropy=" 1 ", now=NOW)
+    actions.enter_entropy(draw, entropy="1 2 3 4", now=NOW)
+    with pytest.raises(actions.DrawError):
+        actions.enter_entropy(draw, entropy="5 6 7 8", now=NOW)
+    draw.refresh_from_db()
+    assert draw.entropy == "1 2 3 4" and draw.result is None
+    with pytest.raises(actions.DrawError, match="already been prepared"):
+        actions.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW)
+
+
+def test_verification_passes_and_a_tampered_result_fails(groups, secretariat, capsys):
+    draw = initial_draw(secretariat)
+    call_command("verifydraw", str(draw.pk))
+    out = capsys.readouterr().out
+    assert "VERIFIED" in out and draw.result_hash in out
+
+    tampered = json.loads(json.dumps(draw.result))
+    first, second = tampered["pairings"][0], tampered["pairings"][5]
+    first["reviewer"], second["reviewer"] = second["reviewer"], first["reviewer"]
+    Draw.objects.filter(pk=draw.pk).update(result=tampered)
+    with pytest.raises(CommandError, match="stored result differs"):
+        call_command("verifydraw", str(draw.pk))
+
+
+def test_tampered_entropy_or_pairings_fail_verification(groups, secretariat):
+    draw = initial_draw(secretariat)
+    Draw.objects.filter(pk=draw.pk).update(entropy="17 4 92 34")
+    draw.refresh_from_db()
+    assert "SHA-256(secret ‖ entropy)" in " ".join(actions.verify(draw).problems)
+    Draw.objects.filter(pk=draw.pk).update(entropy="17 4 92 33")
+    draw.refresh_from_db()
+    assert actions.verify(draw).ok
+    pairing = Pairing.objects.filter(draw=draw).first()
+    other = Party.objects.exclude(pk__in=[pairing.reviewer_id, pairing.reviewed_id]).first()
+    Pairing.objects.filter(pk=pairing.pk).update(reviewer=other)
+    assert "published pairings differ" in " ".join(actions.verify(draw).problems)
+
+
+def test_unknown_draw_is_a_clear_error():
+    with pytest.raises(CommandError, match="no draw 999"):
+        call_command("verifydraw", "999")
+
+
+def test_a_redraw_changes_one_slot_only_and_keeps_history(groups, secretariat):
+    initial_draw(secretariat)
+    before = active()
+    pairing = Pairing.objects.active().filter(role="main").select_related("reviewed").first()
+    request = actions.record_redraw_request(
+        pairing=pairing,
+        requested_by=pairing.reviewed,
+        reason="Recent bilateral review",
+        received_on=dt.date(2024, 6, 1),
+        by=secretariat,
+    )
+    assert request.kind == RedrawRequest.Kind.REPLACE_REVIEWER
+    meeting = actions.create_meeting(held_on=dt.date(2024, 7, 1), title="Redraws")
+    draw = actions.prepare_draw(
+        kind="redraw", meeting=meeting, by=secretariat, now=NOW, requests=[request]
+    )
+    draw = hold(draw)
+    after = active()
+    removed, added = before - after, after - before
+    assert len(removed) == 1 and len(added) == 1
+    (old,), (new,) = removed, added
+    assert old[0] == new[0] and old[2:] == new[2:] and old[1] != new[1]
+    pairing.refresh_from_db()
+    assert pairing.until == dt.date(2024, 7, 1)
+    assert pairing.superseded_by.reviewer.code == new[1]
+    request.refresh_from_db()
+    assert request.status == RedrawRequest.Status.DRAWN and request.draw == draw
+    assert actions.verify(draw).ok
+
+
+def test_redraw_requests_are_limited_and_checked(groups, secretariat):
+    initial_draw(secretariat)
+    party = Party.objects.get(code="FRA")
+    own = list(Pairing.objects.active().filter(reviewed=party)) + list(
+        Pairing.objects.active().filter(reviewer=party)
+    )
+    outsider = Pairing.objects.active().exclude(reviewed=party).exclude(reviewer=party).first()
+    with pytest.raises(actions.DrawError, match="Only the two parties"):
+        actions.record_redraw_request(
+            pairing=outsider, requested_by=party, reason="x", received_on=NOW.date(), by=secretariat
+        )
+    with pytest.raises(actions.DrawError, match="reason"):
+        actions.record_redraw_request(
+            pairing=own[0], requested_by=party, reason=" ", received_on=NOW.date(), by=secretariat
+        )
+    made = []
+    for pairing in own:
+        if len(made) == 4:
+            break
+        made.append(
+            actions.record_redraw_request(
+                pairing=pairing,
+                requested_by=party,
+                reason="r",
+                received_on=NOW.date(),
+                by=secretariat,
+            )  # fmt: skip
+        )
+    if len(made) < 4:  # FRA has fewer pairings than the limit: withdraw and ask again
+        for _ in range(4 - len(made)):
+            actions.withdraw_redraw_request(made[0])
+            made[0] = actions.record_redraw_request(
+                pairing=own[0], requested_by=party, reason="r", received_on=NOW.date(),
+                by=secretariat,
+            )  # fmt: skip
+    count = RedrawRequest.objects.count()
+    with pytest.raises(actions.DrawError):
+        actions.record_redraw_request(
+            pairing=own[0], requested_by=party, reason="r", received_on=NOW.date(), by=secretariat
+        )
+    assert RedrawRequest.objects.count() == count
+
+
+def test_late_joiners_leave_every_pairing_untouched(groups, secretariat):
+    initial_draw(secretariat, day=dt.date(2020, 11, 16))  # before Bhutan and South Sudan joined
+    assert not GroupAssignment.objects.filter(party__code__in=["BTN", "SSD"]).exists()
+    before = active()
+    meeting = actions.create_meeting(held_on=dt.date(2023, 12, 5), title="Late joiners")
+    draw = hold(actions.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW))
+    after = active()
+    assert before <= after
+    assert {p[0] for p in after - before} == {"BTN", "SSD"}
+    assert set(
+        GroupAssignment.objects.filter(draw=draw).values_list("party__code", "group__number")
+    ) == {("BTN", 3), ("SSD", 3)}
+    assert actions.verify(draw).ok
+    with pytest.raises(actions.DrawError, match="already in a group"):
+        actions.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def test_the_wizard_through_the_pages(client, groups, secretariat):
+    client.force_login(secretariat)
+    response = client.post(
+        url("lots:meeting-list"), {"held_on": "2024-05-01", "title": "Drawing of lots"}
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    response = client.post(
+        url("lots:draw-prepare"), {"kind": "initial", "meeting": meeting.pk, "sizes": "62, 63, 64"}
+    )
+    draw = Draw.objects.get()
+    assert response["Location"] == url("lots:draw-detail", draw.pk)
+    page = client.get(url("lots:draw-detail", draw.pk)).content.decode()
+    assert draw.commitment in page and draw.secret not in page
+    client.post(url("lots:draw-step", draw.pk, "announce"))
+    client.post(url("lots:draw-step", draw.pk, "entropy"), {"entropy": "11 22 33 44"})
+    client.post(url("lots:draw-step", draw.pk, "draw"))
+    client.post(url("lots:draw-step", draw.pk, "publish"))
+    draw.refresh_from_db()
+    assert draw.status == Draw.Status.PUBLISHED
+    client.logout()
+    page = client.get(url("lots:draw-detail", draw.pk)).content.decode()
+    assert "Verified" in page and draw.secret in page and draw.result_hash in page
+    pairings = client.get(url("lots:pairing-list")).content.decode()
+    assert "Group 1" in pairings and "Group 3" in pairings
+
+
+def test_a_step_out_of_order_says_so_and_changes_nothing(client, groups, secretariat):
+    client.force_login(secretariat)
+    meeting = actions.create_meeting(held_on=dt.date(2024, 5, 1), title="Draw")
+    draw = actions.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW)
+    response = client.post(url("lots:draw-step", draw.pk, "publish"), follow=True)
+    assert "that action is not possible now" in response.content.decode()
+    draw.refresh_from_db()
+    assert draw.status == Draw.Status.PREPARED
+    assert client.post(url("lots:draw-step", draw.pk, "nonsense")).status_code == 404
+
+
+def test_bad_wizard_input_is_explained(client, groups, secretariat):
+    client.force_login(secretariat)
+    meeting = actions.create_meeting(held_on=dt.date(2024, 5, 1), title="Draw")
+    response = client.post(
+        url("lots:draw-prepare"), {"kind": "initial", "meeting": meeting.pk, "sizes": "1, 2, 3"}
+    )
+    assert "adding up to the 189 parties" in response.content.decode()
+    response = client.post(
+        url("lots:draw-prepare"), {"kind": "initial", "meeting": meeting.pk, "volunteers": "XX:1"}
+    )
+    assert "Unknown party XX" in response.content.decode()
+    assert not Draw.objects.exists()
+
+
+def test_who_sees_what(client, groups, secretariat):
+    meeting = actions.create_meeting(held_on=dt.date(2024, 5, 1), title="Draw")
+    draw = actions.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW)
+    # Prepared, not announced: only the secretariat knows of it.
+    assert client.get(url("lots:draw-detail", draw.pk)).status_code == 404
+    assert client.get("/api/v1/draws/").json()["count"] == 0
+    secret_pages = [url("lots:draw-prepare"), url("lots:meeting-list"), url("lots:request-list")]
+    for page in secret_pages:
+        assert client.get(page).status_code == 302
+    assert client.post(url("lots:draw-step", draw.pk, "announce")).status_code == 302
+    client.force_login(make_user("outsider"))
+    for page in secret_pages:
+        assert client.get(page).status_code == 404
+    assert client.post(url("lots:draw-step", draw.pk, "announce")).status_code == 404
+    assert client.get(url("lots:draw-detail", draw.pk)).status_code == 404
+    draw.refresh_from_db()
+    assert draw.status == Draw.Status.PREPARED
+    actions.announce(draw, now=NOW)
+    body = client.get(f"/api/v1/draws/{draw.pk}/").json()
+    assert body["commitment"] == draw.commitment and body["secret"] is None
+    assert body["result"] is None
+
+
+def test_pairings_api_and_exports(client, groups, secretariat):
+    initial_draw(secretariat, sizes=[62, 63, 64])
+    body = client.get("/api/v1/pairings/?group=2&page_size=500").json()
+    assert body["count"] == Pairing.objects.filter(group__number=2).count() > 126
+    item = body["results"][0]
+    assert set(item) == {
+        "group", "reviewed", "reviewer", "instruments", "role", "status", "since", "until",
+    }  # fmt: skip
+    assert item["group"] == 2 and item["status"] == "active" and item["since"] == "2024-05-01"
+    assert client.get("/api/v1/pairings/?group=x").status_code == 400
+    csv = client.get(url("lots:pairing-export", "csv")).content.decode().splitlines()
+    assert len(csv) == Pairing.objects.count() + 1
+    xlsx = client.get(url("lots:pairing-export", "xlsx"))
+    assert xlsx.content[:4] == b"PK\x03\x04"
+    assert client.get(url("lots:pairing-export", "pdf")).status_code == 404
+
+
+def test_pairing_pages_and_api_query_counts_stay_flat(client, groups, secretariat):
+    meeting = actions.create_meeting(held_on=dt.date(2024, 5, 1), title="Draw")
+    draw = actions.prepare_draw(
+        kind="initial", meeting=meeting, by=secretariat, now=NOW, reviewed=["FRA", "DEU", "KEN"]
+    )
+    hold(draw)
+
+    def pages():
+        for page in [url("lots:pairing-list"), url("lots:pairing-history"), url("lots:draw-list")]:
+            assert client.get(page).status_code == 200
+        assert client.get("/api/v1/pairings/?page_size=500").status_code == 200
+        assert client.get("/api/v1/draws/").status_code == 200
+
+    few = count_queries(pages)
+    meeting = actions.create_meeting(held_on=dt.date(2024, 6, 1), title="Late")
+    late = actions.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
+    hold(late)
+    assert Pairing.objects.count() > 300
+    assert count_queries(pages) == few
+
+
+# --- Dry runs -------------------------------------------------------------------------------
+
+
+REGISTRY = """code,regional_group,instruments
+AAA,AFR,UNTOC;TIP;SOM;FIR
+BBB,AFR,UNTOC;TIP;SOM;FIR
+CCC,AFR,UNTOC;TIP;SOM
+DDD,AFR,UNTOC;TIP;SOM;FIR
+EEE,WEOG,UNTOC;TIP;SOM;FIR
+FFF,WEOG,UNTOC;TIP;SOM;FIR
+GGG,WEOG,UNTOC;TIP;SOM;FIR
+HHH,WEOG,UNTOC;TIP
+III,APG,UNTOC;TIP;SOM;FIR
+JJJ,APG,UNTOC;TIP;SOM;FIR
+KKK,APG,UNTOC;TIP;SOM;FIR
+LLL,,UNTOC
+"""
+
+
+def dry_run(tmp_path, *args, registry=REGISTRY):
+    path = tmp_path / "registry.csv"
+    path.write_text(registry)
+    out = io.StringIO()
+    call_command("drawlots", "--registry", str(path), *args, stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_dry_run_prints_one_json_object_per_run(tmp_path):
+    runs = dry_run(tmp_path, "--seed", "c0ffee", "--runs", "3", "--json")
+    assert len(runs) == 3
+    assert runs[0]["seed"] == "c0ffee"
+    assert len({r["seed"] for r in runs}) == 3
+    for run in runs:
+        assert set(run) == {"seed", "algorithm", "groups", "pairings"}
+        assert len(run["groups"]) == 12
+        assert set(run["groups"].values()) == {1, 2, 3}
+        for pairing in run["pairings"]:
+            assert set(pairing) == {"reviewed", "reviewer", "instruments"}
+    again = dry_run(tmp_path, "--seed", "c0ffee", "--runs", "3", "--json")
+    assert again == runs
+
+
+def test_dry_run_rejects_a_malformed_file(tmp_path):
+    with pytest.raises(CommandError, match="line 1: the header must be"):
+        dry_run(tmp_path, "--seed", "ab", registry="code,group\nAAA,AFR\n")
+    with pytest.raises(CommandError, match="line 3: party AAA appears twice"):
+        dry_run(tmp_path, "--seed", "ab", registry=REGISTRY.replace("BBB", "AAA"))
+    with pytest.raises(CommandError, match="not hexadecimal"):
+        dry_run(tmp_path, "--seed", "xyz")
+
+
+def test_dry_run_names_the_rule_that_cannot_be_met(tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"reviewers_per_review": 3, "same_group_reviewers": 3}))
+    with pytest.raises(CommandError, match="impossible rule set"):
+        dry_run(tmp_path, "--seed", "ab", "--rules", str(rules))
+    rules.write_text(json.dumps({"reviewers_per_reviewer": 3}))
+    with pytest.raises(CommandError, match="unknown rule"):
+        dry_run(tmp_path, "--seed", "ab", "--rules", str(rules))
+
+
+def test_dry_run_reproduces_a_published_draw(groups, secretariat, tmp_path):
+    draw = initial_draw(secretariat)
+    lines = ["code,regional_group,instruments"] + [
+        f"{p['code']},{p['regional_group'] or ''},{';'.join(p['instruments'])}"
+        for p in draw.inputs["parties"]
+    ]
+    (run,) = dry_run(tmp_path, "--seed", draw.seed, "--json", registry="\n".join(lines) + "\n")
+    assert run["groups"] == draw.result["groups"]
+    assert run["pairings"] == [
+        {k: p[k] for k in ("reviewed", "reviewer", "instruments")} for p in draw.result["pairings"]
+    ]

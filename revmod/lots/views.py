@@ -1,0 +1,190 @@
+"""Pages of the drawing of lots: public pairings, history and verification; the secretariat's
+wizard (prepare → publish commitment → enter entropy → draw → publish result), meetings and
+redraw requests."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from revmod.lib.access import is_secretariat, secretariat_required
+from revmod.lots import actions, exports
+from revmod.lots.forms import (
+    EntropyForm,
+    MeetingForm,
+    PairingFilterForm,
+    PrepareDrawForm,
+    RedrawRequestForm,
+)
+from revmod.lots.models import Draw, Meeting, Pairing, RedrawRequest, ReviewGroup
+
+
+@require_GET
+def pairing_list(request):
+    form = PairingFilterForm(request.GET)
+    pairings = form.filter(Pairing.objects.active().with_parties())
+    by_group: dict[ReviewGroup, dict] = {}
+    for pairing in pairings:
+        reviews = by_group.setdefault(pairing.group, {})
+        reviews.setdefault(pairing.reviewed, []).append(pairing)
+    return render(
+        request,
+        "lots/pairing_list.html",
+        {"form": form, "by_group": by_group, "count": sum(len(r) for r in by_group.values())},
+    )
+
+
+@require_GET
+def pairing_history(request):
+    form = PairingFilterForm(request.GET)
+    superseded = form.filter(
+        Pairing.objects.exclude(until=None)
+        .with_parties()
+        .select_related("superseded_by__reviewer")
+        .order_by("-until", "reviewed__code")
+    )
+    return render(request, "lots/pairing_history.html", {"form": form, "pairings": superseded})
+
+
+@require_GET
+def pairing_export(request, fmt):
+    pairings = Pairing.objects.with_parties().order_by(
+        "group__number", "reviewed__code", "until", "role", "reviewer__code"
+    )
+    if fmt not in exports.FORMATS:
+        raise Http404
+    return exports.FORMATS[fmt](pairings)
+
+
+@require_GET
+def draw_list(request):
+    return render(
+        request,
+        "lots/draw_list.html",
+        {
+            "draws": Draw.objects.visible_to(request.user)
+            .select_related("meeting")
+            .defer("inputs", "result")
+            .order_by("-meeting__held_on", "-pk"),
+            "meetings": Meeting.objects.all() if is_secretariat(request.user) else None,
+        },
+    )
+
+
+@require_GET
+def draw_detail(request, pk):
+    draw = get_object_or_404(Draw.objects.visible_to(request.user).select_related("meeting"), pk=pk)
+    verification = actions.verify(draw) if draw.secret_revealed else None
+    context = {"draw": draw, "verification": verification, "counts": draw_counts(draw)}
+    if is_secretariat(request.user):
+        context["entropy_form"] = EntropyForm()
+    return render(request, "lots/draw_detail.html", context)
+
+
+def draw_counts(draw: Draw) -> dict:
+    result = draw.result or {}
+    groups: dict[int, int] = {}
+    for number in (result.get("groups") or {}).values():
+        groups[number] = groups.get(number, 0) + 1
+    return {
+        "groups": sorted(groups.items()),
+        "pairings": len(result.get("pairings") or result.get("replacements") or []),
+        "parties": len(draw.inputs.get("parties", [])),
+    }
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def draw_prepare(request):
+    form = PrepareDrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            draw = actions.prepare_draw(
+                kind=data["kind"],
+                meeting=data["meeting"],
+                by=request.user,
+                now=timezone.now(),
+                sizes=data["sizes"],
+                volunteers=data["volunteers"],
+                requests=list(data["requests"]),
+            )
+        except actions.DrawError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The draw is prepared. Publish its commitment next."))
+            return redirect("lots:draw-detail", draw.pk)
+    return render(request, "lots/draw_prepare.html", {"form": form})
+
+
+STEPS = {
+    "announce": (actions.announce, _("The commitment is published.")),
+    "draw": (actions.perform_draw, _("The lots are drawn. Check the result, then publish it.")),
+    "publish": (actions.publish, _("The result is published: these pairings are now in force.")),
+}
+
+
+@secretariat_required
+@require_POST
+def draw_step(request, pk, step):
+    draw = get_object_or_404(Draw, pk=pk)
+    try:
+        if step == "entropy":
+            form = EntropyForm(request.POST)
+            if not form.is_valid():
+                raise actions.DrawError(_("Enter the public entropy given at the meeting."))
+            actions.enter_entropy(draw, entropy=form.cleaned_data["entropy"], now=timezone.now())
+            messages.success(request, _("The public entropy is recorded."))
+        elif step in STEPS:
+            action, done = STEPS[step]
+            action(draw, now=timezone.now())
+            messages.success(request, done)
+        else:
+            raise Http404
+    except actions.DrawError as error:
+        messages.error(request, str(error))
+    return redirect("lots:draw-detail", draw.pk)
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def meeting_list(request):
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.create_meeting(**form.cleaned_data)
+        messages.success(request, _("The meeting is recorded."))
+        return redirect("lots:meeting-list")
+    meetings = Meeting.objects.prefetch_related("draws").order_by("-held_on")
+    return render(request, "lots/meeting_list.html", {"form": form, "meetings": meetings})
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def request_list(request):
+    form = RedrawRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_redraw_request(by=request.user, **form.cleaned_data)
+        except actions.DrawError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The redraw request is recorded."))
+            return redirect("lots:request-list")
+    requests = RedrawRequest.objects.select_related(
+        "pairing__reviewed", "pairing__reviewer", "requested_by", "draw__meeting"
+    ).order_by("-received_on", "-pk")
+    return render(request, "lots/request_list.html", {"form": form, "requests": requests})
+
+
+@secretariat_required
+@require_POST
+def request_withdraw(request, pk):
+    redraw_request = get_object_or_404(RedrawRequest, pk=pk)
+    try:
+        actions.withdraw_redraw_request(redraw_request)
+        messages.success(request, _("The request is withdrawn."))
+    except actions.DrawError as error:
+        messages.error(request, str(error))
+    return redirect("lots:request-list")
