@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "revmod.registry",
     "revmod.accounts",
     "revmod.lots",
+    "revmod.reviews",
     "revmod.api",
 ]
 

@@ -48,3 +48,48 @@ def count_queries(func) -> int:
     with CaptureQueriesContext(connection) as queries:
         func()
     return len(queries)
+
+
+def make_world(reviewed=("FRA", "DEU", "KEN", "BRA"), now=None):
+    """The registry, three groups, a published draw of `reviewed` and their cluster-1 reviews,
+    through the real actions. Returns (secretariat, reviews by party code)."""
+    import datetime as dt
+
+    from revmod.lots import actions as lots
+    from revmod.lots.models import ReviewGroup
+    from revmod.registry.models import Cluster
+    from revmod.reviews import actions as reviews
+
+    now = now or dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+    load_registry()
+    for number in (1, 2, 3):
+        ReviewGroup.objects.create(number=number, starts_on=dt.date(2019 + number, 12, 1))
+    secretariat = make_user("secretariat", secretariat=True)
+    meeting = lots.create_meeting(held_on=dt.date(2020, 11, 16), title="Draw")
+    draw = lots.prepare_draw(
+        kind="initial", meeting=meeting, by=secretariat, now=now, reviewed=list(reviewed)
+    )
+    draw = lots.announce(draw, now=now)
+    draw = lots.enter_entropy(draw, entropy="1 2 3 4", now=now)
+    lots.publish(lots.perform_draw(draw, now=now), now=now)
+    created = reviews.create_reviews(Cluster.objects.get(number=1), by=secretariat, now=now)
+    return secretariat, {r.party.code: r for r in created}
+
+
+def nominate(user, party_code, kind, scope, secretariat, on=None):
+    import datetime as dt
+
+    from revmod.registry.models import Party
+    from revmod.reviews import actions as reviews
+
+    on = on or dt.date(2021, 1, 4)
+    return reviews.nominate(
+        party=Party.objects.get(code=party_code),
+        person=user,
+        kind=kind,
+        scope=scope,
+        starts_on=on,
+        by=secretariat,
+        now=dt.datetime(on.year, on.month, on.day, 9, tzinfo=dt.UTC),
+        handover_note="Handed over the files.",
+    )

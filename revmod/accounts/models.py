@@ -1,12 +1,26 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     """A person using the platform. Secretariat staff run the mechanism; everyone else acts
     through nominations by their party (focal point, expert, observer)."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNDISCLOSED = "undisclosed", _("Prefers not to say")
+
+    class Ministry(models.TextChoices):
+        FOREIGN_AFFAIRS = "foreign_affairs", _("Foreign affairs")
+        JUSTICE = "justice", _("Justice")
+        INTERIOR = "interior", _("Interior")
+        OTHER = "other", _("Other")
 
     preferred_language = models.CharField(
         _("preferred language"),
@@ -22,7 +36,92 @@ class User(AbstractUser):
         default=False,
         help_text=_("Secretariat staff run the mechanism and must use two-factor authentication."),
     )
+    party = models.ForeignKey(
+        "registry.Party",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("party"),
+        help_text=_("The party whose government the person works for."),
+    )
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    ministry = models.CharField(
+        _("type of ministry"), max_length=16, choices=Ministry.choices, blank=True
+    )
+    languages = models.JSONField(_("working languages"), default=list, blank=True)
+    # Raised to end every session of the user at once (a replaced focal point loses access).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_session_auth_hash(self) -> str:
+        """Django checks this on every request: a new epoch ends the user's sessions."""
+        return salted_hmac(
+            "revmod.accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class NominationQuerySet(models.QuerySet):
+    def active(self) -> "NominationQuerySet":
+        return self.filter(ends_on=None)
+
+
+class Nomination(models.Model):
+    """A person nominated by a party for a role: focal point, governmental expert or observer,
+    for the party's own review or for its role as a reviewing party (seed ¶11-19). Nominations
+    end, they are never deleted: the history stays (seed ¶14)."""
+
+    class Kind(models.TextChoices):
+        FOCAL_POINT = "focal_point", _("Focal point")
+        EXPERT = "expert", _("Governmental expert")
+        OBSERVER = "observer", _("Observer")
+
+    class Scope(models.TextChoices):
+        OWN = "own", _("Its own review")
+        REVIEWER = "reviewer", _("As reviewing party")
+
+    party = models.ForeignKey(
+        "registry.Party", models.PROTECT, related_name="nominations", verbose_name=_("party")
+    )
+    person = models.ForeignKey(
+        User, models.PROTECT, related_name="nominations", verbose_name=_("person")
+    )
+    kind = models.CharField(_("role"), max_length=12, choices=Kind.choices)
+    scope = models.CharField(_("for"), max_length=8, choices=Scope.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    handover_note = models.TextField(_("handover note"), blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["party__code", "scope", "kind", "starts_on"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        constraints = [
+            # One active focal point per party and role (seed ¶13).
+            models.UniqueConstraint(
+                fields=["party", "scope"],
+                condition=Q(kind="focal_point", ends_on=None),
+                name="nomination_one_focal_point",
+            ),
+            models.UniqueConstraint(
+                fields=["party", "scope", "kind", "person"],
+                condition=Q(ends_on=None),
+                name="nomination_once",
+            ),
+            # Observers have read-only access to their party's own review (seed ¶19).
+            models.CheckConstraint(
+                condition=~Q(kind="observer") | Q(scope="own"), name="nomination_observer_own"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party.code} {self.get_kind_display()} ({self.get_scope_display()})"

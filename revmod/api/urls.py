@@ -1,11 +1,14 @@
 from rest_framework.routers import DefaultRouter
 
 from revmod.api.lots import DrawViewSet, PairingViewSet
+from revmod.api.reviews import NominationViewSet, ReviewViewSet
 from revmod.api.views import PartyViewSet
 
 router = DefaultRouter()
 router.register("parties", PartyViewSet, basename="party")
 router.register("draws", DrawViewSet, basename="draw")
 router.register("pairings", PairingViewSet, basename="pairing")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("nominations", NominationViewSet, basename="nomination")
 
 urlpatterns = router.urls

@@ -1429,9 +1429,7 @@ def _initial(pb: _Problem, rng: random.Random) -> _State:
                 if sol is None:
                     _diagnose(pb, rng)  # proved infeasible: raises, naming a rule
         if sol is None:
-            if _greedy_complete(st) and _repair(
-                st, rng, _REPAIR_BASE + _REPAIR_PER_SLOT * slots
-            ):
+            if _greedy_complete(st) and _repair(st, rng, _REPAIR_BASE + _REPAIR_PER_SLOT * slots):
                 sol = [st.snapshot(r) for r in range(pb.n_rev)]
             elif not tried_exhaustive:
                 try:

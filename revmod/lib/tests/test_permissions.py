@@ -8,9 +8,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
+from revmod.accounts.models import Nomination
 from revmod.lots import actions as lots
-from revmod.lots.models import Draw, Pairing, ReviewGroup
-from revmod.test import load_registry, make_user
+from revmod.lots.models import Draw, Pairing
+from revmod.test import make_user, make_world, nominate
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
@@ -28,6 +29,17 @@ PERSONAS = [
 # method. "login" = 302 to the sign-in page.
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 SECRETARIAT_ONLY = {**dict.fromkeys(PERSONAS, 404), "anonymous": "login", "secretariat": 200}
+# A review: its participants and the secretariat see it; anyone else gets 404.
+PARTICIPANTS = {**dict.fromkeys(PERSONAS, 200), "anonymous": "login", "outsider": 404}
+# A review's action: participants are sent back to the review (with the outcome as a message).
+PARTICIPANTS_ACT = {**dict.fromkeys(PERSONAS, 302), "anonymous": "login", "outsider": 404}
+# The API: an anonymous caller is told to authenticate (403); the rest as on the pages.
+SIGNED_IN_API = {**dict.fromkeys(PERSONAS, 200), "anonymous": 403}
+PARTICIPANTS_API = {**PARTICIPANTS, "anonymous": 403}
+# An action refused by the workflow (advance while awaiting nominations) is a 409 for all.
+OWN_PARTY_API = {**dict.fromkeys(PERSONAS, 404), "anonymous": 403, "reviewer_fp": 200,
+                 "secretariat": 200}  # fmt: skip
+PARTICIPANTS_API_ACT = {**dict.fromkeys(PERSONAS, 409), "anonymous": 403, "outsider": 404}
 
 # Third-party URL sets, checked by their own suites; the admin's door is checked below.
 SKIPPED_PREFIXES = ("accounts/", "admin/", "static/")
@@ -52,6 +64,30 @@ MATRIX = {
     ("api/v1/pairings.<format>/", "GET", "/api/v1/pairings.json/"): PUBLIC,
     ("api/v1/pairings/<pk>/", "GET", "/api/v1/pairings/{pairing}/"): PUBLIC,
     ("api/v1/pairings/<pk>.<format>/", "GET", "/api/v1/pairings/{pairing}.json/"): PUBLIC,
+    ("api/v1/reviews/", "GET", "/api/v1/reviews/"): SIGNED_IN_API,
+    ("api/v1/reviews.<format>/", "GET", "/api/v1/reviews.json/"): SIGNED_IN_API,
+    ("api/v1/reviews/<pk>/", "GET", "/api/v1/reviews/{review}/"): PARTICIPANTS_API,
+    ("api/v1/reviews/<pk>.<format>/", "GET", "/api/v1/reviews/{review}.json/"): PARTICIPANTS_API,
+    ("api/v1/reviews/<pk>/events/", "GET", "/api/v1/reviews/{review}/events/"): PARTICIPANTS_API,
+    ("api/v1/reviews/<pk>/events.<format>/", "GET", "/api/v1/reviews/{review}/events.json/"): (
+        PARTICIPANTS_API
+    ),
+    ("api/v1/reviews/<pk>/actions/<name>/", "POST", "/api/v1/reviews/{review}/actions/advance/"): (
+        PARTICIPANTS_API_ACT
+    ),
+    (
+        "api/v1/reviews/<pk>/actions/<name>.<format>/",
+        "POST",
+        "/api/v1/reviews/{review}/actions/advance.json/",
+    ): PARTICIPANTS_API_ACT,
+    ("api/v1/nominations/", "GET", "/api/v1/nominations/"): SIGNED_IN_API,
+    ("api/v1/nominations.<format>/", "GET", "/api/v1/nominations.json/"): SIGNED_IN_API,
+    # {nomination} is the reviewing party's focal point: their party's people and the
+    # secretariat see it.
+    ("api/v1/nominations/<pk>/", "GET", "/api/v1/nominations/{nomination}/"): OWN_PARTY_API,
+    ("api/v1/nominations/<pk>.<format>/", "GET", "/api/v1/nominations/{nomination}.json/"): (
+        OWN_PARTY_API
+    ),
     ("api/v1/schema/", "GET", "/api/v1/schema/"): PUBLIC,
     ("api/v1/docs/", "GET", "/api/v1/docs/"): PUBLIC,
     ("", "GET", "/en/"): PUBLIC,
@@ -73,6 +109,15 @@ MATRIX = {
         **SECRETARIAT_ONLY,
         "secretariat": 302,
     },
+    ("reviews/", "GET", "/en/reviews/"): {**PUBLIC, "anonymous": "login"},
+    ("reviews/reviews.<str:fmt>", "GET", "/en/reviews/reviews.csv"): SECRETARIAT_ONLY,
+    ("reviews/<int:pk>/", "GET", "/en/reviews/{review}/"): PARTICIPANTS,
+    ("reviews/<int:pk>/act/<str:action>/", "POST", "/en/reviews/{review}/act/advance/"): (
+        PARTICIPANTS_ACT
+    ),
+    ("reviews/<int:pk>/consultation/", "POST", "/en/reviews/{review}/consultation/"): (
+        PARTICIPANTS_ACT
+    ),
     ("registry/files/", "GET", "/en/registry/files/"): SECRETARIAT_ONLY,
     ("registry/import/", "GET", "/en/registry/import/"): SECRETARIAT_ONLY,
     ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (
@@ -106,28 +151,31 @@ def test_every_url_pattern_is_in_the_matrix():
 
 @pytest.fixture
 def world():
-    """The registry, a published draw, a prepared one and a pending redraw request."""
-    load_registry()
-    for number in (1, 2, 3):
-        ReviewGroup.objects.create(number=number, starts_on=dt.date(2020 + number, 11, 1))
-    secretariat = make_user("secretariat", secretariat=True)
-    meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Draw")
-    drawn = lots.prepare_draw(
-        kind="initial", meeting=meeting, by=secretariat, now=NOW, reviewed=["FRA", "DEU", "KEN"]
-    )
-    drawn = lots.announce(drawn, now=NOW)
-    drawn = lots.enter_entropy(drawn, entropy="1 2 3 4", now=NOW)
-    drawn = lots.publish(lots.perform_draw(drawn, now=NOW), now=NOW)
+    """Reviews with a party under review whose people are the personas, a published draw, a
+    prepared one and a pending redraw request — all through the real actions."""
+    secretariat, reviews = make_world()
+    review = reviews["FRA"]
+    reviewer = review.pairings().first().reviewer.code
+    users = {"outsider": make_user("outsider"), "secretariat": secretariat}
+    for persona, party, kind, scope in [
+        ("reviewed_fp", "FRA", Nomination.Kind.FOCAL_POINT, Nomination.Scope.OWN),
+        ("expert", "FRA", Nomination.Kind.EXPERT, Nomination.Scope.OWN),
+        ("observer", "FRA", Nomination.Kind.OBSERVER, Nomination.Scope.OWN),
+        ("reviewer_fp", reviewer, Nomination.Kind.FOCAL_POINT, Nomination.Scope.REVIEWER),
+    ]:
+        users[persona] = make_user(persona)
+        nominated = nominate(users[persona], party, kind, scope, secretariat)
+    drawn = Draw.objects.get()
     pairing = Pairing.objects.active().select_related("reviewed").first()
     request = lots.record_redraw_request(
         pairing=pairing, requested_by=pairing.reviewed, reason="r", received_on=NOW.date(),
         by=secretariat,
     )  # fmt: skip
+    meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
     prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
-    users = {name: make_user(name) for name in PERSONAS[1:-1]}
-    users["secretariat"] = secretariat
     ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": request.pk,
-           "pairing": pairing.pk}  # fmt: skip
+           "pairing": pairing.pk, "review": review.pk,
+           "nomination": nominated.pk}  # fmt: skip
     return users, ids
 
 

@@ -3,12 +3,13 @@ from django.core.management.base import BaseCommand
 from revmod.accounts.models import User
 from revmod.lots import demo as lots_demo
 from revmod.lots.models import Draw, Pairing
+from revmod.reviews import demo as reviews_demo
+from revmod.reviews.models import Review
 
 DEMO_PASSWORD = "revmod-demo"
 DEMO_USERS = [
     # username, e-mail, secretariat, preferred language, who it is
     ("secretariat", "secretariat@example.org", True, "en", "secretariat officer"),
-    ("registered", "registered@example.org", False, "fr", "registered user (no nomination yet)"),
 ]
 
 
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             self.stdout.write(f"demo draws: {draws} held and verifiable, {pairings} pairings")
         else:
             self.stdout.write("demo draws: already there")
+        personas = reviews_demo.load(secretariat, DEMO_PASSWORD)
+        self.stdout.write(f"demo reviews: {Review.objects.count()} (cluster 1)")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _email, _s, language, who in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {who} (language: {language})")
+        for username, who in personas:
+            self.stdout.write(f"  {username:<14} {who}")

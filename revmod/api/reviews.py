@@ -1,0 +1,185 @@
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from revmod.accounts.models import Nomination
+from revmod.lib.access import is_secretariat
+from revmod.reviews import actions
+from revmod.reviews.forms import ReviewFilterForm
+from revmod.reviews.models import Review, ReviewEvent
+from revmod.reviews.schedule import Loaded, with_schedule_data
+from revmod.reviews.workflow import Action
+
+Deadline = inline_serializer(
+    "Deadline",
+    {
+        "step": serializers.CharField(),
+        "guideline": serializers.DateField(allow_null=True),
+        "agreed": serializers.DateField(allow_null=True),
+        "due": serializers.DateField(allow_null=True),
+        "done_on": serializers.DateField(allow_null=True),
+        "delay_days": serializers.IntegerField(allow_null=True),
+    },
+)
+Reviewer = inline_serializer(
+    "ReviewingParty",
+    {
+        "party": serializers.CharField(),
+        "instruments": serializers.ListField(),
+        "role": serializers.CharField(),
+    },
+)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    party = serializers.CharField(source="party.code")
+    group = serializers.IntegerField(source="group.number")
+    cluster = serializers.IntegerField(source="cluster.number")
+    reviewers = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ["id", "party", "group", "cluster", "stage", "started_on", "reviewers",
+                  "languages", "deadlines"]  # fmt: skip
+
+    @property
+    def loaded(self) -> Loaded:
+        return self.context["loaded"]
+
+    @extend_schema_field(serializers.ListField(child=Reviewer))
+    def get_reviewers(self, review):
+        return [
+            {"party": p.reviewer.code, "instruments": p.instruments, "role": p.role}
+            for p in self.loaded.pairings[review.party_id]
+        ]
+
+    def get_languages(self, review) -> list[str] | None:
+        consultation = getattr(review, "consultation", None)
+        return None if consultation is None else consultation.languages
+
+    @extend_schema_field(serializers.ListField(child=Deadline))
+    def get_deadlines(self, review):
+        return [
+            {
+                "step": item.step.value,
+                "guideline": item.guideline,
+                "agreed": item.agreed,
+                "due": item.due,
+                "done_on": item.done,
+                "delay_days": item.delay_days,
+            }
+            for item in self.loaded.schedule(review)
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+
+    class Meta:
+        model = ReviewEvent
+        fields = ["at", "kind", "actor", "data"]
+
+
+class NominationSerializer(serializers.ModelSerializer):
+    party = serializers.CharField(source="party.code")
+    person = serializers.CharField(source="person.username")
+
+    class Meta:
+        model = Nomination
+        fields = ["id", "party", "person", "kind", "scope", "starts_on", "ends_on"]
+
+
+ActionInput = inline_serializer(
+    "ReviewActionInput",
+    {"reason": serializers.CharField(required=False), "to": serializers.CharField(required=False)},
+)
+
+
+class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    """Country reviews the caller may see (participants and the secretariat; anyone else gets
+    an empty list and 404), with their reviewers, languages and deadlines. Actions take the
+    same path as the pages."""
+
+    serializer_class = ReviewSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        reviews = with_schedule_data(Review.objects.visible_to(self.request.user)).select_related(
+            "group", "cluster"
+        )
+        if self.action == "list":
+            form = ReviewFilterForm(self.request.query_params)
+            if not form.is_valid():
+                raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+            reviews = form.filter(reviews)
+        return reviews.order_by("group__number", "party__code")
+
+    def get_serializer(self, *args, **kwargs):
+        if args and "context" not in kwargs:
+            items = args[0] if isinstance(args[0], list) else [args[0]]
+            kwargs["context"] = {**self.get_serializer_context(), "loaded": Loaded(items)}
+        return super().get_serializer(*args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return list(page) if page is not None else None
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True)
+    def events(self, request, pk=None, **kwargs):
+        review = self.get_object()
+        events = review.events.select_related("actor").order_by("at", "pk")
+        return Response(EventSerializer(events, many=True).data)
+
+    @extend_schema(
+        request=ActionInput,
+        responses=ReviewSerializer,
+        parameters=[
+            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=[a.value for a in Action])
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="actions/(?P<name>[a-z_]+)")
+    def take_action(self, request, pk=None, name=None, **kwargs):
+        review = self.get_object()
+        if name not in {a.value for a in Action} or name == Action.RECORD_CONSULTATION:
+            raise NotFound()
+        try:
+            review = actions.act(
+                review,
+                name,
+                by=request.user,
+                now=timezone.now(),
+                reason=request.data.get("reason"),
+                to=request.data.get("to"),
+            )
+        except actions.ReviewError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
+
+class NominationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Nominations: all of them for the secretariat; a nominated person sees their own
+    party's. History included (`ends_on`)."""
+
+    serializer_class = NominationSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        nominations = Nomination.objects.select_related("party", "person").order_by(
+            "party__code", "scope", "kind", "starts_on"
+        )
+        if is_secretariat(self.request.user):
+            return nominations
+        party = getattr(self.request.user, "party_id", None)
+        return nominations.filter(party=party) if party else nominations.none()

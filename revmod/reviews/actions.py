@@ -1,0 +1,321 @@
+"""The operations on country reviews and nominations, each one transaction that checks
+everything first, changes the rows, and records an event."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from revmod.accounts.models import Nomination, User
+from revmod.lib.access import is_secretariat
+from revmod.lots.models import GroupAssignment, Pairing
+from revmod.registry.models import Cluster, Party
+from revmod.reviews import workflow
+from revmod.reviews.access import actor_for
+from revmod.reviews.deadlines import Step
+from revmod.reviews.models import LANGUAGES, Consultation, DeadlineChange, Review, ReviewEvent
+from revmod.reviews.workflow import Action, ReviewState, WorkflowError
+
+
+class ReviewError(Exception):
+    """An action refused, with a message for the person who tried."""
+
+
+ERROR_MESSAGES = {
+    "not_allowed": gettext_lazy("You may not do this in this review."),
+    "out_of_order": gettext_lazy("This is not possible at the review's current stage."),
+    "guard_focal_points": gettext_lazy(
+        "Every party of the review must first name its focal point: %s."
+    ),
+    "guard_consultation": gettext_lazy("Record the initial consultation first."),
+    "guard_clearance": gettext_lazy(
+        "The focal points of these parties have not cleared it yet: %s."
+    ),
+    "already_cleared": gettext_lazy("Your party has already cleared it."),
+    "reason_required": gettext_lazy("Give the reason for reopening."),
+    "bad_target": gettext_lazy("The review cannot be reopened to that stage."),
+}
+
+
+def record(review: Review, kind: str, *, by: User | None, at: dt.datetime, **data) -> ReviewEvent:
+    return ReviewEvent.objects.create(review=review, kind=kind, actor=by, at=at, data=data)
+
+
+def reviewer_codes(review: Review) -> list[str]:
+    return sorted(p.reviewer.code for p in review.pairings())
+
+
+def parties_with_focal_point(codes: list[str], reviewed_code: str) -> set[str]:
+    """Which of the review's parties have an active focal point for their role in it."""
+    rows = Nomination.objects.active().filter(kind=Nomination.Kind.FOCAL_POINT)
+    own = rows.filter(scope=Nomination.Scope.OWN, party__code=reviewed_code)
+    reviewing = rows.filter(scope=Nomination.Scope.REVIEWER, party__code__in=codes)
+    return set(own.values_list("party__code", flat=True)) | set(
+        reviewing.values_list("party__code", flat=True)
+    )
+
+
+def state_of(review: Review) -> ReviewState:
+    codes = reviewer_codes(review)
+    return ReviewState(
+        reviewed=review.party.code,
+        reviewers=codes,
+        stage=review.stage,
+        focal_points=parties_with_focal_point(codes, review.party.code),
+        consultation_recorded=review.consultation_recorded,
+        cleared=set(review.cleared),
+    )
+
+
+def allowed(review: Review, user) -> list[Action]:
+    """What `user` may do in `review` now (for the pages to offer)."""
+    actor = actor_for(user, review, set(reviewer_codes(review)))
+    return [] if actor is None else workflow.allowed_actions(state_of(review), actor)
+
+
+def _message(error: WorkflowError) -> str:
+    template = str(ERROR_MESSAGES[error.code.value])
+    return template % ", ".join(error.parties) if "%s" in template else template
+
+
+@transaction.atomic
+def create_reviews(cluster: Cluster, *, by: User, now: dt.datetime) -> list[Review]:
+    """A review of every party placed in a group, for `cluster`, starting on the group's date
+    (seed ¶22). Parties that already have one are left alone."""
+    assignments = GroupAssignment.objects.select_related("party", "group")
+    existing = set(Review.objects.filter(cluster=cluster).values_list("party_id", flat=True))
+    created = []
+    for assignment in assignments:
+        if assignment.party_id in existing:
+            continue
+        review = Review.objects.create(
+            party=assignment.party,
+            cluster=cluster,
+            group=assignment.group,
+            started_on=assignment.group.starts_on,
+            stage_since=now,
+        )
+        record(review, "created", by=by, at=now, started_on=str(review.started_on))
+        created.append(review)
+    return created
+
+
+@transaction.atomic
+def act(
+    review: Review,
+    action: Action | str,
+    *,
+    by: User,
+    now: dt.datetime,
+    reason: str | None = None,
+    to: str | None = None,
+) -> Review:
+    """Take a workflow action (start the consultation, advance, draft, clear, submit, reopen)
+    as `by`; refused with ReviewError when the workflow says no."""
+    review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
+    codes = reviewer_codes(review)
+    actor = actor_for(by, review, set(codes))
+    if actor is None:
+        raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
+    before = state_of(review)
+    try:
+        after = workflow.apply(before, Action(action), actor, reason=reason, to=to)
+    except WorkflowError as error:
+        raise ReviewError(_message(error)) from None
+    except ValueError:
+        raise ReviewError(str(ERROR_MESSAGES["out_of_order"])) from None
+    review.cleared = sorted(after.cleared)
+    review.consultation_recorded = after.consultation_recorded
+    fields = ["cleared", "consultation_recorded"]
+    if after.stage != before.stage:
+        review.stage, review.stage_since = after.stage.value, now
+        fields += ["stage", "stage_since"]
+    review.save(update_fields=fields)
+    data = {"from": before.stage.value, "to": after.stage.value}
+    if actor.party:
+        data["party"] = actor.party
+    if reason:
+        data["reason"] = reason
+    record(review, Action(action).value, by=by, at=now, **data)
+    return review
+
+
+@transaction.atomic
+def record_consultation(
+    review: Review,
+    *,
+    by: User,
+    now: dt.datetime,
+    held_on: dt.date,
+    languages: list[str],
+    no_agreement: bool = False,
+    exceptional_reason: str = "",
+    agreed: dict[str, dt.date] | None = None,
+    division_of_tasks: str = "",
+) -> Consultation:
+    """Record (or amend) the initial consultation: one or two working languages, three only
+    with an exceptional reason, or no agreement (rule 50, seed ¶27-28); agreed dates per step."""
+    languages = sorted(set(languages))
+    if any(code not in LANGUAGES for code in languages):
+        raise ReviewError(_("Working languages are among the six official languages."))
+    if no_agreement and languages:
+        raise ReviewError(_("Either the languages agreed, or no agreement, not both."))
+    if not no_agreement and not languages:
+        raise ReviewError(_("Give the working languages agreed, or record that none was."))
+    if len(languages) == 3 and not exceptional_reason.strip():
+        raise ReviewError(_("Three working languages need a recorded exceptional reason."))
+    if len(languages) > 3:
+        raise ReviewError(_("A review works in at most three languages."))
+    agreed = {Step(step).value: day.isoformat() for step, day in (agreed or {}).items()}
+    if held_on > now.date():
+        raise ReviewError(_("The consultation cannot be held in the future."))
+    act(review, Action.RECORD_CONSULTATION, by=by, now=now)
+    consultation, _created = Consultation.objects.update_or_create(
+        review=review,
+        defaults={
+            "held_on": held_on,
+            "languages": languages,
+            "no_agreement": no_agreement,
+            "exceptional_reason": exceptional_reason.strip(),
+            "agreed": agreed,
+            "division_of_tasks": division_of_tasks.strip(),
+        },
+    )
+    record(
+        review,
+        "consultation",
+        by=by,
+        at=now,
+        held_on=held_on.isoformat(),
+        languages=languages,
+        no_agreement=no_agreement,
+        agreed=agreed,
+    )
+    return consultation
+
+
+@transaction.atomic
+def change_deadline(
+    review: Review,
+    *,
+    by: User,
+    now: dt.datetime,
+    step: str,
+    kind: str,
+    reason: str,
+    new_date: dt.date | None = None,
+    days: int | None = None,
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+) -> DeadlineChange:
+    """The secretariat extends or pauses one step's deadline, with a reason."""
+    if not is_secretariat(by):
+        raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
+    if not reason.strip():
+        raise ReviewError(_("Give the reason for changing the deadline."))
+    if kind == DeadlineChange.Kind.EXTENSION and (new_date is None) == (days is None):
+        raise ReviewError(_("An extension gives either a new date or a number of days."))
+    if kind == DeadlineChange.Kind.PAUSE and (
+        first_day is None or last_day is None or last_day < first_day
+    ):
+        raise ReviewError(_("A pause has a first and a last day, in that order."))
+    change = DeadlineChange.objects.create(
+        review=review,
+        step=Step(step).value,
+        kind=kind,
+        new_date=new_date,
+        days=days,
+        first_day=first_day,
+        last_day=last_day,
+        reason=reason.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    record(review, f"deadline_{kind}", by=by, at=now, step=change.step, reason=change.reason)
+    return change
+
+
+def _reviews_of(party: Party, scope: str):
+    """The reviews a nomination of `party` for `scope` gives access to."""
+    if scope == Nomination.Scope.OWN:
+        return Review.objects.filter(party=party)
+    reviewed = Pairing.objects.active().filter(reviewer=party).values("reviewed")
+    return Review.objects.filter(party__in=reviewed)
+
+
+@transaction.atomic
+def nominate(
+    *,
+    party: Party,
+    person: User,
+    kind: str,
+    scope: str,
+    starts_on: dt.date,
+    by: User,
+    now: dt.datetime,
+    handover_note: str = "",
+) -> Nomination:
+    """Record a party's nomination. A new focal point replaces the active one for the same
+    role at once: the new one has access now, the old one loses it and is signed out
+    everywhere (seed ¶14: a handover, with a note); the history stays."""
+    if person.is_secretariat:
+        raise ReviewError(_("Secretariat staff cannot be nominated by a party."))
+    if person.party_id not in (None, party.pk):
+        raise ReviewError(_("This person works for another party."))
+    if kind == Nomination.Kind.OBSERVER and scope != Nomination.Scope.OWN:
+        raise ReviewError(_("Observers follow their party's own review only."))
+    active = Nomination.objects.active().select_for_update().filter(party=party, scope=scope)
+    if active.filter(kind=kind, person=person).exists():
+        raise ReviewError(_("This person already holds this nomination."))
+    replaced = None
+    if kind == Nomination.Kind.FOCAL_POINT:
+        replaced = active.filter(kind=kind).select_related("person").first()
+        if replaced:
+            if not handover_note.strip():
+                raise ReviewError(_("Replacing a focal point needs a handover note."))
+            replaced.ends_on = starts_on
+            replaced.save(update_fields=["ends_on"])
+            old = replaced.person
+            old.session_epoch += 1
+            old.save(update_fields=["session_epoch"])
+    if person.party_id is None:
+        person.party = party
+        person.save(update_fields=["party"])
+    nomination = Nomination.objects.create(
+        party=party,
+        person=person,
+        kind=kind,
+        scope=scope,
+        starts_on=starts_on,
+        handover_note=handover_note.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    event = "focal_point_replaced" if replaced else f"{kind}_named"
+    for review in _reviews_of(party, scope):
+        record(
+            review,
+            event,
+            by=by,
+            at=now,
+            party=party.code,
+            scope=scope,
+            person=person.get_username(),
+            on=starts_on.isoformat(),
+        )
+    return nomination
+
+
+@transaction.atomic
+def end_nomination(nomination: Nomination, *, on: dt.date, by: User, now: dt.datetime) -> None:
+    """End a nomination (an expert leaving, say). A focal point is ended by naming another."""
+    if nomination.ends_on is not None:
+        raise ReviewError(_("This nomination has already ended."))
+    nomination.ends_on = on
+    nomination.save(update_fields=["ends_on"])
+    person = nomination.person
+    person.session_epoch += 1
+    person.save(update_fields=["session_epoch"])
+    for review in _reviews_of(nomination.party, nomination.scope):
+        record(review, f"{nomination.kind}_ended", by=by, at=now, party=nomination.party.code)

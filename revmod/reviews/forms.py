@@ -1,0 +1,97 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from revmod.lots.models import ReviewGroup
+from revmod.registry.models import RegionalGroup
+from revmod.reviews.deadlines import Step
+from revmod.reviews.models import STAGE_LABELS, STEP_LABELS
+
+LANGUAGE_CHOICES = [
+    ("ar", _("Arabic")),
+    ("zh", _("Chinese")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+]
+
+
+class ReviewFilterForm(forms.Form):
+    """Filters of the reviews page; the API list takes the same parameters."""
+
+    group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
+    regional_group = forms.ModelChoiceField(
+        label=_("Regional group"),
+        queryset=RegionalGroup.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All regional groups"),
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        required=False,
+        choices=[("", _("All stages"))] + [(s.value, label) for s, label in STAGE_LABELS.items()],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("All groups"))] + [
+            (g.number, str(g)) for g in ReviewGroup.objects.all()
+        ]
+        self.fields["regional_group"].label_from_instance = lambda g: g.label
+
+    def filter(self, reviews):
+        if not self.is_valid():
+            return reviews.none()
+        data = self.cleaned_data
+        if data["group"]:
+            reviews = reviews.filter(group__number=data["group"])
+        if data["regional_group"]:
+            reviews = reviews.filter(party__regional_group=data["regional_group"])
+        if data["stage"]:
+            reviews = reviews.filter(stage=data["stage"])
+        return reviews
+
+
+class ActionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea({"rows": 2}))
+    to = forms.ChoiceField(
+        label=_("Back to the stage"),
+        required=False,
+        choices=[("", "—")] + [(s.value, label) for s, label in STAGE_LABELS.items()],
+    )
+
+
+class ConsultationForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput({"type": "date"}))
+    languages = forms.MultipleChoiceField(
+        label=_("Working languages agreed"),
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    no_agreement = forms.BooleanField(label=_("The parties could not agree"), required=False)
+    exceptional_reason = forms.CharField(
+        label=_("Reason for a third language"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+    division_of_tasks = forms.CharField(
+        label=_("Division of tasks among the reviewers"),
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for step in (Step.QUESTIONNAIRE, Step.WRITTEN_FEEDBACK, Step.OBSERVATIONS):
+            self.fields[f"agreed_{step.value}"] = forms.DateField(
+                label=_("Agreed date: %(step)s") % {"step": STEP_LABELS[step]},
+                required=False,
+                widget=forms.DateInput({"type": "date"}),
+            )
+
+    def agreed(self) -> dict:
+        return {
+            name.removeprefix("agreed_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("agreed_") and value
+        }

@@ -1,0 +1,210 @@
+"""Country reviews: one per party under review and cluster, its consultation, deadline changes
+and the append-only log of everything that happened to it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from revmod.accounts.models import Nomination
+from revmod.lib.access import is_secretariat
+from revmod.lots.models import Pairing, ReviewGroup
+from revmod.registry.models import Cluster, Party
+from revmod.reviews.deadlines import Step
+from revmod.reviews.workflow import Stage
+
+STAGE_LABELS = {
+    Stage.AWAITING_NOMINATIONS: _("Awaiting nominations"),
+    Stage.INITIAL_CONSULTATION: _("Initial consultation"),
+    Stage.QUESTIONNAIRE: _("Self-assessment questionnaire"),
+    Stage.WRITTEN_FEEDBACK: _("Written feedback"),
+    Stage.OBSERVATIONS: _("List of observations and summary"),
+    Stage.COMPLETED: _("Completed"),
+}
+STEP_LABELS = {
+    Step.FOCAL_POINTS: _("Focal points named"),
+    Step.EXPERTS: _("Governmental experts named"),
+    Step.INITIAL_CONSULTATION: _("Initial consultation held"),
+    Step.QUESTIONNAIRE: _("Questionnaire answers submitted"),
+    Step.WRITTEN_FEEDBACK: _("Written feedback completed"),
+    Step.OBSERVATIONS: _("List of observations and summary completed"),
+}
+EVENT_LABELS = {
+    "created": _("Review created"),
+    "start_consultation": _("Initial consultation started"),
+    "record_consultation": _("Initial consultation recorded"),
+    "consultation": _("Consultation details saved"),
+    "advance": _("Moved on to the questionnaire"),
+    "draft": _("Draft changed"),
+    "clear": _("Cleared"),
+    "submit": _("Submitted"),
+    "reopen": _("Reopened"),
+    "focal_point_named": _("Focal point named"),
+    "focal_point_replaced": _("Focal point replaced"),
+    "expert_named": _("Governmental expert named"),
+    "observer_named": _("Observer named"),
+    "expert_ended": _("Governmental expert's nomination ended"),
+    "observer_ended": _("Observer's nomination ended"),
+    "focal_point_ended": _("Focal point's nomination ended"),
+    "deadline_extension": _("Deadline extended"),
+    "deadline_pause": _("Deadline paused"),
+}
+LANGUAGES = ["ar", "zh", "en", "fr", "ru", "es"]  # the six working languages (rule 50)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReviewQuerySet":
+        """The reviews `user` may see: all for the secretariat; for a nominated person, the
+        reviews of the party they were nominated for — its own review (focal point, expert,
+        observer) or the reviews it takes part in as reviewing party (focal point, expert).
+        Nothing for anyone else."""
+        if is_secretariat(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        own = Nomination.objects.active().filter(
+            person=user, scope=Nomination.Scope.OWN, party=OuterRef("party")
+        )
+        reviewing = Nomination.objects.active().filter(
+            person=user,
+            scope=Nomination.Scope.REVIEWER,
+            kind__in=[Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT],
+            party__reviewing__reviewed=OuterRef("party"),
+            party__reviewing__until=None,
+        )
+        return self.filter(Q(Exists(own)) | Q(Exists(reviewing)))
+
+
+class Review(models.Model):
+    """The review of one party under review for one cluster, in its group."""
+
+    party = models.ForeignKey(
+        Party, models.PROTECT, related_name="reviews", verbose_name=_("party under review")
+    )
+    cluster = models.ForeignKey(
+        Cluster, models.PROTECT, related_name="reviews", verbose_name=_("cluster")
+    )
+    group = models.ForeignKey(
+        ReviewGroup, models.PROTECT, related_name="reviews", verbose_name=_("group")
+    )
+    started_on = models.DateField(_("started on"))
+    stage = models.CharField(
+        _("stage"),
+        max_length=24,
+        choices=[(s.value, STAGE_LABELS[s]) for s in Stage],
+        default=Stage.AWAITING_NOMINATIONS.value,
+    )
+    # The rest of the workflow's state (workflow.ReviewState), kept current by the actions.
+    cleared = models.JSONField(default=list, blank=True)
+    consultation_recorded = models.BooleanField(default=False)
+    stage_since = models.DateTimeField(_("at this stage since"))
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="followed_reviews",
+        verbose_name=_("secretariat officers"),
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group__number", "party__name_en"]
+        verbose_name = _("country review")
+        verbose_name_plural = _("country reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["party", "cluster"], name="review_once_per_cluster")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party.label} — {self.cluster.label}"
+
+    def pairings(self):
+        """The reviewing parties in force, with the instruments each covers."""
+        return Pairing.objects.active().filter(reviewed=self.party).select_related("reviewer")
+
+
+class Consultation(models.Model):
+    """The initial consultation's record (seed ¶26-28): timetable, working languages,
+    division of tasks."""
+
+    review = models.OneToOneField(Review, models.CASCADE, related_name="consultation")
+    held_on = models.DateField(_("held on"))
+    languages = models.JSONField(_("working languages"), default=list, blank=True)
+    no_agreement = models.BooleanField(_("no agreement on languages"), default=False)
+    exceptional_reason = models.TextField(_("reason for a third language"), blank=True)
+    agreed = models.JSONField(_("agreed dates"), default=dict, blank=True)  # {step: "YYYY-MM-DD"}
+    division_of_tasks = models.TextField(_("division of tasks among the reviewers"), blank=True)
+
+    class Meta:
+        verbose_name = _("initial consultation")
+        verbose_name_plural = _("initial consultations")
+
+    def __str__(self) -> str:
+        return f"{self.review} ({self.held_on})"
+
+    @property
+    def language_key(self) -> str:
+        """'no_agreement', 'three', or the languages joined in a fixed order, e.g. 'ar+en'."""
+        if self.no_agreement:
+            return "no_agreement"
+        if len(self.languages) >= 3:
+            return "three"
+        return "+".join(sorted(self.languages))
+
+
+class DeadlineChange(models.Model):
+    """An extension or a pause of one step's deadline, always with its reason."""
+
+    class Kind(models.TextChoices):
+        EXTENSION = "extension", _("Extension")
+        PAUSE = "pause", _("Pause")
+
+    review = models.ForeignKey(Review, models.CASCADE, related_name="deadline_changes")
+    step = models.CharField(
+        _("step"), max_length=24, choices=[(s.value, STEP_LABELS[s]) for s in Step]
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    new_date = models.DateField(_("new date"), null=True, blank=True)
+    days = models.PositiveIntegerField(_("days"), null=True, blank=True)
+    first_day = models.DateField(_("first day"), null=True, blank=True)
+    last_day = models.DateField(_("last day"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.get_kind_display()} {self.step}"
+
+
+class ReviewEvent(models.Model):
+    """Something that happened to a review: who, what, when, details. Append-only: the
+    timeline, the notifications and the statistics "as of a date" are read from these rows."""
+
+    review = models.ForeignKey(Review, models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("what"), max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: an event, once written, is history.
+        if self.pk is not None:
+            raise ValueError("Review events are never changed.")
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))

@@ -1,0 +1,107 @@
+"""A review's deadlines, from its rows: the dates the steps were done (from the event log and
+the nominations), the consultation's agreed dates, extensions and pauses.
+
+`Loaded` fetches what many reviews need in a fixed number of queries, so lists and the API
+stay flat however many reviews they show."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Prefetch
+
+from revmod.accounts.models import Nomination
+from revmod.lots.models import Pairing
+from revmod.reviews import deadlines
+from revmod.reviews.deadlines import Extension, Pause, ReviewDates, Step
+from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
+from revmod.reviews.workflow import Stage
+
+SUBMITTED = {
+    Stage.QUESTIONNAIRE.value: "answers_submitted",
+    Stage.WRITTEN_FEEDBACK.value: "feedback_completed",
+    Stage.OBSERVATIONS.value: "observations_completed",
+}
+
+
+def with_schedule_data(reviews):
+    """The reviews with what `Loaded` reads prefetched."""
+    return reviews.select_related("party", "consultation").prefetch_related(
+        Prefetch(
+            "events",
+            queryset=ReviewEvent.objects.filter(kind="submit").order_by("at", "pk"),
+            to_attr="submissions",
+        ),
+        "deadline_changes",
+    )
+
+
+class Loaded:
+    """The pairings in force and the active nominations of the parties of `reviews` (a list
+    from `with_schedule_data`), in two queries."""
+
+    def __init__(self, reviews: list[Review]):
+        self.pairings: dict[int, list[Pairing]] = defaultdict(list)
+        for pairing in (
+            Pairing.objects.active()
+            .filter(reviewed__in=[r.party_id for r in reviews])
+            .select_related("reviewer")
+            .order_by("reviewer__code")
+        ):
+            self.pairings[pairing.reviewed_id].append(pairing)
+        self.named: dict[tuple[str, str, str], dt.date] = {}  # (party, scope, kind) -> first day
+        parties = {r.party_id for r in reviews} | {
+            p.reviewer_id for items in self.pairings.values() for p in items
+        }
+        for code, scope, kind, day in (
+            Nomination.objects.active()
+            .filter(party__in=parties, kind__in=[Nomination.Kind.FOCAL_POINT, "expert"])
+            .values_list("party__code", "scope", "kind", "starts_on")
+        ):
+            key = (code, scope, kind)
+            self.named[key] = min(day, self.named.get(key, day))
+
+    def reviewer_codes(self, review: Review) -> list[str]:
+        return [p.reviewer.code for p in self.pairings[review.party_id]]
+
+    def _all_named(self, review: Review, kind: str) -> dt.date | None:
+        """The day the last party of the review named its `kind`, if all have one now."""
+        days = [self.named.get((review.party.code, Nomination.Scope.OWN, kind))] + [
+            self.named.get((code, Nomination.Scope.REVIEWER, kind))
+            for code in self.reviewer_codes(review)
+        ]
+        return None if None in days else max(days)
+
+    def dates(self, review: Review) -> ReviewDates:
+        done: dict[str, dt.date] = {}
+        # The last submission of each step counts: a reopened step is done when resubmitted.
+        for event in review.submissions:
+            field = SUBMITTED.get(event.data.get("from"))
+            if field:
+                done[field] = event.at.date()
+        agreed = {}
+        consultation = getattr(review, "consultation", None)
+        if consultation is not None:
+            done["consultation_held"] = consultation.held_on
+            agreed = {Step(k): dt.date.fromisoformat(v) for k, v in consultation.agreed.items()}
+        extensions, pauses = [], []
+        for change in review.deadline_changes.all():
+            if change.kind == DeadlineChange.Kind.EXTENSION:
+                extensions.append(
+                    Extension(
+                        change.step, change.reason, new_date=change.new_date, days=change.days
+                    )
+                )
+            else:
+                pauses.append(Pause(change.step, change.first_day, change.last_day, change.reason))
+        return ReviewDates(
+            start=review.started_on,
+            focal_points_named=self._all_named(review, Nomination.Kind.FOCAL_POINT),
+            experts_named=self._all_named(review, Nomination.Kind.EXPERT),
+            agreed=agreed,
+            extensions=tuple(extensions),
+            pauses=tuple(pauses),
+            **done,
+        )
+
+    def schedule(self, review: Review) -> list[deadlines.StepDeadline]:
+        return deadlines.schedule(self.dates(review), deadlines.DeadlineRules())

@@ -1,0 +1,332 @@
+"""Country reviews through their actions and pages: access, the workflow, nominations."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from revmod.accounts.models import Nomination
+from revmod.lots.models import Pairing
+from revmod.reviews import actions
+from revmod.reviews.models import Review, ReviewEvent
+from revmod.test import count_queries, make_user, make_world, nominate
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
+OWN, REVIEWER = Nomination.Scope.OWN, Nomination.Scope.REVIEWER
+FP, EXPERT, OBSERVER = (
+    Nomination.Kind.FOCAL_POINT,
+    Nomination.Kind.EXPERT,
+    Nomination.Kind.OBSERVER,
+)
+
+
+def url(name, *args):
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+@pytest.fixture
+def world():
+    secretariat, reviews = make_world()
+    review = reviews["FRA"]
+    reviewers = [p.reviewer.code for p in review.pairings()]
+    people = {
+        "reviewed_fp": make_user("reviewed_fp"),
+        "expert": make_user("expert"),
+        "observer": make_user("observer"),
+        "reviewer_fp": make_user("reviewer_fp"),
+        "outsider": make_user("outsider"),
+    }
+    nominate(people["reviewed_fp"], "FRA", FP, OWN, secretariat)
+    nominate(people["expert"], "FRA", EXPERT, OWN, secretariat)
+    nominate(people["observer"], "FRA", OBSERVER, OWN, secretariat)
+    nominate(people["reviewer_fp"], reviewers[0], FP, REVIEWER, secretariat)
+    return secretariat, review, reviewers, people
+
+
+def name_all_focal_points(review, reviewers, secretariat):
+    for n, code in enumerate(reviewers):
+        if not Nomination.objects.active().filter(party__code=code, scope=REVIEWER, kind=FP):
+            nominate(make_user(f"fp{n}"), code, FP, REVIEWER, secretariat)
+
+
+def test_reviews_are_created_from_the_groups_and_pairings():
+    _secretariat, reviews = make_world()
+    assert set(reviews) == {"FRA", "DEU", "KEN", "BRA"}
+    review = reviews["FRA"]
+    assert review.stage == "awaiting_nominations"
+    assert review.started_on == review.group.starts_on
+    assert len(review.pairings()) >= 2
+    assert ReviewEvent.objects.filter(review=review, kind="created").count() == 1
+
+
+def test_who_sees_the_review(client, world):
+    secretariat, review, _reviewers, people = world
+    detail = url("reviews:detail", review.pk)
+    for name in ["reviewed_fp", "expert", "observer", "reviewer_fp"]:
+        client.force_login(people[name])
+        assert client.get(detail).status_code == 200, name
+        assert review.party.label in client.get(url("reviews:list")).content.decode()
+    client.force_login(people["outsider"])
+    assert client.get(detail).status_code == 404
+    assert "No review." in client.get(url("reviews:list")).content.decode()
+    client.logout()
+    assert client.get(detail).status_code == 302
+    client.force_login(secretariat)
+    assert client.get(detail).status_code == 200
+
+
+def test_the_observer_only_reads(client, world):
+    _secretariat, review, reviewers, people = world
+    client.force_login(people["observer"])
+    page = client.get(url("reviews:detail", review.pk)).content.decode()
+    assert "What you can do" not in page
+    client.post(url("reviews:act", review.pk, "start_consultation"))
+    review.refresh_from_db()
+    assert review.stage == "awaiting_nominations"
+
+
+def test_nothing_starts_before_every_focal_point_is_named(world):
+    secretariat, review, reviewers, people = world
+    with pytest.raises(actions.ReviewError, match="name its focal point"):
+        actions.act(review, "start_consultation", by=people["reviewed_fp"], now=NOW)
+    review.refresh_from_db()
+    assert review.stage == "awaiting_nominations"
+    name_all_focal_points(review, reviewers, secretariat)
+    actions.act(review, "start_consultation", by=people["reviewed_fp"], now=NOW)
+    review.refresh_from_db()
+    assert review.stage == "initial_consultation"
+
+
+def test_a_review_from_nominations_to_completion(client, world):
+    secretariat, review, reviewers, people = world
+    name_all_focal_points(review, reviewers, secretariat)
+    client.force_login(people["reviewed_fp"])
+    client.post(url("reviews:act", review.pk, "start_consultation"))
+    response = client.post(
+        url("reviews:consultation", review.pk),
+        {"held_on": "2021-01-20", "languages": ["en", "fr"], "agreed_questionnaire": "2021-06-30"},
+    )
+    assert response.status_code == 302
+    client.post(url("reviews:act", review.pk, "advance"))
+    review.refresh_from_db()
+    assert review.stage == "questionnaire"
+    assert review.consultation.language_key == "en+fr"
+    # The expert drafts; only the focal point clears and submits.
+    with pytest.raises(actions.ReviewError):
+        actions.act(review, "clear", by=people["expert"], now=NOW)
+    actions.act(review, "clear", by=people["reviewed_fp"], now=NOW)
+    actions.act(review, "submit", by=people["reviewed_fp"], now=NOW)
+    review.refresh_from_db()
+    assert review.stage == "written_feedback"
+    # The feedback is joint: every reviewing party's focal point clears it.
+    fps = {
+        n.party.code: n.person
+        for n in Nomination.objects.active().filter(scope=REVIEWER, kind=FP).select_related()
+    }
+    with pytest.raises(actions.ReviewError, match="not cleared it yet"):
+        actions.act(review, "submit", by=fps[reviewers[0]], now=NOW)
+    for code in reviewers:
+        actions.act(review, "clear", by=fps[code], now=NOW)
+    actions.act(review, "submit", by=fps[reviewers[0]], now=NOW)
+    for person in [people["reviewed_fp"], *[fps[c] for c in reviewers]]:
+        actions.act(review, "clear", by=person, now=NOW)
+    actions.act(review, "submit", by=secretariat, now=NOW)
+    review.refresh_from_db()
+    assert review.stage == "completed"
+    kinds = list(review.events.values_list("kind", flat=True))
+    assert kinds.count("submit") == 3 and "consultation" in kinds
+    page = client.get(url("reviews:detail", review.pk)).content.decode()
+    assert "Completed" in page and "Submitted" in page
+
+
+def test_reopening_needs_the_secretariat_and_a_reason(world):
+    secretariat, review, reviewers, people = world
+    name_all_focal_points(review, reviewers, secretariat)
+    actions.act(review, "start_consultation", by=secretariat, now=NOW)
+    with pytest.raises(actions.ReviewError):
+        actions.act(review, "reopen", by=people["reviewed_fp"], now=NOW, reason="x", to="x")
+    with pytest.raises(actions.ReviewError, match="reason"):
+        actions.act(
+            review, "reopen", by=secretariat, now=NOW, reason=" ", to="initial_consultation"
+        )
+    actions.act(
+        review, "reopen", by=secretariat, now=NOW, reason="Wrong dates", to="initial_consultation"
+    )
+    event = review.events.get(kind="reopen")
+    assert event.data["reason"] == "Wrong dates" and event.actor == secretariat
+
+
+def test_consultation_languages_follow_rule_50(world):
+    secretariat, review, reviewers, people = world
+    name_all_focal_points(review, reviewers, secretariat)
+    actions.act(review, "start_consultation", by=secretariat, now=NOW)
+    record = dict(by=secretariat, now=NOW, held_on=dt.date(2021, 1, 20))
+    with pytest.raises(actions.ReviewError, match="exceptional reason"):
+        actions.record_consultation(review, languages=["ar", "en", "fr"], **record)
+    with pytest.raises(actions.ReviewError, match="six official"):
+        actions.record_consultation(review, languages=["de"], **record)
+    with pytest.raises(actions.ReviewError, match="or record that none"):
+        actions.record_consultation(review, languages=[], **record)
+    consultation = actions.record_consultation(
+        review, languages=["ar", "en", "fr"], exceptional_reason="Three reviewers", **record
+    )
+    assert consultation.language_key == "three"
+    consultation = actions.record_consultation(review, languages=[], no_agreement=True, **record)
+    assert consultation.language_key == "no_agreement"
+
+
+def test_replacing_a_focal_point_moves_access_at_once(client, world):
+    secretariat, review, _reviewers, people = world
+    old = people["reviewed_fp"]
+    client.force_login(old)
+    assert client.get(url("reviews:detail", review.pk)).status_code == 200
+    new = make_user("new_fp")
+    from revmod.registry.models import Party
+
+    with pytest.raises(actions.ReviewError, match="handover note"):
+        actions.nominate(
+            party=Party.objects.get(code="FRA"), person=new, kind=FP, scope=OWN,
+            starts_on=dt.date(2022, 3, 1), by=secretariat, now=NOW,
+        )  # fmt: skip
+    nominate(new, "FRA", FP, OWN, secretariat, on=dt.date(2022, 3, 1))
+    # The old focal point's session is over, and access with it.
+    response = client.get(url("reviews:detail", review.pk))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    old.refresh_from_db()  # signing in again is possible; seeing the review is not
+    client.force_login(old)
+    assert client.get(url("reviews:detail", review.pk)).status_code == 404
+    client.force_login(new)
+    assert client.get(url("reviews:detail", review.pk)).status_code == 200
+    history = Nomination.objects.filter(party__code="FRA", kind=FP).order_by("starts_on")
+    assert [(n.person.username, n.ends_on) for n in history] == [
+        ("reviewed_fp", dt.date(2022, 3, 1)),
+        ("new_fp", None),
+    ]
+    assert review.events.filter(kind="focal_point_replaced").exists()
+
+
+def test_duplicate_and_impossible_nominations_are_refused(world):
+    secretariat, _review, _reviewers, people = world
+    from revmod.registry.models import Party
+
+    fra = Party.objects.get(code="FRA")
+    count = Nomination.objects.count()
+    with pytest.raises(actions.ReviewError, match="already holds"):
+        actions.nominate(party=fra, person=people["expert"], kind=EXPERT, scope=OWN,
+                         starts_on=NOW.date(), by=secretariat, now=NOW)  # fmt: skip
+    with pytest.raises(actions.ReviewError, match="own review only"):
+        actions.nominate(party=fra, person=people["outsider"], kind=OBSERVER, scope=REVIEWER,
+                         starts_on=NOW.date(), by=secretariat, now=NOW)  # fmt: skip
+    with pytest.raises(actions.ReviewError, match="another party"):
+        actions.nominate(party=Party.objects.get(code="DEU"), person=people["expert"],
+                         kind=EXPERT, scope=OWN, starts_on=NOW.date(), by=secretariat,
+                         now=NOW)  # fmt: skip
+    assert Nomination.objects.count() == count
+
+
+def test_review_list_query_count_stays_flat(client, world):
+    secretariat, _review, _reviewers, _people = world
+    client.force_login(secretariat)
+
+    def fetch():
+        assert client.get(url("reviews:list")).status_code == 200
+        assert client.get(url("reviews:export", "csv")).status_code == 200
+
+    few = count_queries(fetch)
+    from revmod.registry.models import Cluster
+
+    actions.create_reviews(Cluster.objects.get(number=4), by=secretariat, now=NOW)
+    assert Review.objects.count() == 8
+    assert count_queries(fetch) == few
+
+
+def test_the_export_is_the_secretariats(client, world):
+    secretariat, review, _reviewers, people = world
+    client.force_login(people["reviewed_fp"])
+    assert client.get(url("reviews:export", "csv")).status_code == 404
+    client.force_login(secretariat)
+    lines = client.get(url("reviews:export", "csv")).content.decode().splitlines()
+    assert len(lines) == 5 and "FRA" in "".join(lines)
+    assert client.get(url("reviews:export", "xlsx")).content[:2] == b"PK"
+    assert Pairing.objects.exists()
+
+
+# --- API ------------------------------------------------------------------------------------
+
+
+def api_client(user):
+    from rest_framework.test import APIClient
+
+    from revmod.api.tests.test_parties import token_for
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+    return client
+
+
+def test_api_reviews_carry_reviewers_languages_and_deadlines(world):
+    secretariat, review, reviewers, people = world
+    body = api_client(people["reviewed_fp"]).get("/api/v1/reviews/").json()
+    assert body["count"] == 1
+    item = body["results"][0]
+    assert item["party"] == "FRA" and item["stage"] == "awaiting_nominations"
+    assert [r["party"] for r in item["reviewers"]] == sorted(reviewers)
+    assert item["languages"] is None
+    steps = {d["step"]: d for d in item["deadlines"]}
+    assert steps["focal_points"]["guideline"] == str(review.started_on + dt.timedelta(days=14))
+    assert set(steps["questionnaire"]) == {
+        "step", "guideline", "agreed", "due", "done_on", "delay_days",
+    }  # fmt: skip
+    assert api_client(people["outsider"]).get("/api/v1/reviews/").json()["count"] == 0
+    assert api_client(people["outsider"]).get(f"/api/v1/reviews/{review.pk}/").status_code == 404
+    assert api_client(secretariat).get("/api/v1/reviews/").json()["count"] == 4
+
+
+def test_api_actions_take_the_same_path_as_the_pages(world):
+    secretariat, review, reviewers, people = world
+    client = api_client(people["reviewed_fp"])
+    response = client.post(f"/api/v1/reviews/{review.pk}/actions/start_consultation/")
+    assert response.status_code == 409 and "focal point" in response.json()["detail"]
+    name_all_focal_points(review, reviewers, secretariat)
+    response = client.post(f"/api/v1/reviews/{review.pk}/actions/start_consultation/")
+    assert response.status_code == 200 and response.json()["stage"] == "initial_consultation"
+    events = client.get(f"/api/v1/reviews/{review.pk}/events/").json()
+    assert events[-1]["kind"] == "start_consultation" and events[-1]["actor"] == "reviewed_fp"
+    observer = api_client(people["observer"])
+    response = observer.post(f"/api/v1/reviews/{review.pk}/actions/advance/")
+    assert response.status_code == 409
+    assert client.post(f"/api/v1/reviews/{review.pk}/actions/nonsense/").status_code == 404
+
+
+def test_api_review_list_query_count_stays_flat(world):
+    secretariat, _review, _reviewers, _people = world
+    client = api_client(secretariat)
+
+    def fetch():
+        assert client.get("/api/v1/reviews/").status_code == 200
+
+    few = count_queries(fetch)
+    from revmod.registry.models import Cluster
+
+    actions.create_reviews(Cluster.objects.get(number=4), by=secretariat, now=NOW)
+    assert count_queries(fetch) == few
+
+
+def test_apitoken_prints_a_working_token(world, capsys):
+    from django.core.management import call_command
+
+    _secretariat, _review, _reviewers, people = world
+    call_command("apitoken", "reviewed_fp")
+    token = capsys.readouterr().out.strip()
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/reviews/").json()["count"] == 1
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("apitoken", "nobody")

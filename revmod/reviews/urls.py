@@ -1,0 +1,12 @@
+from django.urls import path
+
+from revmod.reviews import views
+
+app_name = "reviews"
+urlpatterns = [
+    path("", views.review_list, name="list"),
+    path("reviews.<str:fmt>", views.review_export, name="export"),
+    path("<int:pk>/", views.review_detail, name="detail"),
+    path("<int:pk>/act/<str:action>/", views.review_act, name="act"),
+    path("<int:pk>/consultation/", views.review_consultation, name="consultation"),
+]

@@ -1,0 +1,201 @@
+"""Pages of the country reviews: the list (my reviews; the secretariat's overview), the
+review's workspace, and its actions."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+
+from revmod.accounts.models import Nomination
+from revmod.lib.access import is_secretariat, secretariat_required
+from revmod.reviews import actions
+from revmod.reviews.forms import ActionForm, ConsultationForm, ReviewFilterForm
+from revmod.reviews.models import STEP_LABELS, Review
+from revmod.reviews.schedule import Loaded, with_schedule_data
+from revmod.reviews.workflow import Action
+
+ACTION_LABELS = {
+    Action.START_CONSULTATION: gettext_lazy("Start the initial consultation"),
+    Action.ADVANCE: gettext_lazy("Move on to the questionnaire"),
+    Action.CLEAR: gettext_lazy("Clear for my party"),
+    Action.SUBMIT: gettext_lazy("Submit"),
+    Action.REOPEN: gettext_lazy("Reopen"),
+}
+
+
+def reviews_for(user, form):
+    return form.filter(
+        Review.objects.visible_to(user).select_related("party__regional_group", "group", "cluster")
+    )
+
+
+@login_required
+@require_GET
+def review_list(request):
+    form = ReviewFilterForm(request.GET)
+    reviews = reviews_for(request.user, form)
+    own = reviewing = None
+    if not is_secretariat(request.user):
+        parties = set(
+            Nomination.objects.active()
+            .filter(person=request.user, scope=Nomination.Scope.OWN)
+            .values_list("party_id", flat=True)
+        )
+        own = [r for r in reviews if r.party_id in parties]
+        reviewing = [r for r in reviews if r.party_id not in parties]
+    return render(
+        request,
+        "reviews/review_list.html",
+        {"form": form, "reviews": reviews, "own": own, "reviewing": reviewing},
+    )
+
+
+@login_required
+@require_GET
+def review_detail(request, pk):
+    review = get_object_or_404(
+        with_schedule_data(Review.objects.visible_to(request.user)).select_related(
+            "group", "cluster"
+        ),
+        pk=pk,
+    )
+    loaded = Loaded([review])
+    pairings = loaded.pairings[review.party_id]
+    allowed = actions.allowed(review, request.user)
+    today = timezone.now().date()
+    steps = [
+        {
+            "label": STEP_LABELS[item.step],
+            "item": item,
+            "overdue": item.done is None and item.due is not None and item.due < today,
+        }
+        for item in loaded.schedule(review)
+    ]
+    people = (
+        Nomination.objects.active()
+        .filter(party__in=[review.party_id, *[p.reviewer_id for p in pairings]])
+        .select_related("party", "person")
+        .order_by("party__code", "kind")
+    )
+    people = [
+        n for n in people if (n.party_id == review.party_id) == (n.scope == Nomination.Scope.OWN)
+    ]
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "pairings": pairings,
+            "steps": steps,
+            "people": people,
+            "events": review.events.select_related("actor").order_by("-at", "-pk"),
+            "buttons": [(a.value, ACTION_LABELS[a]) for a in allowed if a in ACTION_LABELS],
+            "may_record_consultation": Action.RECORD_CONSULTATION in allowed,
+            "consultation": getattr(review, "consultation", None),
+            "consultation_form": ConsultationForm(),
+            "action_form": ActionForm(),
+        },
+    )
+
+
+def _visible(request, pk) -> Review:
+    return get_object_or_404(Review.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def review_act(request, pk, action):
+    review = _visible(request, pk)
+    if action not in ACTION_LABELS:
+        raise Http404
+    form = ActionForm(request.POST)
+    form.is_valid()
+    try:
+        actions.act(
+            review,
+            action,
+            by=request.user,
+            now=timezone.now(),
+            reason=form.cleaned_data.get("reason") or None,
+            to=form.cleaned_data.get("to") or None,
+        )
+        messages.success(request, _("Done."))
+    except actions.ReviewError as error:
+        messages.error(request, str(error))
+    return redirect("reviews:detail", review.pk)
+
+
+@login_required
+@require_POST
+def review_consultation(request, pk):
+    review = _visible(request, pk)
+    form = ConsultationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the consultation's date and fields."))
+        return redirect("reviews:detail", review.pk)
+    data = form.cleaned_data
+    try:
+        actions.record_consultation(
+            review,
+            by=request.user,
+            now=timezone.now(),
+            held_on=data["held_on"],
+            languages=data["languages"],
+            no_agreement=data["no_agreement"],
+            exceptional_reason=data["exceptional_reason"],
+            agreed=form.agreed(),
+            division_of_tasks=data["division_of_tasks"],
+        )
+        messages.success(request, _("The initial consultation is recorded."))
+    except actions.ReviewError as error:
+        messages.error(request, str(error))
+    return redirect("reviews:detail", review.pk)
+
+
+def export_rows(reviews):
+    yield [_("Party"), _("Code"), _("Regional group"), _("Group"), _("Cluster"), _("Started on"),
+           _("Stage"), _("At this stage since")]  # fmt: skip
+    for r in reviews:
+        yield [
+            r.party.label,
+            r.party.code,
+            r.party.regional_group.code if r.party.regional_group else "",
+            r.group.number,
+            r.cluster.number,
+            r.started_on.isoformat(),
+            r.get_stage_display(),
+            r.stage_since.date().isoformat(),
+        ]
+
+
+@secretariat_required
+@require_GET
+def review_export(request, fmt):
+    reviews = reviews_for(request.user, ReviewFilterForm(request.GET))
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(export_rows(reviews))
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Reviews"))
+        for row in export_rows(reviews):
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="reviews.{fmt}"'
+    return response
