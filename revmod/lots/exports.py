@@ -1,11 +1,9 @@
 """The pairings as downloadable files: one row per pairing, active and superseded."""
 
-import csv
-import io
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from revmod.lib.downloads import csv_response, xlsx_response
 
 
 def rows(pairings):
@@ -37,27 +35,11 @@ def rows(pairings):
 
 
 def as_csv(pairings) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(rows(pairings))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="pairings.csv"'
-    return response
+    return csv_response(rows(pairings), "pairings.csv")
 
 
 def as_xlsx(pairings) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Pairings"))
-    for row in rows(pairings):
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="pairings.xlsx"'
-    return response
+    return xlsx_response(rows(pairings), "pairings.xlsx", _("Pairings"))
 
 
 FORMATS = {"csv": as_csv, "xlsx": as_xlsx}

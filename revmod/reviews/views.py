@@ -1,21 +1,18 @@
 """Pages of the country reviews: the list (my reviews; the secretariat's overview), the
 review's workspace, and its actions."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
 
 from revmod.accounts.models import Nomination
 from revmod.lib.access import is_secretariat, secretariat_required
+from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.reviews import actions
 from revmod.reviews.forms import ActionForm, ConsultationForm, ReviewFilterForm
 from revmod.reviews.models import STEP_LABELS, Review
@@ -181,21 +178,7 @@ def export_rows(reviews):
 def review_export(request, fmt):
     reviews = reviews_for(request.user, ReviewFilterForm(request.GET))
     if fmt == "csv":
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(export_rows(reviews))
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Reviews"))
-        for row in export_rows(reviews):
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="reviews.{fmt}"'
-    return response
+        return csv_response(export_rows(reviews), "reviews.csv")
+    if fmt == "xlsx":
+        return xlsx_response(export_rows(reviews), "reviews.xlsx", _("Reviews"))
+    raise Http404
