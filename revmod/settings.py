@@ -125,6 +125,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Largest upload accepted (documents, notes verbales); Django itself streams larger bodies to disk.
+REVMOD_MAX_UPLOAD_BYTES = int(env("REVMOD_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

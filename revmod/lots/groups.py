@@ -1,23 +1,37 @@
-"""The draw that sorts the parties under review into groups (seed ¶6: three groups, staggered
-by a year), proportionally by regional group (UNCAC practice), volunteers first if allowed.
+"""Sorting the parties under review into review groups (the cohorts whose reviews start a year
+apart). Pure module: no Django, no database, no global randomness.
 
-Pure module: no Django, the randomness comes from the `rng` passed in.
+The rules
+---------
+Let N parties be under review, n = `n_groups`, and for every regional category g (each
+regional group, and "no regional group" as one more category) let N_g be its number of
+parties under review.
 
-The rule. With g groups, a regional group R of c_R parties under review gives each group
-floor(c_R / g) or ceil(c_R / g) of them (within 1 of proportional); the groups' sizes are the
-`sizes` asked for (default: as equal as possible, the larger ones last: 187 → 62, 62, 63).
-Parties without a regional group form a bucket of their own, treated the same way.
-Volunteers (code → group) are placed in the group they asked for first when
-`volunteers_first` is on; the others fill around them under the same rule.
+1. Sizes. With `sizes` given (one per group, summing to N) group j has exactly sizes[j - 1]
+   parties; otherwise the sizes are as equal as possible: they differ by at most one (e.g.
+   189 -> 63/63/63, 190 -> 64/63/63 in some order), and which groups get the extra parties is
+   part of the draw.
+2. Proportionality. Group j gets from category g a count c_gj within one of its proportional
+   share p_gj - strictly: c_gj is p_gj rounded down or up (p_gj itself when it is an integer).
+   p_gj = N_g / n with equal sizes, p_gj = N_g * sizes[j - 1] / N with given sizes. A table of
+   such roundings with the right row sums (N_g) and column sums (the sizes) always exists (it
+   is a rounding of a table with integer margins, which network flow always rounds).
+3. Volunteers. `volunteers` maps a party to the group it asked for. With `volunteers_first`
+   (default) the draw places as many volunteers as possible in the group they asked for -
+   the largest number any grouping meeting rules 1 and 2 allows - and among several ways to
+   do so none is preferred. With `volunteers_first=False` volunteering is ignored (the
+   wishes are kept by the caller, for the record).
 
-The distribution: uniform over every assignment that meets the rule. Why: a valid assignment
-is a choice, for each R, of which groups get the "+1" (the e_R = c_R mod g extra parties), and
-then of which parties go where. Every choice of extras for R leads to the same number of ways
-to place R's parties (a multinomial coefficient that depends only on c_R and e_R), so drawing
-the pattern of extras uniformly among the valid patterns and then the parties uniformly (a
-shuffle) gives every valid assignment the same probability. Valid patterns are enumerated
-when there are at most 200,000 candidate patterns (always with three groups), else drawn by
-rejection with a bounded number of tries.
+The distribution
+----------------
+Every grouping that meets rules 1-3 (with the maximal number of volunteers placed) is equally
+likely. It is sampled exactly: a dynamic programme over the regional categories counts, with
+exact integers, the groupings for every table of counts (c_gj); a table is drawn with
+probability proportional to its number of groupings, then within each category the honoured
+volunteers are drawn uniformly among those who asked (when more asked than fit) and the other
+members are dealt uniformly into the remaining places. The randomness used is
+`rng.randrange` on those exact integers, `rng.sample` and `rng.shuffle` on inputs sorted by
+party code, so the same inputs and seed give the same groups.
 """
 
 from __future__ import annotations
@@ -25,122 +39,173 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
-from revmod.lots.solver import Infeasible, PartyInfo
-
-RULE_GROUPS = "groups proportional by regional group"
-_ENUMERATE_LIMIT = 200_000
-_REJECTION_TRIES = 200_000
-_NO_GROUP = "\uffff"  # sorts after every regional group code
+__all__ = ["draw_groups"]
 
 
-def default_sizes(n: int, n_groups: int) -> list[int]:
-    """As equal as possible, the larger groups last."""
-    base, extra = divmod(n, n_groups)
-    return [base + (1 if j >= n_groups - extra else 0) for j in range(n_groups)]
+class _Party(Protocol):
+    code: str
+    regional_group: str | None
+
+
+_Row = tuple[int, ...]
+
+
+def _row_options(lows: Sequence[int], highs: Sequence[int], total: int) -> list[_Row]:
+    """All count vectors with c_j in {lows[j], highs[j]} that sum to total."""
+    choices = [(lo,) if lo == hi else (lo, hi) for lo, hi in zip(lows, highs, strict=True)]
+    return [c for c in itertools.product(*choices) if sum(c) == total]
+
+
+def _row_weight(counts: _Row, asked: Sequence[int], size: int) -> tuple[int, int]:
+    """(volunteers placed, number of ways) for one category given its counts per group:
+    min(c_j, v_j) volunteers are placed in group j (chosen among the v_j who asked for j) and
+    the remaining members fill the remaining places in any order."""
+    placed = [min(c, v) for c, v in zip(counts, asked, strict=True)]
+    ways = math.factorial(size - sum(placed))
+    for c, v, h in zip(counts, asked, placed, strict=True):
+        ways = ways * math.comb(v, h) // math.factorial(c - h)
+    return sum(placed), ways
 
 
 def draw_groups(
-    parties: Sequence[PartyInfo],
-    reviewed: Iterable[str],
+    parties: Sequence[_Party],
+    reviewed: Sequence[str],
     *,
     n_groups: int = 3,
     volunteers: Mapping[str, int] | None = None,
     volunteers_first: bool = True,
-    sizes: Sequence[int] | None = None,
     rng: random.Random,
+    sizes: Sequence[int] | None = None,
 ) -> dict[str, int]:
-    """Place each party of `reviewed` in a group 1..n_groups (see the module docstring).
-    Returns {code: group}. Raises Infeasible when the sizes or the volunteers make the rule
-    impossible, ValueError on malformed input."""
-    region = {p.code: p.regional_group or _NO_GROUP for p in parties}
-    codes = sorted(set(reviewed))
-    unknown = [c for c in codes if c not in region]
-    if unknown:
-        raise ValueError(f"unknown parties under review: {', '.join(unknown)}")
-    if n_groups < 1:
-        raise ValueError("n_groups must be at least 1")
-    sizes = list(sizes) if sizes is not None else default_sizes(len(codes), n_groups)
-    if len(sizes) != n_groups or sum(sizes) != len(codes) or min(sizes) < 0:
-        raise Infeasible(
-            RULE_GROUPS,
-            f"{n_groups} group sizes adding up to {len(codes)} are needed, not {sizes}",
-        )
-    fixed: dict[str, int] = {}
-    if volunteers_first:
-        for code, group in sorted((volunteers or {}).items()):
-            if code not in region or code not in codes:
-                raise ValueError(f"volunteer {code} is not among the parties under review")
-            if not 1 <= group <= n_groups:
-                raise ValueError(f"volunteer {code} asks for group {group}, which does not exist")
-            fixed[code] = group - 1
+    """Assign every party in `reviewed` to a group 1..n_groups (see the module docstring for
+    the rules and the distribution). `parties` gives the regional groups (objects with `code`
+    and `regional_group`, e.g. solver.PartyInfo). Returns {code: group}, in code order.
+    Raises ValueError for malformed inputs (unknown codes, sizes that do not add up,
+    volunteers for a group that does not exist)."""
+    if isinstance(n_groups, bool) or not isinstance(n_groups, int) or n_groups < 1:
+        raise ValueError("n_groups must be a positive integer")
+    group_of: dict[str, str | None] = {}
+    for p in parties:
+        if p.code in group_of:
+            raise ValueError(f"party {p.code!r} is listed twice")
+        group_of[p.code] = p.regional_group
+    codes = sorted(reviewed)
+    if len(set(codes)) != len(codes):
+        raise ValueError("a party is listed twice among the reviewed parties")
+    for c in codes:
+        if c not in group_of:
+            raise ValueError(f"reviewed party {c!r} is not among the parties")
+    N = len(codes)
+    n = n_groups
+    if sizes is not None:
+        sizes = list(sizes)
+        if len(sizes) != n or any(isinstance(x, bool) or not isinstance(x, int) for x in sizes):
+            raise ValueError(f"sizes must be {n} integers")
+        if any(x < 0 for x in sizes) or sum(sizes) != N:
+            raise ValueError(f"sizes must be non-negative and add up to {N}")
+    wishes: dict[str, int] = {}
+    if volunteers and volunteers_first:
+        for c, g in sorted(volunteers.items()):
+            if c not in set(codes):
+                raise ValueError(f"volunteer {c!r} is not among the reviewed parties")
+            if isinstance(g, bool) or not isinstance(g, int) or not 1 <= g <= n:
+                raise ValueError(f"{c} volunteers for group {g!r}, not one of 1..{n}")
+            wishes[c] = g
+    if not N:
+        return {}
 
-    by_region: dict[str, list[str]] = {}
-    for code in codes:
-        by_region.setdefault(region[code], []).append(code)
-    regions = sorted(by_region)
+    # Regional categories in a fixed order (named groups A-Z, then no group).
+    members: dict[str | None, list[str]] = {}
+    for c in codes:
+        members.setdefault(group_of[c], []).append(c)
+    cats = sorted(members, key=lambda g: (g is None, g or ""))
 
-    # For each region: its floor, extras, volunteers per group, and the allowed extra patterns.
-    options: list[list[tuple[int, ...]]] = []
-    for r in regions:
-        count = len(by_region[r])
-        low, extra = divmod(count, n_groups)
-        taken = [0] * n_groups
-        for code in by_region[r]:
-            if code in fixed:
-                taken[fixed[code]] += 1
-        patterns = []
-        for chosen in itertools.combinations(range(n_groups), extra):
-            pattern = tuple(1 if j in chosen else 0 for j in range(n_groups))
-            if all(taken[j] <= low + pattern[j] for j in range(n_groups)):
-                patterns.append(pattern)
-        if not patterns:
-            name = "parties without a regional group" if r == _NO_GROUP else r
-            raise Infeasible(
-                RULE_GROUPS,
-                f"the volunteers of {name} ask for more places in one group than its "
-                f"proportional share ({low} or {low + 1} per group)",
-            )
-        options.append(patterns)
-
-    floors = [len(by_region[r]) // n_groups for r in regions]
-    demand = [sizes[j] - sum(floors) for j in range(n_groups)]
-    if any(d < 0 for d in demand):
-        raise Infeasible(RULE_GROUPS, f"group sizes {sizes} are too small for every region")
-
-    def fits(choice: Sequence[tuple[int, ...]]) -> bool:
-        return all(sum(p[j] for p in choice) == demand[j] for j in range(n_groups))
-
-    if math.prod(len(o) for o in options) <= _ENUMERATE_LIMIT:
-        valid = [choice for choice in itertools.product(*options) if fits(choice)]
-        if not valid:
-            raise Infeasible(
-                RULE_GROUPS,
-                f"no way to give groups of sizes {sizes} a proportional share of each region",
-            )
-        choice = valid[rng.randrange(len(valid))]
-    else:
-        for _ in range(_REJECTION_TRIES):
-            choice = tuple(o[rng.randrange(len(o))] for o in options)
-            if fits(choice):
-                break
+    # Per category: the admissible count vectors, with volunteers placed and ways.
+    rows: list[list[tuple[_Row, int, int]]] = []
+    for g in cats:
+        size = len(members[g])
+        if sizes is None:
+            lows = [size // n] * n
+            highs = [-(-size // n)] * n
         else:
-            raise Infeasible(RULE_GROUPS, "the bounded search found no proportional split")
+            lows = [size * s // N for s in sizes]
+            highs = [-(-size * s // N) for s in sizes]
+        asked = [0] * n
+        for c in members[g]:
+            if c in wishes:
+                asked[wishes[c] - 1] += 1
+        rows.append([(c, *_row_weight(c, asked, size)) for c in _row_options(lows, highs, size)])
 
-    placed: dict[str, int] = {}
-    for r, floor_r, pattern in zip(regions, floors, choice, strict=True):
-        members = by_region[r]
-        slots = []  # the free places of each group, after the volunteers
-        for j in range(n_groups):
-            wanted = floor_r + pattern[j]
-            volunteers_here = sum(1 for c in members if fixed.get(c) == j)
-            slots += [j] * (wanted - volunteers_here)
-        others = [c for c in members if c not in fixed]
-        rng.shuffle(slots)
-        for code, j in zip(others, slots, strict=True):
-            placed[code] = j + 1
-        for code in members:
-            if code in fixed:
-                placed[code] = fixed[code] + 1
-    return dict(sorted(placed.items()))
+    # Forward: for every partial column sum, the most volunteers placed and the number of
+    # groupings achieving it.
+    layers: list[dict[_Row, tuple[int, int]]] = [{(0,) * n: (0, 1)}]
+    for options in rows:
+        nxt: dict[_Row, tuple[int, int]] = {}
+        for state, (h0, w0) in layers[-1].items():
+            for counts, h, w in options:
+                key = tuple(a + b for a, b in zip(state, counts, strict=True))
+                best = nxt.get(key)
+                if best is None or h0 + h > best[0]:
+                    nxt[key] = (h0 + h, w0 * w)
+                elif h0 + h == best[0]:
+                    nxt[key] = (best[0], best[1] + w0 * w)
+        layers.append(nxt)
+
+    def final_ok(state: _Row) -> bool:
+        if sizes is not None:
+            return list(state) == sizes
+        return max(state) - min(state) <= 1
+
+    finals = sorted(s for s in layers[-1] if final_ok(s))
+    if not finals:  # cannot happen (see rule 2), kept as a guard
+        raise ValueError("no grouping meets the size and proportionality rules")
+    top = max(layers[-1][s][0] for s in finals)
+    finals = [s for s in finals if layers[-1][s][0] == top]
+    state = _weighted(rng, [(s, layers[-1][s][1]) for s in finals])
+
+    # Backward: the counts of each category, drawn in proportion to the groupings they allow.
+    table: list[_Row] = [()] * len(rows)
+    for i in range(len(rows) - 1, -1, -1):
+        h_total = layers[i + 1][state][0]
+        choices = []
+        for counts, h, w in rows[i]:
+            prev = tuple(a - b for a, b in zip(state, counts, strict=True))
+            entry = layers[i].get(prev)
+            if entry is not None and entry[0] + h == h_total:
+                choices.append((counts, entry[1] * w))
+        table[i] = _weighted(rng, choices)
+        state = tuple(a - b for a, b in zip(state, table[i], strict=True))
+
+    # Members: honoured volunteers first, then the rest dealt uniformly.
+    out: dict[str, int] = {}
+    for g, counts in zip(cats, table, strict=True):
+        placed: set[str] = set()
+        free = list(counts)
+        for j in range(n):
+            asked = [c for c in members[g] if wishes.get(c) == j + 1]
+            take = asked if len(asked) <= counts[j] else rng.sample(asked, counts[j])
+            for c in sorted(take):
+                out[c] = j + 1
+                placed.add(c)
+            free[j] -= len(take)
+        rest = [c for c in members[g] if c not in placed]
+        rng.shuffle(rest)
+        it = iter(rest)
+        for j in range(n):
+            for _ in range(free[j]):
+                out[next(it)] = j + 1
+    return {c: out[c] for c in codes}
+
+
+def _weighted(rng: random.Random, items: Sequence[tuple[_Row, int]]) -> _Row:
+    """One of the items, with probability proportional to its (exact integer) weight."""
+    total = sum(w for _, w in items)
+    x = rng.randrange(total)
+    for item, w in items:
+        if x < w:
+            return item
+        x -= w
+    raise AssertionError("unreachable")

@@ -46,7 +46,7 @@ class Rules(models.Model):
     )
     mixing_sweeps = models.PositiveSmallIntegerField(
         _("mixing sweeps of the draw"),
-        default=20,
+        default=DrawRules().mixing_sweeps,
         help_text=_("More sweeps bring the draw closer to its exact distribution, slower."),
     )
     max_redraw_requests = models.PositiveSmallIntegerField(

@@ -68,66 +68,88 @@ several times likelier than others). Consequences:
 - Why not uniform in general: an outcome whose main reviewer lacks a Protocol has many more
   completions (one per possible additional reviewer) than one whose main reviewer has it, so
   the uniform distribution over complete outcomes would make a party that lacks Protocols
-  several times likelier to be drawn as a main reviewer (e.g. 5 parties with FIR, 5 without,
-  R has FIR: uniform over outcomes picks a main without FIR 83% of the time instead of 50%)
-  and would maximise the number of additional reviewers. Under pi every eligible party has the
-  same chance for each lot before the global rules (caps, mutuality, evenness) are applied,
-  which is what drawing lots means; those rules then only remove outcomes, never reweight the
-  ones that remain.
+  several times likelier to be drawn as a main reviewer (e.g. one main slot for R, which has
+  FIR, with 5 candidates party to FIR and 5 not, each of those leaving 5 possible additional
+  reviewers: uniform over outcomes picks a main without FIR 25 times out of 30, 83%, instead
+  of half the time) and would maximise the number of additional reviewers. Under pi every
+  eligible party has the same chance for each lot before the global rules (caps, mutuality,
+  evenness) are applied, which is what drawing lots means; those rules then only remove
+  outcomes, never reweight the ones that remain.
 
 How it is sampled
 -----------------
 1. Necessary conditions are checked first (candidates per group, per instrument, capacity per
    instrument and group, mutuality), each failing with `Infeasible(rule, message)`.
-2. A valid starting outcome is searched: a greedy draw that always takes a least-loaded
-   candidate, then a bounded repair (moves that reduce the number of broken rules). If that
-   fails and the instance is small, an exhaustive search (bounded by a node budget) decides;
-   when it proves that nothing is valid, it names the rule whose removal would make the draw
-   possible. Otherwise `Infeasible("bounded search", ...)` says the search gave up.
-3. A Metropolis-Hastings chain then runs for `mixing_sweeps` x k x |reviewed| steps. Each step
-   proposes one of:
-   a. MAIN_KEEP: replace one main reviewer of R by a uniformly chosen other admissible
-      candidate for that slot with the same coverage of R's instruments; additional
-      reviewers unchanged.
-   b. MAIN_BLOCK: replace one main reviewer of R by a uniformly chosen other admissible
-      candidate, recompute R's deficits and redraw all of R's additional reviewers from the
-      ideal lot given the new mains.
-   c. ADD: redraw one additional reviewer of R uniformly among the admissible candidates.
-   d. SWAP: exchange the reviewers of two slots of two different reviewed parties, when each
-      reviewer fits the other's slot with the same coverage.
-   The slots are chosen by picking a reviewed party uniformly and then one of its slots
-   uniformly (a: main slots, b: main slots, c: additional slots, d: any slot, twice); none of
-   the moves a, c, d changes how many slots a party has, and b chooses among the k main slots
-   whose number never changes, so the choice of slot is symmetric between a state and its
-   neighbour. a, c, d are symmetric proposals between outcomes with equal P_R (same coverage
-   profiles, hence same c_R); b proposes from the conditional of P_R itself, so its
-   Metropolis-Hastings ratio is pi(y)q(y,x) / (pi(x)q(x,y)) = 1. Hence every move is accepted
-   if and only if the new outcome is valid, and pi is the stationary distribution of the chain
-   on every set of valid outcomes connected by the moves. The chain is aperiodic (rejected
-   proposals stay put).
-   Connectivity: when caps and evenness leave slack, moves a-c alone connect any two valid
-   outcomes (each party's reviewers can be changed one slot at a time); when caps and
-   evenness bind, the load-preserving swaps d connect outcomes that differ by exchanging
-   reviewers. This is not a theorem for every instance (hard caps can in principle isolate
-   outcomes); it is checked by test_solver.py, which enumerates every valid outcome of small
-   instances whose caps, evenness and mutuality bind and requires 20,000 seeded draws to lie
-   within total-variation distance 0.02 of pi.
-   Indices are taken from 53-bit uniform integers by division with remainder; the resulting
-   bias (< n / 2**53 per choice) is far below anything measurable.
-4. Step count: a sweep is k x |reviewed| steps (one proposal per main slot on average); the
-   default 20 sweeps keep a 189-party draw around 50 ms and a 10,000-party draw within
-   seconds, and are ample for the small instances of the tests (which pass with the same
-   formula). For large registries the chain is not proven to have mixed to within a stated
-   distance after 20 sweeps; the claim made is the one tested: the stationary distribution is
-   pi and the tested instances are within 0.02 of it. Raise `mixing_sweeps` (it is stored with
-   the rules) to trade time for a closer approach; bench/draw.py reports a mixing diagnostic.
+2. Randomness: the draw takes 256 bits from the `rng` passed in and seeds a private
+   `random.Random` (Mersenne Twister) with them; every later choice comes from it. A large
+   draw makes hundreds of thousands of choices and a SHA-256 generator costs a hash per 256
+   bits; Python guarantees `random()` of an integer-seeded Random to give the same sequence
+   in every version, and MT19937 (init_by_array) exists in every language.
+3. Start. Small draws (at most 40 parties and 12 reviews): every review's ideal lot is
+   tabulated and the whole draw is drawn from the ideal lots, up to 400 times, until it is
+   valid - rejection sampling, so a success is an EXACT sample of pi, and the chain below is
+   skipped (it could not change the distribution). Otherwise a valid outcome is searched: a
+   sequential draw in random order from the ideal lots (skipping candidates that are full or
+   would make a mutual pair), then a bounded repair (local search on the number of broken
+   rules; if it gets stuck, the same from a least-loaded greedy draw); for small draws an
+   exhaustive search (bounded by a node budget) decides, and when it proves that nothing is
+   valid it names a rule whose relaxation would make the draw possible. If everything fails,
+   `Infeasible("bounded search", ...)` says the search gave up (the draw may be possible).
+4. Chain. From a searched start, a Metropolis-Hastings chain runs `mixing_sweeps` x k x
+   |reviewed| steps. Each step first, with probability min(0.05, 1/|reviewed|^2), proposes a
+   FULL REDRAW from the ideal lots (an independence proposal with the target's own weights:
+   accepted iff valid). Otherwise it picks a reviewed party R uniformly and proposes (mix
+   20/5/55/10/10%):
+   a. MAIN_KEEP: one main slot of R gets a candidate with exactly the same coverage of R's
+      instruments, drawn uniformly among those under the cap; additional reviewers kept.
+   b. MAIN_BLOCK: one main slot gets a uniformly drawn admissible candidate and all of R's
+      additional reviewers are redrawn from the ideal lot given the new mains.
+   c. MAIN_BLOCK under capacity: like b, but the new main and the new additional reviewers
+      are drawn uniformly among candidates under the cap in the outcome with R's own
+      pairings removed (the same outcome before and after the move); only when R's slots
+      form a nested chain before and after (always with real data). Its Metropolis-Hastings
+      ratio is L(m) Lc(m') / (L(m') Lc(m)), L counting the ideal lot's completions of a main
+      set and Lc the completions under the cap (both products over the nested slots).
+   d. ADD: one additional slot of R gets a candidate drawn uniformly among those under the
+      cap that may take it.
+   e. SWAP: the reviewers of one slot of R and one slot of another uniformly drawn reviewed
+      party are exchanged, when each fits the other's slot with the same coverage.
+   The slot is drawn uniformly among R's main slots (a-c), R's additional slots (d) or all
+   of R's slots (e); none of a, d, e changes how many slots a party has, and a-c choose
+   among the k main slots, so the choice of slot is the same from both ends of a move. In a
+   and d the candidate set has the same size from both ends (the replaced reviewer joins it,
+   the new one leaves it), so the proposal - including giving up after a fixed number of
+   rejection-sampling misses, which then happens with the same probability - is symmetric,
+   and the two outcomes have the same weight (same coverage, same number of completions);
+   e is symmetric and weight-preserving likewise. b proposes from the conditional of P_R
+   itself, whose ratio cancels against the weights; c is corrected by its ratio. Hence pi is
+   stationary. The full-redraw move can reach every valid outcome from every other in one
+   step, so the chain is irreducible on all valid outcomes, and it is aperiodic (rejections
+   stay put): it converges to pi. How fast depends on the moves a-e: on tiny rigid instances
+   (e.g. a cap of 1 leaving no spare capacity) the valid outcomes can be connected only
+   through the full redraw, which is why small draws start with exact rejection sampling.
+   Indices are taken from 53-bit uniform numbers; the bias (< n / 2**53) is negligible.
+5. Step count. A sweep is k x |reviewed| steps; the default is 10 sweeps, and never fewer
+   than 1,000 steps (a tiny draw's sweep is a handful of steps). The mixing is
+   measured, not proven: on a 189-party registry shaped like the real one, with the cap and
+   evenness binding (loads 2 and 3), statistics that start far from pi (number of additional
+   reviewers, main reviewers lacking FIR, 3-cycles of reviews) agree after 8-10 sweeps with
+   runs of 40 sweeps within their standard errors (bench/draw.py --mixing), and likewise at
+   1,000 parties. test_solver.py checks on small instances, by enumerating every valid
+   outcome, that public draws are within 0.02 in total variation of pi and that the chain's
+   moves keep pi (started from pi, still pi). Raise `mixing_sweeps` (it is stored with the
+   rules) to buy a closer approach with time; bench/draw.py reports the cost.
 
 Redraw of one slot (`redraw_slot`): replace reviewer X of reviewed Y, everything else fixed.
 The replacement is drawn uniformly among the parties that satisfy every rule for that slot: X
-excluded, the same role, for a main slot the same group side (same group as Y or not) and
-exactly the same coverage of Y's instruments (so no additional reviewer appears or disappears),
-for an additional slot party to all of the slot's instruments; cap, mutuality, exclusions and
-evenness as in `draw` (with E = the parties eligible for this slot).
+excluded, the same role, for a main slot the same group side (same group as Y or not), party to
+every instrument of the slot; cap, mutuality, exclusions and evenness as in `draw` (with E = the
+parties eligible for this slot; with t >= 1 this only means "among the least loaded", never
+"none"). The new pairing covers exactly the slot's instruments: if a new main reviewer is party
+to more of Y's instruments, those stay with the additional reviewers already drawn, so every
+instrument keeps exactly k reviewers and nothing else changes. (Requiring the same coverage
+exactly made about 4% of main slots of a full 189-party draw impossible to redraw.) A redraw
+uses `rng` directly (one number).
 """
 
 from __future__ import annotations
@@ -150,7 +172,7 @@ __all__ = [
     "redraw_slot",
 ]
 
-ALGORITHM = "revmod-lots/1"
+ALGORITHM = "revmod-lots/2"
 
 INSTRUMENT_ORDER: tuple[str, ...] = ("UNTOC", "TIP", "SOM", "FIR")
 ROLE_MAIN = "main"
@@ -171,10 +193,14 @@ RULE_SEARCH = "bounded search"
 
 _U53 = 9007199254740992  # 2**53: rng.random() is a multiple of 2**-53
 _BIG = 1 << 40
+_MISSING: Any = object()
 _KIND_SAME, _KIND_OTHER, _KIND_ANY = 0, 1, 2
 
 # Chain move mix (cumulative thresholds over 0..99); any fixed mix keeps pi stationary.
-_P_KEEP, _P_BLOCK, _P_ADD = 30, 55, 70  # the rest (30%) are swaps
+_P_KEEP, _P_BLOCK, _P_BLOCKC, _P_ADD = 20, 25, 80, 90  # the rest (10%) are swaps
+_MIN_STEPS = 1000  # the chain's fewest steps (when it runs at all)
+_TRIES_EXACT = 256  # tries before an exact (but O(parties)) fallback
+_TRIES = 32  # rejection-sampling tries of a chain proposal before it gives up (stays put)
 
 # Search budgets: they bound the time of an infeasible or very hard instance.
 _REPAIR_BASE = 3000
@@ -183,6 +209,8 @@ _EXHAUSTIVE_NODES = 400_000
 _EXHAUSTIVE_MAX_OPTIONS = 20_000
 _SMALL_PARTIES = 40  # instances this small go to the exhaustive search before the repair
 _SMALL_REVIEWS = 12
+_REJECTION_ATTEMPTS = 400  # ideal-lot attempts at the start of a small draw
+_TABLE_LIMIT = 4000  # entries of a review's ideal-lot table
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,7 +245,7 @@ class DrawRules:
     no_mutual: bool = True
     max_reviews_per_reviewer: int = 3
     max_load_spread: int | None = 1
-    mixing_sweeps: int = 20
+    mixing_sweeps: int = 10
 
     def __post_init__(self) -> None:
         def check_int(name: str, low: int) -> None:
@@ -407,6 +435,7 @@ class _Problem:
         self.load0 = load0
         self.sat = [x >= self.cap for x in load0]
         self.banned = [frozenset(b) for b in banned]
+        self.max_ban = max((len(b) for b in self.banned), default=0)
 
         # Main slots of each review: their kind and the class of parties they draw from.
         all_list = list(range(N))
@@ -444,9 +473,37 @@ class _Problem:
         self._sup: dict[int, list[int]] = {}
         self._cover: dict[tuple[int, int], bool] = {}
         self._struct: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._chain: dict[tuple[tuple[int, ...], int], tuple[int, ...] | None] = {}
+        self._sup_free: dict[int, int] = {}
+        self._profile: dict[tuple[Any, ...], list[int]] = {}
+        self._by_mask: dict[tuple[Any, ...], dict[int, list[int]]] = {}
+        # Under-cap counters per instrument set (for the chain's capacity-aware move): only
+        # for registries with few instruments (2**instruments counters).
+        n_inst = len(reg.inst_names)
+        self.track_under = n_inst <= 8
         self._ex_main: dict[tuple[int, int], list[int]] = {}
         self._ex_add: dict[tuple[int, int], list[int]] = {}
         self.inE = self._eligible_set()
+
+        # Instrument sets that can be a deficit (subsets of reviewed parties' instruments that
+        # avoid any instrument every party has, i.e. UNTOC in practice): the chain keeps, for
+        # each, how many parties to all of it are under the cap. Only for few instruments.
+        self.sup_cls: list[bool] = [False] * (1 << n_inst) if self.track_under else []
+        self.d_of: list[list[int]] = [[] for _ in range(N)]
+        if self.track_under:
+            common = (1 << n_inst) - 1
+            for m in self.mask:
+                common &= m
+            union = 0
+            for m in self.rmask:
+                union |= m
+            possible = union & ~common
+            D = possible
+            while D:
+                self.sup_cls[D] = True
+                for p in self.sup(D):
+                    self.d_of[p].append(D)
+                D = (D - 1) & possible
 
     # -- static admissibility ------------------------------------------------------------
 
@@ -535,9 +592,19 @@ class _Problem:
         (sorted, so equal structures compare equal)."""
         mR = self.rmask[r]
         mask = self.mask
-        profiles = sorted(mask[m] & mR for m in ms)
-        key = (r, *profiles)
+        if len(ms) == 2:  # the common case, without sorting
+            a = mask[ms[0]] & mR
+            b = mask[ms[1]] & mR
+            profiles: tuple[int, ...] = (a, b) if a <= b else (b, a)
+        else:
+            profiles = tuple(sorted(mask[m] & mR for m in ms))
+        # Shared by all reviews alike unless r's own exclusions could matter (see below).
+        key = (mR, *profiles)
         out = self._struct.get(key)
+        if out is not None:
+            return out
+        rkey = (-1 - r, *profiles)
+        out = self._struct.get(rkey)
         if out is not None:
             return out
         k = self.k
@@ -552,14 +619,76 @@ class _Problem:
                 break
             levels.append(D)
         slots: list[int] = []
+        nested = True
+        shared = True
         for D in levels:
+            # Coverable whatever the review: more parties to all of D than any review can
+            # rule out (itself and the most exclusions any review has); else ask for r.
+            if self.sup_free(D) > 1 + self.max_ban:
+                slots.append(D)
+                continue
+            shared = False
             if self.coverable(r, D):
                 slots.append(D)
             else:
                 slots.extend(_bits(D))
+                nested = False
         out = tuple(sorted(slots))
-        self._struct[key] = out
+        if shared:
+            self._struct[key] = out
+        else:
+            self._struct[rkey] = out
+        # Inclusion order (largest instrument set first) if the slots are nested, else None.
+        self._chain[out, r] = tuple(levels) if nested else None
         return out
+
+    def sup_free(self, D: int) -> int:
+        """How many parties not saturated by existing pairings are party to all of D."""
+        c = self._sup_free.get(D)
+        if c is None:
+            c = sum(1 for p in self.sup(D) if not self.sat[p])
+            self._sup_free[D] = c
+        return c
+
+    def nested_order(self, r: int, slots: tuple[int, ...]) -> tuple[int, ...] | None:
+        """The slots of r in inclusion order (D_1 ⊇ D_2 ⊇ ...), or None if a level was split
+        (call `structure` first)."""
+        order = self._chain.get((slots, r), _MISSING)
+        if order is _MISSING:
+            # A shared structure computed for another review: no split, so the slots
+            # themselves in decreasing instrument sets are the inclusion order.
+            order = tuple(sorted(slots, key=lambda D: -D.bit_count()))
+            self._chain[slots, r] = order
+        return order
+
+    def profile_list(self, r: int, j: int, want: int) -> list[int]:
+        """Members of main slot j's class covering exactly `want` of r's instruments (cached
+        per class and instrument sets, so reviews alike share it)."""
+        ckey = self.slot_key[r][j]
+        mR = self.rmask[r]
+        key = (ckey, mR, want)
+        lst = self._profile.get(key)
+        if lst is None:
+            by_mask = self._by_mask.get(ckey)
+            if by_mask is None:  # the class's members by exact instrument set, built once
+                by_mask = {}
+                for p in self.slot_list[r][j]:
+                    by_mask.setdefault(self.mask[p], []).append(p)
+                self._by_mask[ckey] = by_mask
+            lst = sorted(p for m, members in by_mask.items() if m & mR == want for p in members)
+            self._profile[key] = lst
+        return lst
+
+    def static_count(self, r: int, D: int) -> int:
+        """How many parties may be an additional reviewer of r for D (rules about r alone)."""
+        c = self.sup_free(D)
+        R = self.rev[r]
+        if self.mask[R] & D == D and not self.sat[R]:
+            c -= 1
+        for b in self.banned[r]:
+            if self.mask[b] & D == D and not self.sat[b]:
+                c -= 1
+        return c
 
     # -- uniform sampling of candidates (exact) ------------------------------------------
 
@@ -641,6 +770,18 @@ class _Problem:
         return self.reg.names(self.mask[p] & self.rmask[r])
 
 
+def _private_rng(rng: random.Random) -> random.Random:
+    """The generator a draw actually uses: a Mersenne Twister seeded with 256 bits taken from
+    `rng` (`random.Random(rng.getrandbits(256))`).
+
+    Why: a large draw makes hundreds of thousands of random choices, and a SHA-256 based
+    generator (HashRandom) costs one hash per 256 bits. Python guarantees that random() of a
+    Random seeded with an integer gives the same sequence in every version, and MT19937 with
+    init_by_array is re-implementable in any language, so the draw stays reproducible and
+    verifiable: all of its randomness is a fixed function of those 256 bits."""
+    return random.Random(rng.getrandbits(256))
+
+
 def _has_sdr(lists: Sequence[Sequence[int]]) -> bool:
     """Whether the sets have a system of distinct representatives (bipartite matching)."""
     match: dict[int, int] = {}
@@ -674,18 +815,23 @@ def _precheck(pb: _Problem) -> None:
     # and its bans, so this stays linear for 10,000 parties.
     share_count: dict[tuple[int, int], int] = {}  # (group or -1 for all / -2-g for not-g, mask)
 
+    # Parties under the cap by (group, instruments): every class count is a sum over this.
+    by_kind: dict[tuple[int, int], int] = {}
+    for p in range(N):
+        if not pb.sat[p]:
+            key = (pb.grp[p], pb.mask[p])
+            by_kind[key] = by_kind.get(key, 0) + 1
+
     def count_class(cls: int, m: int) -> int:
         key = (cls, m)
         v = share_count.get(key)
         if v is None:
-            if cls == -1:
-                members: Iterable[int] = range(N)
-            elif cls >= 0:
-                members = (p for p in range(N) if pb.grp[p] == cls)
-            else:
-                g = -2 - cls
-                members = (p for p in range(N) if pb.grp[p] != g)
-            v = sum(1 for p in members if not pb.sat[p] and pb.mask[p] & m)
+            v = 0
+            for (g, pm), c in by_kind.items():
+                if not pm & m:
+                    continue
+                if cls == -1 or (cls >= 0 and g == cls) or (cls < -1 and g != -2 - cls):
+                    v += c
             share_count[key] = v
         return v
 
@@ -748,7 +894,7 @@ def _precheck(pb: _Problem) -> None:
                 )
         for b in pb.rbits[r]:
             if b not in inst_count:
-                inst_count[b] = sum(1 for p in range(N) if not pb.sat[p] and pb.mask[p] & b)
+                inst_count[b] = sum(c for (_g, pm), c in by_kind.items() if pm & b)
             n = inst_count[b]
             for p in {R, *pb.banned[r]}:
                 if not pb.sat[p] and pb.mask[p] & b:
@@ -822,6 +968,8 @@ class _State:
         self.mains: list[list[int]] = [[-1] * k for _ in range(pb.n_rev)]
         self.adds: list[list[int]] = [[] for _ in range(pb.n_rev)]
         self.addm: list[list[int]] = [[] for _ in range(pb.n_rev)]
+        # addo[r]: r's additional slots in inclusion order, None if a level was split.
+        self.addo: list[tuple[int, ...] | None] = [() for _ in range(pb.n_rev)]
         self.load = list(pb.load0)
         self.newc = [0] * pb.N
         self.pairs: set[int] = set()  # reviewer * N + reviewed, new pairings only
@@ -835,6 +983,13 @@ class _State:
                 floor = min(floor, pb.load0[p])
         self.floor = floor
         self.top = -1
+        # under[D]: parties party to all of D whose load is below the cap (counts only the
+        # instrument sets that can be a deficit; see _Problem.sup_cls).
+        self.under = [0] * len(pb.sup_cls)
+        for p in range(pb.N):
+            if pb.load0[p] < pb.cap:
+                for D in pb.d_of[p]:
+                    self.under[D] += 1
 
     def _grow(self, n: int) -> None:
         while n >= len(self.cntE):
@@ -845,6 +1000,10 @@ class _State:
         load = self.load
         lv = load[p]
         load[p] = lv + 1
+        if lv + 1 == self.pb.cap:  # p reaches the cap
+            under = self.under
+            for D in self.pb.d_of[p]:
+                under[D] -= 1
         if lv + 1 >= len(self.cntE):
             self._grow(lv + 1)
         if self.pb.inE[p]:
@@ -866,6 +1025,10 @@ class _State:
         load = self.load
         lv = load[p]
         load[p] = lv - 1
+        if lv == self.pb.cap:  # p drops below the cap
+            under = self.under
+            for D in self.pb.d_of[p]:
+                under[D] += 1
         if self.pb.inE[p]:
             cE = self.cntE
             cE[lv] -= 1
@@ -883,6 +1046,68 @@ class _State:
             while t >= 0 and not cA[t]:
                 t -= 1
             self.top = t
+
+    def spread_ok_after(self, lose: Sequence[int], gain: Sequence[int]) -> bool:
+        """Whether the evenness rule would hold if each party in `lose` lost one new pairing
+        and each in `gain` got one (disjoint lists, gainers below the cap) - computed on the
+        histograms without changing anything."""
+        t = self.pb.spread
+        if t is None or self.floor >= _BIG:
+            return True
+        # Quick sufficient test: the new top is at most `hi`, the new floor at least `lo`.
+        load = self.load
+        inE = self.pb.inE
+        hi = self.top
+        for p in gain:
+            if load[p] + 1 > hi:
+                hi = load[p] + 1
+        lo = self.floor
+        for p in lose:
+            if inE[p] and load[p] - 1 < lo:
+                lo = load[p] - 1
+        if hi <= lo + t:
+            return True
+        return self._spread_exact(lose, gain)
+
+    def _spread_exact(self, lose: Sequence[int], gain: Sequence[int]) -> bool:
+        t = self.pb.spread
+        assert t is not None
+        load = self.load
+        newc = self.newc
+        inE = self.pb.inE
+        dE: dict[int, int] = {}
+        dA: dict[int, int] = {}
+        lo = self.floor
+        hi = self.top
+        for p in lose:
+            lv = load[p]
+            if inE[p]:
+                dE[lv] = dE.get(lv, 0) - 1
+                dE[lv - 1] = dE.get(lv - 1, 0) + 1
+                if lv - 1 < lo:
+                    lo = lv - 1
+            dA[lv] = dA.get(lv, 0) - 1
+            if newc[p] > 1:
+                dA[lv - 1] = dA.get(lv - 1, 0) + 1
+        for p in gain:
+            lv = load[p]
+            if inE[p]:
+                dE[lv] = dE.get(lv, 0) - 1
+                dE[lv + 1] = dE.get(lv + 1, 0) + 1
+            if newc[p]:
+                dA[lv] = dA.get(lv, 0) - 1
+            dA[lv + 1] = dA.get(lv + 1, 0) + 1
+            if lv + 1 > hi:
+                hi = lv + 1
+        cE = self.cntE
+        f = lo
+        while cE[f] + dE.get(f, 0) <= 0:
+            f += 1
+        cA = self.cntA
+        top = hi
+        while top >= 0 and cA[top] + dA.get(top, 0) <= 0:
+            top -= 1
+        return top <= f + t
 
     def spread_ok(self) -> bool:
         t = self.pb.spread
@@ -912,6 +1137,8 @@ class _State:
         self.mains[r] = list(ms)
         self.adds[r] = list(ads)
         self.addm[r] = list(am)
+        if all(p >= 0 for p in ms):
+            self.addo[r] = self.pb.nested_order(r, self.pb.structure(r, ms))
 
     def snapshot(self, r: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
         return (tuple(self.mains[r]), tuple(self.adds[r]), tuple(self.addm[r]))
@@ -963,8 +1190,18 @@ class _SearchState(_State):
         self.held: list[dict[int, None]] = [{} for _ in range(pb.N)]
         self.buckets: dict[tuple[Any, ...], _Bucket] = {}
         self.classes_of: list[list[_Bucket]] = [[] for _ in range(pb.N)]
-        self.ebucket = self.bucket(("E",), [p for p in range(pb.N) if pb.inE[p]])
-        self.abucket = self.bucket(("ALL",), pb.all_list)
+
+    # Parties by load (made when the repair first needs them, then kept up to date).
+    @property
+    def ebucket(self) -> _Bucket:
+        b = self.buckets.get(("E",))
+        if b is None:
+            b = self.bucket(("E",), [p for p in range(self.pb.N) if self.pb.inE[p]])
+        return b
+
+    @property
+    def abucket(self) -> _Bucket:
+        return self.bucket(("ALL",), self.pb.all_list)
 
     def bucket(self, key: tuple[Any, ...], members: Sequence[int]) -> _Bucket:
         b = self.buckets.get(key)
@@ -1019,9 +1256,13 @@ class _SearchState(_State):
     def penalty(self) -> int:
         pen = (self.overcap + self.conf) * 1_000_000
         t = self.pb.spread
-        if t is not None and self.top > self.floor + t:
-            pen += (self.top - self.floor - t) * 10_000 + self.cntE[self.floor]
-            pen += self.cntA[self.top]
+        # Loads above the cap are the cap's business: for evenness they count as the cap, so
+        # a move that frees capacity elsewhere is not also punished as uneven.
+        cap = self.pb.cap
+        top = min(self.top, cap)
+        if t is not None and top > self.floor + t:
+            at_top = sum(self.cntA[top:]) if self.top > cap else self.cntA[top]
+            pen += (top - self.floor - t) * 10_000 + self.cntE[self.floor] + at_top
         return pen
 
     # -- least-loaded choice ------------------------------------------------------------
@@ -1034,10 +1275,12 @@ class _SearchState(_State):
         D: int,
         excl: Sequence[int],
         rand: Any,
+        profile: int = -1,
     ) -> int:
         """A least-loaded candidate of the class for review r (a main slot if D == 0, else an
-        additional slot for D) that breaks nothing; failing that, the least-loaded candidate
-        that breaks the cap or mutuality; -1 if the class has no admissible candidate."""
+        additional slot for D; with `profile` >= 0 only mains covering exactly those of r's
+        instruments) that breaks nothing; failing that, the least-loaded candidate that breaks
+        the cap or mutuality; -1 if the class has no admissible candidate."""
         pb = self.pb
         b = self.bucket(key, members)
         R = pb.rev[r]
@@ -1064,7 +1307,7 @@ class _SearchState(_State):
                 if D:
                     if mask[p] & D != D:
                         continue
-                elif not mask[p] & mR:
+                elif not mask[p] & mR or (profile >= 0 and mask[p] & mR != profile):
                     continue
                 if lv >= cap:
                     return p
@@ -1075,19 +1318,52 @@ class _SearchState(_State):
                 return p
         return fallback
 
+    def pick_random(self, r: int, j: int, D: int, excl: Sequence[int], rand: Any) -> int:
+        """A uniformly random candidate for main slot j of r (D == 0) or for an additional slot
+        D of r that breaks nothing now (cap, mutuality); the least-loaded one if rejection
+        sampling finds none quickly. Used to build a start close to the ideal lots."""
+        pb = self.pb
+        load = self.load
+        cap = pb.cap
+        R = pb.rev[r]
+        N = pb.N
+        pairs = self.pairs
+        mutual = pb.no_mutual
+        for _ in range(32):
+            p = pb.sample_main(r, j, excl, rand) if not D else pb.sample_add(r, D, excl, rand)
+            if p < 0:
+                return -1
+            if load[p] < cap and not (mutual and R * N + p in pairs):
+                return p
+        if not D:
+            return self.pick_least(r, pb.slot_key[r][j], pb.slot_list[r][j], 0, excl, rand)
+        return self.pick_least(r, ("D", D), pb.sup(D), D, excl, rand)
+
     def slot_choices(self, r: int, slot: int, excl: Sequence[int], rand: Any) -> list[int]:
-        """Some candidates for one slot of r: the least-loaded one and a few random ones."""
+        """Some candidates for one slot of r: the least-loaded one and a few random ones; for a
+        main slot, ones with the same coverage as the current holder when there are any (so
+        the repair does not change how many additional reviewers there are)."""
         pb = self.pb
         k = pb.k
         out: list[int] = []
         if slot < k:
-            q = self.pick_least(r, pb.slot_key[r][slot], pb.slot_list[r][slot], 0, excl, rand)
+            holder = self.mains[r][slot]
+            profile = pb.mask[holder] & pb.rmask[r]
+            key, lst = pb.slot_key[r][slot], pb.slot_list[r][slot]
+            q = self.pick_least(r, key, lst, 0, excl, rand, profile)
             if q >= 0:
                 out.append(q)
-            for _ in range(3):
+            for _ in range(12):
                 q = pb.sample_main(r, slot, excl, rand)
-                if q >= 0 and q not in out:
+                if q >= 0 and q not in out and pb.mask[q] & pb.rmask[r] == profile:
                     out.append(q)
+                    if len(out) >= 4:
+                        break
+            # And one with any coverage: changing how many additional reviewers r needs is
+            # sometimes the only way to free capacity.
+            q = self.pick_least(r, key, lst, 0, excl, rand)
+            if q >= 0 and q not in out:
+                out.append(q)
         else:
             D = self.addm[r][slot - k]
             q = self.pick_least(r, ("D", D), pb.sup(D), D, excl, rand)
@@ -1102,7 +1378,7 @@ class _SearchState(_State):
     # -- changing one review ------------------------------------------------------------
 
     def fill_adds(
-        self, r: int, ms: Sequence[int], reuse: Sequence[int], rand: Any
+        self, r: int, ms: Sequence[int], reuse: Sequence[int], rand: Any, ideal: bool = False
     ) -> tuple[list[int], list[int]] | None:
         """Additional reviewers for r given mains ms: keep parties from `reuse` where they fit,
         else least-loaded picks. None if some slot has no admissible candidate."""
@@ -1119,7 +1395,11 @@ class _SearchState(_State):
             if q >= 0:
                 pool.remove(q)
             else:
-                q = self.pick_least(r, ("D", D), pb.sup(D), D, list(ms) + chosen, rand)
+                excl = list(ms) + chosen
+                if ideal:
+                    q = self.pick_random(r, 0, D, excl, rand)
+                else:
+                    q = self.pick_least(r, ("D", D), pb.sup(D), D, excl, rand)
                 if q < 0:
                     return None
             chosen.append(q)
@@ -1155,26 +1435,29 @@ class _SearchState(_State):
 # --------------------------------------------------------------------------------------------
 
 
-def _greedy(st: _SearchState, rng: random.Random) -> bool:
-    """Fill every review, each slot with a least-loaded candidate. False if some review cannot
-    be filled at all (its structure needs a candidate that does not exist)."""
+def _greedy(st: _SearchState, rng: random.Random, least: bool = False) -> bool:
+    """Fill every review in random order as its ideal lot would, skipping only candidates
+    that are full or would make a mutual pair at that moment (so the start resembles pi and
+    the chain has little to correct); evenness is left to the repair. With `least`, take a
+    least-loaded candidate for every slot instead (further from pi, easier to repair). False
+    if some review cannot be filled at all."""
     pb = st.pb
     rand = rng.random
     order = list(range(pb.n_rev))
     rng.shuffle(order)
     for r in order:
         done = False
-        for attempt in range(8):
+        for _attempt in range(8):
             ms: list[int] = []
             for j in range(pb.k):
-                if attempt == 0:
+                if least and not _attempt:
                     p = st.pick_least(r, pb.slot_key[r][j], pb.slot_list[r][j], 0, ms, rand)
-                else:  # a different random set of mains may admit a completion
-                    p = pb.sample_main(r, j, ms, rand)
+                else:
+                    p = st.pick_random(r, j, 0, ms, rand)
                 if p < 0:
                     return False
                 ms.append(p)
-            res = st.fill_adds(r, ms, (), rand)
+            res = st.fill_adds(r, ms, (), rand, ideal=not least)
             if res is not None:
                 st.set_review(r, ms, res[0], res[1])
                 done = True
@@ -1231,7 +1514,8 @@ def _pull(st: _SearchState, u: int, rand: Any) -> list[tuple[int, int, int]]:
             if st.load[h] <= lu:
                 continue
             if slot < k:
-                if not pb.main_ok(r, slot, u):
+                mR = pb.rmask[r]
+                if not pb.main_ok(r, slot, u) or pb.mask[u] & mR != pb.mask[h] & mR:
                     continue
             elif not pb.add_ok(r, u, st.addm[r][slot - k]):
                 continue
@@ -1270,9 +1554,13 @@ def _repair(st: _SearchState, rng: random.Random, budget: int) -> bool:
 _Option = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 
 
-def _local_options(pb: _Problem, r: int, limit: int) -> list[_Option] | None:
-    """Every assignment of review r allowed by the rules concerning r alone, as (mains, adds,
-    add masks); None if there are more than `limit`."""
+_Table = list[tuple[tuple[int, ...], tuple[int, ...], list[tuple[int, ...]]]]
+
+
+def _review_table(pb: _Problem, r: int, limit: int) -> _Table | None:
+    """Every admissible main set of review r (as far as the rules concerning r alone go), with
+    its slot masks and every admissible completion (possibly none): the ideal lot P_r in table
+    form. None if it has more than `limit` entries."""
     k = pb.k
     kinds = pb.slot_kind[r]
     groups: list[tuple[int, int]] = []  # (first slot index, count) of equal-kind main slots
@@ -1282,16 +1570,55 @@ def _local_options(pb: _Problem, r: int, limit: int) -> list[_Option] | None:
         else:
             groups.append((j, 1))
     per_group = [list(itertools.combinations(pb.explicit_main(r, j), c)) for j, c in groups]
-    out: list[_Option] = []
+    out: _Table = []
+    size = 0
     for combo in itertools.product(*per_group):
         ms = tuple(p for part in combo for p in part)
         if len(set(ms)) != k:
             continue
         masks = pb.structure(r, ms)
-        for ads in _completions(pb, r, masks, ms):
-            out.append((ms, ads, masks))
-            if len(out) > limit:
+        comps = list(_completions(pb, r, masks, ms))
+        size += 1 + len(comps)
+        if size > limit:
+            return None
+        out.append((ms, masks, comps))
+    return out
+
+
+def _local_options(pb: _Problem, r: int, limit: int) -> list[_Option] | None:
+    """Every assignment of review r allowed by the rules concerning r alone, as (mains, adds,
+    add masks); None if there are more than `limit`."""
+    table = _review_table(pb, r, limit)
+    if table is None:
+        return None
+    return [(ms, ads, masks) for ms, masks, comps in table for ads in comps]
+
+
+def _table_attempt(pb: _Problem, tables: Sequence[_Table], rand: Any) -> list[_Option] | None:
+    """`_ideal_attempt` on precomputed tables (same distribution, much cheaper)."""
+    N = pb.N
+    cap = pb.cap
+    mutual = pb.no_mutual
+    load = list(pb.load0)
+    pairs: set[int] = set()
+    out: list[_Option] = []
+    for r, table in enumerate(tables):
+        ms, masks, comps = table[int(rand() * len(table))]
+        if not comps:
+            return None
+        ads = comps[int(rand() * len(comps))]
+        R = pb.rev[r]
+        for q in ms + ads:
+            if load[q] >= cap or (mutual and R * N + q in pairs):
                 return None
+            load[q] += 1
+            pairs.add(q * N + R)
+        out.append((ms, ads, masks))
+    t = pb.spread
+    if t is not None:
+        floor = min((load[p] for p in range(N) if pb.inE[p]), default=_BIG)
+        if any(load[q] > floor + t for o in out for q in o[0] + o[1]):
+            return None
     return out
 
 
@@ -1332,12 +1659,16 @@ def _exhaustive(
     cap: bool = True,
     mutual: bool = True,
     spread: bool = True,
+    tables: Sequence[_Table] | None = None,
 ) -> list[_Option] | None:
     """Depth-first search over all assignments (rules can be relaxed for diagnosis).
     Returns a valid assignment, None if none exists; raises _Budget if the budget ran out."""
     opts: list[list[_Option]] = []
     for r in range(pb.n_rev):
-        o = _local_options(pb, r, _EXHAUSTIVE_MAX_OPTIONS)
+        if tables is not None:
+            o = [(ms, ads, masks) for ms, masks, comps in tables[r] for ads in comps]
+        else:
+            o = _local_options(pb, r, _EXHAUSTIVE_MAX_OPTIONS)
         if o is None:
             raise _Budget
         if not o:
@@ -1406,55 +1737,144 @@ def _describe(st: _SearchState) -> str:
     return "; ".join(parts) or "no complete assignment"
 
 
-def _initial(pb: _Problem, rng: random.Random) -> _State:
-    """A valid assignment to start the chain from, or Infeasible.
+def _ideal_review(pb: _Problem, r: int, rand: Any) -> _Option | None:
+    """One draw of the ideal lot P_r: main reviewers uniformly among the admissible main sets
+    (slot by slot without replacement; slots of different kinds draw from disjoint classes),
+    then the additional reviewers uniformly among the admissible completions. None when the
+    drawn mains admit no completion (the lot fails and the whole attempt is rejected)."""
+    ms: list[int] = []
+    for j in range(pb.k):
+        p = pb.sample_main(r, j, ms, rand)
+        if p < 0:
+            return None
+        ms.append(p)
+    masks = pb.structure(r, ms)
+    comp = pb.sample_completion(r, masks, ms, rand)
+    if comp is None:
+        return None
+    return tuple(ms), tuple(comp), masks
 
-    Greedy first; then, for small instances, the exhaustive search (complete within its
-    budget, and fast there), for large ones the repair (local search)."""
-    st = _SearchState(pb)
-    slots = pb.k * pb.n_rev
-    ok = _greedy(st, rng) and not st.penalty()
-    sol: list[_Option] | None = None
-    if ok:
-        sol = [st.snapshot(r) for r in range(pb.n_rev)]
-    else:
-        tried_exhaustive = False
-        if pb.N <= _SMALL_PARTIES and pb.n_rev <= _SMALL_REVIEWS:
-            tried_exhaustive = True
-            try:
-                sol = _exhaustive(pb, rng, _EXHAUSTIVE_NODES)
-            except _Budget:
-                sol = None
-            else:
-                if sol is None:
-                    _diagnose(pb, rng)  # proved infeasible: raises, naming a rule
-        if sol is None:
-            if _greedy_complete(st) and _repair(st, rng, _REPAIR_BASE + _REPAIR_PER_SLOT * slots):
-                sol = [st.snapshot(r) for r in range(pb.n_rev)]
-            elif not tried_exhaustive:
-                try:
-                    sol = _exhaustive(pb, rng, _EXHAUSTIVE_NODES)
-                except _Budget:
-                    sol = None
-                else:
-                    if sol is None:
-                        _diagnose(pb, rng)
-        if sol is None:
-            raise Infeasible(
-                RULE_SEARCH,
-                "the bounded search found no assignment that meets every rule; the closest "
-                f"attempt still broke: {_describe(st)}. The draw may still be possible: relax "
-                "a rule or raise the limits",
-            )
-    out = _State(pb)
-    for r, (ms, ads, am) in enumerate(sol):
-        out.set_review(r, ms, ads, am)
+
+def _ideal_attempt(pb: _Problem, rand: Any) -> list[_Option] | None:
+    """Draw every review from its ideal lot; the outcome if it is valid, else None. Stops at
+    the first broken rule (the rest of the attempt could not change the verdict)."""
+    N = pb.N
+    cap = pb.cap
+    mutual = pb.no_mutual
+    load = list(pb.load0)
+    pairs: set[int] = set()
+    out: list[_Option] = []
+    for r in range(pb.n_rev):
+        o = _ideal_review(pb, r, rand)
+        if o is None:
+            return None
+        R = pb.rev[r]
+        for q in o[0] + o[1]:
+            if load[q] >= cap or (mutual and R * N + q in pairs):
+                return None
+            load[q] += 1
+            pairs.add(q * N + R)
+        out.append(o)
+    t = pb.spread
+    if t is not None:
+        active = {q for o in out for q in o[0] + o[1]}
+        floor = min((load[p] for p in range(N) if pb.inE[p]), default=_BIG)
+        if max(load[q] for q in active) > floor + t:
+            return None
     return out
 
 
-def _greedy_complete(st: _SearchState) -> bool:
-    """Whether the greedy pass filled every main slot (the repair needs a full assignment)."""
-    return all(p >= 0 for ms in st.mains for p in ms)
+def _initial(pb: _Problem, rng: random.Random) -> tuple[_State, bool]:
+    """A valid assignment to start the chain from, and whether it is an exact sample of pi;
+    or Infeasible.
+
+    Small draws: the ideal lots with rejection (a success is an exact sample of pi), then the
+    exhaustive search (complete within its budget). Large draws: a greedy draw, then the
+    repair (local search); the exhaustive search as a last resort."""
+    rand = rng.random
+    small = pb.N <= _SMALL_PARTIES and pb.n_rev <= _SMALL_REVIEWS
+    tables: list[_Table] | None = None
+    if small:
+        tables = []
+        for r in range(pb.n_rev):
+            table = _review_table(pb, r, _TABLE_LIMIT)
+            if table is None:
+                tables = None
+                break
+            tables.append(table)
+    if tables is not None:
+        for _ in range(_REJECTION_ATTEMPTS):
+            found = _table_attempt(pb, tables, rand)
+            if found is not None:
+                return _state_of(pb, found), True
+        try:
+            sol = _exhaustive(pb, rng, _EXHAUSTIVE_NODES, tables=tables)
+        except _Budget:
+            sol = None
+        else:
+            if sol is None:
+                _diagnose(pb, rng)  # proved infeasible: raises, naming a rule
+            return _state_of(pb, sol), False
+    budget = _REPAIR_BASE + _REPAIR_PER_SLOT * pb.k * pb.n_rev
+    for least in (False, True):  # an ideal-like start first; a least-loaded one if stuck
+        st = _SearchState(pb)
+        tries = budget if least else budget // 4
+        if _greedy(st, rng, least) and (not st.penalty() or _repair(st, rng, tries)):
+            return _state_of(pb, [st.snapshot(r) for r in range(pb.n_rev)]), False
+    if tables is None:
+        try:
+            sol = _exhaustive(pb, rng, _EXHAUSTIVE_NODES)
+        except _Budget:
+            sol = None
+        else:
+            if sol is None:
+                _diagnose(pb, rng)
+            return _state_of(pb, sol), False
+    raise Infeasible(
+        RULE_SEARCH,
+        "the bounded search found no assignment that meets every rule; the closest attempt "
+        f"still broke: {_describe(st)}. The draw may still be possible: relax a rule or raise "
+        "the limits",
+    )
+
+
+def _state_of(pb: _Problem, sol: Sequence[_Option]) -> _State:
+    """A chain state holding the assignment `sol` (built in one pass)."""
+    st = _State(pb)
+    N = pb.N
+    load = st.load
+    newc = st.newc
+    pairs = st.pairs
+    for r, (ms, ads, am) in enumerate(sol):
+        R = pb.rev[r]
+        for p in (*ms, *ads):
+            load[p] += 1
+            newc[p] += 1
+            pairs.add(p * N + R)
+        st.mains[r] = list(ms)
+        st.adds[r] = list(ads)
+        st.addm[r] = list(am)
+        st.addo[r] = pb.nested_order(r, pb.structure(r, ms))
+    st._grow(max(load, default=0) + 1)
+    cE = st.cntE = [0] * len(st.cntE)
+    cA = st.cntA = [0] * len(st.cntA)
+    floor = _BIG
+    top = -1
+    under = st.under = [0] * len(pb.sup_cls)
+    for p in range(N):
+        lv = load[p]
+        if pb.inE[p]:
+            cE[lv] += 1
+            floor = min(floor, lv)
+        if newc[p]:
+            cA[lv] += 1
+            top = max(top, lv)
+        if lv < pb.cap:
+            for D in pb.d_of[p]:
+                under[D] += 1
+    st.floor = floor
+    st.top = top
+    return st
 
 
 def _diagnose(pb: _Problem, rng: random.Random) -> None:
@@ -1519,6 +1939,7 @@ def _mix(pb: _Problem, st: _State, steps: int, rng: random.Random) -> None:
     mains = st.mains
     adds = st.adds
     addm = st.addm
+    addo = st.addo
     load = st.load
     pairs = st.pairs
     cap = pb.cap
@@ -1526,10 +1947,48 @@ def _mix(pb: _Problem, st: _State, steps: int, rng: random.Random) -> None:
     spread = pb.spread
     inc = st.inc
     dec = st.dec
+    spread_after = st.spread_ok_after
     sample_main = pb.sample_main
-    sample_add = pb.sample_add
+    sup = pb.sup
+    nested_order = pb.nested_order
+    static_count = pb.static_count
+    slot_list = pb.slot_list
+    tracked = pb.sup_cls
+    profile_list = pb.profile_list
     structure = pb.structure
     completion = pb.sample_completion
+
+    def commit(
+        r: int,
+        R: int,
+        nms: list[int],
+        comp: list[int],
+        masks: tuple[int, ...],
+        order: tuple[int, ...] | None,
+    ) -> bool:
+        # Make review r (nms, comp) if the result is valid; report whether it was.
+        before = mains[r] + adds[r]
+        after = nms + comp
+        gain = [q for q in after if q not in before]
+        lose = [q for q in before if q not in after]
+        for q in gain:
+            if load[q] >= cap or (mutual and R * N + q in pairs):
+                return False
+        if spread is not None and not spread_after(lose, gain):
+            return False
+        for q in lose:
+            dec(q)
+        for q in gain:
+            inc(q)
+        for q in lose:
+            pairs.discard(q * N + R)
+        for q in gain:
+            pairs.add(q * N + R)
+        mains[r] = nms
+        adds[r] = comp
+        addm[r] = list(masks)
+        addo[r] = order
+        return True
 
     def fits(p: int, r: int, slot: int, old: int) -> bool:
         # p may take `slot` of r in place of `old` without changing r's slot structure.
@@ -1549,100 +2008,183 @@ def _mix(pb: _Problem, st: _State, steps: int, rng: random.Random) -> None:
         D = addm[r][slot - k]
         return mask[p] & D == D
 
+    # Full redraw from the ideal lots (independence proposal, accepted iff valid): it makes the
+    # chain irreducible on all valid outcomes. Rarely accepted on large draws, so its rate
+    # falls with the square of the number of reviews to keep its cost negligible there.
+    full = min(0.05, 1.0 / (n_rev * n_rev))
+    scale = 100.0 / (1.0 - full)
     for _ in range(steps):
+        x = rand()
+        if x < full:
+            found = _ideal_attempt(pb, rand)
+            if found is not None:
+                fresh = _state_of(pb, found)
+                st.__dict__.update(fresh.__dict__)
+                mains, adds, addm, addo = st.mains, st.adds, st.addm, st.addo
+                load, pairs = st.load, st.pairs
+            continue
+        move = int((x - full) * scale)  # 0..99, uniform given "not a full redraw"
         v = int(rand() * _U53)
-        move = v % 100
-        v //= 100
         r = v % n_rev
-        v //= n_rev
+        v //= n_rev  # still >= 2**53 / n_rev values: the bias of v % k is negligible
         R = rev[r]
         ms = mains[r]
-        if move < _P_BLOCK:
+        if move < _P_KEEP:
+            # MAIN_KEEP: a candidate with the same coverage and under the cap, by rejection
+            # from the slot's (fixed) class list. The admissible set has the same size before
+            # and after the move (the old main joins it, the new one leaves), so the proposal
+            # - including the chance of giving up after _TRIES misses - is symmetric.
             j = v % k
             old = ms[j]
-            p = sample_main(r, j, ms, rand)  # excludes every current main, old included
-            if p < 0:
+            mR = rmask[r]
+            lst = profile_list(r, j, mask[old] & mR)  # fixed pool: same coverage as old
+            n = len(lst)
+            ad = adds[r]
+            ban = banned[r]
+            for _t in range(_TRIES):
+                p = lst[int(rand() * n)]
+                if load[p] < cap and p != R and p not in ban and p not in ms and p not in ad:
+                    break
+            else:
                 continue
-            if move < _P_KEEP:
-                mR = rmask[r]
-                if mask[p] & mR != mask[old] & mR or p in adds[r]:
-                    continue
-                if load[p] >= cap or (mutual and R * N + p in pairs):
-                    continue
-                dec(old)
-                inc(p)
-                if spread is not None and st.top > st.floor + spread:
-                    dec(p)
-                    inc(old)
-                    continue
-                pairs.discard(old * N + R)
-                pairs.add(p * N + R)
-                ms[j] = p
+            if mutual and R * N + p in pairs:
+                continue
+            if spread is not None and not spread_after((old,), (p,)):
+                continue
+            dec(old)
+            inc(p)
+            pairs.discard(old * N + R)
+            pairs.add(p * N + R)
+            ms[j] = p
+        elif move < _P_BLOCK:
+            j = v % k
+            p = sample_main(r, j, ms, rand)  # excludes every current main, the old one too
+            if p < 0:
                 continue
             # MAIN_BLOCK: new main, then the additional reviewers from the ideal lot.
             nms = list(ms)
             nms[j] = p
             masks = structure(r, nms)
             comp = completion(r, masks, nms, rand)
-            if comp is None:
+            if comp is not None:
+                commit(r, R, nms, comp, masks, nested_order(r, masks))
+        elif move < _P_BLOCKC:
+            if not tracked:
                 continue
-            before = ms + adds[r]
-            after = nms + comp
-            gain = [q for q in after if q not in before]
-            lose = [q for q in before if q not in after]
-            bad = False
-            for q in gain:
-                if load[q] >= cap or (mutual and R * N + q in pairs):
-                    bad = True
-                    break
-            if bad:
+            # MAIN_BLOCK under capacity: the new main and the additional reviewers are drawn
+            # among candidates under the cap in the state without r's pairings (the same
+            # state before and after the move), with the Metropolis-Hastings ratio
+            # L(m) Lc(m') / (L(m') Lc(m)) where L counts the ideal lot's completions and Lc
+            # the ones under the cap (products over nested slots).
+            j = v % k
+            ad = adds[r]
+            revs = ms + ad
+            lst = slot_list[r][j]
+            n = len(lst)
+            mR = rmask[r]
+            ban = banned[r]
+            for _t in range(_TRIES):
+                p = lst[int(rand() * n)]
+                # Under the cap once r's own pairings are removed; not a current main.
+                if load[p] - (p in ad) < cap and p not in ms and p != R:
+                    if mask[p] & mR and p not in ban:
+                        break
+            else:
                 continue
-            for q in lose:
-                dec(q)
-            for q in gain:
-                inc(q)
-            if spread is not None and st.top > st.floor + spread:
-                for q in gain:
-                    dec(q)
-                for q in lose:
-                    inc(q)
+            order1 = addo[r]
+            if order1 is None:
                 continue
-            for q in lose:
-                pairs.discard(q * N + R)
-            for q in gain:
-                pairs.add(q * N + R)
-            mains[r] = nms
-            adds[r] = comp
-            addm[r] = list(masks)
+            nms = list(ms)
+            nms[j] = p
+            masks = structure(r, nms)
+            order2 = nested_order(r, masks)
+            if order2 is None:
+                continue
+            chosen: list[int] = []
+            for D in order2:
+                lst = sup(D)
+                n = len(lst)
+                for _t in range(_TRIES_EXACT):
+                    q = lst[int(rand() * n)]
+                    if load[q] - (q in revs) < cap and q != R and q not in ban:
+                        if q not in nms and q not in chosen and not sat[q]:
+                            break
+                else:  # exact fallback: the explicit list of such candidates
+                    cands = [
+                        q
+                        for q in pb.explicit_add(r, D)
+                        if q not in nms and q not in chosen and load[q] - (q in revs) < cap
+                    ]
+                    if not cands:
+                        break
+                    q = cands[int(rand() * len(cands))]
+                chosen.append(q)
+            else:
+                under = st.under
+                ratio = 1.0
+                # Same structure means same coverage of the changed main, and both it and the
+                # old main are under the cap without r: every count agrees, the ratio is 1.
+                same = order1 == order2
+                for msx, order, sign in ((ms, order1, 1), (nms, order2, -1)):
+                    if same:
+                        break
+                    for i, D in enumerate(order):
+                        e = static_count(r, D)
+                        c = under[D]
+                        if mask[R] & D == D and load[R] < cap:
+                            c -= 1
+                        for b in ban:
+                            if mask[b] & D == D and load[b] < cap:
+                                c -= 1
+                        for q in revs:
+                            if mask[q] & D == D and load[q] == cap:
+                                c += 1
+                        for q in msx:
+                            if mask[q] & D == D:
+                                e -= 1
+                                if load[q] - (q in revs) < cap:
+                                    c -= 1
+                        # sign 1: the current mains (L(m) / Lc(m)); -1: the new ones.
+                        ratio *= ((e - i) / (c - i)) ** sign
+                if ratio < 1.0 and rand() >= ratio:
+                    continue
+                pairs_d = sorted(zip(order2, chosen, strict=True))
+                commit(r, R, nms, [q for _D, q in pairs_d], masks, order2)
         elif move < _P_ADD:
             ad = adds[r]
             na = len(ad)
             if not na:
                 continue
-            i = v % na
-            old = ad[i]
-            p = sample_add(r, addm[r][i], ms + ad, rand)
-            if p < 0:
+            ia = v % na
+            old = ad[ia]
+            # Among the candidates under the cap: symmetric for the same reason as MAIN_KEEP.
+            D = addm[r][ia]
+            ban = banned[r]
+            lst = sup(D)
+            n = len(lst)
+            for _t in range(_TRIES):
+                p = lst[int(rand() * n)]
+                if load[p] < cap and p != R and p not in ban and p not in ms and p not in ad:
+                    break
+            else:
                 continue
-            if load[p] >= cap or (mutual and R * N + p in pairs):
+            if mutual and R * N + p in pairs:
+                continue
+            if spread is not None and not spread_after((old,), (p,)):
                 continue
             dec(old)
             inc(p)
-            if spread is not None and st.top > st.floor + spread:
-                dec(p)
-                inc(old)
-                continue
             pairs.discard(old * N + R)
             pairs.add(p * N + R)
-            ad[i] = p
+            ad[ia] = p
         else:
             r2 = v % n_rev
-            v //= n_rev
             if r2 == r:
                 continue
             ad1 = adds[r]
             ms2 = mains[r2]
             ad2 = adds[r2]
+            v = int(rand() * _U53)
             a = v % (k + len(ad1))
             v //= k + len(ad1)
             b = v % (k + len(ad2))
@@ -1693,6 +2235,14 @@ def _to_pairings(pb: _Problem, st: _State) -> list[Pairing]:
     return out
 
 
+def _chain_steps(rules: DrawRules, pb: _Problem) -> int:
+    """mixing_sweeps sweeps of k x |reviewed| steps, at least _MIN_STEPS (small draws have so
+    few slots that a sweep is a handful of steps) unless mixing_sweeps is 0."""
+    if not rules.mixing_sweeps:
+        return 0
+    return max(rules.mixing_sweeps * pb.k * pb.n_rev, _MIN_STEPS)
+
+
 def draw(
     parties: Sequence[PartyInfo],
     reviewed: Sequence[str],
@@ -1710,14 +2260,17 @@ def draw(
     pairs that must not occur. Returns the new pairings, sorted by reviewed party, main
     reviewers first (by code), then additional reviewers (by instruments, code). The result
     follows the distribution pi of the module docstring; the same inputs and the same rng
-    state give the same result. Raises Infeasible (rule, message) if the rules cannot be met
-    or the bounded search gave up, ValueError for malformed inputs."""
+    state give the same result (the draw takes 256 bits from `rng` and nothing else). Raises
+    Infeasible (rule, message) if the rules cannot be met or the bounded search gave up,
+    ValueError for malformed inputs."""
     pb = _Problem(parties, reviewed, rules, existing, exclusions)
     if not pb.n_rev:
         return []
     _precheck(pb)
-    st = _initial(pb, rng)
-    _mix(pb, st, rules.mixing_sweeps * pb.k * pb.n_rev, rng)
+    rng = _private_rng(rng)
+    st, exact = _initial(pb, rng)
+    if not exact:  # an exact sample of pi needs no chain: the chain would leave pi unchanged
+        _mix(pb, st, _chain_steps(rules, pb), rng)
     return _to_pairings(pb, st)
 
 
@@ -1770,7 +2323,6 @@ def redraw_slot(
         if name not in reg.bit:
             raise ValueError(f"unknown instrument {name!r} in the pairing")
         want |= reg.bit[name]
-    mY = reg.mask[Y]
     gY = reg.grp[Y]
     gX = reg.grp[X]
 
@@ -1797,9 +2349,8 @@ def redraw_slot(
         steps.append(
             (
                 RULE_INSTRUMENT,
-                f"no such party is party to exactly {', '.join(slot.instruments)} of "
-                f"{reviewed}'s instruments",
-                lambda p: reg.mask[p] & mY == want,
+                f"no such party is party to {', '.join(slot.instruments)}",
+                lambda p: reg.mask[p] & want == want,
             )
         )
     else:
