@@ -8,14 +8,21 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    """A download: saved under `filename` (ASCII, made by the server), never shown inline."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def csv_response(rows: Iterable[list], filename: str) -> HttpResponse:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(out.getvalue(), CSV, filename)
 
 
 def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str) -> HttpResponse:
@@ -25,6 +32,4 @@ def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str) -> Http
         sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(out.getvalue(), XLSX, filename)

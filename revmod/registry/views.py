@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from revmod.lib.access import secretariat_required
+from revmod.lib.downloads import CSV, XLSX, attachment
 from revmod.registry import tabular
 from revmod.registry.forms import PartyFilterForm, RegistryImportForm
 from revmod.registry.models import Adherence, Instrument, Party
@@ -62,19 +63,9 @@ def registry_import(request):
 @require_GET
 def registry_export(request, table, fmt):
     if fmt == "xlsx" and table == "registry":
-        response = HttpResponse(
-            tabular.export_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="registry.xlsx"'
-        return response
+        return attachment(tabular.export_xlsx(), XLSX, "registry.xlsx")
     if fmt == "csv" and table in tabular.TABLES_BY_NAME:
-        response = HttpResponse(
-            tabular.export_csv(tabular.TABLES_BY_NAME[table]),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
-        return response
+        return attachment(tabular.export_csv(tabular.TABLES_BY_NAME[table]), CSV, f"{table}.csv")
     raise Http404
 
 

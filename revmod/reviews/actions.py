@@ -15,6 +15,7 @@ from revmod.reviews import workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import LANGUAGES, Consultation, DeadlineChange, Review, ReviewEvent
+from revmod.reviews.schedule import Loaded
 from revmod.reviews.workflow import Action, ReviewState, WorkflowError
 
 
@@ -42,27 +43,15 @@ def record(review: Review, kind: str, *, by: User | None, at: dt.datetime, **dat
     return ReviewEvent.objects.create(review=review, kind=kind, actor=by, at=at, data=data)
 
 
-def reviewer_codes(review: Review) -> list[str]:
-    return sorted(p.reviewer.code for p in review.pairings())
-
-
-def parties_with_focal_point(codes: list[str], reviewed_code: str) -> set[str]:
-    """Which of the review's parties have an active focal point for their role in it."""
-    rows = Nomination.objects.active().filter(kind=Nomination.Kind.FOCAL_POINT)
-    own = rows.filter(scope=Nomination.Scope.OWN, party__code=reviewed_code)
-    reviewing = rows.filter(scope=Nomination.Scope.REVIEWER, party__code__in=codes)
-    return set(own.values_list("party__code", flat=True)) | set(
-        reviewing.values_list("party__code", flat=True)
-    )
-
-
-def state_of(review: Review) -> ReviewState:
-    codes = reviewer_codes(review)
+def state_of(review: Review, loaded: Loaded | None = None) -> ReviewState:
+    """The workflow's view of `review`: its reviewing parties in force and which parties have a
+    focal point, read through `Loaded` (pass one already built for a list)."""
+    loaded = loaded or Loaded([review])
     return ReviewState(
         reviewed=review.party.code,
-        reviewers=codes,
+        reviewers=loaded.reviewer_codes(review),
         stage=review.stage,
-        focal_points=parties_with_focal_point(codes, review.party.code),
+        focal_points=loaded.focal_points(review),
         consultation_recorded=review.consultation_recorded,
         cleared=set(review.cleared),
     )
@@ -70,8 +59,9 @@ def state_of(review: Review) -> ReviewState:
 
 def allowed(review: Review, user) -> list[Action]:
     """What `user` may do in `review` now (for the pages to offer)."""
-    actor = actor_for(user, review, set(reviewer_codes(review)))
-    return [] if actor is None else workflow.allowed_actions(state_of(review), actor)
+    loaded = Loaded([review])
+    actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
+    return [] if actor is None else workflow.allowed_actions(state_of(review, loaded), actor)
 
 
 def _message(error: WorkflowError) -> str:
@@ -114,11 +104,11 @@ def act(
     """Take a workflow action (start the consultation, advance, draft, clear, submit, reopen)
     as `by`; refused with ReviewError when the workflow says no."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
-    codes = reviewer_codes(review)
-    actor = actor_for(by, review, set(codes))
+    loaded = Loaded([review])
+    actor = actor_for(by, review, set(loaded.reviewer_codes(review)))
     if actor is None:
         raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
-    before = state_of(review)
+    before = state_of(review, loaded)
     try:
         after = workflow.apply(before, Action(action), actor, reason=reason, to=to)
     except WorkflowError as error:

@@ -63,6 +63,17 @@ class Loaded:
     def reviewer_codes(self, review: Review) -> list[str]:
         return [p.reviewer.code for p in self.pairings[review.party_id]]
 
+    def focal_points(self, review: Review) -> set[str]:
+        """The parties of the review that have a focal point for their role in it now."""
+        fp = Nomination.Kind.FOCAL_POINT
+        code = review.party.code
+        own = {code} if (code, Nomination.Scope.OWN, fp) in self.named else set()
+        return own | {
+            code
+            for code in self.reviewer_codes(review)
+            if (code, Nomination.Scope.REVIEWER, fp) in self.named
+        }
+
     def _all_named(self, review: Review, kind: str) -> dt.date | None:
         """The day the last party of the review named its `kind`, if all have one now."""
         days = [self.named.get((review.party.code, Nomination.Scope.OWN, kind))] + [
