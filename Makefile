@@ -7,6 +7,11 @@ PORT ?= 8000
 DEMO_ENV := DEBUG=1 REVMOD_REQUIRE_SECRETARIAT_2FA=0
 
 .PHONY: run test lint format setup messages clean
+# The browser tests drive Debian's Chromium (never a downloaded browser); `make test` installs
+# the package when it is missing, as root or through sudo.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +28,11 @@ run: setup
 	@echo "revmod: http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(BIN)/.installed
+$(CHROMIUM):
+	$(APT) install -y --no-install-recommends chromium || \
+		($(APT) update && $(APT) install -y --no-install-recommends chromium)
+
+test: $(BIN)/.installed $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	REVMOD_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest

@@ -1,0 +1,140 @@
+"""End to end in a real browser (Debian's Chromium driven by Playwright): what a person at a
+ministry or at the secretariat sees and clicks, in their language.
+
+Chromium comes from Debian (`make test` installs the package when it is missing); Playwright
+never downloads a browser. The pages are served by pytest-django's live server."""
+
+import os
+import shutil
+
+import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+
+from revmod.accounts.models import Nomination
+from revmod.reviews.models import Review
+from revmod.test import PASSWORD, make_user, make_world, nominate
+
+CHROMIUM = os.environ.get("REVMOD_CHROMIUM", "/usr/bin/chromium")
+FP, OWN, REVIEWER = Nomination.Kind.FOCAL_POINT, Nomination.Scope.OWN, Nomination.Scope.REVIEWER
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test code's ORM calls are
+    # still synchronous and one at a time.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def world():
+    secretariat, reviews = make_world()
+    review = reviews["FRA"]
+    people = {"reviewed_fp": make_user("reviewed_fp", language="ar")}
+    nominate(people["reviewed_fp"], "FRA", FP, OWN, secretariat)
+    for n, pairing in enumerate(review.pairings()):
+        nominate(make_user(f"fp{n}"), pairing.reviewer.code, FP, REVIEWER, secretariat)
+    people["outsider"] = make_user("outsider")
+    return secretariat, review, people
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]:not(.languages button)")
+
+
+def test_a_focal_point_works_in_arabic_right_to_left(page, live_server, world):
+    _secretariat, review, _people = world
+    sign_in(page, live_server, "reviewed_fp")
+    page.goto(f"{live_server.url}/ar/reviews/")
+    html = page.locator("html")
+    assert html.get_attribute("lang") == "ar" and html.get_attribute("dir") == "rtl"
+    # Laid out right to left: the brand (first in the header) is at the right edge.
+    brand = page.locator("header .brand").bounding_box()
+    assert brand["x"] > page.viewport_size["width"] / 2
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    page.click(f"a[href='/ar/reviews/{review.pk}/']")
+    assert page.locator("h1").inner_text().strip()
+    # The party's focal point starts the initial consultation with the button in Arabic.
+    button = page.locator(f"form[action='/ar/reviews/{review.pk}/act/start_consultation/'] button")
+    assert button.inner_text() == "بدء المشاورات الأولية"
+    with page.expect_navigation():
+        button.click()
+    review.refresh_from_db()
+    assert review.stage == "initial_consultation"
+    assert "المشاورات الأولية" in page.locator("main").inner_text()
+
+
+def test_an_outsider_sees_nothing_of_the_review(page, live_server, world):
+    _secretariat, review, _people = world
+    sign_in(page, live_server, "outsider")
+    response = page.goto(f"{live_server.url}/en/reviews/{review.pk}/")
+    assert response.status == 404
+    assert "France" not in page.content()
+    page.goto(f"{live_server.url}/en/reviews/")
+    assert "France" not in page.locator("main").inner_text()
+
+
+def test_the_secretariat_signs_in_with_its_second_factor(page, live_server, world):
+    officer = make_user("officer", secretariat=True, totp=False)
+    secret = generate_totp_secret()
+    TOTP.activate(officer, secret)
+    sign_in(page, live_server, "officer")
+    assert "/accounts/2fa/authenticate/" in page.url
+    page.goto(f"{live_server.url}/en/reviews/")
+    assert "/en/reviews/" not in page.url  # not in before the code
+    page.goto(f"{live_server.url}/en/accounts/2fa/authenticate/")
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    page.fill("input[name=code]", code)
+    page.click("main form button[type=submit]")
+    page.goto(f"{live_server.url}/en/reviews/")
+    assert page.url.endswith("/en/reviews/")
+    assert Review.objects.count() == 4
+    assert page.locator("main table tbody tr").count() == 4
+
+
+def test_the_language_switcher_keeps_the_page_and_the_choice(page, live_server, world):
+    _secretariat, review, _people = world
+    sign_in(page, live_server, "reviewed_fp")
+    page.goto(f"{live_server.url}/en/reviews/{review.pk}/")
+    page.select_option("#language-switcher", "ru")
+    with page.expect_navigation():
+        page.click("form.languages button[type=submit]")
+    assert page.url.endswith(f"/ru/reviews/{review.pk}/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert "Выйти" in page.locator("header").inner_text()
+    page.goto(f"{live_server.url}/")
+    assert "/ru/" in page.url
