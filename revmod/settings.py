@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "revmod.accounts",
     "revmod.lots",
     "revmod.reviews",
+    "revmod.stats",
     "revmod.api",
 ]
 

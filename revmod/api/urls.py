@@ -1,7 +1,9 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from revmod.api.lots import DrawViewSet, PairingViewSet
 from revmod.api.reviews import NominationViewSet, ReviewViewSet
+from revmod.api.stats import StatusView
 from revmod.api.views import PartyViewSet
 
 router = DefaultRouter()
@@ -11,4 +13,7 @@ router.register("pairings", PairingViewSet, basename="pairing")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("nominations", NominationViewSet, basename="nomination")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("stats/status/", StatusView.as_view(), name="stats-status"),
+    *router.urls,
+]

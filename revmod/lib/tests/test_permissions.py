@@ -88,6 +88,11 @@ MATRIX = {
     ("api/v1/nominations/<pk>.<format>/", "GET", "/api/v1/nominations/{nomination}.json/"): (
         OWN_PARTY_API
     ),
+    ("api/v1/stats/status/", "GET", "/api/v1/stats/status/?as_of=2024-04-16"): {
+        **dict.fromkeys(PERSONAS, 404),
+        "anonymous": 403,
+        "secretariat": 200,
+    },  # fmt: skip
     ("api/v1/schema/", "GET", "/api/v1/schema/"): PUBLIC,
     ("api/v1/docs/", "GET", "/api/v1/docs/"): PUBLIC,
     ("", "GET", "/en/"): PUBLIC,

@@ -1,0 +1,123 @@
+"""The status of the mechanism on a day, for the secretariat (everyone else gets 404)."""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from revmod.lib.access import is_secretariat
+from revmod.registry.models import Cluster
+from revmod.stats import figures
+from revmod.stats.status import status
+
+
+def _counts(keys) -> type[serializers.Serializer]:
+    return type("Counts", (serializers.Serializer,), {k: serializers.IntegerField() for k in keys})
+
+
+class StatusFocalPoints(serializers.Serializer):
+    total = serializers.IntegerField(help_text="People in force as focal points.")
+    parties = serializers.IntegerField()
+    women = serializers.IntegerField()
+    by_ministry = type("StatusMinistries", (_counts(figures.MINISTRIES),), {})()
+    parties_with_several = serializers.IntegerField()
+    parties_changed = serializers.IntegerField()
+    parties_without = serializers.IntegerField()
+    reviews_blocked = serializers.IntegerField(
+        help_text="Reviews not started because a party has no focal point (Figure I)."
+    )
+
+
+class StatusExperts(serializers.Serializer):
+    total = serializers.IntegerField()
+    women = serializers.IntegerField()
+
+
+class StatusObservers(serializers.Serializer):
+    total = serializers.IntegerField()
+    parties = serializers.IntegerField()
+
+
+StatusStages = type("StatusStages", (_counts(figures.STAGES),), {})
+StatusQuestionnaire = type("StatusQuestionnaire", (_counts(figures.QUESTIONNAIRE_KEYS),), {})
+
+
+class StatusWrittenFeedback(serializers.Serializer):
+    in_progress = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    late = serializers.IntegerField()
+    late_over_1_year = serializers.IntegerField()
+
+
+class StatusObservations(serializers.Serializer):
+    in_progress = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    drafting_days = serializers.ListField(child=serializers.IntegerField())
+
+
+class StatusBlock(serializers.Serializer):
+    parties = serializers.IntegerField(help_text="Parties to the Convention on the day.")
+    reviews = serializers.IntegerField(help_text="Reviews of the cluster started by the day.")
+    focal_points = StatusFocalPoints()
+    experts = StatusExperts()
+    observers = StatusObservers()
+    reviews_by_stage = StatusStages()
+    consultations_held = serializers.IntegerField()
+    languages = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Consultations by agreed languages: 'en', 'ar+en', ..., 'three', "
+        "'no_agreement' (Figure IV).",
+    )
+    questionnaire = StatusQuestionnaire()
+    written_feedback = StatusWrittenFeedback()
+    observations = StatusObservations()
+
+
+class StatusGroup(serializers.Serializer):
+    group = serializers.IntegerField()
+    reviews = serializers.IntegerField()
+    participating_parties = serializers.IntegerField()
+    started_on = serializers.DateField()
+
+
+class Status(StatusBlock):
+    as_of = serializers.DateField()
+    groups = StatusGroup(many=True)
+    by_group = serializers.DictField(child=StatusBlock(), help_text="By group number.")
+    by_regional_group = serializers.DictField(
+        child=StatusBlock(), help_text="By regional group code (AFR, APG, EEG, GRULAC, WEOG)."
+    )
+
+
+class StatusView(APIView):
+    permission_classes = [IsAuthenticated]
+    """Every figure of the secretariat's status paper as it stood on `as_of` (default today),
+    read from the event log; the same counts by group and by regional group."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", dt.date, description="The day (YYYY-MM-DD); default today."),
+            OpenApiParameter("cluster", int, description="Cluster number; default the first."),
+        ],
+        responses=Status,
+    )
+    def get(self, request):
+        if not is_secretariat(request.user):
+            raise NotFound
+        raw = request.query_params.get("as_of")
+        try:
+            day = dt.date.fromisoformat(raw) if raw else timezone.now().date()
+        except ValueError:
+            raise ValidationError({"as_of": [_("Give a date as YYYY-MM-DD.")]}) from None
+        cluster = None
+        if number := request.query_params.get("cluster"):
+            cluster = Cluster.objects.filter(number=number).first() if number.isdigit() else None
+            if cluster is None:
+                raise ValidationError({"cluster": [_("No such cluster.")]})
+        return Response(status(day, cluster))

@@ -1,0 +1,238 @@
+"""The state of the mechanism on a day, as counts: pure functions over plain facts.
+
+`revmod.stats.status` turns the database (the event log, nominations, pairings, consultations,
+deadline changes) into the facts below as they stood on the day; everything here is counting,
+so it is tested without a database. The names of the keys are those of the API
+(`/api/v1/stats/status/`) and of the status report; the seed's paragraph is given with each.
+
+Counting rules (decisions where the seed is not explicit):
+- A focal point, expert or observer is a person with a nomination in force on the day
+  (starts_on <= day < ends_on). People are counted once however many nominations they hold
+  (one person may be focal point for the party's own review and for its role as reviewer).
+- "Parties with several focal points" have two or more different people in force (¶14: "usually
+  one for their own review and one for their role as reviewer"). "Parties that changed" had a
+  focal point nomination end on or before the day (¶15).
+- A review is "blocked" by missing focal points when it has not started (awaiting nominations)
+  and its party under review has no focal point for its own review or one of its reviewing
+  parties has none for its role as reviewer (¶16, Figure I).
+- Timeliness (¶32, ¶37) is measured against the date agreed at the initial consultation, else
+  the guideline, moved by extensions and pauses (revmod.reviews.deadlines).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from revmod.reviews.deadlines import Bucket, Step, StepDeadline, add_months
+
+STAGES = (
+    "not_started",
+    "initial_consultation",
+    "questionnaire",
+    "written_feedback",
+    "observations",
+    "completed",
+)
+# The workflow's stage names, as the statistics call them.
+STAGE_KEY = {"awaiting_nominations": "not_started"}
+MINISTRIES = ("foreign_affairs", "justice", "interior", "other")
+QUESTIONNAIRE_KEYS = ("submitted", *(b.value for b in Bucket), "in_preparation")
+FOCAL_POINT, EXPERT, OBSERVER = "focal_point", "expert", "observer"
+OWN, REVIEWER = "own", "reviewer"
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    """A party to the Convention on the day, with the group it is reviewed in (None before it
+    is drawn into one)."""
+
+    code: str
+    regional_group: str | None
+    group: int | None
+
+
+@dataclass(frozen=True)
+class NominationFacts:
+    party: str
+    kind: str
+    scope: str
+    person: int
+    gender: str
+    ministry: str
+    starts_on: date
+    ends_on: date | None
+
+    def in_force(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """One review as it stood on the day."""
+
+    party: str
+    regional_group: str | None
+    group: int
+    started_on: date
+    reviewers: tuple[str, ...]  # reviewing parties in force on the day
+    stage: str  # workflow stage on the day
+    stage_since: date
+    languages: str | None  # the consultation's language key, None if none held by the day
+    deadlines: tuple[StepDeadline, ...]  # from deadlines.schedule(as_of(dates, day), rules)
+
+    def deadline(self, step: Step) -> StepDeadline | None:
+        return next((d for d in self.deadlines if d.step == step), None)
+
+
+def stage_key(stage: str) -> str:
+    return STAGE_KEY.get(stage, stage)
+
+
+def _late(deadline: StepDeadline | None, day: date) -> bool:
+    """Open on the day and past its due date."""
+    return bool(deadline and deadline.done is None and deadline.due and deadline.due < day)
+
+
+def _over_a_year_late(deadline: StepDeadline | None, day: date) -> bool:
+    return bool(
+        deadline and deadline.done is None and deadline.due and add_months(deadline.due, 12) < day
+    )
+
+
+def block(
+    day: date,
+    parties: Sequence[PartyFacts],
+    reviews: Sequence[ReviewFacts],
+    nominations: Iterable[NominationFacts],
+) -> dict:
+    """Every count of the status paper for these parties, reviews and nominations (the whole
+    mechanism, or one group or regional group of it)."""
+    codes = {p.code for p in parties}
+    nominations = [n for n in nominations if n.party in codes and n.starts_on <= day]
+    in_force = [n for n in nominations if n.in_force(day)]
+
+    people: dict[str, dict[int, NominationFacts]] = defaultdict(dict)
+    for n in in_force:
+        people[n.kind].setdefault(n.person, n)
+    fp_people = people[FOCAL_POINT]
+    fp_parties: dict[str, set[int]] = defaultdict(set)
+    fp_roles: set[tuple[str, str]] = set()
+    for n in in_force:
+        if n.kind == FOCAL_POINT:
+            fp_parties[n.party].add(n.person)
+            fp_roles.add((n.party, n.scope))
+    changed = {
+        n.party
+        for n in nominations
+        if n.kind == FOCAL_POINT and n.ends_on is not None and n.ends_on <= day
+    }
+
+    def blocked(r: ReviewFacts) -> bool:
+        return stage_key(r.stage) == "not_started" and (
+            (r.party, OWN) not in fp_roles
+            or any((c, REVIEWER) not in fp_roles for c in r.reviewers)
+        )
+
+    stages = Counter(stage_key(r.stage) for r in reviews)
+    questionnaire = dict.fromkeys(QUESTIONNAIRE_KEYS, 0)
+    feedback = {"in_progress": 0, "completed": 0, "late": 0, "late_over_1_year": 0}
+    drafting_days = []
+    for r in reviews:
+        q = r.deadline(Step.QUESTIONNAIRE)
+        if q and q.done is not None:
+            questionnaire["submitted"] += 1
+            questionnaire[(q.bucket or Bucket.ON_TIME).value] += 1
+        wf = r.deadline(Step.WRITTEN_FEEDBACK)
+        if wf and wf.done is not None:
+            feedback["completed"] += 1
+        if stage_key(r.stage) == "written_feedback":
+            feedback["in_progress"] += 1
+            feedback["late"] += _late(wf, day)
+            feedback["late_over_1_year"] += _over_a_year_late(wf, day)
+        if stage_key(r.stage) == "observations":
+            drafting_days.append((day - r.stage_since).days)
+    questionnaire["in_preparation"] = stages["questionnaire"]
+    observations = {
+        "in_progress": stages["observations"],
+        "completed": sum(
+            1 for r in reviews if (o := r.deadline(Step.OBSERVATIONS)) and o.done is not None
+        ),
+        # How long each list of observations under way has been drafted (¶39), longest first.
+        "drafting_days": sorted(drafting_days, reverse=True),
+    }
+    held = [r.languages for r in reviews if r.languages is not None]
+    return {
+        "parties": len(codes),
+        "reviews": len(reviews),
+        "focal_points": {
+            "total": len(fp_people),
+            "parties": len(fp_parties),
+            "women": sum(1 for n in fp_people.values() if n.gender == "female"),
+            "by_ministry": {
+                m: sum(1 for n in fp_people.values() if n.ministry == m) for m in MINISTRIES
+            },
+            "parties_with_several": sum(1 for s in fp_parties.values() if len(s) > 1),
+            "parties_changed": len(changed),
+            "parties_without": len(codes - set(fp_parties)),
+            "reviews_blocked": sum(1 for r in reviews if blocked(r)),
+        },
+        "experts": {
+            "total": len(people[EXPERT]),
+            "women": sum(1 for n in people[EXPERT].values() if n.gender == "female"),
+        },
+        "observers": {
+            "total": len(people[OBSERVER]),
+            "parties": len({n.party for n in in_force if n.kind == OBSERVER}),
+        },
+        "reviews_by_stage": {s: stages[s] for s in STAGES},
+        "consultations_held": len(held),
+        "languages": dict(sorted(Counter(held).items())),
+        "questionnaire": questionnaire,
+        "written_feedback": feedback,
+        "observations": observations,
+    }
+
+
+def status(
+    day: date,
+    parties: Sequence[PartyFacts],
+    reviews: Sequence[ReviewFacts],
+    nominations: Sequence[NominationFacts],
+) -> dict:
+    """The whole mechanism on `day`, then the same counts by group and by regional group.
+
+    A group's parties are those taking part in it (¶8: parties under review in the group and
+    their reviewing parties), so one party counts in several groups; a regional group's parties
+    are its members, and its reviews those of its members."""
+    result = {"as_of": day.isoformat(), **block(day, parties, reviews, nominations)}
+    by_code = {p.code: p for p in parties}
+    groups = sorted({r.group for r in reviews})
+    result["groups"] = []
+    result["by_group"] = {}
+    for g in groups:
+        in_group = [r for r in reviews if r.group == g]
+        taking_part = {r.party for r in in_group} | {c for r in in_group for c in r.reviewers}
+        members = [by_code[c] for c in sorted(taking_part) if c in by_code]
+        result["groups"].append(
+            {
+                "group": g,
+                "reviews": len(in_group),
+                "participating_parties": len(members),
+                "started_on": min(r.started_on for r in in_group).isoformat(),
+            }
+        )
+        result["by_group"][str(g)] = block(day, members, in_group, nominations)
+    regions = sorted({p.regional_group for p in parties if p.regional_group})
+    result["by_regional_group"] = {
+        code: block(
+            day,
+            [p for p in parties if p.regional_group == code],
+            [r for r in reviews if r.regional_group == code],
+            nominations,
+        )
+        for code in regions
+    }
+    return result

@@ -1,0 +1,173 @@
+"""The mechanism's state on a day, read from the event log and the dated records.
+
+What happened to a review is read from its events up to the end of the day (stage changes,
+submissions, the consultation as recorded then), nominations from their dates, pairings from
+their `since`/`until`, deadline changes from when they were recorded; so a later change never
+alters the figures of an earlier day. A fixed number of queries, whatever the size of the data.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q
+
+from revmod.accounts.models import Nomination
+from revmod.lots.models import GroupAssignment, Pairing
+from revmod.registry.models import Adherence, Cluster
+from revmod.reviews import deadlines
+from revmod.reviews.deadlines import Extension, Pause, ReviewDates, Step
+from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
+from revmod.reviews.schedule import SUBMITTED
+from revmod.stats import figures
+from revmod.stats.figures import NominationFacts, PartyFacts, ReviewFacts
+
+
+def language_key(languages: list[str], no_agreement: bool) -> str:
+    """As Consultation.language_key, for a consultation as an event recorded it."""
+    if no_agreement:
+        return "no_agreement"
+    if len(languages) >= 3:
+        return "three"
+    return "+".join(sorted(languages))
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def default_cluster() -> Cluster | None:
+    """The cluster the status paper is about: the first in review order."""
+    return Cluster.objects.order_by("review_order", "number").first()
+
+
+def load(day: dt.date, cluster: Cluster | None = None):
+    """(parties, reviews, nominations) as plain facts on `day`, for the reviews of `cluster`
+    (default: the first) that had started by then."""
+    cluster = cluster or default_cluster()
+    end = _end_of(day)
+    groups = dict(GroupAssignment.objects.values_list("party__code", "group__number"))
+    parties = [
+        PartyFacts(code, region, groups.get(code))
+        for code, region in Adherence.objects.current()
+        .filter(instrument__code="UNTOC", date__lte=day)
+        .values_list("party__code", "party__regional_group__code")
+        .order_by("party__code")
+    ]
+    nominations = [
+        NominationFacts(party, kind, scope, person, gender, ministry, starts_on, ends_on)
+        for party, kind, scope, person, gender, ministry, starts_on, ends_on in (
+            Nomination.objects.filter(starts_on__lte=day).values_list(
+                "party__code",
+                "kind",
+                "scope",
+                "person_id",
+                "person__gender",
+                "person__ministry",
+                "starts_on",
+                "ends_on",
+            )
+        )
+    ]
+    reviewers = defaultdict(list)
+    for reviewed, reviewer in (
+        Pairing.objects.filter(since__lte=day)
+        .filter(Q(until=None) | Q(until__gt=day))
+        .values_list("reviewed__code", "reviewer__code")
+        .order_by("reviewer__code")
+    ):
+        reviewers[reviewed].append(reviewer)
+    rows = list(
+        Review.objects.filter(cluster=cluster, started_on__lte=day)
+        .order_by("group__number", "party__code")
+        .values_list(
+            "pk", "party__code", "party__regional_group__code", "group__number", "started_on"
+        )
+    )
+    ids = [row[0] for row in rows]
+    events = defaultdict(list)
+    for review_id, kind, at, data in (
+        ReviewEvent.objects.filter(review__in=ids, at__lt=end)
+        .order_by("at", "pk")
+        .values_list("review_id", "kind", "at", "data")
+    ):
+        events[review_id].append((kind, at, data))
+    changes = defaultdict(list)
+    for change in DeadlineChange.objects.filter(review__in=ids, recorded_at__lt=end):
+        changes[change.review_id].append(change)
+    named = _first_named(nominations, day)
+    reviews = [
+        _review(row, reviewers[row[1]], events[row[0]], changes[row[0]], named, day) for row in rows
+    ]
+    return parties, reviews, nominations
+
+
+def _first_named(nominations, day) -> dict[tuple[str, str, str], dt.date]:
+    """(party, scope, kind) -> the day its first nomination started, for the roles filled on
+    `day`."""
+    first: dict[tuple[str, str, str], dt.date] = {}
+    filled = set()
+    for n in nominations:
+        key = (n.party, n.scope, n.kind)
+        first[key] = min(n.starts_on, first.get(key, n.starts_on))
+        if n.in_force(day):
+            filled.add(key)
+    return {key: first[key] for key in filled}
+
+
+def _review(row, reviewers, events, changes, named, day) -> ReviewFacts:
+    pk, party, region, group, started_on = row
+    stage, since = "awaiting_nominations", started_on
+    done: dict[str, dt.date] = {}
+    agreed: dict[Step, dt.date] = {}
+    languages = None
+    for kind, at, data in events:
+        if "to" in data and data["to"] != stage:
+            stage, since = data["to"], at.date()
+        if kind == "submit" and data.get("from") in SUBMITTED:
+            done[SUBMITTED[data["from"]]] = at.date()
+        if kind == "consultation":
+            done["consultation_held"] = dt.date.fromisoformat(data["held_on"])
+            agreed = {Step(k): dt.date.fromisoformat(v) for k, v in data["agreed"].items()}
+            languages = language_key(data.get("languages", []), data.get("no_agreement", False))
+    extensions, pauses = [], []
+    for change in changes:
+        if change.kind == DeadlineChange.Kind.EXTENSION:
+            extensions.append(
+                Extension(change.step, change.reason, new_date=change.new_date, days=change.days)
+            )
+        else:
+            pauses.append(Pause(change.step, change.first_day, change.last_day, change.reason))
+
+    def all_named(kind):
+        days = [named.get((party, "own", kind))] + [
+            named.get((code, "reviewer", kind)) for code in reviewers
+        ]
+        return None if None in days else max(days)
+
+    dates = ReviewDates(
+        start=started_on,
+        focal_points_named=all_named("focal_point"),
+        experts_named=all_named("expert"),
+        agreed=agreed,
+        extensions=tuple(extensions),
+        pauses=tuple(pauses),
+        **done,
+    )
+    schedule = deadlines.schedule(deadlines.as_of(dates, day), deadlines.DeadlineRules())
+    return ReviewFacts(
+        party=party,
+        regional_group=region,
+        group=group,
+        started_on=started_on,
+        reviewers=tuple(reviewers),
+        stage=stage,
+        stage_since=since,
+        languages=languages,
+        deadlines=tuple(schedule),
+    )
+
+
+def status(day: dt.date, cluster: Cluster | None = None) -> dict:
+    """Every figure of the status paper on `day` (see revmod.stats.figures)."""
+    parties, reviews, nominations = load(day, cluster)
+    return figures.status(day, parties, reviews, nominations)

@@ -1,0 +1,214 @@
+"""The figures of the status paper on constructed calendars: reviews, nominations and steps made
+through the real actions on given days, counts asserted before, on and after each change."""
+
+import datetime as dt
+
+import pytest
+
+from revmod.accounts.models import Nomination
+from revmod.registry.models import Party
+from revmod.reviews import actions
+from revmod.stats.status import status
+from revmod.test import count_queries, make_user, make_world
+
+pytestmark = pytest.mark.django_db
+FP, EXPERT, OBSERVER = "focal_point", "expert", "observer"
+OWN, REVIEWER = Nomination.Scope.OWN, Nomination.Scope.REVIEWER
+
+
+def at(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
+
+
+def person(username, gender="", ministry=""):
+    user = make_user(username)
+    user.gender, user.ministry = gender, ministry
+    user.save(update_fields=["gender", "ministry"])
+    return user
+
+
+def name(user, code, kind, scope, day, secretariat):
+    return actions.nominate(
+        party=Party.objects.get(code=code),
+        person=user,
+        kind=kind,
+        scope=scope,
+        starts_on=day,
+        by=secretariat,
+        now=at(day),
+        handover_note="Files handed over.",
+    )
+
+
+@pytest.fixture
+def world():
+    secretariat, reviews = make_world()
+    return secretariat, reviews["FRA"], reviews
+
+
+def d(text):
+    return dt.date.fromisoformat(text)
+
+
+def test_nominations_are_counted_as_they_stood_on_the_day(world):
+    secretariat, review, reviews = world
+    start = review.started_on
+    day1 = start + dt.timedelta(days=3)
+    before = status(day1 - dt.timedelta(days=1))
+    assert before["focal_points"]["total"] == 0
+    # 189 parties today; Bhutan and South Sudan joined the Convention only in 2023 (seed fn 2).
+    assert before["focal_points"]["parties_without"] == before["parties"] == 187
+    assert status(d("2023-12-31"))["parties"] == 189
+    started = [r for r in reviews.values() if r.started_on <= day1 - dt.timedelta(days=1)]
+    assert before["reviews"] == len(started)
+    assert before["focal_points"]["reviews_blocked"] == len(started)
+
+    amina = person("amina", "female", "justice")
+    name(amina, "FRA", FP, OWN, day1, secretariat)
+    # The same person as the focal point for France's role as reviewer: one person, one party.
+    name(amina, "FRA", FP, REVIEWER, day1, secretariat)
+    on = status(day1)
+    fp = on["focal_points"]
+    assert (fp["total"], fp["parties"], fp["women"]) == (1, 1, 1)
+    assert fp["by_ministry"] == {"foreign_affairs": 0, "justice": 1, "interior": 0, "other": 0}
+    assert fp["parties_with_several"] == 0 and fp["parties_without"] == 186
+    assert on["focal_points"]["reviews_blocked"] == before["focal_points"]["reviews_blocked"]
+
+    day2 = day1 + dt.timedelta(days=10)
+    reviewers = [p.reviewer.code for p in review.pairings()]
+    for n, code in enumerate(reviewers):
+        name(person(f"fp{n}", "male", "foreign_affairs"), code, FP, REVIEWER, day2, secretariat)
+    assert status(day2 - dt.timedelta(days=1))["focal_points"]["total"] == 1
+    after = status(day2)
+    assert after["focal_points"]["total"] == 1 + len(reviewers)
+    assert after["focal_points"]["women"] == 1
+    # France's review has every focal point now: no longer blocked.
+    assert after["focal_points"]["reviews_blocked"] == on["focal_points"]["reviews_blocked"] - 1
+
+    # France names a second person for its role as reviewer; later replaces its own one.
+    day3 = day2 + dt.timedelta(days=30)
+    name(person("bruno", "male", "interior"), "FRA", FP, REVIEWER, day3, secretariat)
+    several = status(day3)["focal_points"]
+    assert several["parties_with_several"] == 1 and several["parties_changed"] == 1
+    assert status(day3 - dt.timedelta(days=1))["focal_points"]["parties_changed"] == 0
+
+    name(person("e1", "female"), "FRA", EXPERT, OWN, day3, secretariat)
+    name(person("e2", "male"), "FRA", EXPERT, OWN, day3, secretariat)
+    name(person("o1"), "FRA", OBSERVER, OWN, day3, secretariat)
+    assert status(day3)["experts"] == {"total": 2, "women": 1}
+    assert status(day3)["observers"] == {"total": 1, "parties": 1}
+    assert status(day3 - dt.timedelta(days=1))["experts"]["total"] == 0
+
+
+def walk_to_questionnaire(review, secretariat, day, languages=("en", "fr"), agreed=None):
+    """Every focal point named on `day`, the consultation started and recorded the day after."""
+    people = {"reviewed": person(f"fp-{review.party.code}", "female", "justice")}
+    name(people["reviewed"], review.party.code, FP, OWN, day, secretariat)
+    for pairing in review.pairings():
+        code = pairing.reviewer.code
+        if not Nomination.objects.active().filter(party__code=code, scope=REVIEWER, kind=FP):
+            people[code] = person(f"fp-{review.party.code}-{code}")
+            name(people[code], code, FP, REVIEWER, day, secretariat)
+    held = day + dt.timedelta(days=1)
+    actions.act(review, "start_consultation", by=people["reviewed"], now=at(held))
+    actions.record_consultation(
+        review,
+        by=secretariat,
+        now=at(held),
+        held_on=held,
+        languages=list(languages),
+        agreed=agreed or {},
+    )
+    actions.act(review, "advance", by=people["reviewed"], now=at(held))
+    return people
+
+
+def test_steps_and_their_timeliness_follow_the_event_log(world):
+    secretariat, review, reviews = world
+    day = review.started_on + dt.timedelta(days=5)
+    due = day + dt.timedelta(days=120)
+    people = walk_to_questionnaire(review, secretariat, day, agreed={"questionnaire": due})
+    held = day + dt.timedelta(days=1)
+    assert status(day)["reviews_by_stage"]["questionnaire"] == 0
+    assert status(day)["consultations_held"] == 0
+    on = status(held)
+    assert on["reviews_by_stage"]["questionnaire"] == 1
+    assert on["consultations_held"] == 1 and on["languages"] == {"en+fr": 1}
+    assert on["questionnaire"]["in_preparation"] == 1 and on["questionnaire"]["submitted"] == 0
+
+    # Submitted five days after the agreed date: "within 10 days" of it (seed ¶32).
+    submitted = due + dt.timedelta(days=5)
+    actions.act(review, "clear", by=people["reviewed"], now=at(submitted))
+    actions.act(review, "submit", by=people["reviewed"], now=at(submitted))
+    before = status(submitted - dt.timedelta(days=1))
+    assert before["questionnaire"]["submitted"] == 0
+    assert before["reviews_by_stage"]["questionnaire"] == 1
+    after = status(submitted)
+    assert after["questionnaire"]["submitted"] == 1
+    assert after["questionnaire"]["late_10_days"] == 1 and after["questionnaire"]["on_time"] == 0
+    assert after["reviews_by_stage"]["written_feedback"] == 1
+    assert after["written_feedback"]["in_progress"] == 1
+    assert after["written_feedback"]["late"] == 0
+    # The written feedback is due six months after the answers; a year and more later it is late.
+    much_later = submitted + dt.timedelta(days=700)
+    late = status(much_later)["written_feedback"]
+    assert late["late"] == 1 and late["late_over_1_year"] == 1
+    # By group: the review counts in its group only.
+    group = str(review.group.number)
+    assert status(submitted)["by_group"][group]["reviews_by_stage"]["written_feedback"] == 1
+    others = [g for g in status(submitted)["by_group"] if g != group]
+    assert all(
+        status(submitted)["by_group"][g]["reviews_by_stage"]["written_feedback"] == 0
+        for g in others
+    )
+    region = review.party.regional_group.code
+    assert status(submitted)["by_regional_group"][region]["questionnaire"]["submitted"] == 1
+
+
+def test_groups_list_their_reviews_and_participating_parties(world):
+    secretariat, review, reviews = world
+    day = max(r.started_on for r in reviews.values())
+    result = status(day)
+    assert sum(g["reviews"] for g in result["groups"]) == len(reviews)
+    for group in result["groups"]:
+        in_group = [r for r in reviews.values() if r.group.number == group["group"]]
+        parties = {r.party.code for r in in_group} | {
+            p.reviewer.code for r in in_group for p in r.pairings()
+        }
+        assert group["participating_parties"] == len(parties)
+        assert group["started_on"] == min(r.started_on for r in in_group).isoformat()
+
+
+def test_a_review_not_started_yet_is_not_counted(world):
+    _secretariat, review, reviews = world
+    first = min(r.started_on for r in reviews.values())
+    assert status(first - dt.timedelta(days=1))["reviews"] == 0
+    assert status(first)["reviews"] == sum(1 for r in reviews.values() if r.started_on == first)
+
+
+def test_the_query_count_stays_flat_as_nominations_and_events_grow(world):
+    secretariat, review, reviews = world
+    day = max(r.started_on for r in reviews.values()) + dt.timedelta(days=2)
+    few = count_queries(lambda: status(day))
+    walk_to_questionnaire(review, secretariat, review.started_on + dt.timedelta(days=1))
+    for n in range(5):
+        name(person(f"x{n}", "female"), "DEU", EXPERT, OWN, day, secretariat)
+    assert count_queries(lambda: status(day)) == few
+
+
+def test_the_api_gives_the_secretariat_the_status_of_a_day(world, client):
+    secretariat, review, reviews = world
+    client.force_login(secretariat)
+    day = max(r.started_on for r in reviews.values())
+    response = client.get(f"/api/v1/stats/status/?as_of={day}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["as_of"] == day.isoformat() and body["reviews"] == len(reviews)
+    assert body["reviews_by_stage"]["not_started"] == len(reviews)
+    assert set(body["by_group"]) == {str(r.group.number) for r in reviews.values()}
+    bad = client.get("/api/v1/stats/status/?as_of=16/04/2024")
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["as_of"][0]
+    assert client.get("/api/v1/stats/status/?cluster=9").status_code == 400
+    # Nobody else learns even that the figures exist.
+    client.force_login(make_user("outsider"))
+    assert client.get("/api/v1/stats/status/").status_code == 404
