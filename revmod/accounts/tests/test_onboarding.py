@@ -155,8 +155,18 @@ def test_registration_activation_approval_then_sign_in(client, on_commit):
     assert registration.status == Registration.Status.ACTIVATED
     assert (person.gender, person.ministry, person.languages) == ("female", "justice", ["en", "fr"])
     assert person.check_password(NEW_PASSWORD)
-    # Awaiting approval: the account cannot sign in yet.
+    # Awaiting approval: the account cannot sign in yet, and is told why.
     assert not signs_in(client, "ana.weber@example.org")
+    inactive = client.post(
+        url("account_login"), {"login": "ana.weber@example.org", "password": NEW_PASSWORD},
+        follow=True,
+    )  # fmt: skip
+    assert "approved the registration" in inactive.content.decode()
+    client.force_login(secretariat)
+    detail = client.get(url("accounts:registration-detail", registration.pk)).content.decode()
+    assert "Awaiting approval" in detail and "Justice" in detail
+    assert url("accounts:registration-approve", registration.pk) in detail
+    client.logout()
     # The link works once.
     assert client.get(link).status_code == 410
 
