@@ -513,3 +513,12 @@ def test_secretariat_navigation_links_to_the_new_pages(client, secretariat):
     assert url("accounts:registration-list") in page and url("accounts:nomination-list") in page
     client.force_login(make_user("someone"))
     assert url("accounts:registration-list") not in client.get("/en/").content.decode()
+
+
+@pytest.mark.parametrize("language, name", [("en", "Côte d'Ivoire"), ("ar", "كوت ديفوار")])
+def test_the_email_is_plain_text_in_the_persons_language(secretariat, on_commit, language, name):
+    registered(secretariat, on_commit, party="CIV", language=language)
+    (message,) = mail.outbox
+    assert name in message.subject and name in message.body
+    assert "&#x27;" not in message.subject + message.body
+    assert f"http://testserver/{language}/people/activate/" in message.body
