@@ -153,6 +153,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "revmod"
 # Secretariat accounts must have TOTP; set to 0 only on a demo machine (make run does).
 REVMOD_REQUIRE_SECRETARIAT_2FA = env_bool("REVMOD_REQUIRE_SECRETARIAT_2FA", True)
+# Days an activation link sent to a newly registered person stays valid (UNODC onboarding: 10).
+REVMOD_ACTIVATION_DAYS = int(env("REVMOD_ACTIVATION_DAYS", "10"))
 
 # --- E-mail: console by default; SMTP in production through EMAIL_URL-like variables.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

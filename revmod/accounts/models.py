@@ -125,3 +125,83 @@ class Nomination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party.code} {self.get_kind_display()} ({self.get_scope_display()})"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def in_state(self, state: str, now) -> "RegistrationQuerySet":
+        """Registrations in `state` (one of Registration.State) at `now`: a link not used in
+        time has expired, which no row records (so nothing has to run at midnight)."""
+        pending = Q(status=Registration.Status.PENDING)
+        if state == Registration.State.PENDING:
+            return self.filter(pending, expires_at__gt=now)
+        if state == Registration.State.EXPIRED:
+            return self.filter(pending, expires_at__lte=now)
+        return self.filter(status=state)
+
+
+class Registration(models.Model):
+    """A person the secretariat registered from their party's note verbale (UNODC onboarding):
+    the account is created inactive, the person activates it through a single-use link valid
+    REVMOD_ACTIVATION_DAYS, completes their profile, and the secretariat approves, which
+    makes the nomination asked for in the note verbale. Only the SHA-256 of the link's secret
+    is stored, so a copy of the database cannot be used to activate accounts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting activation")
+        ACTIVATED = "activated", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class State(models.TextChoices):
+        """The status as the secretariat sees it: a pending link may have expired."""
+
+        PENDING = "pending", _("Awaiting activation")
+        EXPIRED = "expired", _("Link expired")
+        ACTIVATED = "activated", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    person = models.OneToOneField(
+        User, models.PROTECT, related_name="registration", verbose_name=_("person")
+    )
+    party = models.ForeignKey(
+        "registry.Party", models.PROTECT, related_name="registrations", verbose_name=_("party")
+    )
+    kind = models.CharField(_("role"), max_length=12, choices=Nomination.Kind.choices)
+    scope = models.CharField(_("for"), max_length=8, choices=Nomination.Scope.choices)
+    note_verbale = models.FileField(_("note verbale"), max_length=200)
+    note_verbale_received_on = models.DateField(_("note verbale received on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("link valid until"))
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("registered at"))
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    decided_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    nomination = models.OneToOneField(
+        Nomination, models.PROTECT, null=True, blank=True, related_name="registration"
+    )
+    # What happened, oldest first: [{"at": iso, "by": username, "what": "registered"}, ...].
+    history = models.JSONField(default=list, editable=False)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+
+    def __str__(self) -> str:
+        return f"{self.person.email} ({self.party.code})"
+
+    def state(self, now) -> str:
+        if self.status == self.Status.PENDING and self.expires_at <= now:
+            return self.State.EXPIRED
+        return self.status
+
+    def state_label(self, now) -> str:
+        return self.State(self.state(now)).label

@@ -1,11 +1,34 @@
 from urllib.parse import urlsplit
 
-from django.http import HttpResponseNotAllowed
-from django.utils import translation
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import check_for_language, get_language_from_path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from revmod.accounts import actions
+from revmod.accounts.forms import (
+    ActivationForm,
+    DecisionForm,
+    EndNominationForm,
+    NominateForm,
+    NominationFilterForm,
+    RegistrationFilterForm,
+    RegistrationForm,
+    RejectForm,
+)
+from revmod.accounts.models import Nomination, Registration
+from revmod.lib.access import secretariat_required
+from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lib.i18n import normalize_language
+from revmod.lib.uploads import FORMATS
+from revmod.reviews import actions as reviews
 
 
 def set_language(request):
@@ -24,3 +47,295 @@ def set_language(request):
     if page_language:
         translation.activate(page_language)
     return django_set_language(request)
+
+
+def _site_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+# --- Registrations (the secretariat's)
+
+
+@secretariat_required
+@require_GET
+def registration_list(request):
+    now = timezone.now()
+    form = RegistrationFilterForm(request.GET)
+    registrations = form.filter(
+        Registration.objects.select_related("person", "party", "created_by"), now=now
+    )
+    rows = [(r, r.state(now), r.state_label(now)) for r in registrations]
+    return render(
+        request, "accounts/registration_list.html", {"form": form, "rows": rows, "now": now}
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def registration_new(request):
+    form = RegistrationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = actions.register(
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                party=data["party"],
+                kind=data["kind"],
+                scope=data["scope"],
+                language=data["language"],
+                note_verbale=data["note_verbale"],
+                received_on=data["received_on"],
+                by=request.user,
+                now=timezone.now(),
+                site_url=_site_url(request),
+            )
+        except actions.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(email)s is registered; the activation link has been sent.")
+                % {"email": registration.person.email},
+            )
+            return redirect("accounts:registration-detail", registration.pk)
+    return render(request, "accounts/registration_new.html", {"form": form})
+
+
+def _registration(pk) -> Registration:
+    return get_object_or_404(
+        Registration.objects.select_related(
+            "person", "party", "created_by", "decided_by", "nomination"
+        ),
+        pk=pk,
+    )
+
+
+@secretariat_required
+@require_GET
+def registration_detail(request, pk):
+    registration = _registration(pk)
+    now = timezone.now()
+    return render(
+        request,
+        "accounts/registration_detail.html",
+        {
+            "registration": registration,
+            "state": registration.state(now),
+            "state_label": registration.state_label(now),
+            "decision_form": DecisionForm(),
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+@secretariat_required
+@require_GET
+def note_verbale(request, pk):
+    """The note verbale as uploaded, as an attachment (never shown inline: it is a file the
+    secretariat received, not a page of ours)."""
+    registration = _registration(pk)
+    name = registration.note_verbale.name
+    extension = name.rsplit(".", 1)[-1]
+    if extension not in FORMATS or not default_storage.exists(name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"note-verbale-{registration.party.code}-{registration.pk}.{extension}",
+        content_type=FORMATS[extension].content_type,
+    )
+
+
+def _decide(request, pk, operation):
+    registration = _registration(pk)
+    try:
+        operation(registration)
+    except actions.OnboardingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("accounts:registration-detail", registration.pk)
+
+
+@secretariat_required
+@require_POST
+def registration_approve(request, pk):
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    return _decide(
+        request,
+        pk,
+        lambda r: actions.approve(
+            r,
+            by=request.user,
+            now=timezone.now(),
+            starts_on=data.get("starts_on"),
+            handover_note=data.get("handover_note") or "",
+        ),
+    )
+
+
+@secretariat_required
+@require_POST
+def registration_reject(request, pk):
+    form = RejectForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason") or ""
+    return _decide(
+        request, pk, lambda r: actions.reject(r, by=request.user, now=timezone.now(), reason=reason)
+    )
+
+
+@secretariat_required
+@require_POST
+def registration_resend(request, pk):
+    return _decide(
+        request,
+        pk,
+        lambda r: actions.resend(
+            r, by=request.user, now=timezone.now(), site_url=_site_url(request)
+        ),
+    )
+
+
+# --- Activation (the person's, through the e-mailed link; no sign-in)
+
+LINK_PROBLEM_STATUS = {"unknown": 404, "used": 410, "expired": 410}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def activate(request, token):
+    """Set a password and complete the profile. An unknown link answers 404, a used or expired
+    one 410, each with a page saying what to do (ask the secretariat)."""
+    now = timezone.now()
+    registration = actions.registration_for_token(token)
+    problem = actions.link_problem(registration, now=now)
+    if problem:
+        return render(
+            request,
+            "accounts/activation_refused.html",
+            {"problem": problem},
+            status=LINK_PROBLEM_STATUS[problem],
+        )
+    form = ActivationForm(request.POST or None, person=registration.person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.activate(
+                token,
+                password=data["password1"],
+                gender=data["gender"],
+                ministry=data["ministry"],
+                languages=data["languages"],
+                preferred_language=data["preferred_language"],
+                now=now,
+            )
+        except actions.OnboardingError as error:  # used or expired meanwhile
+            problem = str(error)
+            return render(
+                request,
+                "accounts/activation_refused.html",
+                {"problem": problem},
+                status=LINK_PROBLEM_STATUS.get(problem, 410),
+            )
+        return render(request, "accounts/activation_done.html", {"registration": registration})
+    return render(request, "accounts/activation.html", {"form": form, "registration": registration})
+
+
+# --- Nominations (the secretariat's)
+
+
+def _nominations(form):
+    return form.filter(
+        Nomination.objects.select_related("party", "person", "recorded_by").order_by(
+            "party__code", "scope", "kind", "ends_on", "starts_on"
+        )
+    )
+
+
+@secretariat_required
+@require_GET
+def nomination_list(request):
+    form = NominationFilterForm(request.GET)
+    return render(
+        request,
+        "accounts/nomination_list.html",
+        {"form": form, "nominations": _nominations(form), "today": timezone.now().date()},
+    )
+
+
+def export_rows(nominations):
+    yield [_("Party"), _("Code"), _("Role"), _("For"), _("Name"), _("E-mail address"),
+           _("From"), _("Until"), _("Handover note")]  # fmt: skip
+    for n in nominations:
+        yield [
+            n.party.label,
+            n.party.code,
+            n.get_kind_display(),
+            n.get_scope_display(),
+            n.person.get_full_name() or n.person.get_username(),
+            n.person.email,
+            n.starts_on.isoformat(),
+            n.ends_on.isoformat() if n.ends_on else "",
+            n.handover_note,
+        ]
+
+
+@secretariat_required
+@require_GET
+def nomination_export(request, fmt):
+    nominations = _nominations(NominationFilterForm(request.GET))
+    if fmt == "csv":
+        return csv_response(export_rows(nominations), "nominations.csv")
+    if fmt == "xlsx":
+        return xlsx_response(export_rows(nominations), "nominations.xlsx", _("Nominations"))
+    raise Http404
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def nomination_new(request):
+    initial = {k: v for k, v in request.GET.items() if k in ("party", "kind", "scope")}
+    form = NominateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reviews.nominate(
+                party=data["party"],
+                person=data["person"],
+                kind=data["kind"],
+                scope=data["scope"],
+                starts_on=data["starts_on"],
+                by=request.user,
+                now=timezone.now(),
+                handover_note=data["handover_note"],
+            )
+        except reviews.ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The nomination is recorded."))
+            return redirect(f"{reverse('accounts:nomination-list')}?party={data['party'].code}")
+    return render(request, "accounts/nomination_new.html", {"form": form})
+
+
+@secretariat_required
+@require_POST
+def nomination_end(request, pk):
+    nomination = get_object_or_404(Nomination.objects.select_related("party", "person"), pk=pk)
+    form = EndNominationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date the nomination ends."))
+    else:
+        try:
+            reviews.end_nomination(
+                nomination, on=form.cleaned_data["ends_on"], by=request.user, now=timezone.now()
+            )
+        except reviews.ReviewError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The nomination has ended."))
+    return redirect(f"{reverse('accounts:nomination-list')}?party={nomination.party.code}")

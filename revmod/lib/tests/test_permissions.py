@@ -5,12 +5,15 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
+from revmod.accounts import actions as onboarding
 from revmod.accounts.models import Nomination
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
+from revmod.registry.models import Party
 from revmod.test import make_user, make_world, nominate
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +32,8 @@ PERSONAS = [
 # method. "login" = 302 to the sign-in page.
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 SECRETARIAT_ONLY = {**dict.fromkeys(PERSONAS, 404), "anonymous": "login", "secretariat": 200}
+# A secretariat's action: it is sent back to the page (the outcome as a message).
+SECRETARIAT_ACT = {**SECRETARIAT_ONLY, "secretariat": 302}
 # A review: its participants and the secretariat see it; anyone else gets 404.
 PARTICIPANTS = {**dict.fromkeys(PERSONAS, 200), "anonymous": "login", "outsider": 404}
 # A review's action: participants are sent back to the review (with the outcome as a message).
@@ -123,6 +128,41 @@ MATRIX = {
     ("reviews/<int:pk>/consultation/", "POST", "/en/reviews/{review}/consultation/"): (
         PARTICIPANTS_ACT
     ),
+    # An unknown activation link is a 404 page for everyone (a real one: test_onboarding).
+    ("people/activate/<str:token>/", "GET", "/en/people/activate/not-a-token/"): (
+        dict.fromkeys(PERSONAS, 404)
+    ),
+    ("people/registrations/", "GET", "/en/people/registrations/"): SECRETARIAT_ONLY,
+    ("people/registrations/new/", "GET", "/en/people/registrations/new/"): SECRETARIAT_ONLY,
+    ("people/registrations/<int:pk>/", "GET", "/en/people/registrations/{registration}/"): (
+        SECRETARIAT_ONLY
+    ),
+    (
+        "people/registrations/<int:pk>/note-verbale/",
+        "GET",
+        "/en/people/registrations/{registration}/note-verbale/",
+    ): SECRETARIAT_ONLY,
+    (
+        "people/registrations/<int:pk>/approve/",
+        "POST",
+        "/en/people/registrations/{registration}/approve/",
+    ): SECRETARIAT_ACT,
+    (
+        "people/registrations/<int:pk>/reject/",
+        "POST",
+        "/en/people/registrations/{registration}/reject/",
+    ): SECRETARIAT_ACT,
+    (
+        "people/registrations/<int:pk>/resend/",
+        "POST",
+        "/en/people/registrations/{registration}/resend/",
+    ): SECRETARIAT_ACT,
+    ("people/nominations/", "GET", "/en/people/nominations/"): SECRETARIAT_ONLY,
+    ("people/nominations.<str:fmt>", "GET", "/en/people/nominations.csv"): SECRETARIAT_ONLY,
+    ("people/nominations/new/", "GET", "/en/people/nominations/new/"): SECRETARIAT_ONLY,
+    ("people/nominations/<int:pk>/end/", "POST", "/en/people/nominations/{nomination}/end/"): (
+        SECRETARIAT_ACT
+    ),
     ("registry/files/", "GET", "/en/registry/files/"): SECRETARIAT_ONLY,
     ("registry/import/", "GET", "/en/registry/import/"): SECRETARIAT_ONLY,
     ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (
@@ -176,11 +216,18 @@ def world():
         pairing=pairing, requested_by=pairing.reviewed, reason="r", received_on=NOW.date(),
         by=secretariat,
     )  # fmt: skip
+    registration = onboarding.register(
+        email="new@example.org", first_name="New", last_name="Person",
+        party=Party.objects.get(code="FRA"), kind=Nomination.Kind.EXPERT,
+        scope=Nomination.Scope.OWN, language="fr",
+        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"), received_on=NOW.date(),
+        by=secretariat, now=NOW, site_url="http://testserver/",
+    )  # fmt: skip
     meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
     prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
     ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": request.pk,
            "pairing": pairing.pk, "review": review.pk,
-           "nomination": nominated.pk}  # fmt: skip
+           "nomination": nominated.pk, "registration": registration.pk}  # fmt: skip
     return users, ids
 
 

@@ -1,0 +1,293 @@
+"""Onboarding of the people parties nominate (UNODC): the secretariat registers a person from a
+note verbale, the person activates the account through an e-mailed link and completes the
+profile, the secretariat approves (which makes the nomination) or rejects.
+
+Each operation is one transaction that checks first, changes the rows and records what
+happened in the registration's history. E-mail is sent after the commit: no outbox exists yet
+(design.md), so a rolled-back registration sends nothing, but a crash between the commit and
+the send loses the message; the secretariat can then send a fresh link from the registration.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from revmod.accounts.models import Nomination, Registration, User
+from revmod.lib.access import is_secretariat
+from revmod.lib.uploads import check_upload, server_name
+from revmod.registry.models import Party
+
+NOTE_VERBALE_FORMATS = ("pdf", "docx", "odt", "txt")
+NOTE_VERBALE_FOLDER = "notes-verbales"
+
+
+class OnboardingError(Exception):
+    """An onboarding operation refused, with a message for the person who tried."""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _log(registration: Registration, what: str, *, by: User | None, at: dt.datetime, **data):
+    entry = {"at": at.isoformat(), "by": by.get_username() if by else None, "what": what}
+    registration.history = [*registration.history, {**entry, **data}]
+
+
+def _new_link(registration: Registration, *, now: dt.datetime) -> str:
+    """A fresh single-use secret for `registration` (replacing any earlier one); returns it."""
+    token = secrets.token_urlsafe(32)
+    registration.token_hash = token_hash(token)
+    registration.expires_at = now + dt.timedelta(days=settings.REVMOD_ACTIVATION_DAYS)
+    return token
+
+
+def _send_link(registration: Registration, token: str, *, site_url: str) -> None:
+    """Render the activation e-mail in the person's language now, send it after the commit."""
+    person = registration.person
+    language = person.preferred_language
+    with translation.override(language):
+        link = site_url.rstrip("/") + reverse("accounts:activate", args=[token])
+        context = {
+            "person": person,
+            "party": registration.party.label,
+            "role": registration.get_kind_display(),
+            "scope": registration.get_scope_display(),
+            "link": link,
+            "expires_at": registration.expires_at,
+            "days": settings.REVMOD_ACTIVATION_DAYS,
+        }
+        subject = render_to_string("accounts/email/activation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/activation_body.txt", context)
+    message = EmailMessage(subject, body, to=[person.email], headers={"Content-Language": language})
+    transaction.on_commit(message.send)
+
+
+def _check_secretariat(by: User) -> None:
+    if not is_secretariat(by):
+        raise OnboardingError(_("Only the secretariat may do this."))
+
+
+def register(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    party: Party,
+    kind: str,
+    scope: str,
+    language: str,
+    note_verbale,
+    received_on: dt.date,
+    by: User,
+    now: dt.datetime,
+    site_url: str,
+) -> Registration:
+    """Register a person from their party's note verbale: an inactive account without a usable
+    password (its username is the e-mail address), the note verbale stored under a name the
+    server makes, and an activation link e-mailed in `language`. Refused (OnboardingError,
+    nothing created, no file kept) for a duplicate e-mail, a role the mechanism does not allow,
+    or a note verbale that is not PDF, DOCX, ODT or TXT by its content."""
+    _check_secretariat(by)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if (
+        User.objects.filter(email__iexact=email).exists()
+        or User.objects.filter(username__iexact=email).exists()
+    ):
+        raise OnboardingError(_("Someone with this e-mail address is already registered."))
+    if kind == Nomination.Kind.OBSERVER and scope != Nomination.Scope.OWN:
+        raise OnboardingError(_("Observers follow their party's own review only."))
+    try:
+        extension = check_upload(note_verbale, allowed=NOTE_VERBALE_FORMATS).extension
+    except ValidationError as error:
+        raise OnboardingError(" ".join(error.messages)) from None
+    stored = default_storage.save(
+        server_name(NOTE_VERBALE_FOLDER, extension, today=now.date()), note_verbale
+    )
+    try:
+        with transaction.atomic():
+            person = User.objects.create_user(
+                email,
+                email,
+                None,  # an unusable password: the person chooses one through the link
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                party=party,
+                preferred_language=language,
+                is_active=False,
+            )
+            registration = Registration(
+                person=person,
+                party=party,
+                kind=kind,
+                scope=scope,
+                note_verbale=stored,
+                note_verbale_received_on=received_on,
+                created_by=by,
+                created_at=now,
+            )
+            token = _new_link(registration, now=now)
+            _log(registration, "registered", by=by, at=now)
+            registration.save()
+            _send_link(registration, token, site_url=site_url)
+    except IntegrityError:
+        # Registered by someone else a moment ago (the username is the e-mail, unique).
+        default_storage.delete(stored)
+        raise OnboardingError(
+            _("Someone with this e-mail address is already registered.")
+        ) from None
+    except BaseException:
+        # Nothing was created: keep no file either.
+        default_storage.delete(stored)
+        raise
+    return registration
+
+
+def registration_for_token(token: str) -> Registration | None:
+    return (
+        Registration.objects.select_related("person", "party")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def link_problem(registration: Registration | None, *, now: dt.datetime) -> str | None:
+    """Why a link cannot be used: 'unknown', 'used' or 'expired'; None when it can."""
+    if registration is None:
+        return "unknown"
+    if registration.status != Registration.Status.PENDING:
+        return "used"
+    if registration.expires_at <= now:
+        return "expired"
+    return None
+
+
+@transaction.atomic
+def activate(
+    token: str,
+    *,
+    password: str,
+    gender: str,
+    ministry: str,
+    languages: list[str],
+    preferred_language: str,
+    now: dt.datetime,
+) -> Registration:
+    """The person sets a password and completes the profile through the link. The link works
+    once, before it expires; the account stays inactive until the secretariat approves."""
+    registration = registration_for_token(token)
+    if registration is not None:
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    problem = link_problem(registration, now=now)
+    if problem:
+        raise OnboardingError(problem)
+    person = registration.person
+    validate_password(password, person)
+    person.set_password(password)
+    person.gender = gender
+    person.ministry = ministry
+    person.languages = sorted(set(languages))
+    person.preferred_language = preferred_language
+    person.save()
+    registration.status = Registration.Status.ACTIVATED
+    registration.activated_at = now
+    _log(registration, "activated", by=person, at=now)
+    registration.save()
+    return registration
+
+
+def _locked(registration: Registration) -> Registration:
+    return (
+        Registration.objects.select_for_update()
+        .select_related("person", "party")
+        .get(pk=registration.pk)
+    )
+
+
+@transaction.atomic
+def approve(
+    registration: Registration,
+    *,
+    by: User,
+    now: dt.datetime,
+    starts_on: dt.date | None = None,
+    handover_note: str = "",
+) -> Registration:
+    """Approve an activated registration: the person may sign in, and the nomination asked for
+    is made through the review actions' `nominate` (events recorded in the reviews concerned;
+    a new focal point replaces the active one, which needs a handover note)."""
+    from revmod.reviews import actions as reviews  # reviews builds on accounts, not the reverse
+
+    _check_secretariat(by)
+    registration = _locked(registration)
+    if registration.status != Registration.Status.ACTIVATED:
+        raise OnboardingError(_("Only a registration awaiting approval can be approved."))
+    try:
+        nomination = reviews.nominate(
+            party=registration.party,
+            person=registration.person,
+            kind=registration.kind,
+            scope=registration.scope,
+            starts_on=starts_on or now.date(),
+            by=by,
+            now=now,
+            handover_note=handover_note,
+        )
+    except reviews.ReviewError as error:
+        raise OnboardingError(str(error)) from None
+    person = registration.person
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    registration.status = Registration.Status.APPROVED
+    registration.nomination = nomination
+    registration.decided_by, registration.decided_at = by, now
+    _log(registration, "approved", by=by, at=now)
+    registration.save()
+    return registration
+
+
+@transaction.atomic
+def reject(registration: Registration, *, by: User, now: dt.datetime, reason: str) -> Registration:
+    """Reject a registration not yet approved, with a reason; the account stays inactive and
+    any link stops working. The note verbale is kept with the registration."""
+    _check_secretariat(by)
+    registration = _locked(registration)
+    if registration.status in (Registration.Status.APPROVED, Registration.Status.REJECTED):
+        raise OnboardingError(_("This registration has already been decided."))
+    if not reason.strip():
+        raise OnboardingError(_("Give the reason for rejecting the registration."))
+    registration.status = Registration.Status.REJECTED
+    registration.rejection_reason = reason.strip()
+    registration.decided_by, registration.decided_at = by, now
+    # The old link must not activate a rejected registration: replace its secret with one
+    # nobody knows.
+    _new_link(registration, now=now)
+    _log(registration, "rejected", by=by, at=now, reason=registration.rejection_reason)
+    registration.save()
+    return registration
+
+
+@transaction.atomic
+def resend(registration: Registration, *, by: User, now: dt.datetime, site_url: str):
+    """A fresh link (valid REVMOD_ACTIVATION_DAYS from now) for a registration awaiting
+    activation, expired or not; the earlier link stops working."""
+    _check_secretariat(by)
+    registration = _locked(registration)
+    if registration.status != Registration.Status.PENDING:
+        raise OnboardingError(_("Only a registration awaiting activation needs a new link."))
+    token = _new_link(registration, now=now)
+    _log(registration, "link_sent", by=by, at=now)
+    registration.save()
+    _send_link(registration, token, site_url=site_url)
+    return registration
