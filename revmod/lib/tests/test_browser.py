@@ -33,7 +33,15 @@ def browser():
 
     # Playwright's sync API runs an event loop in this thread; the test code's ORM calls are
     # still synchronous and one at a time.
+    # Only while the browser runs: the setting must not leak into other tests (or a deploy check).
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch(sync_playwright)
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+def _launch(sync_playwright):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
