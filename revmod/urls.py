@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("lots/", include("revmod.lots.urls")),
     path("reviews/", include("revmod.reviews.urls")),
     path("people/", include("revmod.accounts.urls")),
+    path("statistics/", include("revmod.stats.urls")),
     path("registry/files/", registry.registry_files, name="registry-files"),
     path("registry/import/", registry.registry_import, name="registry-import"),
     path(

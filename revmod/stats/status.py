@@ -167,7 +167,11 @@ def _review(row, reviewers, events, changes, named, day) -> ReviewFacts:
     )
 
 
-def status(day: dt.date, cluster: Cluster | None = None) -> dict:
-    """Every figure of the status paper on `day` (see revmod.stats.figures)."""
+def status(day: dt.date, cluster: Cluster | None = None, regional_group: str | None = None) -> dict:
+    """Every figure of the status paper on `day` (see revmod.stats.figures), for the whole
+    mechanism or for the parties of one regional group and their reviews."""
     parties, reviews, nominations = load(day, cluster)
+    if regional_group:
+        parties = [p for p in parties if p.regional_group == regional_group]
+        reviews = [r for r in reviews if r.regional_group == regional_group]
     return figures.status(day, parties, reviews, nominations)

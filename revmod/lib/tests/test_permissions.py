@@ -93,6 +93,16 @@ MATRIX = {
     ("api/v1/nominations/<pk>.<format>/", "GET", "/api/v1/nominations/{nomination}.json/"): (
         OWN_PARTY_API
     ),
+    ("statistics/", "GET", "/en/statistics/?as_of=2024-04-16"): SECRETARIAT_ONLY,
+    ("statistics/figures/<str:number>.<str:fmt>", "GET", "/en/statistics/figures/II.csv"): (
+        SECRETARIAT_ONLY
+    ),
+    ("statistics/public/", "GET", "/en/statistics/public/"): PUBLIC,
+    (
+        "statistics/public/figures/<str:number>.<str:fmt>",
+        "GET",
+        "/en/statistics/public/figures/II.csv",
+    ): PUBLIC,  # fmt: skip
     ("api/v1/stats/status/", "GET", "/api/v1/stats/status/?as_of=2024-04-16"): {
         **dict.fromkeys(PERSONAS, 404),
         "anonymous": 403,

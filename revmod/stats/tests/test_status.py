@@ -212,3 +212,66 @@ def test_the_api_gives_the_secretariat_the_status_of_a_day(world, client):
     # Nobody else learns even that the figures exist.
     client.force_login(make_user("outsider"))
     assert client.get("/api/v1/stats/status/").status_code == 404
+
+
+def test_the_dashboard_draws_each_figure_with_its_table(world, client):
+    secretariat, review, reviews = world
+    day = review.started_on + dt.timedelta(days=5)
+    walk_to_questionnaire(review, secretariat, day, languages=("ar", "en"))
+    client.force_login(secretariat)
+    page = client.get(f"/en/statistics/?as_of={day + dt.timedelta(days=1)}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for number in ["I", "II", "III", "IV", "V", "VI", "VII"]:
+        assert f'id="figure-{number}"' in html
+    assert html.count("<svg") == 7
+    assert "Arabic + English" in html  # figure IV's row for the consultation held
+    # The same day a day earlier: no consultation yet, so no languages either.
+    earlier = client.get(f"/en/statistics/?as_of={day}").content.decode()
+    assert "Arabic + English" not in earlier
+    # In Arabic the charts are mirrored and the page reads right to left.
+    arabic = client.get(f"/ar/statistics/?as_of={day}").content.decode()
+    assert 'dir="rtl"' in arabic and 'direction="rtl"' in arabic
+    bad = client.get("/en/statistics/?as_of=2999-01-01")
+    assert bad.status_code == 200 and "future day" in bad.content.decode()
+    assert "<svg" not in bad.content.decode()
+
+
+def test_each_figure_downloads_as_csv_and_xlsx(world, client):
+    secretariat, review, reviews = world
+    client.force_login(secretariat)
+    day = max(r.started_on for r in reviews.values())
+    response = client.get(f"/en/statistics/figures/II.csv?as_of={day}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="figure-II-{day}.csv"'
+    rows = response.content.decode().splitlines()
+    assert rows[0].startswith("Category,Not started,Initial consultation")
+    groups = sorted({r.group.number for r in reviews.values()})
+    assert [row.split(",")[0] for row in rows[1:]] == [f"Group {g}" for g in groups]
+    assert sum(int(row.split(",")[1]) for row in rows[1:]) == len(reviews)
+    xlsx = client.get(f"/en/statistics/figures/IV.xlsx?as_of={day}")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get("/en/statistics/figures/VIII.csv").status_code == 404
+    assert client.get("/en/statistics/figures/II.pdf").status_code == 404
+
+
+def test_the_public_sees_progress_but_nothing_by_party_or_region(world, client):
+    _secretariat, review, reviews = world
+    page = client.get("/en/statistics/public/").content.decode()
+    assert 'id="figure-II"' in page and 'id="figure-I"' not in page
+    assert 'name="regional_group"' not in page
+    assert client.get("/en/statistics/public/figures/I.csv").status_code == 404
+    assert client.get("/en/statistics/public/figures/II.csv").status_code == 200
+    client.force_login(make_user("someone"))
+    assert client.get("/en/statistics/").status_code == 404
+
+
+def test_the_dashboard_query_count_stays_flat(world, client):
+    secretariat, review, reviews = world
+    client.force_login(secretariat)
+    day = max(r.started_on for r in reviews.values()) + dt.timedelta(days=3)
+    few = count_queries(lambda: client.get(f"/en/statistics/?as_of={day}"))
+    walk_to_questionnaire(review, secretariat, review.started_on + dt.timedelta(days=1))
+    for n in range(4):
+        name(person(f"y{n}", "male"), "KEN", EXPERT, OWN, day, secretariat)
+    assert count_queries(lambda: client.get(f"/en/statistics/?as_of={day}")) == few

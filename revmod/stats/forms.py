@@ -1,0 +1,40 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from revmod.lots.models import ReviewGroup
+from revmod.registry.models import RegionalGroup
+
+
+class StatusFilterForm(forms.Form):
+    """The day and the slice of the statistics; the public page has no regional groups (small
+    slices could point at one party)."""
+
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
+    regional_group = forms.ModelChoiceField(
+        label=_("Regional group"),
+        queryset=RegionalGroup.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All regional groups"),
+    )
+
+    def __init__(self, *args, public=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("All groups"))] + [
+            (g.number, str(g)) for g in ReviewGroup.objects.all()
+        ]
+        self.fields["regional_group"].label_from_instance = lambda g: g.label
+        if public:
+            del self.fields["regional_group"]
+
+    def clean_as_of(self) -> dt.date:
+        day = self.cleaned_data["as_of"] or timezone.now().date()
+        if day > timezone.now().date():
+            raise forms.ValidationError(_("Statistics cannot be shown for a future day."))
+        return day
