@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "revmod.accounts",
     "revmod.lots",
     "revmod.reviews",
+    "revmod.documents",
     "revmod.api",
 ]
 
@@ -191,6 +192,7 @@ SPECTACULAR_SETTINGS = {
         "DrawKindEnum": "revmod.lots.models.Draw.Kind",
         "DrawStatusEnum": "revmod.lots.models.Draw.Status",
         "PairingStatusEnum": ["active", "superseded"],
+        "DocumentKindEnum": "revmod.documents.models.KIND_CHOICES",
     },
 }
 

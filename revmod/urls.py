@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("parties/<str:code>/", registry.party_detail, name="party-detail"),
     path("lots/", include("revmod.lots.urls")),
     path("reviews/", include("revmod.reviews.urls")),
+    path("reviews/", include("revmod.documents.urls")),
     path("registry/files/", registry.registry_files, name="registry-files"),
     path("registry/import/", registry.registry_import, name="registry-import"),
     path(

@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from revmod.api.documents import DocumentViewSet
 from revmod.api.lots import DrawViewSet, PairingViewSet
 from revmod.api.reviews import NominationViewSet, ReviewViewSet
 from revmod.api.views import PartyViewSet
@@ -10,5 +11,8 @@ router.register("draws", DrawViewSet, basename="draw")
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("nominations", NominationViewSet, basename="nomination")
+router.register(
+    r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
+)
 
 urlpatterns = router.urls
