@@ -5,6 +5,7 @@ review the caller may not see answers 404."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -108,7 +109,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             document = review.documents.filter(pk=data["document"]).first()
             if document is None:
                 return Response(
-                    {"document": ["No such document in this review."]},
+                    {"document": [_("No such document in this review.")]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
         try:
