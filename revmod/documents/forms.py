@@ -18,7 +18,10 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt,.txt"}),
+    )
 
     def __init__(self, *args, kinds=(), documents=(), **kwargs):
         super().__init__(*args, **kwargs)
