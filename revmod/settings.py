@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "revmod.lots",
     "revmod.reviews",
     "revmod.stats",
+    "revmod.documents",
     "revmod.api",
 ]
 
@@ -194,6 +195,7 @@ SPECTACULAR_SETTINGS = {
         "DrawKindEnum": "revmod.lots.models.Draw.Kind",
         "DrawStatusEnum": "revmod.lots.models.Draw.Status",
         "PairingStatusEnum": ["active", "superseded"],
+        "DocumentKindEnum": "revmod.documents.models.KIND_CHOICES",
     },
 }
 

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("reviews/", include("revmod.reviews.urls")),
     path("people/", include("revmod.accounts.urls")),
     path("statistics/", include("revmod.stats.urls")),
+    path("reviews/", include("revmod.documents.urls")),
     path("registry/files/", registry.registry_files, name="registry-files"),
     path("registry/import/", registry.registry_import, name="registry-import"),
     path(

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from revmod.api.documents import DocumentViewSet
 from revmod.api.lots import DrawViewSet, PairingViewSet
 from revmod.api.reviews import NominationViewSet, ReviewViewSet
 from revmod.api.stats import StatusView
@@ -12,6 +13,9 @@ router.register("draws", DrawViewSet, basename="draw")
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("nominations", NominationViewSet, basename="nomination")
+router.register(
+    r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
+)
 
 urlpatterns = [
     path("stats/status/", StatusView.as_view(), name="stats-status"),

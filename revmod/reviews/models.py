@@ -48,6 +48,7 @@ EVENT_LABELS = {
     "focal_point_ended": _("Focal point's nomination ended"),
     "deadline_extension": _("Deadline extended"),
     "deadline_pause": _("Deadline paused"),
+    "document_uploaded": _("Document uploaded"),
 }
 LANGUAGES = ["ar", "zh", "en", "fr", "ru", "es"]  # the six working languages (rule 50)
 

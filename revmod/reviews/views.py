@@ -94,6 +94,7 @@ def review_detail(request, pk):
             "steps": steps,
             "people": people,
             "events": review.events.select_related("actor").order_by("-at", "-pk"),
+            "documents": review.documents.with_versions().order_by("kind", "created_at", "pk"),
             "buttons": [(a.value, ACTION_LABELS[a]) for a in allowed if a in ACTION_LABELS],
             "may_record_consultation": Action.RECORD_CONSULTATION in allowed,
             "consultation": getattr(review, "consultation", None),

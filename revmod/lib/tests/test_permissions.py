@@ -11,6 +11,7 @@ from django.utils import translation
 
 from revmod.accounts import actions as onboarding
 from revmod.accounts.models import Nomination
+from revmod.documents.actions import upload
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
 from revmod.registry.models import Party
@@ -85,6 +86,24 @@ MATRIX = {
         "POST",
         "/api/v1/reviews/{review}/actions/advance.json/",
     ): PARTICIPANTS_API_ACT,
+    ("api/v1/reviews/<review_pk>/documents/", "GET", "/api/v1/reviews/{review}/documents/"): (
+        PARTICIPANTS_API
+    ),
+    (
+        "api/v1/reviews/<review_pk>/documents.<format>/",
+        "GET",
+        "/api/v1/reviews/{review}/documents.json/",
+    ): PARTICIPANTS_API,
+    (
+        "api/v1/reviews/<review_pk>/documents/<pk>/versions/<number>/file/",
+        "GET",
+        "/api/v1/reviews/{review}/documents/{document}/versions/1/file/",
+    ): PARTICIPANTS_API,
+    (
+        "api/v1/reviews/<review_pk>/documents/<pk>/versions/<number>/file.<format>/",
+        "GET",
+        "/api/v1/reviews/{review}/documents/{document}/versions/1/file.json/",
+    ): PARTICIPANTS_API,
     ("api/v1/nominations/", "GET", "/api/v1/nominations/"): SIGNED_IN_API,
     ("api/v1/nominations.<format>/", "GET", "/api/v1/nominations.json/"): SIGNED_IN_API,
     # {nomination} is the reviewing party's focal point: their party's people and the
@@ -173,6 +192,18 @@ MATRIX = {
     ("people/nominations/<int:pk>/end/", "POST", "/en/people/nominations/{nomination}/end/"): (
         SECRETARIAT_ACT
     ),
+    ("reviews/submissions/", "GET", "/en/reviews/submissions/"): {**PUBLIC, "anonymous": "login"},
+    ("reviews/<int:pk>/documents/", "GET", "/en/reviews/{review}/documents/"): PARTICIPANTS,
+    (
+        "reviews/<int:pk>/documents/<int:document>/v<int:number>/",
+        "GET",
+        "/en/reviews/{review}/documents/{document}/v1/",
+    ): PARTICIPANTS,
+    (
+        "reviews/<int:pk>/documents/submissions.zip",
+        "GET",
+        "/en/reviews/{review}/documents/submissions.zip",
+    ): PARTICIPANTS,
     ("registry/files/", "GET", "/en/registry/files/"): SECRETARIAT_ONLY,
     ("registry/import/", "GET", "/en/registry/import/"): SECRETARIAT_ONLY,
     ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (
@@ -235,8 +266,13 @@ def world():
     )  # fmt: skip
     meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
     prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
+    # A document of the review (questionnaire answers, so the submissions ZIP has one).
+    document = upload(
+        review, by=users["reviewed_fp"], kind="questionnaire_answers", language="en",
+        title="Answers", file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), now=NOW,
+    ).document  # fmt: skip
     ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": request.pk,
-           "pairing": pairing.pk, "review": review.pk,
+           "pairing": pairing.pk, "review": review.pk, "document": document.pk,
            "nomination": nominated.pk, "registration": registration.pk}  # fmt: skip
     return users, ids
 

@@ -1,0 +1,66 @@
+"""Serving stored versions: one file as an attachment, or a review's submissions as a ZIP.
+Never from MEDIA_URL: the views check access first and then call these."""
+
+import re
+import shutil
+import tempfile
+import zipfile
+
+from django.http import FileResponse
+
+from revmod.documents.models import Document, DocumentVersion
+
+
+def safe_stem(text: str, fallback: str = "document") -> str:
+    """Letters (any script), digits, '-' and '_' only, words joined by '-', at most 80
+    characters: no path separators, quotes or control characters can get through."""
+    stem = re.sub(r"[^\w\-]+", "-", text, flags=re.UNICODE).strip("-_")[:80].strip("-_")
+    return stem or fallback
+
+
+def download_name(document: Document, version: DocumentVersion) -> str:
+    """e.g. 'Answers-to-the-questionnaire-en-v2.pdf' (title, language, version)."""
+    stem = safe_stem(document.title, fallback=document.kind)
+    return f"{stem}-{document.language}-v{version.number}.{version.extension}"
+
+
+def attachment(response: FileResponse) -> FileResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_response(version: DocumentVersion) -> FileResponse:
+    return attachment(
+        FileResponse(
+            version.file.open("rb"),
+            as_attachment=True,
+            filename=download_name(version.document, version),
+            content_type=version.content_type,
+        )
+    )
+
+
+def zip_name(document: Document, version: DocumentVersion) -> str:
+    """A name inside the ZIP: a folder per kind, the document's id to keep names unique."""
+    return f"{document.kind}/{document.pk}-{download_name(document, version)}"
+
+
+def zip_response(documents, filename: str) -> FileResponse:
+    """The latest version of each of `documents` (with their versions prefetched) in one ZIP,
+    spooled to a temporary file past 10 MB rather than held in memory."""
+    out = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for document in documents:
+            version = document.latest
+            if version is None:
+                continue
+            with (
+                version.file.open("rb") as source,
+                archive.open(zip_name(document, version), "w") as target,
+            ):
+                shutil.copyfileobj(source, target, 1024 * 1024)
+    out.seek(0)
+    return attachment(
+        FileResponse(out, as_attachment=True, filename=filename, content_type="application/zip")
+    )

@@ -1,0 +1,122 @@
+"""Pages of a review's documents: the list with its upload form, downloads (through an access
+check, never from MEDIA_URL), the submissions of every review one may see, and their ZIP."""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from revmod.documents import actions, rules
+from revmod.documents.files import file_response, zip_response
+from revmod.documents.forms import UploadForm
+from revmod.documents.models import Document, DocumentVersion
+from revmod.reviews.models import Review
+
+
+def section(review: Review, user, data=None, files=None) -> dict:
+    """The context of a review's documents page: its documents with their versions, and the
+    upload form (bound to `data`/`files` when given) when `user` may upload something. Five
+    queries whatever the number of documents."""
+    documents = list(review.documents.with_versions().order_by("kind", "created_at", "pk"))
+    actor = actions.actor_in(review, user)
+    kinds = rules.kinds_for(actor)
+    form = None
+    if kinds:
+        versionable = [
+            d
+            for d in documents
+            if rules.may_add_version(actor, d.kind, d.party.code if d.party_id else None)
+        ]
+        form = UploadForm(data, files, kinds=kinds, documents=versionable)
+    return {"review": review, "documents": documents, "upload_form": form}
+
+
+def _review(request, pk) -> Review:
+    reviews = Review.objects.visible_to(request.user).select_related("party", "cluster")
+    return get_object_or_404(reviews, pk=pk)
+
+
+def _page(request, context, status=200):
+    return render(request, "documents/review_documents.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_list(request, pk):
+    """GET: the review's documents; POST: upload one (or a new version), then back here."""
+    review = _review(request, pk)
+    if request.method == "GET":
+        return _page(request, section(review, request.user))
+    context = section(review, request.user, request.POST, request.FILES)
+    form = context["upload_form"]
+    if form is None:  # an observer (who is not offered the form): say why, change nothing
+        context["refused"] = actions.ERROR_MESSAGES["not_allowed"]
+        return _page(request, context, status=403)
+    if not form.is_valid():
+        return _page(request, context, status=400)
+    data = form.cleaned_data
+    try:
+        version = actions.upload(
+            review,
+            by=request.user,
+            kind=data["kind"],
+            language=data["language"],
+            title=data["title"],
+            file=data["file"],
+            now=timezone.now(),
+            document=data["document"],
+        )
+    except actions.DocumentError as error:
+        form.add_error("file" if error.code == "bad_file" else None, str(error))
+        return _page(request, context, status=403 if error.forbidden else 400)
+    messages.success(
+        request,
+        _("Uploaded: %(title)s, version %(number)s.")
+        % {"title": version.document.title, "number": version.number},
+    )
+    return redirect("documents:list", review.pk)
+
+
+@login_required
+@require_GET
+def document_download(request, pk, document, number):
+    version = get_object_or_404(
+        DocumentVersion.objects.select_related("document").filter(
+            document__in=Document.objects.visible_to(request.user).filter(review_id=pk)
+        ),
+        document_id=document,
+        number=number,
+    )
+    return file_response(version)
+
+
+@login_required
+@require_GET
+def submissions(request):
+    """The questionnaire answers, lists of observations and summaries of every review the user
+    may see, latest version of each, grouped by review."""
+    documents = (
+        Document.objects.visible_to(request.user)
+        .submissions()
+        .with_versions()
+        .select_related("review__party", "review__cluster", "review__group")
+        .order_by("review__group__number", "review__party__code", "kind", "created_at", "pk")
+    )
+    reviews = [
+        (review, list(items)) for review, items in groupby(documents, key=lambda d: d.review)
+    ]
+    return render(request, "documents/submissions.html", {"reviews": reviews})
+
+
+@login_required
+@require_GET
+def submissions_zip(request, pk):
+    review = _review(request, pk)
+    documents = Document.objects.visible_to(request.user).submissions().with_versions()
+    documents = documents.filter(review=review).order_by("kind", "created_at", "pk")
+    name = f"submissions-{review.party.code}-cluster-{review.cluster.number}.zip"
+    return zip_response(documents, name)
