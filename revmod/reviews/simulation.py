@@ -227,14 +227,14 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
     # Governmental experts (¶18): at least two per State, the rest spread at random.
     counts = Counter({code: 2 for code in named})
     counts.update(rng.choice(named) for _ in range(EXPERTS - 2 * len(named)))
-    experts = []
+    experts, expert_day = [], {}
     for code in named:
         for n in range(counts[code]):
             scope = REVIEWER if (code, REVIEWER) in first and n % 3 == 2 else OWN
             username = "expert" if (code, n) == (PERSONA_PARTY, 0) else f"ex-{code.lower()}-{n}"
             experts.append(result.person(username, code))
-            result.add(first[code, scope] + _days(rng, 5, 60), 1, "nominate", code, username,
-                       EXPERT, scope, False)  # fmt: skip
+            expert_day[username] = first[code, scope] + _days(rng, 5, 60)
+            result.add(expert_day[username], 1, "nominate", code, username, EXPERT, scope, False)
     for username in rng.sample(experts, EXPERT_WOMEN):
         result.people[username].gender = User.Gender.FEMALE
     for username in experts:
@@ -299,7 +299,7 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
                 due = limit - delay
             if due < held[code] + dt.timedelta(days=30):
                 raise RuntimeError(f"no room for the questionnaire of {code}'s review")
-            sent[code] = due + delay
+            sent[code] = max(due + delay, held[code] + dt.timedelta(days=7))  # on time anyway
         agreed[code] = {Step.QUESTIONNAIRE: due, Step.WRITTEN_FEEDBACK: due + dt.timedelta(183)}
     on_schedule = sorted(feedback, key=lambda c: sent[c])[-FEEDBACK_ON_SCHEDULE:]
     for code in feedback:
@@ -312,6 +312,12 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
         result.add(ready[code], 2, "act", code, "start_consultation", (code, OWN))
         result.add(held[code], 3, "consult", code, languages[n], agreed[code])
         result.add(held[code], 4, "act", code, "advance", (code, OWN))
+        # An expert of the party drafts the answers, its focal point clears them (guideline 6).
+        drafter = "expert" if code == PERSONA_PARTY else f"ex-{code.lower()}-0"
+        last = sent.get(code, AS_OF)
+        day = max(held[code] + _days(rng, 1, 60), expert_day[drafter] + dt.timedelta(days=1))
+        if day <= last:
+            result.add(day, 5, "act", code, "draft", drafter)
         if code in sent:
             result.add(sent[code], 5, "act", code, "clear", (code, OWN))
             result.add(sent[code], 6, "act", code, "submit", (code, OWN))
@@ -371,7 +377,8 @@ def run(secretariat: User, password: str) -> None:
                 holder[code, scope] = users[username]
         elif kind == "act":
             action, who = rest
-            actions.act(reviews[code], action, by=holder[who], now=now)
+            by = users[who] if isinstance(who, str) else holder[who]
+            actions.act(reviews[code], action, by=by, now=now)
         elif kind == "consult":
             languages, agreed = rest
             actions.record_consultation(
