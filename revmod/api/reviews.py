@@ -119,7 +119,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             "group", "cluster"
         )
         if self.action == "list":
-            form = ReviewFilterForm(self.request.query_params)
+            form = ReviewFilterForm(self.request.query_params, today=timezone.localdate())
             if not form.is_valid():
                 raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
             reviews = form.filter(reviews)

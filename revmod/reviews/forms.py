@@ -1,10 +1,14 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revmod.lots.models import ReviewGroup
 from revmod.registry.models import RegionalGroup
+from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import STAGE_LABELS, STEP_LABELS
+from revmod.reviews.schedule import Loaded, with_schedule_data
 
 LANGUAGE_CHOICES = [
     ("ar", _("Arabic")),
@@ -17,7 +21,8 @@ LANGUAGE_CHOICES = [
 
 
 class ReviewFilterForm(forms.Form):
-    """Filters of the reviews page; the API list takes the same parameters."""
+    """Filters of the reviews page, its CSV/XLSX export and the API list (same parameters).
+    `today` is the day "overdue" is judged on: computed once per request by the caller."""
 
     group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
     regional_group = forms.ModelChoiceField(
@@ -32,9 +37,15 @@ class ReviewFilterForm(forms.Form):
         required=False,
         choices=[("", _("All stages"))] + [(s.value, label) for s, label in STAGE_LABELS.items()],
     )
+    overdue = forms.BooleanField(
+        label=_("Overdue only"),
+        required=False,
+        help_text=_("Reviews with at least one step past its due date today."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today
         self.fields["group"].choices = [("", _("All groups"))] + [
             (g.number, str(g)) for g in ReviewGroup.objects.all()
         ]
@@ -50,7 +61,18 @@ class ReviewFilterForm(forms.Form):
             reviews = reviews.filter(party__regional_group=data["regional_group"])
         if data["stage"]:
             reviews = reviews.filter(stage=data["stage"])
+        if data["overdue"]:
+            reviews = reviews.filter(pk__in=self.overdue_ids(reviews))
         return reviews
+
+    def overdue_ids(self, reviews) -> list[int]:
+        """The reviews among `reviews` with a step overdue on `self.today` (deadlines.overdue),
+        in a fixed number of queries. Deadlines come from the event log and the nominations,
+        not from a column, so they are computed here and the list filtered by id."""
+        items = list(with_schedule_data(reviews.order_by().prefetch_related(None)))
+        loaded = Loaded(items)
+        rules = deadlines.DeadlineRules()
+        return [r.pk for r in items if deadlines.overdue(loaded.dates(r), rules, self.today)]
 
 
 class ActionForm(forms.Form):

@@ -37,7 +37,7 @@ def reviews_for(user, form):
 @login_required
 @require_GET
 def review_list(request):
-    form = ReviewFilterForm(request.GET)
+    form = ReviewFilterForm(request.GET, today=timezone.localdate())
     reviews = reviews_for(request.user, form)
     own = reviewing = None
     if not is_secretariat(request.user):
@@ -177,7 +177,8 @@ def export_rows(reviews):
 @secretariat_required
 @require_GET
 def review_export(request, fmt):
-    reviews = reviews_for(request.user, ReviewFilterForm(request.GET))
+    form = ReviewFilterForm(request.GET, today=timezone.localdate())
+    reviews = reviews_for(request.user, form)
     if fmt == "csv":
         return csv_response(export_rows(reviews), "reviews.csv")
     if fmt == "xlsx":

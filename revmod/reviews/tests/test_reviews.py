@@ -330,3 +330,56 @@ def test_apitoken_prints_a_working_token(world, capsys):
 
     with pytest.raises(CommandError, match="no active user"):
         call_command("apitoken", "nobody")
+
+
+# --- Overdue filter -------------------------------------------------------------------------
+
+
+def test_the_overdue_filter_lists_reviews_with_a_step_past_due(client, world):
+    from unittest import mock
+
+    secretariat, _review, _reviewers, _people = world
+    # Focal points are due two weeks after a review starts (seed ¶11): on 10 Dec 2021 the
+    # reviews of group 1 (started 1 Dec 2020) are overdue, those of groups 2 and 3 are not.
+    today = dt.date(2021, 12, 10)
+    late = {r.party.code for r in Review.objects.filter(group__number=1)}
+    on_time = {r.party.code for r in Review.objects.exclude(group__number=1)}
+    assert late and on_time
+    client.force_login(secretariat)
+    with mock.patch("django.utils.timezone.localdate", return_value=today):
+        page = client.get(url("reviews:list"), {"overdue": "on"}).content.decode()
+        csv = client.get(url("reviews:export", "csv"), {"overdue": "on"}).content.decode()
+        api = api_client(secretariat).get("/api/v1/reviews/", {"overdue": "true"}).json()
+        everything = api_client(secretariat).get("/api/v1/reviews/").json()
+    for code in late:
+        party = Review.objects.get(party__code=code).party
+        assert party.label in page and f",{code}," in csv
+    for code in on_time:
+        party = Review.objects.get(party__code=code).party
+        assert party.label not in page and f",{code}," not in csv
+    assert {item["party"] for item in api["results"]} == late
+    assert everything["count"] == 4
+    # Once group 2's focal points are overdue too, its reviews join the list.
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2021, 12, 16)):
+        api = api_client(secretariat).get("/api/v1/reviews/", {"overdue": "true"}).json()
+    assert {item["party"] for item in api["results"]} == late | {
+        r.party.code for r in Review.objects.filter(group__number=2)
+    }
+
+
+def test_the_overdue_filter_keeps_query_counts_flat(client, world):
+    secretariat, _review, _reviewers, _people = world
+    client.force_login(secretariat)
+    api = api_client(secretariat)
+
+    def fetch():
+        assert client.get(url("reviews:list"), {"overdue": "on"}).status_code == 200
+        assert client.get(url("reviews:export", "xlsx"), {"overdue": "on"}).status_code == 200
+        assert api.get("/api/v1/reviews/", {"overdue": "true"}).status_code == 200
+
+    few = count_queries(fetch)
+    from revmod.registry.models import Cluster
+
+    actions.create_reviews(Cluster.objects.get(number=4), by=secretariat, now=NOW)
+    assert Review.objects.count() == 8
+    assert count_queries(fetch) == few

@@ -1,6 +1,8 @@
+from collections import Counter
+
 from django.core.management.base import BaseCommand
 
-from revmod.accounts.models import User
+from revmod.accounts.models import Nomination, User
 from revmod.lots import demo as lots_demo
 from revmod.lots.models import Draw, Pairing
 from revmod.reviews import demo as reviews_demo
@@ -44,7 +46,24 @@ class Command(BaseCommand):
         else:
             self.stdout.write("demo draws: already there")
         personas = reviews_demo.load(secretariat, DEMO_PASSWORD)
-        self.stdout.write(f"demo reviews: {Review.objects.count()} (cluster 1)")
+        stages = Counter(Review.objects.values_list("stage", flat=True))
+        self.stdout.write(
+            f"demo reviews: {Review.objects.count()} (cluster 1) as of 16 April 2024: "
+            f"{stages['questionnaire']} at the questionnaire, "
+            f"{stages['written_feedback']} at written feedback, "
+            f"{stages['observations']} at the observations, "
+            f"{stages['awaiting_nominations'] + stages['initial_consultation']} not started"
+        )
+        nominations = Nomination.objects.active()
+        self.stdout.write(
+            "demo nominations: "
+            f"{nominations.filter(kind='focal_point').values('person').distinct().count()} "
+            "focal points, "
+            f"{nominations.filter(kind='expert').values('person').distinct().count()} "
+            "governmental experts, "
+            f"{nominations.filter(kind='observer').values('party').distinct().count()} "
+            "States with observers (docs/demo.md)"
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _email, _s, language, who in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {who} (language: {language})")

@@ -1,0 +1,156 @@
+"""The demo data reproduces the seed's state of 16 April 2024 (seed ¶12-40), counted the way
+a user of the statistics would: from the reviews' events, the nominations and the
+consultations, as of that date. One load for the whole module (it takes a while)."""
+
+import datetime as dt
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Q
+
+from revmod.accounts.models import Nomination, User
+from revmod.lots.models import Pairing
+from revmod.reviews import deadlines
+from revmod.reviews.models import Consultation, Review, ReviewEvent
+from revmod.reviews.schedule import Loaded, with_schedule_data
+from revmod.reviews.simulation import AS_OF
+from revmod.test import load_registry
+
+END_OF_DAY = dt.datetime.combine(AS_OF, dt.time.max, tzinfo=dt.UTC)
+FP = Nomination.Kind.FOCAL_POINT
+
+
+def stages_as_of() -> dict[int, str]:
+    """Each review's stage on AS_OF: the last stage its events moved it to by then."""
+    stages = {pk: "awaiting_nominations" for pk in Review.objects.values_list("pk", flat=True)}
+    for event in ReviewEvent.objects.filter(at__lte=END_OF_DAY).order_by("at", "pk"):
+        if "to" in event.data:
+            stages[event.review_id] = event.data["to"]
+    return stages
+
+
+def active_on(day):
+    return Nomination.objects.filter(starts_on__lte=day).filter(
+        Q(ends_on=None) | Q(ends_on__gt=day)
+    )
+
+
+def blocked_reviews(day) -> int:
+    """Reviews that cannot start because a party of it has no focal point for its role."""
+    own = set(active_on(day).filter(kind=FP, scope="own").values_list("party_id", flat=True))
+    rev = set(active_on(day).filter(kind=FP, scope="reviewer").values_list("party_id", flat=True))
+    reviewers = {}
+    for pairing in Pairing.objects.active():
+        reviewers.setdefault(pairing.reviewed_id, set()).add(pairing.reviewer_id)
+    return sum(
+        1
+        for review in Review.objects.all()
+        if review.party_id not in own or not reviewers[review.party_id] <= rev
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_registry()
+        call_command("loaddemo", stdout=io.StringIO())
+        yield
+        # Leave the test database as the other modules expect it: empty.
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_the_demo_reproduces_the_seed_as_of_16_april_2024(demo):
+    # ¶23: 73 reviews under way (32 questionnaire, 37 written feedback, 4 observations),
+    # 116 not started; none completed (¶24).
+    stage_of = stages_as_of()
+    stages = Counter(stage_of.values())
+    assert stages["questionnaire"] == 32
+    assert stages["written_feedback"] == 37
+    assert stages["observations"] == 4
+    assert stages["completed"] == 0
+    assert stages["awaiting_nominations"] + stages["initial_consultation"] == 116
+    assert sum(stages.values()) == 189
+
+    # ¶12-15: focal points as of the date.
+    focal = active_on(AS_OF).filter(kind=FP)
+    states = set(focal.values_list("party_id", flat=True))
+    assert len(states) == 163
+    people = set(focal.values_list("person_id", flat=True))
+    # The seed counts 174: 11 more people than States, in 8 States. A party has at most one
+    # focal point per role, so 8 States with two make 171 (docs/demo.md).
+    assert len(people) == 171
+    per_state = Counter(party for party, _ in set(focal.values_list("party_id", "person_id")))
+    assert sum(1 for n in per_state.values() if n > 1) == 8
+    assert User.objects.filter(pk__in=people, gender="female").count() == 54
+    ministries = Counter(User.objects.filter(pk__in=people).values_list("ministry", flat=True))
+    assert ministries == {"foreign_affairs": 82, "justice": 62, "interior": 27}  # 48/36/16 %
+    changed = Nomination.objects.filter(kind=FP, ends_on__lte=AS_OF).values("party").distinct()
+    assert changed.count() == 73
+    replaced = ReviewEvent.objects.filter(kind="focal_point_replaced", at__lte=END_OF_DAY)
+    assert len({event.data["party"] for event in replaced}) == 73
+    parties = Review.objects.values_list("party_id", flat=True)
+    assert len(set(parties) - states) == 26
+    assert blocked_reviews(AS_OF) == 65
+
+    # ¶18-19: governmental experts and observers.
+    experts = set(active_on(AS_OF).filter(kind="expert").values_list("person_id", flat=True))
+    assert len(experts) == 1003
+    assert User.objects.filter(pk__in=experts, gender="female").count() == 343
+    observers = active_on(AS_OF).filter(kind="observer")
+    assert observers.values("party").distinct().count() == 14
+
+    # ¶26-28: 73 initial consultations and their working languages.
+    held = Consultation.objects.filter(held_on__lte=AS_OF)
+    assert held.count() == 73
+    keys = Counter(c.language_key for c in held)
+    assert keys == {
+        "en": 42, "fr": 2, "es": 2, "ar": 1, "three": 4, "en+fr": 6, "ar+en": 7, "en+es": 4,
+        "en+ru": 1, "en+zh": 1, "es+fr": 1, "no_agreement": 2,
+    }  # fmt: skip
+
+    # ¶32: questionnaire answers, against the date agreed at the consultation; ¶36: written
+    # feedback late against the agreed timetable.
+    reviews = list(with_schedule_data(Review.objects.all()))
+    loaded = Loaded(reviews)
+    rules = deadlines.DeadlineRules()
+    buckets, feedback_late = Counter(), 0
+    for review in reviews:
+        steps = {
+            s.step: s
+            for s in deadlines.schedule(deadlines.as_of(loaded.dates(review), AS_OF), rules)
+        }
+        if steps["questionnaire"].done is not None:
+            buckets[steps["questionnaire"].bucket.value] += 1
+        if stage_of[review.pk] == "written_feedback":
+            feedback_late += deadlines.delay_on(steps["written_feedback"], AS_OF) > 0
+    assert buckets == {
+        "on_time": 14, "late_10_days": 6, "late_3_months": 11, "late_over_6_months": 5,
+        "late_over_1_year": 5,
+    }  # fmt: skip
+    assert feedback_late == 32
+
+    # ¶40: the lists of observations drafted since about 2.5 and 1.5 years, two since Nov 2023.
+    since = sorted(r.stage_since.date() for r in Review.objects.filter(stage="observations"))
+    assert [d.strftime("%Y-%m") for d in since] == ["2021-10", "2022-10", "2023-11", "2023-11"]
+
+
+@pytest.mark.django_db
+def test_loaddemo_twice_changes_nothing(demo):
+    def counts():
+        return (
+            User.objects.count(),
+            Nomination.objects.count(),
+            ReviewEvent.objects.count(),
+            Consultation.objects.count(),
+        )
+
+    before = counts()
+    call_command("loaddemo", stdout=io.StringIO())
+    assert counts() == before
+    for username in ["secretariat", "reviewed_fp", "expert", "observer", "reviewer_fp",
+                     "outsider"]:  # fmt: skip
+        assert User.objects.get(username=username).check_password("revmod-demo")
+    assert not User.objects.get(username="ex-fra-1").has_usable_password()
