@@ -154,3 +154,46 @@ def test_loaddemo_twice_changes_nothing(demo):
                      "outsider"]:  # fmt: skip
         assert User.objects.get(username=username).check_password("revmod-demo")
     assert not User.objects.get(username="ex-fra-1").has_usable_password()
+
+
+@pytest.mark.django_db
+def test_the_statistics_give_the_seeds_numbers_for_16_april_2024(demo):
+    """The statistics module (the dashboard, the report and the API read it) on the demo: the
+    seed's figures, except where docs/demo.md says the demo cannot follow the paper."""
+    from revmod.stats.status import status
+
+    s = status(AS_OF)
+    assert s["parties"] == 189 and s["reviews"] == 189
+    assert s["reviews_by_stage"]["questionnaire"] == 32
+    assert s["reviews_by_stage"]["written_feedback"] == 37
+    assert s["reviews_by_stage"]["observations"] == 4
+    assert s["reviews_by_stage"]["completed"] == 0
+    assert s["reviews_by_stage"]["not_started"] + s["reviews_by_stage"]["initial_consultation"] == (
+        116
+    )
+    assert [(g["group"], g["reviews"]) for g in s["groups"]] == [(1, 62), (2, 63), (3, 64)]
+    fp = s["focal_points"]
+    assert (fp["parties"], fp["total"], fp["women"]) == (163, 171, 54)  # 174 in the seed
+    assert fp["by_ministry"] == {"foreign_affairs": 82, "justice": 62, "interior": 27, "other": 0}
+    assert (fp["parties_with_several"], fp["parties_changed"]) == (8, 73)
+    assert (fp["parties_without"], fp["reviews_blocked"]) == (26, 65)
+    assert s["experts"] == {"total": 1003, "women": 343}
+    assert s["observers"]["parties"] == 14
+    assert s["consultations_held"] == 73
+    assert s["languages"] == {
+        "en": 42, "fr": 2, "es": 2, "ar": 1, "three": 4, "en+fr": 6, "ar+en": 7, "en+es": 4,
+        "en+ru": 1, "en+zh": 1, "es+fr": 1, "no_agreement": 2,
+    }  # fmt: skip
+    q = s["questionnaire"]
+    assert q["submitted"] == 41 and q["in_preparation"] == 32
+    assert [q[k] for k in ["on_time", "late_10_days", "late_3_months", "late_6_months"]] == [
+        14, 6, 11, 0,
+    ]  # fmt: skip
+    assert (q["late_over_6_months"], q["late_over_1_year"]) == (5, 5)
+    wf = s["written_feedback"]
+    assert (wf["in_progress"], wf["completed"], wf["late"]) == (37, 4, 32)
+    assert s["observations"]["in_progress"] == 4 and s["observations"]["completed"] == 0
+    # Group participation (¶8: 130, 131 and 134 parties) depends on the draw, which differs at
+    # every load; every group has its reviewed parties and their reviewers.
+    for group in s["groups"]:
+        assert group["reviews"] < group["participating_parties"] <= 189
