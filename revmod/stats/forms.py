@@ -24,8 +24,11 @@ class StatusFilterForm(forms.Form):
         empty_label=_("All regional groups"),
     )
 
-    def __init__(self, *args, public=False, **kwargs):
+    def __init__(self, *args, public=False, day_only=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if day_only:
+            del self.fields["group"], self.fields["regional_group"]
+            return
         self.fields["group"].choices = [("", _("All groups"))] + [
             (g.number, str(g)) for g in ReviewGroup.objects.all()
         ]

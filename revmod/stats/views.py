@@ -8,8 +8,9 @@ from django.utils.translation import get_language_bidi
 from django.views.decorators.http import require_GET
 
 from revmod.lib.access import secretariat_required
-from revmod.lib.downloads import csv_response, xlsx_response
-from revmod.stats import charts
+from revmod.lib.downloads import csv_response, pdf_response, xlsx_response
+from revmod.lots.models import Draw
+from revmod.stats import charts, report
 from revmod.stats.forms import StatusFilterForm
 from revmod.stats.status import status
 
@@ -82,3 +83,45 @@ def figure_download(request, number, fmt):
 @require_GET
 def public_figure_download(request, number, fmt):
     return _figure_download(request, number, fmt, public=True)
+
+
+def _report_context(request):
+    form = StatusFilterForm(request.GET or None, day_only=True)
+    if request.GET and not form.is_valid():
+        return {"form": form, "status": None}
+    day = (form.cleaned_data.get("as_of") if request.GET else None) or timezone.now().date()
+    result = status(day)
+    rtl = get_language_bidi()
+    figures = [(figure, charts.svg(figure, rtl=rtl)) for figure in charts.figures(result)]
+    redraw_days = sorted(
+        Draw.objects.filter(
+            kind=Draw.Kind.REDRAW, status=Draw.Status.PUBLISHED, meeting__held_on__lte=day
+        )
+        .values_list("meeting__held_on", flat=True)
+        .distinct()
+    )
+    return {
+        "form": form,
+        "day": day,
+        "status": result,
+        "n": report.numbers(result),
+        "figures": figures,
+        "redraws": {"meetings": len(redraw_days), "last": redraw_days[-1] if redraw_days else None},
+    }
+
+
+@secretariat_required
+@require_GET
+def status_report(request):
+    """Sections II and III of the status paper for a day, written from sentence templates in
+    the reader's language, with figures I-VII."""
+    return render(request, "stats/report.html", _report_context(request))
+
+
+@secretariat_required
+@require_GET
+def status_report_pdf(request):
+    context = _report_context(request)
+    if context["status"] is None:
+        return render(request, "stats/report.html", context, status=400)
+    return pdf_response("stats/report_pdf.html", context, f"status-report-{context['day']}.pdf")

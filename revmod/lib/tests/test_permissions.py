@@ -116,6 +116,10 @@ MATRIX = {
     ("statistics/figures/<str:number>.<str:fmt>", "GET", "/en/statistics/figures/II.csv"): (
         SECRETARIAT_ONLY
     ),
+    ("statistics/report/", "GET", "/en/statistics/report/?as_of=2024-04-16"): SECRETARIAT_ONLY,
+    ("statistics/report.pdf", "GET", "/en/statistics/report.pdf?as_of=2024-04-16"): (
+        SECRETARIAT_ONLY
+    ),
     ("statistics/public/", "GET", "/en/statistics/public/"): PUBLIC,
     (
         "statistics/public/figures/<str:number>.<str:fmt>",

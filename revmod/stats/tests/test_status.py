@@ -275,3 +275,34 @@ def test_the_dashboard_query_count_stays_flat(world, client):
     for n in range(4):
         name(person(f"y{n}", "male"), "KEN", EXPERT, OWN, day, secretariat)
     assert count_queries(lambda: client.get(f"/en/statistics/?as_of={day}")) == few
+
+
+def test_the_status_report_writes_the_numbers_into_sentences(world, client):
+    secretariat, review, reviews = world
+    day = review.started_on + dt.timedelta(days=5)
+    walk_to_questionnaire(review, secretariat, day, languages=("en",))
+    client.force_login(secretariat)
+    held = day + dt.timedelta(days=1)
+    html = client.get(f"/en/statistics/report/?as_of={held}").content.decode()
+    started = sum(1 for r in reviews.values() if r.started_on <= held)
+    assert f"1 of {started} reviews are under way: 1 at the self-assessment questionnaire" in html
+    assert "The initial consultation has been held in 1 reviews" in html
+    assert "Of the consultations held, 1 (100%) chose one working language" in html
+    assert html.count("<svg") == 7
+    # The day before: nothing under way, no consultation.
+    before = client.get(f"/en/statistics/report/?as_of={day}").content.decode()
+    assert f"0 of {started} reviews are under way" in before
+    # In French, with French sentences and the day written the French way.
+    french = client.get(f"/fr/statistics/report/?as_of={held}").content.decode()
+    assert 'lang="fr"' in french and "II." in french
+    bad = client.get("/en/statistics/report/?as_of=yesterday")
+    assert "Enter a valid date" in bad.content.decode() and "<svg" not in bad.content.decode()
+
+
+def test_report_numbers_are_shares_of_the_right_wholes():
+    from revmod.stats.report import share
+
+    assert share(54, 174) == 31  # seed ¶12: 54 of 174 focal points are women, 31%
+    assert share(73, 163) == 45  # seed ¶15: 44.8%
+    assert share(26, 189) == 14  # seed ¶16: 13.8%
+    assert share(1, 2) == 50 and share(0, 0) == 0

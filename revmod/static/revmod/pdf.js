@@ -1,0 +1,29 @@
+// Links marked data-pdf download their PDF in the background and say so while it is made
+// (a report's PDF takes a few seconds on a slow link). Without JavaScript the link just works.
+document.addEventListener("click", async (event) => {
+  const link = event.target.closest("a[data-pdf]");
+  if (!link || link.dataset.busy) return;
+  event.preventDefault();
+  const status = document.getElementById(link.dataset.status);
+  link.dataset.busy = "1";
+  link.setAttribute("aria-disabled", "true");
+  status.textContent = link.dataset.working;
+  try {
+    const response = await fetch(link.href, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(response.status);
+    const blob = await response.blob();
+    const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name ? name[1] : "report.pdf";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    status.textContent = link.dataset.done;
+  } catch (error) {
+    status.textContent = link.dataset.failed;
+  } finally {
+    delete link.dataset.busy;
+    link.removeAttribute("aria-disabled");
+  }
+});
