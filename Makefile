@@ -6,12 +6,18 @@ PORT ?= 8000
 # The demo runs with DEBUG on and without the secretariat's second factor; production has both off/on.
 DEMO_ENV := DEBUG=1 REVMOD_REQUIRE_SECRETARIAT_2FA=0
 
+<<<<<<< HEAD
 .PHONY: run test lint format setup messages clean
 # The browser tests drive Debian's Chromium (never a downloaded browser); `make test` installs
 # the package when it is missing, as root or through sudo.
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+=======
+FONTS := var/fonts/fonts.css
+
+.PHONY: run test lint format setup fonts messages clean
+>>>>>>> pdf
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +25,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(BIN)/.installed
+# Fonts for PDF documents (Arabic, Chinese): fetched from the npm registry at pinned versions and
+# checksums (revmod/lib/fonts.py); again when that file changes.
+$(FONTS): $(BIN)/.installed revmod/lib/fonts.py
+	$(DEMO_ENV) $(BIN)/python manage.py fetchfonts
+	touch $@
+
+fonts: $(FONTS)
+
+setup: $(BIN)/.installed $(FONTS)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/python manage.py loadregistry
 	$(DEMO_ENV) $(BIN)/python manage.py loaddemo
@@ -28,11 +42,15 @@ run: setup
 	@echo "revmod: http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+<<<<<<< HEAD
 $(CHROMIUM):
 	$(APT) install -y --no-install-recommends chromium || \
 		($(APT) update && $(APT) install -y --no-install-recommends chromium)
 
 test: $(BIN)/.installed $(CHROMIUM)
+=======
+test: $(BIN)/.installed $(FONTS)
+>>>>>>> pdf
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	REVMOD_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "revmod.lib",  # no models: its management commands (fetchfonts)
     "revmod.registry",
     "revmod.accounts",
     "revmod.lots",
@@ -127,6 +128,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Fonts for PDF documents (Arabic, Chinese, Latin, Cyrillic), written by `manage.py fetchfonts`.
+REVMOD_FONT_DIR = Path(env("REVMOD_FONT_DIR", str(BASE_DIR / "var" / "fonts")))
 # Largest upload accepted (documents, notes verbales); Django itself streams larger bodies to disk.
 REVMOD_MAX_UPLOAD_BYTES = int(env("REVMOD_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 STORAGES = {
@@ -219,4 +222,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each of its 7 steps per PDF at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -1,12 +1,14 @@
-"""Rows of a table as a CSV or XLSX download."""
+"""Downloads: rows of a table as CSV or XLSX, a rendered template as PDF."""
 
 import csv
 import io
 from collections.abc import Iterable
 
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from openpyxl import Workbook
 
+PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 
@@ -33,3 +35,12 @@ def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str) -> Http
     out = io.BytesIO()
     workbook.save(out)
     return attachment(out.getvalue(), XLSX, filename)
+
+
+def pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
+    """`template` rendered with `context` as a PDF download (see revmod.lib.pdf). The
+    template sets `lang` and `dir` on <html>: extend pdf/base.html."""
+    # Imported here: WeasyPrint loads Pango and cairo, which no other download needs.
+    from revmod.lib import pdf
+
+    return attachment(pdf.render(render_to_string(template, context)), PDF, filename)

@@ -1,9 +1,10 @@
 """The pairings as downloadable files: one row per pairing, active and superseded."""
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from revmod.lib.downloads import csv_response, xlsx_response
+from revmod.lib.downloads import csv_response, pdf_response, xlsx_response
 
 
 def rows(pairings):
@@ -42,4 +43,14 @@ def as_xlsx(pairings) -> HttpResponse:
     return xlsx_response(rows(pairings), "pairings.xlsx", _("Pairings"))
 
 
-FORMATS = {"csv": as_csv, "xlsx": as_xlsx}
+def as_pdf(pairings) -> HttpResponse:
+    """The same rows as a document to print: a table per review group, in the active language
+    (party names too), right to left in Arabic."""
+    groups: dict = {}
+    for pairing in pairings:
+        groups.setdefault(pairing.group, []).append(pairing)
+    context = {"groups": groups.items(), "today": timezone.now().date()}
+    return pdf_response("lots/pairings_pdf.html", context, "pairings.pdf")
+
+
+FORMATS = {"csv": as_csv, "xlsx": as_xlsx, "pdf": as_pdf}

@@ -358,7 +358,7 @@ def test_pairings_api_and_exports(client, groups, secretariat):
     assert len(csv) == Pairing.objects.count() + 1
     xlsx = client.get(url("lots:pairing-export", "xlsx"))
     assert xlsx.content[:4] == b"PK\x03\x04"
-    assert client.get(url("lots:pairing-export", "pdf")).status_code == 404
+    assert client.get(url("lots:pairing-export", "doc")).status_code == 404
 
 
 def test_pairing_pages_and_api_query_counts_stay_flat(client, groups, secretariat):
