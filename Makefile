@@ -6,18 +6,14 @@ PORT ?= 8000
 # The demo runs with DEBUG on and without the secretariat's second factor; production has both off/on.
 DEMO_ENV := DEBUG=1 REVMOD_REQUIRE_SECRETARIAT_2FA=0
 
-<<<<<<< HEAD
-.PHONY: run test lint format setup messages clean
+FONTS := var/fonts/fonts.css
+
+.PHONY: run test lint format setup fonts messages clean
 # The browser tests drive Debian's Chromium (never a downloaded browser); `make test` installs
 # the package when it is missing, as root or through sudo.
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
-=======
-FONTS := var/fonts/fonts.css
-
-.PHONY: run test lint format setup fonts messages clean
->>>>>>> pdf
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,15 +38,11 @@ run: setup
 	@echo "revmod: http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-<<<<<<< HEAD
 $(CHROMIUM):
 	$(APT) install -y --no-install-recommends chromium || \
 		($(APT) update && $(APT) install -y --no-install-recommends chromium)
 
-test: $(BIN)/.installed $(CHROMIUM)
-=======
-test: $(BIN)/.installed $(FONTS)
->>>>>>> pdf
+test: $(BIN)/.installed $(FONTS) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	REVMOD_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest
