@@ -109,9 +109,9 @@ def block(
     nominations: Iterable[NominationFacts],
 ) -> dict:
     """Every count of the status paper for these parties, reviews and nominations (the whole
-    mechanism, or one group or regional group of it)."""
+    mechanism, or one group or regional group of it): `nominations` are those of `parties`
+    that had started by `day`."""
     codes = {p.code for p in parties}
-    nominations = [n for n in nominations if n.party in codes and n.starts_on <= day]
     in_force = [n for n in nominations if n.in_force(day)]
 
     people: dict[str, dict[int, NominationFacts]] = defaultdict(dict)
@@ -207,7 +207,15 @@ def status(
     A group's parties are those taking part in it (¶8: parties under review in the group and
     their reviewing parties), so one party counts in several groups; a regional group's parties
     are its members, and its reviews those of its members."""
-    result = {"as_of": day.isoformat(), **block(day, parties, reviews, nominations)}
+    by_party = defaultdict(list)
+    for n in nominations:
+        if n.starts_on <= day:
+            by_party[n.party].append(n)
+
+    def of(members: Iterable[PartyFacts]) -> list[NominationFacts]:
+        return [n for p in members for n in by_party.get(p.code, ())]
+
+    result = {"as_of": day.isoformat(), **block(day, parties, reviews, of(parties))}
     by_code = {p.code: p for p in parties}
     groups = sorted({r.group for r in reviews})
     result["groups"] = []
@@ -224,15 +232,11 @@ def status(
                 "started_on": min(r.started_on for r in in_group).isoformat(),
             }
         )
-        result["by_group"][str(g)] = block(day, members, in_group, nominations)
+        result["by_group"][str(g)] = block(day, members, in_group, of(members))
     regions = sorted({p.regional_group for p in parties if p.regional_group})
-    result["by_regional_group"] = {
-        code: block(
-            day,
-            [p for p in parties if p.regional_group == code],
-            [r for r in reviews if r.regional_group == code],
-            nominations,
-        )
-        for code in regions
-    }
+    result["by_regional_group"] = {}
+    for code in regions:
+        members = [p for p in parties if p.regional_group == code]
+        in_region = [r for r in reviews if r.regional_group == code]
+        result["by_regional_group"][code] = block(day, members, in_region, of(members))
     return result

@@ -18,8 +18,13 @@ from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Extension, Pause, ReviewDates, Step
 from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
 from revmod.reviews.schedule import SUBMITTED
+from revmod.reviews.workflow import Action
 from revmod.stats import figures
 from revmod.stats.figures import NominationFacts, PartyFacts, ReviewFacts
+
+# The events that move a review or date its steps (drafts, clearances, nominations and the rest
+# never change a stage: skipping them is most of the log).
+READ_EVENTS = sorted({a.value for a in Action} - {Action.DRAFT, Action.CLEAR} | {"consultation"})
 
 
 def language_key(languages: list[str], no_agreement: bool) -> str:
@@ -86,7 +91,7 @@ def load(day: dt.date, cluster: Cluster | None = None):
     ids = [row[0] for row in rows]
     events = defaultdict(list)
     for review_id, kind, at, data in (
-        ReviewEvent.objects.filter(review__in=ids, at__lt=end)
+        ReviewEvent.objects.filter(review__in=ids, at__lt=end, kind__in=READ_EVENTS)
         .order_by("at", "pk")
         .values_list("review_id", "kind", "at", "data")
     ):

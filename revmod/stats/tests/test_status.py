@@ -306,3 +306,36 @@ def test_report_numbers_are_shares_of_the_right_wholes():
     assert share(73, 163) == 45  # seed ¶15: 44.8%
     assert share(26, 189) == 14  # seed ¶16: 13.8%
     assert share(1, 2) == 50 and share(0, 0) == 0
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_status_report_as_a_pdf_reads_in_the_language_asked(world, client, language):
+    import io
+
+    from django.utils import translation
+    from pypdf import PdfReader
+
+    secretariat, review, reviews = world
+    day = review.started_on + dt.timedelta(days=5)
+    walk_to_questionnaire(review, secretariat, day)
+    client.force_login(secretariat)
+    response = client.get(f"/{language}/statistics/report.pdf?as_of={day + dt.timedelta(days=1)}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="status-report-')
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    with translation.override(language):
+        heading = translation.gettext("III. Progress of the country reviews")
+        figure = translation.gettext("Status of the country reviews")
+    assert heading != "III. Progress of the country reviews"  # really translated
+    if language == "fr":
+        # Latin text extracts faithfully; Arabic shaping is checked by test_pdf.py's glyph reader.
+        assert heading in text and figure in text
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in (page["/Resources"].get_object().get("/Font") or {}).values()
+    }
+    assert fonts and not any("DejaVu" in name for name in fonts)
+    bad = client.get(f"/{language}/statistics/report.pdf?as_of=someday")
+    assert bad.status_code == 400
