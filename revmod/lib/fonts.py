@@ -139,14 +139,16 @@ def font_face(name: str, family: str, body: str) -> str:
     return "@font-face {\n  " + "\n  ".join(lines) + "\n}\n"
 
 
+def stack(first: str | None) -> str:
+    """The font-family list for text in `first` (a language code, or None): for each character,
+    the first family that has it, the language's own script first. (Inline SVG in a PDF does
+    not inherit the page's fonts: charts take this list as their font-family.)"""
+    ordered = sorted(PACKAGES, key=lambda p: first not in p.first_for)
+    return ", ".join(f"'{f}'" for p in ordered for f in p.families()) + ", sans-serif"
+
+
 def font_stacks() -> str:
-    """The rules choosing the fonts: for each character, the first family that has it, the
-    language's own script first."""
-
-    def stack(first: str | None) -> str:
-        ordered = sorted(PACKAGES, key=lambda p: first not in p.first_for)
-        return ", ".join(f"'{f}'" for p in ordered for f in p.families()) + ", sans-serif"
-
+    """The rules choosing the fonts of each language (see `stack`)."""
     rules = [f"html {{ font-family: {stack(None)}; }}\n"]
     for language in sorted({lang for p in PACKAGES for lang in p.first_for}):
         rules.append(f"html:lang({language}) {{ font-family: {stack(language)}; }}\n")

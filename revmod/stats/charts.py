@@ -158,8 +158,9 @@ def figures(status: dict) -> list[Figure]:
     ]
 
 
-def svg(figure: Figure, *, rtl: bool = False) -> str:
-    """A horizontal (stacked) bar chart of `figure`, mirrored when `rtl`."""
+def svg(figure: Figure, *, rtl: bool = False, font_family: str | None = None) -> str:
+    """A horizontal (stacked) bar chart of `figure`, mirrored when `rtl`; `font_family` names
+    the fonts where the chart does not inherit the page's (in a PDF)."""
     width, label_w, bar_h, gap, legend_h = 640, 190, 22, 10, 24 * len(figure.series)
     top = legend_h + 10
     height = top + len(figure.rows) * (bar_h + gap) + 10
@@ -172,6 +173,8 @@ def svg(figure: Figure, *, rtl: bool = False) -> str:
         return width - (label_w + pos) - size if rtl else label_w + pos
 
     direction = ' direction="rtl"' if rtl else ""
+    if font_family:
+        direction += f' font-family="{escape(font_family)}"'
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="fig-{figure.slug}-title" class="chart"{direction} '

@@ -7,9 +7,11 @@ alters the figures of an earlier day. A fixed number of queries, whatever the si
 """
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 
 from revmod.accounts.models import Nomination
 from revmod.lots.models import GroupAssignment, Pairing
@@ -172,11 +174,41 @@ def _review(row, reviewers, events, changes, named, day) -> ReviewFacts:
     )
 
 
+def data_version() -> str:
+    """Changes whenever a record the statistics read changes: every change of a review writes
+    an event, a nomination starts or ends with one, a draw adds pairings, the registry
+    supersedes adherences. (People's gender and ministry are read too, and change without an
+    event: CACHE_SECONDS bounds how long such an edit takes to show.)"""
+    parts = [
+        ReviewEvent.objects.aggregate(n=Max("pk"))["n"],
+        Review.objects.aggregate(n=Max("pk"))["n"],
+        Nomination.objects.aggregate(n=Max("pk"), ended=Count("pk", filter=~Q(ends_on=None))),
+        Pairing.objects.aggregate(n=Max("pk"), ended=Count("pk", filter=~Q(until=None))),
+        Adherence.objects.aggregate(n=Max("pk"), gone=Count("pk", filter=~Q(superseded_at=None))),
+        DeadlineChange.objects.aggregate(n=Max("pk"))["n"],
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+CACHE_SECONDS = 15 * 60
+
+
 def status(day: dt.date, cluster: Cluster | None = None, regional_group: str | None = None) -> dict:
     """Every figure of the status paper on `day` (see revmod.stats.figures), for the whole
-    mechanism or for the parties of one regional group and their reviews."""
+    mechanism or for the parties of one regional group and their reviews.
+
+    Computing it reads the whole log (seconds at fifty times the real mechanism): the result is
+    cached under the day, the slice and `data_version()`, so it is computed again only when
+    the records change."""
+    cluster = cluster or default_cluster()
+    key = f"stats:{day}:{cluster.pk if cluster else 0}:{regional_group}:{data_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     parties, reviews, nominations = load(day, cluster)
     if regional_group:
         parties = [p for p in parties if p.regional_group == regional_group]
         reviews = [r for r in reviews if r.regional_group == regional_group]
-    return figures.status(day, parties, reviews, nominations)
+    result = figures.status(day, parties, reviews, nominations)
+    cache.set(key, result, CACHE_SECONDS)
+    return result

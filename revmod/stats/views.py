@@ -4,9 +4,10 @@ paper on any day, each as a chart with its data table and downloads."""
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language, get_language_bidi
 from django.views.decorators.http import require_GET
 
+from revmod.lib import fonts
 from revmod.lib.access import secretariat_required
 from revmod.lib.downloads import csv_response, pdf_response, xlsx_response
 from revmod.lots.models import Draw
@@ -85,14 +86,18 @@ def public_figure_download(request, number, fmt):
     return _figure_download(request, number, fmt, public=True)
 
 
-def _report_context(request):
+def _report_context(request, *, pdf: bool = False):
     form = StatusFilterForm(request.GET or None, day_only=True)
     if request.GET and not form.is_valid():
         return {"form": form, "status": None}
     day = (form.cleaned_data.get("as_of") if request.GET else None) or timezone.now().date()
     result = status(day)
     rtl = get_language_bidi()
-    figures = [(figure, charts.svg(figure, rtl=rtl)) for figure in charts.figures(result)]
+    family = fonts.stack(get_language()) if pdf else None
+    figures = [
+        (figure, charts.svg(figure, rtl=rtl, font_family=family))
+        for figure in charts.figures(result)
+    ]
     redraw_days = sorted(
         Draw.objects.filter(
             kind=Draw.Kind.REDRAW, status=Draw.Status.PUBLISHED, meeting__held_on__lte=day
@@ -121,7 +126,7 @@ def status_report(request):
 @secretariat_required
 @require_GET
 def status_report_pdf(request):
-    context = _report_context(request)
+    context = _report_context(request, pdf=True)
     if context["status"] is None:
         return render(request, "stats/report.html", context, status=400)
     return pdf_response("stats/report_pdf.html", context, f"status-report-{context['day']}.pdf")
