@@ -1,3 +1,6 @@
+import hashlib
+import itertools
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -20,3 +23,20 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reproducible_draws(request, monkeypatch):
+    """A draw's secret comes from the system's randomness, so each run of a test would draw
+    other parties: in tests it comes from the test's name instead, and a failure reproduces."""
+    from types import SimpleNamespace
+
+    from revmod.lots import actions
+
+    counter = itertools.count()
+    name = request.node.nodeid.encode()
+
+    def token_bytes(n=32):
+        return hashlib.sha256(name + str(next(counter)).encode()).digest()[:n]
+
+    monkeypatch.setattr(actions, "secrets", SimpleNamespace(token_bytes=token_bytes))

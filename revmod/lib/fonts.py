@@ -141,8 +141,7 @@ def font_face(name: str, family: str, body: str) -> str:
 
 def stack(first: str | None) -> str:
     """The font-family list for text in `first` (a language code, or None): for each character,
-    the first family that has it, the language's own script first. (Inline SVG in a PDF does
-    not inherit the page's fonts: charts take this list as their font-family.)"""
+    the first family that has it, the language's own script first."""
     ordered = sorted(PACKAGES, key=lambda p: first not in p.first_for)
     return ", ".join(f"'{f}'" for p in ordered for f in p.families()) + ", sans-serif"
 

@@ -1,10 +1,12 @@
-"""The status paper's figures I-VII as data tables and server-side SVG bar charts.
+"""The status paper's figures I-VII as data tables and server-side bar charts.
 
 Each figure is a table (categories × series of counts) built from the status of a day
-(`revmod.stats.status`); the same table is drawn as an SVG, shown beside the chart, and
-downloaded as CSV or XLSX, so the chart, the table, the report and the tests agree. The SVG is
-written by hand (no plotting library): horizontal bars, stacked when a figure has several
-series, mirrored for right-to-left languages, with a text alternative.
+(`revmod.stats.status`); the same table is drawn as a chart, shown beside the chart, and
+downloaded as CSV or XLSX, so the chart, the table, the report and the tests agree. The charts
+are HTML and CSS made on the server (no plotting library, no JavaScript): horizontal bars,
+stacked when a figure has several series. Not SVG, as design.md first planned: WeasyPrint lays
+out SVG text without Arabic shaping or right-to-left order, so the PDF's charts were unreadable
+in Arabic; HTML bars are the same on the page and in the PDF.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from revmod.stats.figures import STAGES
 
-# Colour-blind-safe (Okabe-Ito), each dark enough for white text on it to be unnecessary.
+# Colour-blind-safe (Okabe-Ito); no text is written on the bars.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"]
 
 STAGE_LABELS = {
@@ -158,58 +160,32 @@ def figures(status: dict) -> list[Figure]:
     ]
 
 
-def svg(figure: Figure, *, rtl: bool = False, font_family: str | None = None) -> str:
-    """A horizontal (stacked) bar chart of `figure`, mirrored when `rtl`; `font_family` names
-    the fonts where the chart does not inherit the page's (in a PDF)."""
-    width, label_w, bar_h, gap, legend_h = 640, 190, 22, 10, 24 * len(figure.series)
-    top = legend_h + 10
-    height = top + len(figure.rows) * (bar_h + gap) + 10
+def bars(figure: Figure) -> str:
+    """`figure` as a horizontal (stacked) bar chart in HTML and CSS: a legend, then one row per
+    category with its label, its bars and its total. Text stays text, laid out by the browser
+    or the PDF engine like the rest of the page: Arabic is shaped and the rows run right to
+    left with the page (SVG text in a PDF is neither). The data table beside it is the text
+    alternative."""
     largest = max([sum(values) for _label, values in figure.rows] + [1])
-    plot_w = width - label_w - 60
-    anchor_end, anchor_start = ("start", "end") if rtl else ("end", "start")
-
-    def x(pos: float, size: float = 0) -> float:
-        # Positions are measured from the label column; mirrored for right to left.
-        return width - (label_w + pos) - size if rtl else label_w + pos
-
-    direction = ' direction="rtl"' if rtl else ""
-    if font_family:
-        direction += f' font-family="{escape(font_family)}"'
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="fig-{figure.slug}-title" class="chart"{direction} '
-        'font-size="13">',
-        f'<title id="fig-{figure.slug}-title">{escape(figure.title)}</title>',
-    ]
-    for i, name in enumerate(figure.series):
-        y = 4 + i * 24
-        parts.append(
-            f'<rect x="{x(0, 14):.1f}" y="{y}" width="14" height="14" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
-            f'<text x="{x(20):.1f}" y="{y + 12}" text-anchor="{anchor_start}">'
-            f"{escape(name)}</text>"
-        )
-    for row, (label, values) in enumerate(figure.rows):
-        y = top + row * (bar_h + gap)
-        label_x = width - label_w + 8 if rtl else label_w - 8
-        parts.append(
-            f'<text x="{label_x}" y="{y + bar_h - 6}" text-anchor="{anchor_end}">'
-            f"{escape(label)}</text>"
-        )
-        offset = 0.0
-        for i, value in enumerate(values):
-            if not value:
-                continue
-            size = plot_w * value / largest
+    colour = [PALETTE[i % len(PALETTE)] for i in range(len(figure.series))]
+    parts = [f'<div class="bars" role="img" aria-label="{escape(figure.title)}">']
+    if len(figure.series) > 1:
+        parts.append('<ul class="legend">')
+        for name, fill in zip(figure.series, colour, strict=True):
             parts.append(
-                f'<rect x="{x(offset, size):.1f}" y="{y}" width="{size:.1f}" height="{bar_h}" '
-                f'fill="{PALETTE[i % len(PALETTE)]}"><title>{escape(figure.series[i])}: '
-                f"{value}</title></rect>"
+                f'<li><span class="swatch" style="background:{fill}"></span>{escape(name)}</li>'
             )
-            offset += size
-        parts.append(
-            f'<text x="{x(offset + 6):.1f}" y="{y + bar_h - 6}" text-anchor="{anchor_start}">'
-            f"{sum(values)}</text>"
-        )
-    parts.append("</svg>")
+        parts.append("</ul>")
+    for label, values in figure.rows:
+        parts.append(f'<div class="bar-row"><span class="bar-label">{escape(label)}</span>')
+        parts.append('<span class="bar-track">')
+        for name, fill, value in zip(figure.series, colour, values, strict=True):
+            if value:
+                width = 100 * value / largest
+                parts.append(
+                    f'<span class="bar" style="width:{width:.2f}%;background:{fill}" '
+                    f'title="{escape(name)}: {value}"></span>'
+                )
+        parts.append(f'</span><span class="bar-total">{sum(values)}</span></div>')
+    parts.append("</div>")
     return "".join(parts)

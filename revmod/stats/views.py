@@ -1,13 +1,13 @@
 """The secretariat's statistics dashboard and its public subset: figures I-VII of the status
 paper on any day, each as a chart with its data table and downloads."""
 
+import datetime as dt
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_bidi
 from django.views.decorators.http import require_GET
 
-from revmod.lib import fonts
 from revmod.lib.access import secretariat_required
 from revmod.lib.downloads import csv_response, pdf_response, xlsx_response
 from revmod.lots.models import Draw
@@ -42,8 +42,7 @@ def _figures(request, *, public: bool):
 
 def _render(request, template, *, public):
     form, result, figures = _figures(request, public=public)
-    rtl = get_language_bidi()
-    drawn = [(figure, charts.svg(figure, rtl=rtl)) for figure in figures]
+    drawn = [(figure, charts.bars(figure)) for figure in figures]
     return render(
         request,
         template,
@@ -86,18 +85,13 @@ def public_figure_download(request, number, fmt):
     return _figure_download(request, number, fmt, public=True)
 
 
-def _report_context(request, *, pdf: bool = False):
+def _report_context(request):
     form = StatusFilterForm(request.GET or None, day_only=True)
     if request.GET and not form.is_valid():
         return {"form": form, "status": None}
     day = (form.cleaned_data.get("as_of") if request.GET else None) or timezone.now().date()
     result = status(day)
-    rtl = get_language_bidi()
-    family = fonts.stack(get_language()) if pdf else None
-    figures = [
-        (figure, charts.svg(figure, rtl=rtl, font_family=family))
-        for figure in charts.figures(result)
-    ]
+    figures = [(figure, charts.bars(figure)) for figure in charts.figures(result)]
     redraw_days = sorted(
         Draw.objects.filter(
             kind=Draw.Kind.REDRAW, status=Draw.Status.PUBLISHED, meeting__held_on__lte=day
@@ -109,6 +103,10 @@ def _report_context(request, *, pdf: bool = False):
         "form": form,
         "day": day,
         "status": result,
+        # The status keeps dates as ISO strings (it is JSON); sentences write them as dates.
+        "groups": [
+            {**g, "started_on": dt.date.fromisoformat(g["started_on"])} for g in result["groups"]
+        ],
         "n": report.numbers(result),
         "figures": figures,
         "redraws": {"meetings": len(redraw_days), "last": redraw_days[-1] if redraw_days else None},
@@ -126,7 +124,7 @@ def status_report(request):
 @secretariat_required
 @require_GET
 def status_report_pdf(request):
-    context = _report_context(request, pdf=True)
+    context = _report_context(request)
     if context["status"] is None:
         return render(request, "stats/report.html", context, status=400)
     return pdf_response("stats/report_pdf.html", context, f"status-report-{context['day']}.pdf")
