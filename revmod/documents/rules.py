@@ -71,7 +71,7 @@ def kinds_for(actor: Actor | None) -> list[Kind]:
 def may_add_version(actor: Actor | None, kind: Kind | str, owner: str | None) -> bool:
     """Whether `actor` may add a version to a document of `kind` first uploaded by the party
     `owner` (None: by the secretariat)."""
-    if not may_upload(actor, kind):
+    if actor is None or not may_upload(actor, kind):
         return False
     if actor.role == Role.SECRETARIAT or Kind(kind) in JOINT:
         return True

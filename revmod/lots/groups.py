@@ -125,8 +125,8 @@ def draw_groups(
 
     # Per category: the admissible count vectors, with volunteers placed and ways.
     rows: list[list[tuple[_Row, int, int]]] = []
-    for g in cats:
-        size = len(members[g])
+    for cat in cats:
+        size = len(members[cat])
         if sizes is None:
             lows = [size // n] * n
             highs = [-(-size // n)] * n
@@ -134,10 +134,12 @@ def draw_groups(
             lows = [size * s // N for s in sizes]
             highs = [-(-size * s // N) for s in sizes]
         asked = [0] * n
-        for c in members[g]:
-            if c in wishes:
-                asked[wishes[c] - 1] += 1
-        rows.append([(c, *_row_weight(c, asked, size)) for c in _row_options(lows, highs, size)])
+        for code in members[cat]:
+            if code in wishes:
+                asked[wishes[code] - 1] += 1
+        rows.append(
+            [(row, *_row_weight(row, asked, size)) for row in _row_options(lows, highs, size)]
+        )
 
     # Forward: for every partial column sum, the most volunteers placed and the number of
     # groupings achieving it.
@@ -181,17 +183,17 @@ def draw_groups(
 
     # Members: honoured volunteers first, then the rest dealt uniformly.
     out: dict[str, int] = {}
-    for g, counts in zip(cats, table, strict=True):
+    for cat, counts in zip(cats, table, strict=True):
         placed: set[str] = set()
         free = list(counts)
         for j in range(n):
-            asked = [c for c in members[g] if wishes.get(c) == j + 1]
-            take = asked if len(asked) <= counts[j] else rng.sample(asked, counts[j])
-            for c in sorted(take):
-                out[c] = j + 1
-                placed.add(c)
+            asking = [code for code in members[cat] if wishes.get(code) == j + 1]
+            take = asking if len(asking) <= counts[j] else rng.sample(asking, counts[j])
+            for code in sorted(take):
+                out[code] = j + 1
+                placed.add(code)
             free[j] -= len(take)
-        rest = [c for c in members[g] if c not in placed]
+        rest = [code for code in members[cat] if code not in placed]
         rng.shuffle(rest)
         it = iter(rest)
         for j in range(n):

@@ -158,7 +158,7 @@ import itertools
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NoReturn
 
 __all__ = [
     "ALGORITHM",
@@ -1665,6 +1665,7 @@ def _exhaustive(
     Returns a valid assignment, None if none exists; raises _Budget if the budget ran out."""
     opts: list[list[_Option]] = []
     for r in range(pb.n_rev):
+        o: list[_Option] | None
         if tables is not None:
             o = [(ms, ads, masks) for ms, masks, comps in tables[r] for ads in comps]
         else:
@@ -1877,7 +1878,7 @@ def _state_of(pb: _Problem, sol: Sequence[_Option]) -> _State:
     return st
 
 
-def _diagnose(pb: _Problem, rng: random.Random) -> None:
+def _diagnose(pb: _Problem, rng: random.Random) -> NoReturn:
     """Called when the exhaustive search proved that no assignment exists: name a rule whose
     relaxation would make one exist, and raise."""
     relax = (
@@ -1891,7 +1892,8 @@ def _diagnose(pb: _Problem, rng: random.Random) -> None:
         if flag == "mutual" and not pb.no_mutual:
             continue
         try:
-            found = _exhaustive(pb, rng, _EXHAUSTIVE_NODES, **{flag: False})
+            relaxed: dict[str, Any] = {flag: False}
+            found = _exhaustive(pb, rng, _EXHAUSTIVE_NODES, **relaxed)
         except _Budget:
             continue
         if found is not None:

@@ -59,6 +59,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 
 def add_months(day: date, months: int) -> date:
@@ -215,14 +216,12 @@ _DONE_FIELD: dict[Step, str] = {
 def as_of(dates: ReviewDates, today: date) -> ReviewDates:
     """`dates` as known on `today`: steps done after `today` are not done yet. (Agreed dates,
     extensions and pauses carry no date of record: pass those that existed on `today`.)"""
-    return replace(
-        dates,
-        **{
-            name: None
-            for name in _DONE_FIELD.values()
-            if (done := getattr(dates, name)) is not None and done > today
-        },
-    )
+    later: dict[str, Any] = {
+        name: None
+        for name in _DONE_FIELD.values()
+        if (done := getattr(dates, name)) is not None and done > today
+    }
+    return replace(dates, **later)
 
 
 class Bucket(StrEnum):
