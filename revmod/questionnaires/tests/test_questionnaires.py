@@ -3,6 +3,7 @@ answer, concurrent edits, and the freeze on submission."""
 
 import datetime as dt
 import json
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -34,7 +35,7 @@ def url(name, *args):
 
 
 def load_questionnaire():
-    call_command("loadquestionnaire", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("loadquestionnaire", stdout=StringIO())
 
 
 @pytest.fixture
