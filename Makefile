@@ -32,6 +32,7 @@ fonts: $(FONTS)
 setup: $(BIN)/.installed $(FONTS)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/python manage.py loadregistry
+	$(DEMO_ENV) $(BIN)/python manage.py loadquestionnaire
 	$(DEMO_ENV) $(BIN)/python manage.py loaddemo
 
 run: setup

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "revmod.reviews",
     "revmod.stats",
     "revmod.documents",
+    "revmod.questionnaires",
     "revmod.api",
 ]
 

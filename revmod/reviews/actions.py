@@ -128,6 +128,13 @@ def act(
     if reason:
         data["reason"] = reason
     record(review, Action(action).value, by=by, at=now, **data)
+    if Action(action) == Action.SUBMIT and before.stage == workflow.Stage.QUESTIONNAIRE:
+        # The submitted answers are frozen in the same transaction (seed ¶33, rule 40: what is
+        # shared with the reviewing parties is what was submitted). Imported here: the
+        # questionnaires app builds on this one.
+        from revmod.questionnaires.actions import freeze
+
+        freeze(review, by=by, now=now)
     return review
 
 

@@ -49,6 +49,7 @@ EVENT_LABELS = {
     "deadline_extension": _("Deadline extended"),
     "deadline_pause": _("Deadline paused"),
     "document_uploaded": _("Document uploaded"),
+    "questionnaire_frozen": _("Questionnaire answers frozen as submitted"),
 }
 LANGUAGES = ["ar", "zh", "en", "fr", "ru", "es"]  # the six working languages (rule 50)
 

@@ -3,9 +3,11 @@ each must get. A new URL pattern fails this test until its row is added here."""
 
 import datetime as dt
 import re
+from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
@@ -14,6 +16,7 @@ from revmod.accounts.models import Nomination
 from revmod.documents.actions import upload
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
+from revmod.questionnaires.models import Question
 from revmod.registry.models import Party
 from revmod.test import make_user, make_world, nominate
 
@@ -208,6 +211,16 @@ MATRIX = {
         "GET",
         "/en/reviews/{review}/documents/submissions.zip",
     ): PARTICIPANTS,
+    # The questionnaire: the review's people see the page (a reviewing party's without the
+    # answers until they are submitted); nobody answers while the review awaits nominations.
+    ("reviews/<int:pk>/questionnaire/", "GET", "/en/reviews/{review}/questionnaire/"): (
+        PARTICIPANTS
+    ),
+    (
+        "reviews/<int:pk>/questionnaire/<int:question>/",
+        "POST",
+        "/en/reviews/{review}/questionnaire/{question}/",
+    ): {**dict.fromkeys(PERSONAS, 403), "anonymous": "login", "outsider": 404},
     ("registry/files/", "GET", "/en/registry/files/"): SECRETARIAT_ONLY,
     ("registry/import/", "GET", "/en/registry/import/"): SECRETARIAT_ONLY,
     ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (
@@ -275,9 +288,12 @@ def world():
         review, by=users["reviewed_fp"], kind="questionnaire_answers", language="en",
         title="Answers", file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), now=NOW,
     ).document  # fmt: skip
+    call_command("loadquestionnaire", stdout=StringIO())
+    question = Question.objects.filter(article__instrument__code="UNTOC").first()
     ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": request.pk,
            "pairing": pairing.pk, "review": review.pk, "document": document.pk,
-           "nomination": nominated.pk, "registration": registration.pk}  # fmt: skip
+           "nomination": nominated.pk, "registration": registration.pk,
+           "question": question.pk}  # fmt: skip
     return users, ids
 
 

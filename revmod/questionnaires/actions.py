@@ -1,0 +1,232 @@
+"""Who may read and answer a review's questionnaire, and the operations on answers: save one
+answer (refusing a stale version), freeze the answers when the questionnaire is submitted, and
+the secretariat's template versions."""
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from revmod.accounts.models import User
+from revmod.questionnaires.models import (
+    Answer,
+    AnswerSet,
+    AnswerSubmission,
+    Choice,
+    Question,
+    QuestionnaireTemplate,
+)
+from revmod.registry.models import Adherence
+from revmod.reviews import actions as reviews
+from revmod.reviews.access import actor_for
+from revmod.reviews.models import Review
+from revmod.reviews.schedule import Loaded
+from revmod.reviews.workflow import Action, Actor, Role, Side, Stage, stage_index
+
+YES_NO_PARTLY = [
+    ("yes", gettext_lazy("Yes")),
+    ("no", gettext_lazy("No")),
+    ("partly", gettext_lazy("Partly")),
+]
+
+
+class AnswerError(Exception):
+    """A save refused, with a message for the person who tried."""
+
+
+class StaleAnswer(AnswerError):
+    """The answer changed since the form was opened: `current` is what is saved now."""
+
+    def __init__(self, current: Answer):
+        super().__init__(_("Someone else saved this answer after you opened it."))
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a person may do with a review's answers."""
+
+    actor: Actor
+    may_read: bool  # the answers (the questions are never secret to the review's people)
+    may_answer: bool  # their role lets them answer; the stage decides whether now
+
+    def editable(self, review: Review) -> bool:
+        return self.may_answer and review.stage == Stage.QUESTIONNAIRE
+
+
+def access_for(user, review: Review) -> Access | None:
+    """None when `user` takes no part in `review`. The party under review's people read the
+    answers at all times, its focal point and experts answer them (guideline 6: experts draft,
+    the focal point clears); the reviewing parties read them once submitted (rule 40, seed
+    ¶33); the secretariat reads everything."""
+    loaded = Loaded([review])
+    actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
+    if actor is None:
+        return None
+    if actor.role == Role.SECRETARIAT:
+        return Access(actor, may_read=True, may_answer=False)
+    if actor.side == Side.REVIEWED:
+        return Access(
+            actor, may_read=True, may_answer=actor.role in {Role.FOCAL_POINT, Role.EXPERT}
+        )
+    submitted = stage_index(review.stage) > stage_index(Stage.QUESTIONNAIRE)
+    return Access(actor, may_read=submitted, may_answer=False)
+
+
+def template_for(review: Review) -> QuestionnaireTemplate | None:
+    """The template the review answers: its answer set's, else the cluster's current one."""
+    answer_set = AnswerSet.objects.filter(review=review).select_related("template").first()
+    if answer_set is not None:
+        return answer_set.template
+    return QuestionnaireTemplate.objects.current(review.cluster_id)
+
+
+def questions_for(review: Review, template: QuestionnaireTemplate) -> list[Question]:
+    """The template's questions on the instruments the party under review is party to, with
+    their article, instrument and choices (two queries)."""
+    instruments = Adherence.objects.current().filter(party=review.party_id).values("instrument")
+    return list(
+        template.questions.filter(article__instrument__in=instruments)
+        .select_related("article__instrument")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "pk")))
+    )
+
+
+def clean_value(question: Question, value: list[str]) -> list[str]:
+    """The chosen values, checked against the question's kind and choices."""
+    value = [v for v in value if v]
+    if not question.has_value:
+        return []
+    allowed = (
+        [v for v, _label in YES_NO_PARTLY]
+        if question.kind == Question.Kind.YES_NO_PARTLY
+        else [c.value for c in question.choices.all()]
+    )
+    if any(v not in allowed for v in value):
+        raise AnswerError(_("Choose among the options offered."))
+    if question.kind != Question.Kind.MULTIPLE and len(value) > 1:
+        raise AnswerError(_("Choose one option only."))
+    return sorted(set(value), key=allowed.index)
+
+
+@transaction.atomic
+def save_answer(
+    review: Review,
+    question: Question,
+    *,
+    by: User,
+    now: dt.datetime,
+    version: int,
+    value: list[str],
+    citations: str = "",
+    text: str = "",
+) -> Answer:
+    """Save one answer as `by`, based on `version` (0 for an answer not saved before). Refused
+    with StaleAnswer when someone saved it since (nothing is overwritten), with AnswerError
+    when `by` may not answer or the review is not at the questionnaire stage (submitted
+    answers are frozen). Saving after a clearance withdraws it: it approved another text."""
+    review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
+    access = access_for(by, review)
+    if access is None or not access.may_answer:
+        raise AnswerError(_("You may not answer this questionnaire."))
+    if not access.editable(review):
+        raise AnswerError(_("The answers can be changed only at the questionnaire stage."))
+    value = clean_value(question, value)
+    answer_set = AnswerSet.objects.filter(review=review).first()
+    if answer_set is None:
+        answer_set = AnswerSet.objects.create(
+            review=review, template=question.template, created_at=now
+        )
+    if question.template_id != answer_set.template_id or question not in questions_for(
+        review, answer_set.template
+    ):
+        raise AnswerError(_("This question is not part of this review's questionnaire."))
+    # Under the review's row lock, so two saves of one answer are checked one after the other.
+    answer = Answer.objects.filter(answer_set=answer_set, question=question).first()
+    current = answer.version if answer else 0
+    if version != current:
+        raise StaleAnswer(answer)
+    fields = {
+        "value": value,
+        "citations": citations.strip() if question.has_citations else "",
+        "text": text.strip(),
+        "updated_by": by,
+        "updated_at": now,
+    }
+    if answer is None:
+        answer = Answer.objects.create(answer_set=answer_set, question=question, **fields)
+    else:
+        for name, field_value in fields.items():
+            setattr(answer, name, field_value)
+        answer.version += 1
+        answer.save()
+    if review.cleared:
+        reviews.act(review, Action.DRAFT, by=by, now=now)
+    return answer
+
+
+def snapshot(answer_set: AnswerSet) -> list[dict]:
+    """The answers as plain data, in question order, keyed by the questions' stable keys."""
+    answers = answer_set.answers.select_related("question__article__instrument", "updated_by")
+    answers = sorted(answers, key=lambda a: (a.question.article.instrument.order,
+                                             a.question.article.number, a.question.order,
+                                             a.question.key))  # fmt: skip
+    return [
+        {
+            "question": a.question.key,
+            "value": a.value,
+            "citations": a.citations,
+            "text": a.text,
+            "version": a.version,
+            "updated_by": a.updated_by.username,
+            "updated_at": a.updated_at.isoformat(),
+        }
+        for a in answers
+    ]
+
+
+def digest(data) -> str:
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
+
+
+def freeze(review: Review, *, by: User, now: dt.datetime) -> AnswerSubmission | None:
+    """Record the answers as submitted: a snapshot and its SHA-256, and a `questionnaire_frozen`
+    event. Called by the workflow's submit of the questionnaire stage, in its transaction; after
+    it the review is past the questionnaire, so `save_answer` refuses every change. None when
+    the review has no answers."""
+    answer_set = AnswerSet.objects.filter(review=review).first()
+    if answer_set is None:
+        return None
+    data = {"template": answer_set.template_id, "answers": snapshot(answer_set)}
+    submission = AnswerSubmission.objects.create(
+        answer_set=answer_set, at=now, by=by, sha256=digest(data), snapshot=data
+    )
+    reviews.record(review, "questionnaire_frozen", by=by, at=now, sha256=submission.sha256,
+                   answers=len(data["answers"]))  # fmt: skip
+    return submission
+
+
+@transaction.atomic
+def new_version(template: QuestionnaireTemplate) -> QuestionnaireTemplate:
+    """A draft copy of `template` (questions and choices) as the cluster's next version."""
+    latest = QuestionnaireTemplate.objects.filter(cluster=template.cluster_id).aggregate(
+        Max("version")
+    )["version__max"]
+    draft = QuestionnaireTemplate.objects.create(
+        cluster_id=template.cluster_id, version=latest + 1, note=template.note
+    )
+    for question in template.questions.prefetch_related("choices"):
+        choices = list(question.choices.all())
+        question.pk, question.template = None, draft
+        question.save()
+        for choice in choices:
+            choice.pk, choice.question = None, question
+            choice.save()
+    return draft

@@ -1,0 +1,183 @@
+"""Self-assessment questionnaires: versioned templates of questions per cluster (the
+secretariat's), and each review's answers (the party under review's)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from revmod.lib.i18n import localized
+from revmod.registry.models import Article, Cluster, six
+from revmod.reviews.models import Review
+
+
+class TemplateQuerySet(models.QuerySet):
+    def current(self, cluster) -> "QuestionnaireTemplate | None":
+        """The latest published version for `cluster`, or None."""
+        return self.filter(cluster=cluster, published=True).order_by("-version").first()
+
+
+class QuestionnaireTemplate(models.Model):
+    """One version of a cluster's questionnaire. A published version is frozen: answers point
+    at its questions. Changing it means a new draft version (admin action), then publishing."""
+
+    cluster = models.ForeignKey(
+        Cluster, models.PROTECT, related_name="questionnaires", verbose_name=_("cluster")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = TemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster__review_order", "-version"]
+        verbose_name = _("questionnaire template")
+        verbose_name_plural = _("questionnaire templates")
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "version"], name="template_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster.label} v{self.version}"
+
+
+class Question(models.Model):
+    """A question about one article. Every answer may carry a value (for the choice kinds),
+    citations of legislation (yes/no/partly and citation kinds) and an explanation."""
+
+    class Kind(models.TextChoices):
+        YES_NO_PARTLY = "yes_no_partly", _("Yes / no / partly")
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TEXT = "text", _("Free text")
+        CITATIONS = "citations", _("Citations of legislation")
+
+    template = models.ForeignKey(
+        QuestionnaireTemplate, models.CASCADE, related_name="questions", verbose_name=_("template")
+    )
+    # Stable across versions (e.g. "UNTOC-5-a"): how the loader and later versions match rows.
+    key = models.SlugField(_("key"), max_length=40)
+    article = models.ForeignKey(
+        Article, models.PROTECT, related_name="questions", verbose_name=_("article")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    locals().update(six("text", _("question"), 1000))
+
+    class Meta:
+        ordering = ["article__instrument__order", "article__number", "order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="question_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.text_en[:60]}"
+
+    @property
+    def label(self) -> str:
+        return localized(self, "text")
+
+    @property
+    def has_value(self) -> bool:
+        return self.kind in {self.Kind.YES_NO_PARTLY, self.Kind.SINGLE, self.Kind.MULTIPLE}
+
+    @property
+    def has_citations(self) -> bool:
+        return self.kind in {self.Kind.YES_NO_PARTLY, self.Kind.CITATIONS}
+
+
+class Choice(models.Model):
+    """An option of a single- or multiple-choice question."""
+
+    question = models.ForeignKey(Question, models.CASCADE, related_name="choices")
+    value = models.SlugField(_("value"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    locals().update(six("label", _("label"), 300))
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="choice_unique_value")
+        ]
+
+    def __str__(self) -> str:
+        return self.label_en
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")
+
+
+class AnswerSet(models.Model):
+    """The party under review's answers in one review, to one template version (the one
+    published when the first answer was saved)."""
+
+    review = models.OneToOneField(Review, models.CASCADE, related_name="answer_set")
+    template = models.ForeignKey(QuestionnaireTemplate, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("answer set")
+        verbose_name_plural = _("answer sets")
+
+    def __str__(self) -> str:
+        return str(self.review)
+
+
+class Answer(models.Model):
+    """One answer. `version` counts the saves: a save must name the version it was based on,
+    so two people editing the same answer cannot overwrite each other unseen."""
+
+    answer_set = models.ForeignKey(AnswerSet, models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, models.PROTECT, related_name="answers")
+    value = models.JSONField(_("value"), default=list, blank=True)  # chosen values
+    citations = models.TextField(_("citations of legislation"), blank=True)
+    text = models.TextField(_("explanation"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"))
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer_set", "question"], name="answer_once_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_set}: {self.question.key}"
+
+    @property
+    def is_answered(self) -> bool:
+        """Answered: the value chosen (choice kinds), else the text or citations given."""
+        if self.question.has_value:
+            return bool(self.value)
+        if self.question.kind == Question.Kind.CITATIONS:
+            return bool(self.citations.strip())
+        return bool(self.text.strip())
+
+
+class AnswerSubmission(models.Model):
+    """The answers as submitted, frozen: a snapshot and its SHA-256. One per submission (a
+    review reopened to the questionnaire and submitted again has two). Append-only."""
+
+    answer_set = models.ForeignKey(AnswerSet, models.PROTECT, related_name="submissions")
+    at = models.DateTimeField(_("submitted at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("submitted answers")
+        verbose_name_plural = _("submitted answers")
+
+    def __str__(self) -> str:
+        return f"{self.answer_set} {self.at:%Y-%m-%d} {self.sha256[:12]}"
