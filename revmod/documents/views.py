@@ -21,7 +21,12 @@ def section(review: Review, user, data=None, files=None) -> dict:
     """The context of a review's documents page: its documents with their versions, and the
     upload form (bound to `data`/`files` when given) when `user` may upload something. Five
     queries whatever the number of documents."""
-    documents = list(review.documents.with_versions().order_by("kind", "created_at", "pk"))
+    documents = list(
+        Document.objects.visible_to(user)
+        .filter(review=review)
+        .with_versions()
+        .order_by("kind", "created_at", "pk")
+    )
     actor = actions.actor_in(review, user)
     kinds = rules.kinds_for(actor)
     form = None

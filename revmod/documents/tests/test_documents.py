@@ -227,10 +227,14 @@ def test_the_page_lists_documents_and_offers_the_form_to_uploaders_only(client, 
     review, _reviews, people = world
     upload(review, people["expert"], title="Answers to the questionnaire")
     page = url("documents:list", review.pk)
-    for name in ["reviewed_fp", "expert", "reviewer_fp", "secretariat"]:
+    for name in ["reviewed_fp", "expert", "secretariat"]:
         client.force_login(people[name])
         body = client.get(page).content.decode()
         assert "Answers to the questionnaire" in body and 'enctype="multipart/form-data"' in body
+    # A reviewing party uploads too, but sees the answers only once they are submitted.
+    client.force_login(people["reviewer_fp"])
+    body = client.get(page).content.decode()
+    assert "Answers to the questionnaire" not in body and 'enctype="multipart/form-data"' in body
     client.force_login(people["observer"])
     body = client.get(page).content.decode()
     assert "Answers to the questionnaire" in body and "multipart/form-data" not in body
@@ -296,7 +300,9 @@ def test_downloads_are_attachments_for_those_who_see_the_review(client, world):
     review, _reviews, people = world
     version = upload(review, people["expert"], title='Réponses "finales" / 2021')
     link = url("documents:download", review.pk, version.document_id, 1)
-    for name in ["reviewed_fp", "expert", "observer", "reviewer_fp", "secretariat"]:
+    client.force_login(people["reviewer_fp"])
+    assert client.get(link).status_code == 404  # answers not submitted yet (rule 40)
+    for name in ["reviewed_fp", "expert", "observer", "secretariat"]:
         client.force_login(people[name])
         response = client.get(link)
         assert response.status_code == 200, name
@@ -379,8 +385,11 @@ def test_the_submissions_page_shows_what_the_user_may_see(client, world):
     submitted(world)
     client.force_login(people["reviewer_fp"])
     body = client.get(url("documents:submissions")).content.decode()
-    assert "Answers" in body and "Observations" in body and "Summary" in body
+    assert "Observations" in body and "Summary" in body
+    assert "Answers" not in body  # the review has not submitted its answers yet (rule 40)
     assert "Feedback" not in body and "Law" not in body and "DEU summary" not in body
+    client.force_login(people["observer"])
+    assert "Answers" in client.get(url("documents:submissions")).content.decode()
     client.force_login(people["secretariat"])
     assert "DEU summary" in client.get(url("documents:submissions")).content.decode()
     client.force_login(people["outsider"])
@@ -460,7 +469,8 @@ def test_api_downloads(world):
     review, _reviews, people = world
     version = upload(review, people["expert"], title="Answers")
     path = f"/api/v1/reviews/{review.pk}/documents/{version.document_id}/versions/1/file/"
-    response = api_client(people["reviewer_fp"]).get(path)
+    assert api_client(people["reviewer_fp"]).get(path).status_code == 404  # not submitted yet
+    response = api_client(people["observer"]).get(path)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"] == 'attachment; filename="Answers-en-v1.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -506,3 +516,50 @@ def test_document_lists_query_count_stays_flat(client, world):
         upload(review, people["reviewer_fp"], kind="written_feedback", title=f"Feedback {n}")
     assert Document.objects.count() == 9
     assert count_queries(fetch) == few
+
+
+def test_questionnaire_answers_reach_the_reviewers_only_once_submitted(client):
+    """Rule 40 (seed ¶33): the answers are shared with the participating parties once submitted;
+    until then only the party under review's people and the secretariat see them."""
+    from revmod.reviews import actions as reviews_actions
+
+    secretariat, reviews = make_world()
+    review = reviews["FRA"]
+    codes = [p.reviewer.code for p in review.pairings()]
+    fra_fp, expert, reviewer = make_user("fra_fp"), make_user("fra_x"), make_user("rev_fp")
+    nominate(fra_fp, "FRA", "focal_point", "own", secretariat)
+    nominate(expert, "FRA", "expert", "own", secretariat)
+    nominate(reviewer, codes[0], "focal_point", "reviewer", secretariat)
+    for n, code in enumerate(codes[1:]):
+        nominate(make_user(f"fp{n}"), code, "focal_point", "reviewer", secretariat)
+    now = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
+    reviews_actions.act(review, "start_consultation", by=fra_fp, now=now)
+    reviews_actions.record_consultation(
+        review, by=secretariat, now=now, held_on=now.date(), languages=["en"]
+    )
+    reviews_actions.act(review, "advance", by=fra_fp, now=now)
+    version = actions.upload(
+        review,
+        by=expert,
+        kind="questionnaire_answers",
+        language="en",
+        title="Draft answers",
+        file=SimpleUploadedFile("a.pdf", b"%PDF-1.7 draft"),
+        now=now,
+    )
+    download = f"/en/reviews/{review.pk}/documents/{version.document_id}/v{version.number}/"
+    page = f"/en/reviews/{review.pk}/documents/"
+    client.force_login(reviewer)
+    assert "Draft answers" not in client.get(page).content.decode()
+    assert client.get(download).status_code == 404
+    assert "Draft answers" not in client.get("/en/reviews/submissions/").content.decode()
+    assert not client.get(f"/api/v1/reviews/{review.pk}/documents/").json()["results"]
+    client.force_login(fra_fp)
+    assert "Draft answers" in client.get(page).content.decode()
+    # Submitted: now the reviewing parties see them.
+    reviews_actions.act(review, "clear", by=fra_fp, now=now)
+    reviews_actions.act(review, "submit", by=fra_fp, now=now)
+    client.force_login(reviewer)
+    assert "Draft answers" in client.get(page).content.decode()
+    assert client.get(download).status_code == 200
+    assert Nomination.objects.filter(person=reviewer).exists()

@@ -283,9 +283,9 @@ def world():
     )  # fmt: skip
     meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
     prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
-    # A document of the review (questionnaire answers, so the submissions ZIP has one).
+    # A document every participant of the review sees (a supporting document).
     document = upload(
-        review, by=users["reviewed_fp"], kind="questionnaire_answers", language="en",
+        review, by=users["reviewed_fp"], kind="supporting", language="en",
         title="Answers", file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), now=NOW,
     ).document  # fmt: skip
     call_command("loadquestionnaire", stdout=StringIO())
