@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("people/", include("revmod.accounts.urls")),
     path("statistics/", include("revmod.stats.urls")),
     path("reviews/", include("revmod.documents.urls")),
+    path("outbox/", include("revmod.notifications.urls")),
     path("registry/files/", registry.registry_files, name="registry-files"),
     path("registry/import/", registry.registry_import, name="registry-import"),
     path(

@@ -208,6 +208,7 @@ MATRIX = {
         "GET",
         "/en/reviews/{review}/documents/submissions.zip",
     ): PARTICIPANTS,
+    ("outbox/", "GET", "/en/outbox/"): SECRETARIAT_ONLY,
     ("registry/files/", "GET", "/en/registry/files/"): SECRETARIAT_ONLY,
     ("registry/import/", "GET", "/en/registry/import/"): SECRETARIAT_ONLY,
     ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (
