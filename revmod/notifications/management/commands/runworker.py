@@ -41,6 +41,7 @@ class Command(BaseCommand):
                 deadline = time.monotonic() + interval
                 while not stopping and time.monotonic() < deadline:
                     time.sleep(0.2)
+        self.stdout.write("revmod worker: stopped.")
 
     @staticmethod
     def _summary(outcome) -> str:
