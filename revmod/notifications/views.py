@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import render
 
 from revmod.lib.access import secretariat_required
@@ -13,12 +14,16 @@ def outbox(request):
     first, then those waiting or being sent. Nobody else sees it (404)."""
     status = request.GET.get("status")
     messages = Message.objects.filter(status__in=[status] if status in SHOWN else SHOWN)
-    messages = messages.select_related("recipient").order_by("-status", "send_after", "pk")
-    page = Paginator(messages.only(
-        "recipient__username", "address", "language", "kind", "subject", "status",
-        "attempts", "last_error", "send_after", "created_at",
-    ), 100).get_page(request.GET.get("page"))  # fmt: skip
-    counts = {s: Message.objects.filter(status=s).count() for s in SHOWN}
+    # "failed" sorts before "queued" and "sending": failures first.
+    messages = messages.order_by("status", "send_after", "pk")
+    page = Paginator(messages.defer("text", "html"), 100).get_page(request.GET.get("page"))
+    counts = dict(
+        Message.objects.filter(status__in=SHOWN)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {s: counts.get(s, 0) for s in SHOWN}
     return render(
         request,
         "notifications/outbox.html",

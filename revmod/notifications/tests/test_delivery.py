@@ -267,3 +267,20 @@ def test_workers_on_postgresql_share_the_work_without_overlap():
         thread.join()
     assert not set(claimed[0]) & set(claimed[1])
     assert len(claimed[0]) + len(claimed[1]) == 60
+
+
+def test_the_outbox_page_lists_failures_first_in_flat_queries(person, client):
+    from revmod.test import count_queries
+
+    secretariat = make_user("secretariat", secretariat=True)
+    client.force_login(secretariat)
+    queue(person, 2)
+    Message.objects.filter(pk=Message.objects.latest("pk").pk).update(
+        status="failed", last_error="SMTPDataError: (554, b'rejected')"
+    )
+    page = client.get("/en/outbox/").content.decode()
+    assert page.index("554") < page.index("<tr><td>Queued</td>")
+    assert "Failed (1)" in page and "Queued (1)" in page
+    few = count_queries(lambda: client.get("/en/outbox/"))
+    queue(person, 40)
+    assert count_queries(lambda: client.get("/en/outbox/")) == few
