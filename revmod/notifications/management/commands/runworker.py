@@ -5,6 +5,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 from django.utils import timezone
 
 from revmod.notifications import delivery
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write("revmod worker: sending the outbox (stop with Ctrl-C).")
         while not stopping:
+            # A long-lived process: drop database connections that are too old or broken, as
+            # Django does between requests.
+            close_old_connections()
             outcome = delivery.deliver_due(now=timezone.now())
             if outcome.claimed:
                 self.stdout.write(self._summary(outcome))
