@@ -35,8 +35,11 @@ setup: $(BIN)/.installed $(FONTS)
 	$(DEMO_ENV) $(BIN)/python manage.py loadquestionnaire
 	$(DEMO_ENV) $(BIN)/python manage.py loaddemo
 
+# The outbox worker runs beside the server (e-mail printed on the console) and stops with it.
 run: setup
 	@echo "revmod: http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
+	$(DEMO_ENV) $(BIN)/python manage.py runworker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 $(CHROMIUM):

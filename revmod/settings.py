@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "revmod.stats",
     "revmod.documents",
     "revmod.questionnaires",
+    "revmod.notifications",
     "revmod.api",
 ]
 
@@ -169,6 +170,16 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "revmod <no-reply@localhost>")
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+# The address of the site in e-mails (links to reviews).
+REVMOD_SITE_URL = env("REVMOD_SITE_URL", "http://127.0.0.1:8000")
+# The outbox worker (manage.py runworker): messages claimed at a time, how long a claim lasts
+# (a dead worker's claims are taken again after it), retries of transient errors.
+REVMOD_MAIL_BATCH = int(env("REVMOD_MAIL_BATCH", "20"))
+REVMOD_MAIL_LEASE_SECONDS = int(env("REVMOD_MAIL_LEASE_SECONDS", "900"))
+REVMOD_MAIL_RETRY_SECONDS = int(env("REVMOD_MAIL_RETRY_SECONDS", "60"))
+REVMOD_MAIL_RETRY_MAX_SECONDS = int(env("REVMOD_MAIL_RETRY_MAX_SECONDS", "21600"))
+REVMOD_MAIL_MAX_ATTEMPTS = int(env("REVMOD_MAIL_MAX_ATTEMPTS", "10"))
 
 # --- API
 REST_FRAMEWORK = {

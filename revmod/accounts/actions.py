@@ -3,9 +3,9 @@ note verbale, the person activates the account through an e-mailed link and comp
 profile, the secretariat approves (which makes the nomination) or rejects.
 
 Each operation is one transaction that checks first, changes the rows and records what
-happened in the registration's history. E-mail is sent after the commit: no outbox exists yet
-(design.md), so a rolled-back registration sends nothing, but a crash between the commit and
-the send loses the message; the secretariat can then send a fresh link from the registration.
+happened in the registration's history. The activation e-mail goes to the outbox in the same
+transaction (notifications): a rolled-back registration sends nothing, a committed one cannot
+lose its link.
 """
 
 import datetime as dt
@@ -16,9 +16,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -53,25 +51,23 @@ def _new_link(registration: Registration, *, now: dt.datetime) -> str:
     return token
 
 
-def _send_link(registration: Registration, token: str, *, site_url: str) -> None:
-    """Render the activation e-mail in the person's language now, send it after the commit."""
+def _send_link(registration: Registration, token: str, *, site_url: str, now: dt.datetime):
+    """Put the activation e-mail in the outbox, in the person's language, in this transaction
+    (one message per link: a fresh link is a fresh message)."""
+    from revmod.notifications.outbox import enqueue  # notifications builds on accounts
+
     person = registration.person
-    language = person.preferred_language
-    with translation.override(language):
+    with translation.override(person.preferred_language):
         link = site_url.rstrip("/") + reverse("accounts:activate", args=[token])
-        context = {
-            "person": person,
-            "party": registration.party.label,
-            "role": registration.get_kind_display(),
-            "scope": registration.get_scope_display(),
-            "link": link,
-            "expires_at": registration.expires_at,
-            "days": settings.REVMOD_ACTIVATION_DAYS,
-        }
-        subject = render_to_string("accounts/email/activation_subject.txt", context).strip()
-        body = render_to_string("accounts/email/activation_body.txt", context)
-    message = EmailMessage(subject, body, to=[person.email], headers={"Content-Language": language})
-    transaction.on_commit(message.send)
+    context = {
+        "person": person,
+        "registration": registration,
+        "link": link,
+        "expires_at": registration.expires_at,
+        "days": settings.REVMOD_ACTIVATION_DAYS,
+    }
+    key = f"activation:{registration.pk}:{registration.token_hash[:16]}"
+    enqueue("activation", person, context, key=key, now=now)
 
 
 def _check_secretariat(by: User) -> None:
@@ -140,7 +136,7 @@ def register(
             token = _new_link(registration, now=now)
             _log(registration, "registered", by=by, at=now)
             registration.save()
-            _send_link(registration, token, site_url=site_url)
+            _send_link(registration, token, site_url=site_url, now=now)
     except IntegrityError:
         # Registered by someone else a moment ago (the username is the e-mail, unique).
         default_storage.delete(stored)
@@ -289,5 +285,5 @@ def resend(registration: Registration, *, by: User, now: dt.datetime, site_url: 
     token = _new_link(registration, now=now)
     _log(registration, "link_sent", by=by, at=now)
     registration.save()
-    _send_link(registration, token, site_url=site_url)
+    _send_link(registration, token, site_url=site_url, now=now)
     return registration

@@ -250,7 +250,8 @@ def perform_draw(draw: Draw, *, now: dt.datetime) -> Draw:
 @transaction.atomic
 def publish(draw: Draw, *, now: dt.datetime) -> Draw:
     """Make the result the pairings in force, from the meeting's day. A redraw supersedes only
-    the pairings it replaces; every other pairing stays as it is."""
+    the pairings it replaces; every other pairing stays as it is, and the focal points of the
+    parties concerned are e-mailed."""
     draw = _step(draw, Draw.Status.DRAWN)
     since = draw.meeting.held_on
     result = draw.result
@@ -274,6 +275,7 @@ def publish(draw: Draw, *, now: dt.datetime) -> Draw:
             for item in result["pairings"]
         )
     else:
+        replaced = []
         for replacement in result["replacements"]:
             old = Pairing.objects.select_for_update().get(
                 reviewed__code=replacement["reviewed"],
@@ -294,11 +296,16 @@ def publish(draw: Draw, *, now: dt.datetime) -> Draw:
             )
             old.superseded_by = new
             old.save(update_fields=["superseded_by"])
+            replaced.append((old.reviewed, old.reviewer, new.reviewer))
         RedrawRequest.objects.filter(pk__in=draw.inputs["requests"]).update(
             status=RedrawRequest.Status.DRAWN, draw=draw
         )
     draw.status, draw.published_at = Draw.Status.PUBLISHED, now
     draw.save(update_fields=["status", "published_at"])
+    if draw.kind == Draw.Kind.REDRAW:
+        from revmod.notifications import triggers  # notifications reads reviews, built on lots
+
+        triggers.redraw_published(draw, replaced, now=now)
     return draw
 
 

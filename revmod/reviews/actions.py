@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from revmod.accounts.models import Nomination, User
 from revmod.lib.access import is_secretariat
 from revmod.lots.models import GroupAssignment, Pairing
+from revmod.notifications import triggers
 from revmod.registry.models import Cluster, Party
 from revmod.reviews import workflow
 from revmod.reviews.access import actor_for
@@ -102,7 +103,8 @@ def act(
     to: str | None = None,
 ) -> Review:
     """Take a workflow action (start the consultation, advance, draft, clear, submit, reopen)
-    as `by`; refused with ReviewError when the workflow says no."""
+    as `by`; refused with ReviewError when the workflow says no. Clearing, submitting and
+    reopening e-mail the people of the review (notifications.triggers)."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
     loaded = Loaded([review])
     actor = actor_for(by, review, set(loaded.reviewer_codes(review)))
@@ -127,7 +129,7 @@ def act(
         data["party"] = actor.party
     if reason:
         data["reason"] = reason
-    record(review, Action(action).value, by=by, at=now, **data)
+    event = record(review, Action(action).value, by=by, at=now, **data)
     if Action(action) == Action.SUBMIT and before.stage == workflow.Stage.QUESTIONNAIRE:
         # The submitted answers are frozen in the same transaction (seed ¶33, rule 40: what is
         # shared with the reviewing parties is what was submitted). Imported here: the
@@ -135,6 +137,7 @@ def act(
         from revmod.questionnaires.actions import freeze
 
         freeze(review, by=by, now=now)
+    triggers.review_event(review, event, by=by, now=now)
     return review
 
 
@@ -255,7 +258,8 @@ def nominate(
 ) -> Nomination:
     """Record a party's nomination. A new focal point replaces the active one for the same
     role at once: the new one has access now, the old one loses it and is signed out
-    everywhere (seed ¶14: a handover, with a note); the history stays."""
+    everywhere (seed ¶14: a handover, with a note); the history stays. The person nominated
+    is e-mailed, and so is the focal point replaced."""
     if person.is_secretariat:
         raise ReviewError(_("Secretariat staff cannot be nominated by a party."))
     if person.party_id not in (None, party.pk):
@@ -289,6 +293,7 @@ def nominate(
         recorded_by=by,
         recorded_at=now,
     )
+    triggers.nomination_recorded(nomination, replaced=replaced, now=now)
     event = "focal_point_replaced" if replaced else f"{kind}_named"
     for review in _reviews_of(party, scope):
         record(

@@ -3,6 +3,7 @@ approval by the secretariat (which makes the nomination), and the secretariat's 
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 
 from revmod.accounts import actions
 from revmod.accounts.models import Nomination, Registration, User
+from revmod.notifications.delivery import deliver_all_due
 from revmod.registry.models import Party
 from revmod.reviews.models import ReviewEvent
 from revmod.test import count_queries, load_registry, make_user, make_world, nominate
@@ -36,9 +38,15 @@ def secretariat():
 
 
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the callbacks registered with transaction.on_commit (the e-mail) as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+def on_commit():
+    """After the block, the outbox worker sends what the actions enqueued (the e-mail)."""
+
+    @contextmanager
+    def deliver():
+        yield
+        deliver_all_due(now=timezone.now())
+
+    return deliver
 
 
 def note(name="note.pdf", data=PDF):

@@ -221,6 +221,7 @@ MATRIX = {
         "POST",
         "/en/reviews/{review}/questionnaire/{question}/",
     ): {**dict.fromkeys(PERSONAS, 403), "anonymous": "login", "outsider": 404},
+    ("outbox/", "GET", "/en/outbox/"): SECRETARIAT_ONLY,
     ("registry/files/", "GET", "/en/registry/files/"): SECRETARIAT_ONLY,
     ("registry/import/", "GET", "/en/registry/import/"): SECRETARIAT_ONLY,
     ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (

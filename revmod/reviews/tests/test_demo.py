@@ -138,6 +138,13 @@ def test_the_demo_reproduces_the_seed_as_of_16_april_2024(demo):
 
 
 @pytest.mark.django_db
+def test_the_simulated_history_emails_nobody(demo):
+    from revmod.notifications.models import Message
+
+    assert not Message.objects.exists()
+
+
+@pytest.mark.django_db
 def test_loaddemo_twice_changes_nothing(demo):
     def counts():
         return (

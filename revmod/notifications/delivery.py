@@ -1,0 +1,193 @@
+"""The worker's work: claim due messages with a lease, send them through Django's e-mail
+backend, record the outcome.
+
+Delivery is at least once, never "at most once": a worker that dies after the SMTP server
+accepted a message but before recording it leaves the message claimed; once the lease expires
+another worker sends it again, with the same Message-ID (derived from the idempotency key), so
+receiving servers and mail programs can tell it is the same message. A message recorded as sent
+is never claimed again.
+
+Time comes in as `now`: tests move it forward instead of waiting."""
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F, Q
+
+from revmod.notifications.models import Message
+
+log = logging.getLogger(__name__)
+Status = Message.Status
+
+
+class Transient(Exception):
+    """Sending failed in a way that may pass (the server away, busy, a 4xx answer)."""
+
+
+class Permanent(Exception):
+    """Sending failed in a way retrying cannot mend (a 5xx answer, a bad address)."""
+
+
+@dataclass
+class Outcome:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def classify(error: Exception) -> type[Transient] | type[Permanent]:
+    """Whether a sending error is worth retrying. Order matters: every SMTP error is an
+    OSError, and SMTPConnectError carries a code."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return Transient
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return Transient if codes and all(400 <= c < 500 for c in codes) else Permanent
+    if isinstance(error, smtplib.SMTPResponseException):
+        return Transient if 400 <= error.smtp_code < 500 else Permanent
+    if isinstance(error, smtplib.SMTPException):
+        return Permanent  # e.g. SMTPNotSupportedError: the server will not change its mind
+    if isinstance(error, OSError):
+        return Transient  # connection refused, reset, timed out, name not resolved
+    return Permanent  # e.g. a header Django refuses (a malformed address)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait before the next attempt after `attempts` failed ones: doubling from
+    REVMOD_MAIL_RETRY_SECONDS, capped at REVMOD_MAIL_RETRY_MAX_SECONDS."""
+    seconds = settings.REVMOD_MAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, settings.REVMOD_MAIL_RETRY_MAX_SECONDS))
+
+
+def _due(now: dt.datetime) -> Q:
+    # Queued and due, or claimed by a worker whose lease has run out (it died, or hung).
+    return Q(status=Status.QUEUED, send_after__lte=now) | Q(
+        status=Status.SENDING, lease_until__lte=now
+    )
+
+
+def claim(*, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[Message]:
+    """Claim up to `limit` due messages until `now + lease`, oldest first; each claim counts
+    as an attempt. On PostgreSQL rows locked by another worker's claim are skipped, so several
+    workers share the work; the conditional update makes a claim safe on SQLite too (one
+    writer at a time there)."""
+    with transaction.atomic():
+        due = Message.objects.filter(_due(now)).order_by("send_after", "pk")
+        if db_connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        claimed = []
+        for pk in ids:
+            # Claimed only if still due: another worker may have taken it since the read.
+            taken = (
+                Message.objects.filter(_due(now), pk=pk).update(
+                    status=Status.SENDING, lease_until=now + lease, attempts=F("attempts") + 1
+                )
+                == 1
+            )
+            if taken:
+                claimed.append(pk)
+    return list(Message.objects.filter(pk__in=claimed).order_by("send_after", "pk"))
+
+
+def email_for(message: Message, connection) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        message.subject,
+        message.text,
+        settings.DEFAULT_FROM_EMAIL,
+        [message.address],
+        connection=connection,
+        headers={"Message-ID": message.message_id, "Content-Language": message.language},
+    )
+    if message.html:
+        email.attach_alternative(message.html, "text/html")
+    return email
+
+
+def send(message: Message, connection) -> None:
+    """Hand one message to the e-mail backend; raises Transient or Permanent."""
+    try:
+        connection.open()  # once per batch: a no-op while the connection is open
+        email_for(message, connection).send()
+    except Exception as error:
+        raise classify(error)(f"{type(error).__name__}: {error}") from error
+
+
+def mark_sent(message: Message, *, now: dt.datetime) -> None:
+    changes = {"status": Status.SENT, "sent_at": now, "lease_until": None, "last_error": ""}
+    if message.scrub_after_send:
+        changes.update(text="", html="")
+    Message.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(**changes)
+
+
+def mark_failed(message: Message, error: Exception, *, now: dt.datetime, permanent: bool) -> bool:
+    """Record a failed attempt: a retry after the backoff, or failed for good (a permanent
+    error, or too many attempts). Returns True when failed for good. A message another worker
+    has meanwhile sent is left alone."""
+    final = permanent or message.attempts >= settings.REVMOD_MAIL_MAX_ATTEMPTS
+    changes = {"last_error": str(error)[:2000], "lease_until": None}
+    if final:
+        changes["status"] = Status.FAILED
+    else:
+        changes.update(status=Status.QUEUED, send_after=now + backoff(message.attempts))
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(**changes)
+    return final
+
+
+def deliver_due(
+    *, now: dt.datetime, limit: int | None = None, lease: dt.timedelta | None = None
+) -> Outcome:
+    """Claim one batch of due messages and send them over one backend connection."""
+    limit = limit or settings.REVMOD_MAIL_BATCH
+    lease = lease or dt.timedelta(seconds=settings.REVMOD_MAIL_LEASE_SECONDS)
+    outcome = Outcome()
+    messages = claim(now=now, limit=limit, lease=lease)
+    outcome.claimed = len(messages)
+    connection = None
+    try:
+        for message in messages:
+            if connection is None:
+                connection = get_connection()
+            try:
+                send(message, connection)
+            except (Transient, Permanent) as error:
+                # The connection may be broken: the next message opens a fresh one.
+                _close(connection)
+                connection = None
+                if mark_failed(message, error, now=now, permanent=isinstance(error, Permanent)):
+                    log.warning("message %s failed: %s", message.pk, error)
+                    outcome.failed += 1
+                else:
+                    outcome.retried += 1
+                continue
+            mark_sent(message, now=now)
+            outcome.sent += 1
+    finally:
+        _close(connection)
+    return outcome
+
+
+def deliver_all_due(*, now: dt.datetime, **options) -> Outcome:
+    """Batches until nothing is due at `now` (what `runworker --once` does)."""
+    total = Outcome()
+    while True:
+        outcome = deliver_due(now=now, **options)
+        for field in ("claimed", "sent", "retried", "failed"):
+            setattr(total, field, getattr(total, field) + getattr(outcome, field))
+        if not outcome.claimed:
+            return total
+
+
+def _close(connection) -> None:
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # a connection already broken; nothing to save
+            log.debug("closing the e-mail connection failed", exc_info=True)

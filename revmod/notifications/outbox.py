@@ -1,0 +1,100 @@
+"""Putting messages in the outbox. `enqueue` renders a message in its recipient's language and
+stores it in the caller's transaction: a change rolled back sends nothing, a committed one
+cannot lose its message (the worker, `delivery.py`, sends it)."""
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from revmod.notifications.models import Message, message_id_for
+
+# The kinds of message, each with its templates under templates/notifications/<kind>/.
+KINDS = (
+    "activation",
+    "nomination_recorded",
+    "focal_point_replaced",
+    "focal_point_handover",
+    "step_cleared",
+    "step_submitted",
+    "step_reopened",
+    "redraw_published",
+)
+# Messages whose body holds a secret (an activation link): emptied once sent.
+SECRET_KINDS = {"activation"}
+
+
+def render(kind: str, language: str, context: dict) -> tuple[str, str, str]:
+    """(subject, text body, HTML body) of a message of `kind` in `language`."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind of message: {kind}")
+    with translation.override(language):
+        info = translation.get_language_info(language)
+        context = {
+            **context,
+            "language": language,
+            "direction": "rtl" if info["bidi"] else "ltr",
+            "site_url": settings.REVMOD_SITE_URL.rstrip("/"),
+        }
+        subject = render_to_string(f"notifications/{kind}/subject.txt", context)
+        text = render_to_string(f"notifications/{kind}/body.txt", context)
+        html = render_to_string(f"notifications/{kind}/body.html", context)
+    # A subject is one line (a newline in a header is refused by Django).
+    return re.sub(r"\s+", " ", subject).strip(), text.strip() + "\n", html
+
+
+def link(name: str, *args, language: str) -> str:
+    """The absolute address of a page, in `language`, for an e-mail."""
+    with translation.override(language):
+        return settings.REVMOD_SITE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def enqueue(
+    kind: str,
+    recipient,
+    context: dict,
+    *,
+    key: str,
+    send_after: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Message | None:
+    """Store a message of `kind` to `recipient` (a user), rendered now in their preferred
+    language with `context` (plus `recipient`), to be sent from `send_after` (default: now).
+
+    Must be called inside the transaction of the change it tells about (RuntimeError
+    otherwise). Idempotent per `key`: a second call with the same key returns the message
+    already stored and renders nothing. None when the recipient has no e-mail address."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("enqueue() belongs inside the transaction of the change it reports.")
+    existing = Message.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    if not recipient.email:
+        return None
+    now = now or timezone.now()
+    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    subject, text, html = render(kind, language, {**context, "recipient": recipient})
+    try:
+        # A savepoint: a concurrent transaction that stored the same key first makes this
+        # insert fail without spoiling the caller's transaction.
+        with transaction.atomic():
+            return Message.objects.create(
+                recipient=recipient,
+                address=recipient.email,
+                language=language,
+                kind=kind,
+                subject=subject,
+                text=text,
+                html=html,
+                key=key,
+                message_id=message_id_for(key),
+                scrub_after_send=kind in SECRET_KINDS,
+                created_at=now,
+                send_after=send_after or now,
+            )
+    except IntegrityError:
+        return Message.objects.get(key=key)

@@ -1,0 +1,286 @@
+"""The worker against a real SMTP server on localhost (aiosmtpd): delivery, retries with
+backoff, permanent failures, a worker killed between sending and recording, and 1,000 messages
+through random failures. Time is passed in, never waited for."""
+
+import datetime as dt
+import random
+import smtplib
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from revmod.accounts.models import Nomination
+from revmod.notifications import delivery
+from revmod.notifications.models import Message, message_id_for
+from revmod.notifications.outbox import enqueue
+from revmod.registry.models import Party
+from revmod.test import make_user
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+LEASE = dt.timedelta(seconds=900)
+
+
+@pytest.fixture
+def person():
+    from revmod.test import load_registry
+
+    load_registry()
+    return make_user("ana", language="ar")
+
+
+def queue(person, n=1, *, address=None) -> list[Message]:
+    party = Party.objects.get(code="FRA")
+    nomination = Nomination(party=party, person=person, kind="expert", scope="own",
+                            starts_on=NOW.date())  # fmt: skip
+    if address:
+        person.email = address
+    messages = [
+        enqueue(
+            "nomination_recorded",
+            person,
+            {"nomination": nomination, "party": party},
+            key=f"test:{person.pk}:{i}",
+            now=NOW,
+        )  # fmt: skip
+        for i in range(n)
+    ]
+    return messages
+
+
+def run_until_done(now, *, step=dt.timedelta(hours=7), rounds=50):
+    """Run the worker, moving time on, until nothing is left to send."""
+    for _ in range(rounds):
+        delivery.deliver_all_due(now=now)
+        if not Message.objects.filter(status__in=["queued", "sending"]).exists():
+            return now
+        now += step
+    raise AssertionError("messages still waiting")
+
+
+def test_a_message_arrives_with_its_message_id_text_and_html(person, smtp):
+    (message,) = queue(person)
+    outcome = delivery.deliver_all_due(now=NOW)
+    assert (outcome.sent, outcome.failed) == (1, 0)
+    (received,) = smtp.received
+    assert received["Message-ID"] == message.message_id == message_id_for(message.key)
+    assert received["To"] == "ana@example.org" and received["Content-Language"] == "ar"
+    parts = {part.get_content_type(): part for part in received.walk()}
+    assert {"text/plain", "text/html"} <= set(parts)
+    html = parts["text/html"].get_payload(decode=True).decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    message.refresh_from_db()
+    assert message.status == "sent" and message.sent_at == NOW and message.attempts == 1
+    # Sent is final: later runs send nothing more.
+    assert delivery.deliver_all_due(now=NOW + dt.timedelta(days=1)).claimed == 0
+
+
+def test_nothing_is_sent_before_its_time(person, smtp):
+    (message,) = queue(person)
+    Message.objects.filter(pk=message.pk).update(send_after=NOW + dt.timedelta(hours=1))
+    assert delivery.deliver_all_due(now=NOW).claimed == 0 and smtp.received == []
+    assert delivery.deliver_all_due(now=NOW + dt.timedelta(hours=1)).sent == 1
+
+
+def test_transient_failures_are_retried_with_backoff_and_delivered_once(person, smtp):
+    failures = iter(["451 4.3.0 Try again later", "421 4.7.0 Busy", "452 4.3.1 Full"])
+    smtp.fail = lambda envelope: next(failures, None)
+    (message,) = queue(person)
+    now, waits = NOW, []
+    for _ in range(3):
+        assert delivery.deliver_all_due(now=now).retried == 1
+        message.refresh_from_db()
+        assert message.status == "queued" and message.last_error
+        waits.append(message.send_after - now)
+        # Not due before its backoff has passed.
+        assert (
+            delivery.deliver_all_due(now=message.send_after - dt.timedelta(seconds=1)).claimed == 0
+        )
+        now = message.send_after
+    assert waits == [dt.timedelta(seconds=60), dt.timedelta(seconds=120), dt.timedelta(seconds=240)]
+    assert delivery.deliver_all_due(now=now).sent == 1
+    message.refresh_from_db()
+    assert message.status == "sent" and message.attempts == 4 and message.last_error == ""
+    assert smtp.message_ids() == [message.message_id]
+
+
+def test_an_unreachable_server_is_a_transient_error(person, settings):
+    from revmod.notifications.tests.conftest import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 5
+    (message,) = queue(person)
+    assert delivery.deliver_all_due(now=NOW).retried == 1
+    message.refresh_from_db()
+    assert message.status == "queued" and "Connection" in message.last_error
+
+
+@pytest.mark.parametrize(
+    "error, kind",
+    [
+        (smtplib.SMTPServerDisconnected("gone"), delivery.Transient),
+        (smtplib.SMTPConnectError(554, b"no"), delivery.Transient),
+        (smtplib.SMTPResponseException(421, b"busy"), delivery.Transient),
+        (smtplib.SMTPDataError(451, b"later"), delivery.Transient),
+        (smtplib.SMTPRecipientsRefused({"a@b": (450, b"later")}), delivery.Transient),
+        (ConnectionResetError(), delivery.Transient),
+        (smtplib.SMTPDataError(554, b"rejected"), delivery.Permanent),
+        (smtplib.SMTPRecipientsRefused({"a@b": (550, b"no such user")}), delivery.Permanent),
+        (smtplib.SMTPSenderRefused(553, b"bad sender", "x@y"), delivery.Permanent),
+        (ValueError("Header values can't contain newlines"), delivery.Permanent),
+    ],
+)
+def test_errors_are_classified(error, kind):
+    assert delivery.classify(error) is kind
+
+
+def test_a_permanent_failure_is_recorded_for_the_secretariat(person, smtp, client):
+    (message,) = queue(person, address="nobody@example.org")
+    assert delivery.deliver_all_due(now=NOW).failed == 1
+    message.refresh_from_db()
+    assert message.status == "failed" and "550" in message.last_error and message.attempts == 1
+    assert delivery.deliver_all_due(now=NOW + dt.timedelta(days=30)).claimed == 0
+    secretariat = make_user("secretariat", secretariat=True)
+    client.force_login(secretariat)
+    page = client.get("/en/outbox/?status=failed").content.decode()
+    assert "nobody@example.org" in page and "550" in page
+    client.force_login(person)
+    assert client.get("/en/outbox/").status_code == 404
+
+
+def test_too_many_transient_failures_end_as_failed(person, smtp, settings):
+    settings.REVMOD_MAIL_MAX_ATTEMPTS = 3
+    smtp.fail = lambda envelope: "451 4.3.0 Try again later"
+    (message,) = queue(person)
+    run_until_done(NOW)
+    message.refresh_from_db()
+    assert message.status == "failed" and message.attempts == 3 and smtp.received == []
+
+
+class Killed(BaseException):
+    """The worker process dying (not an error it could handle)."""
+
+
+def test_a_worker_killed_after_sending_is_replaced_and_the_message_keeps_its_id(
+    person, smtp, monkeypatch
+):
+    (message,) = queue(person)
+    real_mark_sent = delivery.mark_sent
+
+    def die(*args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr(delivery, "mark_sent", die)
+    with pytest.raises(Killed):
+        delivery.deliver_due(now=NOW)
+    assert len(smtp.received) == 1  # the server has it; the outbox does not know
+    message.refresh_from_db()
+    assert message.status == "sending"
+    monkeypatch.setattr(delivery, "mark_sent", real_mark_sent)
+    # Another worker leaves it alone while the dead one's lease lasts...
+    assert delivery.deliver_all_due(now=NOW + LEASE - dt.timedelta(seconds=1)).claimed == 0
+    # ...and takes it once the lease has run out.
+    assert delivery.deliver_all_due(now=NOW + LEASE).sent == 1
+    message.refresh_from_db()
+    assert message.status == "sent" and message.attempts == 2
+    assert smtp.message_ids() == [message.message_id, message.message_id]
+
+
+def test_a_claimed_message_is_not_claimed_again(person):
+    queue(person, 3)
+    first = delivery.claim(now=NOW, limit=2, lease=LEASE)
+    second = delivery.claim(now=NOW, limit=10, lease=LEASE)
+    assert len(first) == 2 and len(second) == 1
+    assert not {m.pk for m in first} & {m.pk for m in second}
+    assert delivery.claim(now=NOW, limit=10, lease=LEASE) == []
+
+
+def test_a_thousand_messages_through_random_failures_none_lost(person, smtp, monkeypatch):
+    rng = random.Random(20240501)
+    smtp.fail = lambda envelope: "451 4.3.0 Try later" if rng.random() < 0.2 else None
+    messages = queue(person, 1000)
+    expected = {m.message_id for m in messages}
+    assert len(expected) == 1000
+    real_mark_sent = delivery.mark_sent
+    killed = []
+
+    def sometimes_die(message, **kwargs):
+        if rng.random() < 0.02:
+            killed.append(message.message_id)
+            raise Killed
+        real_mark_sent(message, **kwargs)
+
+    monkeypatch.setattr(delivery, "mark_sent", sometimes_die)
+    now = NOW
+    for _round in range(200):
+        try:
+            delivery.deliver_all_due(now=now)
+        except Killed:
+            pass  # the worker died; a new one starts at once, or a little later
+        if not Message.objects.exclude(status="sent").exists():
+            break
+        now += dt.timedelta(minutes=rng.choice([1, 5, 20]))
+    assert Message.objects.filter(status="sent").count() == 1000
+    received = smtp.message_ids()
+    assert set(received) == expected  # nothing lost
+    duplicates = len(received) - len(set(received))
+    # Duplicates only from the kill window, each a resend of the same message (same id).
+    assert duplicates == len(killed) > 0
+    assert {i for i in received if received.count(i) > 1} == set(killed)
+
+
+def test_runworker_once_sends_what_is_due(person, smtp, capsys):
+    queue(person, 3)
+    call_command("runworker", "--once")
+    assert "sent 3" in capsys.readouterr().out and len(smtp.received) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_workers_on_postgresql_share_the_work_without_overlap():
+    import threading
+
+    from django.db import connections
+
+    from revmod.test import load_registry
+
+    load_registry()
+    person = make_user("ana")
+    with transaction.atomic():
+        queue(person, 60)
+    claimed: list[list[int]] = [[], []]
+    barrier = threading.Barrier(2)
+
+    def worker(n):
+        try:
+            barrier.wait()
+            while batch := delivery.claim(now=NOW, limit=5, lease=LEASE):
+                claimed[n].extend(m.pk for m in batch)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not set(claimed[0]) & set(claimed[1])
+    assert len(claimed[0]) + len(claimed[1]) == 60
+
+
+def test_the_outbox_page_lists_failures_first_in_flat_queries(person, client):
+    from revmod.test import count_queries
+
+    secretariat = make_user("secretariat", secretariat=True)
+    client.force_login(secretariat)
+    queue(person, 2)
+    Message.objects.filter(pk=Message.objects.latest("pk").pk).update(
+        status="failed", last_error="SMTPDataError: (554, b'rejected')"
+    )
+    page = client.get("/en/outbox/").content.decode()
+    assert page.index("554") < page.index("<tr><td>Queued</td>")
+    assert "Failed (1)" in page and "Queued (1)" in page
+    few = count_queries(lambda: client.get("/en/outbox/"))
+    queue(person, 40)
+    assert count_queries(lambda: client.get("/en/outbox/")) == few

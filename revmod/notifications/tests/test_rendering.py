@@ -1,0 +1,98 @@
+"""Every kind of message renders in the six languages: a subject, a text body, an HTML body
+whose <html> says its language and direction (right to left for Arabic)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from revmod.accounts import actions as onboarding
+from revmod.accounts.models import Nomination
+from revmod.lots.models import Draw
+from revmod.notifications.outbox import KINDS, render
+from revmod.registry.models import Party
+from revmod.reviews.models import STAGE_LABELS
+from revmod.reviews.workflow import Stage
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+
+
+def contexts(review, people) -> dict[str, dict]:
+    fra = Party.objects.get(code="FRA")
+    nomination = Nomination.objects.active().get(person=people["reviewed_fp"])
+    registration = onboarding.register(
+        email="new@example.org", first_name="Nour", last_name="Haddad", party=fra,
+        kind=Nomination.Kind.EXPERT, scope=Nomination.Scope.OWN, language="ar",
+        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"), received_on=NOW.date(),
+        by=people["secretariat"], now=NOW, site_url="http://testserver/",
+    )  # fmt: skip
+    reviewer = review.pairings().first().reviewer
+    step = {
+        "review": review,
+        "from_stage": STAGE_LABELS[Stage.QUESTIONNAIRE],
+        "to_stage": STAGE_LABELS[Stage.WRITTEN_FEEDBACK],
+        "party": fra,
+        "reason": "Answers incomplete",
+    }
+    draw = Draw.objects.get()
+    return {
+        "activation": {
+            "person": registration.person,
+            "registration": registration,
+            "link": "http://testserver/ar/people/activate/abc/",
+            "expires_at": registration.expires_at,
+            "days": 10,
+        },
+        "nomination_recorded": {"nomination": nomination, "party": fra, "replaced": None},
+        "focal_point_handover": {"nomination": nomination, "party": fra, "replaced": nomination},
+        "focal_point_replaced": {"nomination": nomination, "party": fra, "replaced": nomination},
+        "step_cleared": step,
+        "step_submitted": step,
+        "step_reopened": step,
+        "redraw_published": {
+            "draw": draw,
+            "meeting": draw.meeting,
+            "replacements": [(fra, reviewer, Party.objects.get(code="KEN"))],
+        },
+    }
+
+
+def test_every_kind_renders_in_the_six_languages(world):
+    review, people = world
+    all_contexts = contexts(review, people)
+    assert set(all_contexts) == set(KINDS)
+    for kind, context in all_contexts.items():
+        for language, _name in settings.LANGUAGES:
+            context = {**context, "recipient": people["reviewed_fp"]}
+            subject, text, html = render(kind, language, context)
+            where = f"{kind} in {language}"
+            assert subject.strip() and "\n" not in subject, where
+            assert text.strip() and html.strip(), where
+            direction = "rtl" if language == "ar" else "ltr"
+            assert f'<html lang="{language}" dir="{direction}">' in html, where
+            # Nothing left unrendered, nothing escaped twice, no HTML in the text part.
+            for part in (subject, text, html):
+                assert "{{" not in part and "{%" not in part and "&amp;#" not in part, where
+            assert "<p>" not in text and "&#x27;" not in subject + text, where
+            # Links point at the page in the recipient's language (the activation link is made
+            # by the action, in the person's language: test_triggers).
+            for url in re.findall(r"https?://[^\s\"<]+", text):
+                if kind != "activation":
+                    assert f"/{language}/" in url, (where, url)
+
+
+def test_party_names_and_dates_come_in_the_recipients_language(world):
+    review, people = world
+    context = {**contexts(review, people)["step_submitted"], "recipient": people["reviewed_fp"]}
+    subject_ar, text_ar, _ = render("step_submitted", "ar", context)
+    subject_fr, text_fr, _ = render("step_submitted", "fr", context)
+    assert "فرنسا" in subject_ar + text_ar  # France, in Arabic
+    assert "France" in subject_fr and "/fr/reviews/" in text_fr
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError):
+        render("no_such_kind", "en", {})

@@ -1,0 +1,113 @@
+"""Who is told what, called by the actions inside their transactions. Each function picks its
+recipients and enqueues one message per person; keys make a repeated call harmless.
+
+Recipients of anything about a review are only people who may see it now (the rule of
+`Review.objects.visible_to`): the active focal points, experts and observers of the party under
+review, the active focal points and experts of its reviewing parties in force, and the
+secretariat officers following it. A replaced focal point, a replaced reviewing party's people
+and anyone else get nothing about the review."""
+
+from django.db.models import Q
+
+from revmod.accounts.models import Nomination, User
+from revmod.notifications.outbox import enqueue
+
+
+def review_audience(review, *, focal_points_only: bool = False, exclude=None) -> list[User]:
+    """The people who may see `review` and hear about it, by id; `exclude` (the person who
+    acted) is left out."""
+    from revmod.lots.models import Pairing
+    from revmod.reviews.models import Review
+
+    reviewing = Pairing.objects.active().filter(reviewed=review.party_id).values("reviewer")
+    nominations = Nomination.objects.active().filter(
+        Q(scope=Nomination.Scope.OWN, party=review.party_id)
+        | Q(
+            scope=Nomination.Scope.REVIEWER,
+            kind__in=[Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT],
+            party__in=reviewing,
+        )
+    )
+    if focal_points_only:
+        nominations = nominations.filter(kind=Nomination.Kind.FOCAL_POINT)
+    people = User.objects.filter(
+        Q(pk__in=nominations.values("person")) | Q(followed_reviews=review, is_secretariat=True),
+        is_active=True,
+    ).distinct()
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    # The same answer as the review's page gives, asked once more per person: a message about a
+    # review goes to nobody who could not open it.
+    return [
+        person
+        for person in people.order_by("pk")
+        if Review.objects.visible_to(person).filter(pk=review.pk).exists()
+    ]
+
+
+REVIEW_EVENT_KINDS = {
+    "clear": "step_cleared",
+    "submit": "step_submitted",
+    "reopen": "step_reopened",
+}
+
+
+def review_event(review, event, *, by, now) -> None:
+    """A step cleared (to the review's focal points: they clear and submit), submitted or
+    reopened (to everyone in the review); never to the person who did it."""
+    from revmod.registry.models import Party
+    from revmod.reviews.models import STAGE_LABELS
+    from revmod.reviews.workflow import Stage
+
+    kind = REVIEW_EVENT_KINDS.get(event.kind)
+    if kind is None:
+        return
+    data = event.data
+    context = {
+        "review": review,
+        "from_stage": STAGE_LABELS[Stage(data["from"])],
+        "to_stage": STAGE_LABELS[Stage(data["to"])],
+        "party": Party.objects.filter(code=data.get("party")).first(),
+        "reason": data.get("reason", ""),
+    }
+    for person in review_audience(review, focal_points_only=kind == "step_cleared", exclude=by):
+        enqueue(kind, person, context, key=f"event:{event.pk}:{person.pk}", now=now)
+
+
+def nomination_recorded(nomination, *, replaced=None, now) -> None:
+    """The person nominated is told (with the handover note when they replace a focal point);
+    the focal point replaced is told who follows."""
+    context = {"nomination": nomination, "party": nomination.party, "replaced": replaced}
+    kind = "focal_point_handover" if replaced else "nomination_recorded"
+    enqueue(kind, nomination.person, context, key=f"nomination:{nomination.pk}", now=now)
+    if replaced is not None:
+        enqueue(
+            "focal_point_replaced",
+            replaced.person,
+            context,
+            key=f"nomination:{replaced.pk}:replaced",
+            now=now,
+        )
+
+
+def redraw_published(draw, replacements, *, now) -> None:
+    """The focal points of the parties a published redraw concerns (the party under review, the
+    reviewer replaced, the one drawn) are told of the replacements that concern their party.
+    `replacements`: (party under review, reviewer replaced, reviewer drawn) as Party rows."""
+    concerned: dict[int, list] = {}
+    for reviewed, old, new in replacements:
+        for party, scope in (
+            (reviewed, Nomination.Scope.OWN),
+            (old, Nomination.Scope.REVIEWER),
+            (new, Nomination.Scope.REVIEWER),
+        ):
+            for nomination in Nomination.objects.active().filter(
+                party=party, scope=scope, kind=Nomination.Kind.FOCAL_POINT
+            ):
+                lines = concerned.setdefault(nomination.person_id, [])
+                if (reviewed, old, new) not in lines:
+                    lines.append((reviewed, old, new))
+    people = User.objects.filter(pk__in=concerned, is_active=True).order_by("pk")
+    for person in people:
+        context = {"draw": draw, "meeting": draw.meeting, "replacements": concerned[person.pk]}
+        enqueue("redraw_published", person, context, key=f"draw:{draw.pk}:{person.pk}", now=now)

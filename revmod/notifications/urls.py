@@ -1,0 +1,6 @@
+from django.urls import path
+
+from revmod.notifications import views
+
+app_name = "notifications"
+urlpatterns = [path("", views.outbox, name="outbox")]
