@@ -1,10 +1,9 @@
-import hashlib
-import itertools
-
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+
+from revmod.test import reproducible_draws
 
 
 @pytest.fixture(autouse=True)
@@ -29,14 +28,4 @@ def _empty_cache():
 def _reproducible_draws(request, monkeypatch):
     """A draw's secret comes from the system's randomness, so each run of a test would draw
     other parties: in tests it comes from the test's name instead, and a failure reproduces."""
-    from types import SimpleNamespace
-
-    from revmod.lots import actions
-
-    counter = itertools.count()
-    name = request.node.nodeid.encode()
-
-    def token_bytes(n=32):
-        return hashlib.sha256(name + str(next(counter)).encode()).digest()[:n]
-
-    monkeypatch.setattr(actions, "secrets", SimpleNamespace(token_bytes=token_bytes))
+    reproducible_draws(monkeypatch, request.node.nodeid)

@@ -93,3 +93,20 @@ def nominate(user, party_code, kind, scope, secretariat, on=None):
         now=dt.datetime(on.year, on.month, on.day, 9, tzinfo=dt.UTC),
         handover_note="Handed over the files.",
     )
+
+
+def reproducible_draws(monkeypatch, name: str) -> None:
+    """Draw secrets from `name` instead of the system's randomness, so a test draws the same
+    parties at every run (revmod/conftest.py does it for every test)."""
+    import hashlib
+    import itertools
+    from types import SimpleNamespace
+
+    from revmod.lots import actions
+
+    counter = itertools.count()
+
+    def token_bytes(n=32):
+        return hashlib.sha256(name.encode() + str(next(counter)).encode()).digest()[:n]
+
+    monkeypatch.setattr(actions, "secrets", SimpleNamespace(token_bytes=token_bytes))
