@@ -68,7 +68,9 @@ def load(path: Path) -> tuple[QuestionnaireTemplate, bool]:
     if existing is not None:
         # Compare by building the file's rows in a throwaway savepoint.
         sid = transaction.savepoint()
-        probe = QuestionnaireTemplate.objects.create(cluster=cluster, version=65535)
+        # The largest version a PositiveSmallIntegerField holds on every database (PostgreSQL:
+        # 32767); rolled back below, so it never stays.
+        probe = QuestionnaireTemplate.objects.create(cluster=cluster, version=32767)
         _fill(probe, rows, articles, path)
         same = content(probe) == content(existing)
         transaction.savepoint_rollback(sid)
