@@ -24,6 +24,8 @@ KINDS = (
     "step_submitted",
     "step_reopened",
     "redraw_published",
+    "nomination_reminder",
+    "deadline_reminder",
 )
 # Messages whose body holds a secret (an activation link): emptied once sent.
 SECRET_KINDS = {"activation"}
@@ -34,6 +36,9 @@ MANDATORY_KINDS = {
     "nomination_recorded",
     "focal_point_replaced",
     "focal_point_handover",
+    # Reminders chase deadlines (seed ¶15, ¶32, ¶37): nobody opts out of being chased.
+    "nomination_reminder",
+    "deadline_reminder",
 }
 # What the preferences page calls each kind.
 KIND_LABELS = {
@@ -45,6 +50,8 @@ KIND_LABELS = {
     "step_submitted": _("A step of a review is submitted"),
     "step_reopened": _("A step of a review is reopened"),
     "redraw_published": _("A redraw of reviewing parties is published"),
+    "nomination_reminder": _("Reminder: a nomination is due"),
+    "deadline_reminder": _("Reminder: a step of a review is due"),
 }
 
 
