@@ -26,6 +26,7 @@ KINDS = (
     "redraw_published",
     "nomination_reminder",
     "deadline_reminder",
+    "digest",
 )
 # Messages whose body holds a secret (an activation link): emptied once sent.
 SECRET_KINDS = {"activation"}
@@ -39,6 +40,8 @@ MANDATORY_KINDS = {
     # Reminders chase deadlines (seed ¶15, ¶32, ¶37): nobody opts out of being chased.
     "nomination_reminder",
     "deadline_reminder",
+    # The digest itself: choosing "only in the digest" for it would mean nothing.
+    "digest",
 }
 # What the preferences page calls each kind.
 KIND_LABELS = {
@@ -52,6 +55,7 @@ KIND_LABELS = {
     "redraw_published": _("A redraw of reviewing parties is published"),
     "nomination_reminder": _("Reminder: a nomination is due"),
     "deadline_reminder": _("Reminder: a step of a review is due"),
+    "digest": _("The monthly digest"),
 }
 
 

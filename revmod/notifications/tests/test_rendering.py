@@ -72,6 +72,19 @@ def contexts(review, people) -> dict[str, dict]:
             "show_link": True,
         },
         "deadline_reminder": reminder,
+        "digest": {
+            "month": NOW.date(),
+            "reviews": [
+                {
+                    "review": review,
+                    "happened": [("Submitted", 2)],
+                    "upcoming": [("Questionnaire", NOW.date())],
+                    "late": [("Experts named", NOW.date())],
+                }
+            ],
+            "kept": ["Submitted: a review"],
+            "overdue": [(review, "Experts named", NOW.date(), 3)],
+        },
     }
 
 

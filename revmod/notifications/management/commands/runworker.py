@@ -1,8 +1,10 @@
 """`manage.py runworker`: send the outbox's messages. Runs until stopped (SIGTERM or Ctrl-C end
 it after the message being sent); `--once` sends what is due and exits (for cron). The loop also
 enqueues the day's reminders once a day (`sendreminders`; idempotent, so several workers or a
-cron job doing it too send nothing twice); `--no-daily` leaves that to cron."""
+cron job doing it too send nothing twice), and on the first day of a month last month's digests
+(`senddigest`, likewise); `--no-daily` leaves both to cron."""
 
+import datetime as dt
 import logging
 import signal
 import time
@@ -12,6 +14,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from revmod.notifications import delivery
+from revmod.notifications.digest import send_digests
 from revmod.notifications.reminders import send_reminders
 
 log = logging.getLogger(__name__)
@@ -62,13 +65,17 @@ class Command(BaseCommand):
         self.stdout.write("revmod worker: stopped.")
 
     def daily(self, today, now) -> None:
-        """Once a day: the day's reminders. A failure is logged; the loop goes on sending."""
+        """Once a day: the day's reminders; on the first of a month, last month's digests. A
+        failure is logged; the loop goes on sending."""
         try:
             stored = send_reminders(today, now=now)
+            self.stdout.write(f"reminders for {today.isoformat()}: {stored} enqueued")
+            if today.day == 1:
+                last_month = (today - dt.timedelta(days=1)).replace(day=1)
+                stored = send_digests(last_month, now=now)
+                self.stdout.write(f"digests for {last_month:%Y-%m}: {stored} enqueued")
         except Exception:
-            log.exception("the reminders of %s failed", today)
-            return
-        self.stdout.write(f"reminders for {today.isoformat()}: {stored} enqueued")
+            log.exception("the daily work of %s failed", today)
 
     @staticmethod
     def _summary(outcome) -> str:
