@@ -97,3 +97,17 @@ def test_the_secretariat_digest_lists_everything_overdue(may):
         assert str(other) in secretariat.text
     # Nobody else gets that list.
     assert "Overdue in every running review" not in digest(people["reviewer_fp_2"]).text
+
+
+def test_the_worker_sends_last_months_digests_on_the_first_of_a_month(may):
+    from revmod.notifications.management.commands.runworker import Command
+
+    command = Command(stdout=StringIO())
+    command.daily(dt.date(2024, 5, 31), LATER)
+    assert not Message.objects.filter(kind="digest").exists()
+    command.daily(dt.date(2024, 6, 1), LATER)
+    out = command.stdout.getvalue()
+    assert "reminders for 2024-06-01:" in out and "digests for 2024-05:" in out
+    assert Message.objects.filter(kind="digest", key__endswith=":2024-05").exists()
+    command.daily(dt.date(2024, 6, 1), LATER)  # a second worker, or a restart: nothing more
+    assert "digests for 2024-05: 0 enqueued" in command.stdout.getvalue()
