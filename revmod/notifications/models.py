@@ -23,6 +23,8 @@ class Message(models.Model):
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Its recipient wants this kind only in the monthly digest: never sent on its own.
+        DIGEST = "digest", _("Kept for the digest")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -61,3 +63,32 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.address} ({self.status})"
+
+
+class Preference(models.Model):
+    """How one person wants messages of one kind: at once, only in the monthly digest, or not
+    at all. No row means at once. Kinds in `outbox.MANDATORY_KINDS` ignore this."""
+
+    class Mode(models.TextChoices):
+        NOW = "now", _("At once")
+        DIGEST = "digest", _("Only in the monthly digest")
+        OFF = "off", _("Off")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="mail_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    mode = models.CharField(_("delivery"), max_length=6, choices=Mode.choices, default=Mode.NOW)
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}: {self.mode}"

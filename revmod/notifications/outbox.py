@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from revmod.notifications.models import Message, message_id_for
+from revmod.notifications.models import Message, Preference, message_id_for
 
 # The kinds of message, each with its templates under templates/notifications/<kind>/.
 KINDS = (
@@ -23,9 +24,49 @@ KINDS = (
     "step_submitted",
     "step_reopened",
     "redraw_published",
+    "nomination_reminder",
+    "deadline_reminder",
+    "digest",
 )
 # Messages whose body holds a secret (an activation link): emptied once sent.
 SECRET_KINDS = {"activation"}
+# Kinds a person cannot switch off nor keep for the digest: they concern their account or
+# their role itself. Always sent at once.
+MANDATORY_KINDS = {
+    "activation",
+    "nomination_recorded",
+    "focal_point_replaced",
+    "focal_point_handover",
+    # Reminders chase deadlines (seed ¶15, ¶32, ¶37): nobody opts out of being chased.
+    "nomination_reminder",
+    "deadline_reminder",
+    # The digest itself: choosing "only in the digest" for it would mean nothing.
+    "digest",
+}
+# What the preferences page calls each kind.
+KIND_LABELS = {
+    "activation": _("Account activation link"),
+    "nomination_recorded": _("You are nominated for a party"),
+    "focal_point_replaced": _("You are replaced as focal point"),
+    "focal_point_handover": _("You take over as focal point"),
+    "step_cleared": _("A step of a review is cleared"),
+    "step_submitted": _("A step of a review is submitted"),
+    "step_reopened": _("A step of a review is reopened"),
+    "redraw_published": _("A redraw of reviewing parties is published"),
+    "nomination_reminder": _("Reminder: a nomination is due"),
+    "deadline_reminder": _("Reminder: a step of a review is due"),
+    "digest": _("The monthly digest"),
+}
+
+
+def mode_for(recipient, kind: str) -> str:
+    """How `recipient` wants messages of `kind` (a Preference.Mode value)."""
+    if kind in MANDATORY_KINDS or recipient.pk is None:
+        return Preference.Mode.NOW
+    mode = (
+        Preference.objects.filter(user=recipient, kind=kind).values_list("mode", flat=True).first()
+    )
+    return mode or Preference.Mode.NOW
 
 
 def render(kind: str, language: str, context: dict) -> tuple[str, str, str]:
@@ -67,13 +108,20 @@ def enqueue(
 
     Must be called inside the transaction of the change it tells about (RuntimeError
     otherwise). Idempotent per `key`: a second call with the same key returns the message
-    already stored and renders nothing. None when the recipient has no e-mail address."""
+    already stored and renders nothing. None when the recipient has no e-mail address.
+
+    The recipient's preference for `kind` applies (`mode_for`): "off" stores nothing (None);
+    "digest" stores the message with status DIGEST, which the worker never sends: the monthly
+    digest folds it in."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("enqueue() belongs inside the transaction of the change it reports.")
     existing = Message.objects.filter(key=key).first()
     if existing is not None:
         return existing
     if not recipient.email:
+        return None
+    mode = mode_for(recipient, kind)
+    if mode == Preference.Mode.OFF:
         return None
     now = now or timezone.now()
     language = recipient.preferred_language or settings.LANGUAGE_CODE
@@ -95,6 +143,9 @@ def enqueue(
                 scrub_after_send=kind in SECRET_KINDS,
                 created_at=now,
                 send_after=send_after or now,
+                status=Message.Status.DIGEST
+                if mode == Preference.Mode.DIGEST
+                else Message.Status.QUEUED,
             )
     except IntegrityError:
         return Message.objects.get(key=key)

@@ -1,9 +1,14 @@
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from revmod.lib.access import secretariat_required
-from revmod.notifications.models import Message
+from revmod.notifications.models import Message, Preference
+from revmod.notifications.outbox import KIND_LABELS, KINDS, MANDATORY_KINDS
 
 SHOWN = [Message.Status.FAILED, Message.Status.QUEUED, Message.Status.SENDING]
 
@@ -28,4 +33,38 @@ def outbox(request):
         request,
         "notifications/outbox.html",
         {"page": page, "status": status, "counts": counts, "statuses": Message.Status},
+    )
+
+
+@login_required
+def preferences(request):
+    """Every signed-in person's choice, per kind of message: at once, only in the monthly
+    digest, or off. Kinds about their account or role cannot be changed (the page says so)."""
+    user = request.user
+    saved = dict(Preference.objects.filter(user=user).values_list("kind", "mode"))
+    modes = Preference.Mode.values
+    if request.method == "POST":
+        with transaction.atomic():
+            for kind in KINDS:
+                if kind in MANDATORY_KINDS:
+                    continue
+                mode = request.POST.get(kind)
+                if mode not in modes:
+                    continue  # absent or forged: left as it was
+                Preference.objects.update_or_create(user=user, kind=kind, defaults={"mode": mode})
+        flash.success(request, _("Your e-mail preferences are saved."))
+        return redirect("notifications:preferences")
+    rows = [
+        {
+            "kind": kind,
+            "label": KIND_LABELS[kind],
+            "mandatory": kind in MANDATORY_KINDS,
+            "mode": Preference.Mode.NOW if kind in MANDATORY_KINDS else saved.get(kind, "now"),
+        }
+        for kind in KINDS
+    ]
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"rows": rows, "modes": Preference.Mode.choices},
     )

@@ -222,6 +222,11 @@ MATRIX = {
         "/en/reviews/{review}/questionnaire/{question}/",
     ): {**dict.fromkeys(PERSONAS, 403), "anonymous": "login", "outsider": 404},
     ("outbox/", "GET", "/en/outbox/"): SECRETARIAT_ONLY,
+    # Everyone's own e-mail preferences.
+    ("outbox/preferences/", "GET", "/en/outbox/preferences/"): {
+        **dict.fromkeys(PERSONAS, 200),
+        "anonymous": "login",
+    },
     ("registry/files/", "GET", "/en/registry/files/"): SECRETARIAT_ONLY,
     ("registry/import/", "GET", "/en/registry/import/"): SECRETARIAT_ONLY,
     ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (

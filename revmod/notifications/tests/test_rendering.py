@@ -38,6 +38,13 @@ def contexts(review, people) -> dict[str, dict]:
         "reason": "Answers incomplete",
     }
     draw = Draw.objects.get()
+    reminder = {
+        "review": review,
+        "step": "Focal points named",
+        "due": NOW.date(),
+        "slot": "2",
+        "days_late": 14,
+    }
     return {
         "activation": {
             "person": registration.person,
@@ -56,6 +63,27 @@ def contexts(review, people) -> dict[str, dict]:
             "draw": draw,
             "meeting": draw.meeting,
             "replacements": [(fra, reviewer, Party.objects.get(code="KEN"))],
+        },
+        "nomination_reminder": {
+            **reminder,
+            "party": reviewer,
+            "as_reviewer": True,
+            "focal_point": False,
+            "show_link": True,
+        },
+        "deadline_reminder": reminder,
+        "digest": {
+            "month": NOW.date(),
+            "reviews": [
+                {
+                    "review": review,
+                    "happened": [("Submitted", 2)],
+                    "upcoming": [("Questionnaire", NOW.date())],
+                    "late": [("Experts named", NOW.date())],
+                }
+            ],
+            "kept": ["Submitted: a review"],
+            "overdue": [(review, "Experts named", NOW.date(), 3)],
         },
     }
 

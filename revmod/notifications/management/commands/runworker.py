@@ -1,6 +1,11 @@
 """`manage.py runworker`: send the outbox's messages. Runs until stopped (SIGTERM or Ctrl-C end
-it after the message being sent); `--once` sends what is due and exits (for cron)."""
+it after the message being sent); `--once` sends what is due and exits (for cron). The loop also
+enqueues the day's reminders once a day (`sendreminders`; idempotent, so several workers or a
+cron job doing it too send nothing twice), and on the first day of a month last month's digests
+(`senddigest`, likewise); `--no-daily` leaves both to cron."""
 
+import datetime as dt
+import logging
 import signal
 import time
 
@@ -9,6 +14,10 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from revmod.notifications import delivery
+from revmod.notifications.digest import send_digests
+from revmod.notifications.reminders import send_reminders
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -19,8 +28,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=5.0, help="Seconds to wait when nothing is due."
         )
+        parser.add_argument(
+            "--no-daily", action="store_true", help="Do not enqueue the daily reminders."
+        )
 
-    def handle(self, *args, once=False, interval=5.0, **options):
+    def handle(self, *args, once=False, interval=5.0, no_daily=False, **options):
         if once:
             outcome = delivery.deliver_all_due(now=timezone.now())
             self.stdout.write(self._summary(outcome))
@@ -33,10 +45,15 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         self.stdout.write("revmod worker: sending the outbox (stop with Ctrl-C).")
+        last_daily = None
         while not stopping:
             # A long-lived process: drop database connections that are too old or broken, as
             # Django does between requests.
             close_old_connections()
+            now = timezone.now()
+            if not no_daily and timezone.localdate(now) != last_daily:
+                last_daily = timezone.localdate(now)
+                self.daily(last_daily, now)
             outcome = delivery.deliver_due(now=timezone.now())
             if outcome.claimed:
                 self.stdout.write(self._summary(outcome))
@@ -46,6 +63,19 @@ class Command(BaseCommand):
                 while not stopping and time.monotonic() < deadline:
                     time.sleep(0.2)
         self.stdout.write("revmod worker: stopped.")
+
+    def daily(self, today, now) -> None:
+        """Once a day: the day's reminders; on the first of a month, last month's digests. A
+        failure is logged; the loop goes on sending."""
+        try:
+            stored = send_reminders(today, now=now)
+            self.stdout.write(f"reminders for {today.isoformat()}: {stored} enqueued")
+            if today.day == 1:
+                last_month = (today - dt.timedelta(days=1)).replace(day=1)
+                stored = send_digests(last_month, now=now)
+                self.stdout.write(f"digests for {last_month:%Y-%m}: {stored} enqueued")
+        except Exception:
+            log.exception("the daily work of %s failed", today)
 
     @staticmethod
     def _summary(outcome) -> str:

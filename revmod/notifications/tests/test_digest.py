@@ -1,0 +1,113 @@
+"""The monthly digest: one per person per month, in their language, of their reviews only."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import translation
+
+from revmod.notifications.digest import send_digests
+from revmod.notifications.models import Message, Preference
+from revmod.reviews import actions as reviews
+from revmod.reviews.models import Review
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+MAY = dt.date(2024, 5, 1)
+LATER = dt.datetime(2024, 6, 1, 6, tzinfo=dt.UTC)
+
+
+def digest(person):
+    return Message.objects.get(kind="digest", recipient=person, key__endswith=":2024-05")
+
+
+@pytest.fixture
+def may(world):
+    """In May 2024 FRA's review goes to the questionnaire, is cleared and submitted; the expert
+    keeps submissions for the digest; the outsider has a message kept for it too."""
+    review, people = world
+    Preference.objects.create(user=people["expert"], kind="step_submitted", mode="digest")
+    secretariat = people["secretariat"]
+    reviews.act(review, "start_consultation", by=secretariat, now=NOW)
+    reviews.record_consultation(
+        review, by=secretariat, now=NOW, held_on=NOW.date(), languages=["en", "fr"]
+    )
+    reviews.act(review, "advance", by=secretariat, now=NOW)
+    reviews.act(review, "clear", by=people["reviewed_fp"], now=NOW)
+    reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
+    kept = Message.objects.get(kind="step_submitted", recipient=people["expert"])
+    assert kept.status == Message.Status.DIGEST
+    Message.objects.create(
+        recipient=people["outsider"], address="outsider@example.org", language="es",
+        kind="redraw_published", subject="Kept for the outsider", text="-", key="outsider-kept",
+        message_id="<x@revmod>", created_at=NOW, send_after=NOW, status=Message.Status.DIGEST,
+    )  # fmt: skip
+    return review, people, kept
+
+
+def test_one_digest_per_person_and_month_however_often_it_runs(may):
+    first = send_digests(MAY, now=LATER)
+    assert first > 0
+    assert send_digests(MAY, now=LATER) == 0
+    out = StringIO()
+    call_command("senddigest", "--month", "2024-05", stdout=out)
+    assert "digests for 2024-05: 0 enqueued" in out.getvalue()
+    per_person = Message.objects.filter(kind="digest").values("recipient").annotate(n=Count("pk"))
+    assert per_person.count() == first and {row["n"] for row in per_person} == {1}
+    # Another month is another digest.
+    assert send_digests(dt.date(2024, 6, 1), now=LATER) > 0
+
+
+def test_a_digest_tells_of_the_persons_reviews_only_in_their_language(may):
+    review, people, kept = may
+    send_digests(MAY, now=LATER)
+
+    def names(language):
+        with translation.override(language):
+            return [str(r) for r in Review.objects.all()]
+
+    mine = digest(people["reviewed_fp"])
+    assert mine.language == "ar" and '<html lang="ar" dir="rtl">' in mine.html
+    assert f"/ar/reviews/{review.pk}/" in mine.text
+    assert not any(f"/reviews/{r.pk}/" in mine.text for r in Review.objects.exclude(pk=review.pk))
+    with translation.override("ar"):
+        name_ar = str(review)
+    assert name_ar in mine.text
+    assert not any(name in mine.text for name in names("ar") if name != name_ar)
+    # The outsider's digest has what was kept for them, and nothing of anyone's reviews.
+    outsider = digest(people["outsider"])
+    assert "Kept for the outsider" in outsider.text
+    assert "/reviews/" not in outsider.text
+    assert not any(name in outsider.text + outsider.html for name in names("es"))
+    # The expert's digest folds in the submission they chose to read there.
+    expert = digest(people["expert"])
+    assert kept.subject in expert.text
+    kept.refresh_from_db()
+    assert kept.status == Message.Status.DIGEST  # never sent on its own
+
+
+def test_the_secretariat_digest_lists_everything_overdue(may):
+    review, people, kept = may
+    send_digests(MAY, now=LATER)
+    secretariat = digest(people["secretariat"])
+    # Every running review has steps overdue by June 2024 (the reviews began in 2020-2022).
+    for other in Review.objects.exclude(pk=review.pk):
+        assert str(other) in secretariat.text
+    # Nobody else gets that list.
+    assert "Overdue in every running review" not in digest(people["reviewer_fp_2"]).text
+
+
+def test_the_worker_sends_last_months_digests_on_the_first_of_a_month(may):
+    from revmod.notifications.management.commands.runworker import Command
+
+    command = Command(stdout=StringIO())
+    command.daily(dt.date(2024, 5, 31), LATER)
+    assert not Message.objects.filter(kind="digest").exists()
+    command.daily(dt.date(2024, 6, 1), LATER)
+    out = command.stdout.getvalue()
+    assert "reminders for 2024-06-01:" in out and "digests for 2024-05:" in out
+    assert Message.objects.filter(kind="digest", key__endswith=":2024-05").exists()
+    command.daily(dt.date(2024, 6, 1), LATER)  # a second worker, or a restart: nothing more
+    assert "digests for 2024-05: 0 enqueued" in command.stdout.getvalue()
