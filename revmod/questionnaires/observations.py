@@ -143,14 +143,19 @@ def sign_off(review: Review, *, by: User, now: dt.datetime, number: int) -> Sign
 
 
 def check_clear(review: Review, party: str) -> str | None:
-    """Why `party` may not clear the observations stage now (it clears by signing off)."""
-    if party not in signed_latest(review):
+    """Why `party` may not clear the observations stage now: once the list is drafted here, a
+    party clears by signing off its latest version. A review without any version (its list
+    kept as an uploaded document, or driven by the simulation) clears as every other step."""
+    if latest(review) is not None and party not in signed_latest(review):
         return _("Sign off the latest version of the list of observations first.")
     return None
 
 
 def check_complete(review: Review, parties: list[str]) -> str | None:
-    """Why the review may not be completed now: every party signs the same (latest) version."""
+    """Why the review may not be completed now: every party signs the same (latest) version
+    (when the list is drafted here at all; see check_clear)."""
+    if latest(review) is None:
+        return None
     missing = sorted(set(parties) - signed_latest(review))
     if missing:
         return _("These parties have not signed off the latest version: %s.") % ", ".join(missing)
