@@ -64,7 +64,7 @@ def access_for(user, review: Review, loaded: Loaded | None = None) -> FeedbackAc
 
 def assignments(review: Review) -> dict[str, set[int]]:
     """The division of tasks: the article ids each reviewing party (by code) comments on. A
-    party absent from the result takes every article (the default when nothing was divided)."""
+    party absent from the result takes the default (see `assigned`)."""
     result: dict[str, set[int]] = {}
     for code, article in TaskAssignment.objects.filter(review=review).values_list(
         "party__code", "article_id"
@@ -73,8 +73,19 @@ def assignments(review: Review) -> dict[str, set[int]]:
     return result
 
 
-def assigned(tasks: dict[str, set[int]], party: str, article_id: int) -> bool:
-    return party not in tasks or article_id in tasks[party]
+def coverage(review: Review, loaded: Loaded) -> dict[str, set[str]]:
+    """The instrument codes each reviewing party in force was drawn for."""
+    return {p.reviewer.code: set(p.instruments) for p in loaded.pairings[review.party_id]}
+
+
+def assigned(tasks: dict[str, set[int]], covers: dict[str, set[str]], party: str, article) -> bool:
+    """Whether `party` comments on `article`: as the division of tasks says, else (nothing
+    divided for it) on every article of the instruments it reviews — all of them for a main
+    reviewer, those the others lack for an additional one (domain.md "Drawing of lots")."""
+    if party in tasks:
+        return article.pk in tasks[party]
+    instruments = covers.get(party)
+    return not instruments or article.instrument.code in instruments
 
 
 @transaction.atomic
@@ -119,7 +130,8 @@ def save_comment(
     feedback is frozen), or the division of tasks gives the article to other parties. Saving
     after a clearance withdraws it (the workflow's draft)."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
-    access = access_for(by, review)
+    loaded = Loaded([review])
+    access = access_for(by, review, loaded)
     if access is None or access.writes_for is None:
         raise FeedbackError(_("You may not write feedback in this review."))
     if not access.editable(review):
@@ -127,7 +139,8 @@ def save_comment(
     template = template_for(review)
     if template is None or question not in questions_for(review, template):
         raise FeedbackError(_("This question is not part of this review's questionnaire."))
-    if not assigned(assignments(review), access.writes_for, question.article_id):
+    covers = coverage(review, loaded)
+    if not assigned(assignments(review), covers, access.writes_for, question.article):
         raise FeedbackError(_("This article was given to another reviewing party."))
     party = Party.objects.get(code=access.writes_for)
     # Under the review's row lock: two saves of one comment are checked one after the other.

@@ -167,6 +167,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
     template = actions.template_for(review)
     reviewers = loaded.reviewer_codes(review)
     tasks = feedback.assignments(review)
+    covers = feedback.coverage(review, loaded)
     editable = access.editable(review)
     context = {"review": review, "access": access, "editable": editable, "error": error,
                "conflict": conflict, "reviewers": reviewers, "template": template,
@@ -181,7 +182,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
         comments.setdefault(c.question_id, {})[c.party.code] = c
     articles = []
     for article, items in groupby(questions, key=lambda q: q.article):
-        mine = access.writes_for and feedback.assigned(tasks, access.writes_for, article.pk)
+        mine = access.writes_for and feedback.assigned(tasks, covers, access.writes_for, article)
         rows = []
         for q in items:
             by_party = comments.get(q.pk, {})
@@ -192,7 +193,8 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
                          "conflict": clash})  # fmt: skip
         articles.append(
             {"article": article, "rows": rows, "mine": bool(mine),
-             "parties": [c for c in reviewers if feedback.assigned(tasks, c, article.pk)]}
+             "parties": [c for c in reviewers if feedback.assigned(tasks, covers, c, article)],
+             "divided": [c for c in reviewers if article.pk in tasks.get(c, ())]}
         )  # fmt: skip
     context.update(
         articles=articles,

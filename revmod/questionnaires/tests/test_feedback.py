@@ -3,11 +3,12 @@ clearance and the freeze on submission."""
 
 import pytest
 
-from revmod.accounts.models import User
+from revmod.accounts.models import Nomination
 from revmod.questionnaires import actions, feedback
 from revmod.questionnaires.models import Comment, FeedbackSubmission
 from revmod.questionnaires.tests.test_questionnaires import (
     EXPERT,
+    FP,
     NOW,
     REVIEWER,
     question,
@@ -16,6 +17,7 @@ from revmod.questionnaires.tests.test_questionnaires import (
 )
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import ReviewEvent
+from revmod.reviews.schedule import Loaded
 from revmod.test import count_queries, make_user, nominate
 
 pytestmark = pytest.mark.django_db
@@ -23,20 +25,30 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fb(world):  # noqa: F811
-    """The review at the written feedback stage, the answers submitted; a reviewing expert of
-    the first reviewer too."""
+    """The review at the written feedback stage, the answers submitted. `main_fp` and
+    `main2_fp` are the focal points of its two main reviewing parties (the draw differs per
+    test), `reviewer_expert` an expert of the first, `all_fps` every reviewing focal point.
+    Gives (review, people, the first main reviewer's code, the other reviewers' codes, the
+    second main reviewer's first)."""
     review, people = world
     actions.save_answer(review, question("untoc-5-1a"), by=people["expert"], now=NOW,
                         version=0, value=["yes"], text="Penal Code <art. 450-1>.")  # fmt: skip
     reviews.act(review, "clear", by=people["reviewed_fp"], now=NOW)
     reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
     review.refresh_from_db()
-    codes = [p.reviewer.code for p in review.pairings().order_by("reviewer__code")]
+    pairings = list(review.pairings())
+    fp_of = {
+        n.party.code: n.person
+        for n in Nomination.objects.active().filter(scope=REVIEWER, kind=FP).select_related()
+    }
+    main = sorted(p.reviewer.code for p in pairings if p.role == "main")
+    assert len(main) == 2
+    people["main_fp"], people["main2_fp"] = fp_of[main[0]], fp_of[main[1]]
+    people["all_fps"] = [fp_of[p.reviewer.code] for p in pairings]
     people["reviewer_expert"] = make_user("reviewer_expert")
-    first = User.objects.get(username="reviewer_fp").nominations.get().party.code
-    nominate(people["reviewer_expert"], first, EXPERT, REVIEWER, people["secretariat"])
-    people["other_fps"] = [User.objects.get(username=f"fp{n}") for n in range(len(codes) - 1)]
-    return review, people, first, [c for c in codes if c != first]
+    nominate(people["reviewer_expert"], main[0], EXPERT, REVIEWER, people["secretariat"])
+    additional = sorted(p.reviewer.code for p in pairings if p.role != "main")
+    return review, people, main[0], [main[1], *additional]
 
 
 def post(client, review, q, **data):
@@ -53,10 +65,10 @@ def test_reviewers_write_and_the_party_under_review_reads_only_once_submitted(cl
     assert post(client, review, q, text="Is <b>conspiracy</b> covered?").status_code == 302
     comment = Comment.objects.get()
     assert (comment.party.code, comment.version) == (first, 1)
-    client.force_login(people["reviewer_fp"])
+    client.force_login(people["main_fp"])
     assert post(client, review, q, version=1, text="Is conspiracy covered?").status_code == 302
     # Each reviewing party writes its own comment.
-    client.force_login(people["other_fps"][0])
+    client.force_login(people["main2_fp"])
     assert post(client, review, q, text="Second reviewer.").status_code == 302
     assert Comment.objects.count() == 2
     # Nobody else writes.
@@ -75,9 +87,9 @@ def test_reviewers_write_and_the_party_under_review_reads_only_once_submitted(cl
     assert post(client, review, q, text="x").status_code == 404
     client.logout()
     assert client.get(page).status_code == 302
-    for fp in [people["reviewer_fp"], *people["other_fps"]]:
+    for fp in people["all_fps"]:
         reviews.act(review, "clear", by=fp, now=NOW)
-    reviews.act(review, "submit", by=people["reviewer_fp"], now=NOW)
+    reviews.act(review, "submit", by=people["main_fp"], now=NOW)
     for name in ["reviewed_fp", "observer", "expert"]:
         client.force_login(people[name])
         body = client.get(page).content.decode()
@@ -94,12 +106,12 @@ def test_a_party_writes_only_on_the_articles_given_to_it(client, fb):
     assert response.status_code == 302
     assert feedback.assignments(review) == {first: {article5}}
     assert ReviewEvent.objects.filter(kind="division_of_tasks").exists()
-    client.force_login(people["reviewer_fp"])
+    client.force_login(people["main_fp"])
     assert post(client, review, question("untoc-5-1a"), text="Mine.").status_code == 302
     response = post(client, review, question("untoc-23-a"), text="Not mine.")
     assert response.status_code == 400
     assert "given to another reviewing party" in response.content.decode()
-    client.force_login(people["other_fps"][0])
+    client.force_login(people["main2_fp"])
     assert post(client, review, question("untoc-23-a"), text="Theirs.").status_code == 302
     # Observers and experts do not divide tasks; nor does anyone after the submission.
     with pytest.raises(feedback.FeedbackError):
@@ -113,7 +125,7 @@ def test_a_stale_comment_is_refused_and_overwrites_nothing(client, fb):
     q = question("untoc-5-1a")
     client.force_login(people["reviewer_expert"])
     assert post(client, review, q, text="Theirs.").status_code == 302
-    client.force_login(people["reviewer_fp"])
+    client.force_login(people["main_fp"])
     response = post(client, review, q, version=0, text="Mine.")
     assert response.status_code == 409
     body = response.content.decode()
@@ -126,36 +138,60 @@ def test_a_stale_comment_is_refused_and_overwrites_nothing(client, fb):
 def test_submission_freezes_the_feedback_and_a_change_withdraws_clearances(fb):
     review, people, first, others = fb
     q = question("untoc-5-1a")
-    feedback.save_comment(review, q, by=people["reviewer_fp"], now=NOW, version=0, text="A.")
-    reviews.act(review, "clear", by=people["reviewer_fp"], now=NOW)
+    feedback.save_comment(review, q, by=people["main_fp"], now=NOW, version=0, text="A.")
+    reviews.act(review, "clear", by=people["main_fp"], now=NOW)
     feedback.save_comment(review, q, by=people["reviewer_expert"], now=NOW, version=1, text="B.")
     review.refresh_from_db()
     assert review.cleared == []
-    for fp in [people["reviewer_fp"], *people["other_fps"]]:
+    for fp in people["all_fps"]:
         reviews.act(review, "clear", by=fp, now=NOW)
-    reviews.act(review, "submit", by=people["reviewer_fp"], now=NOW)
+    reviews.act(review, "submit", by=people["main_fp"], now=NOW)
     submission = FeedbackSubmission.objects.get()
     assert submission.sha256 == actions.digest(submission.snapshot)
     assert submission.snapshot["comments"][0]["text"] == "B."
     assert ReviewEvent.objects.get(kind="feedback_frozen").data["sha256"] == submission.sha256
     with pytest.raises(feedback.FeedbackError, match="only at the written feedback stage"):
-        feedback.save_comment(review, q, by=people["reviewer_fp"], now=NOW, version=2, text="C.")
+        feedback.save_comment(review, q, by=people["main_fp"], now=NOW, version=2, text="C.")
     assert Comment.objects.get().text == "B."
 
 
 def test_the_feedback_page_query_count_stays_flat(client, fb):
     review, people, first, others = fb
-    client.force_login(people["reviewer_fp"])
+    client.force_login(people["main_fp"])
     page = url("questionnaires:feedback", review.pk)
     questions = actions.questions_for(review, actions.template_for(review))
 
     def fetch():
         assert client.get(page).status_code == 200
 
-    feedback.save_comment(review, questions[0], by=people["reviewer_fp"], now=NOW, version=0,
+    feedback.save_comment(review, questions[0], by=people["main_fp"], now=NOW, version=0,
                           text="One.")  # fmt: skip
     few = count_queries(fetch)
+    covers = feedback.coverage(review, Loaded([review]))
+    saved = 0
     for q in questions[1:]:
-        feedback.save_comment(review, q, by=people["reviewer_fp"], now=NOW, version=0, text="x")
-        feedback.save_comment(review, q, by=people["other_fps"][0], now=NOW, version=0, text="y")
+        for name, code in [("main_fp", first), ("main2_fp", others[0])]:
+            if feedback.assigned({}, covers, code, q.article):
+                feedback.save_comment(review, q, by=people[name], now=NOW, version=0, text="x")
+                saved += 1
+    assert saved > 20
     assert count_queries(fetch) == few
+
+
+def test_by_default_a_party_comments_on_the_instruments_it_was_drawn_for():
+    class Instrument:
+        def __init__(self, code):
+            self.code = code
+
+    class Article:
+        def __init__(self, pk, code):
+            self.pk, self.instrument = pk, Instrument(code)
+
+    covers = {"MCO": {"UNTOC", "SOM"}, "HRV": {"FIR"}}
+    untoc, fir = Article(1, "UNTOC"), Article(2, "FIR")
+    assert feedback.assigned({}, covers, "MCO", untoc)
+    assert not feedback.assigned({}, covers, "HRV", untoc)  # an additional reviewer, firearms
+    assert feedback.assigned({}, covers, "HRV", fir)
+    # The division of tasks, once recorded for a party, is what counts for it.
+    assert feedback.assigned({"HRV": {1}}, covers, "HRV", untoc)
+    assert not feedback.assigned({"MCO": {2}}, covers, "MCO", untoc)

@@ -29,10 +29,10 @@ SECTIONS = {
 def obs(fb):  # noqa: F811
     """The review at the observations stage (the feedback submitted); its focal points."""
     review, people, first, others = fb
-    fps = [people["reviewer_fp"], *people["other_fps"]]
+    fps = people["all_fps"]
     for fp in fps:
         reviews.act(review, "clear", by=fp, now=NOW)
-    reviews.act(review, "submit", by=people["reviewer_fp"], now=NOW)
+    reviews.act(review, "submit", by=people["main_fp"], now=NOW)
     review.refresh_from_db()
     assert review.stage == "observations"
     people["fps"] = [people["reviewed_fp"], *fps]
