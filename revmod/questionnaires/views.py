@@ -28,7 +28,7 @@ from revmod.questionnaires.models import (
 from revmod.reviews.actions import ReviewError
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
-from revmod.reviews.workflow import Role, Stage, stage_index
+from revmod.reviews.workflow import Role, Side, Stage, stage_index
 
 
 def _review_and_access(request, pk):
@@ -176,7 +176,14 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
     if template is None or not access.may_read:
         return context
     questions = actions.questions_for(review, template)
-    answers = {a.question_id: a for a in Answer.objects.filter(answer_set__review=review)}
+    # The reviewing parties read the answers only once submitted (rule 40, seed ¶33): before,
+    # this page shows them the questions (to divide the tasks), not the answers.
+    answers = (
+        {a.question_id: a for a in Answer.objects.filter(answer_set__review=review)}
+        if access.actor.side != Side.REVIEWING
+        or stage_index(review.stage) > stage_index(Stage.QUESTIONNAIRE)
+        else {}
+    )
     comments = {}
     for c in Comment.objects.filter(review=review).select_related("party", "updated_by"):
         comments.setdefault(c.question_id, {})[c.party.code] = c

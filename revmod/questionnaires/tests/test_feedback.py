@@ -195,3 +195,17 @@ def test_by_default_a_party_comments_on_the_instruments_it_was_drawn_for():
     # The division of tasks, once recorded for a party, is what counts for it.
     assert feedback.assigned({"HRV": {1}}, covers, "HRV", untoc)
     assert not feedback.assigned({"MCO": {2}}, covers, "MCO", untoc)
+
+
+def test_reviewers_do_not_read_the_answers_here_before_they_are_submitted(client, world):  # noqa: F811
+    review, people = world
+    actions.save_answer(review, question("untoc-5-1a"), by=people["expert"], now=NOW,
+                        version=0, value=["yes"], text="Not yet submitted.")  # fmt: skip
+    page = url("questionnaires:feedback", review.pk)
+    client.force_login(people["reviewer_fp"])
+    body = client.get(page).content.decode()
+    assert "Not yet submitted." not in body and "Division of tasks" in body
+    client.force_login(people["expert"])
+    assert "Not yet submitted." not in client.get(page).content.decode()  # no feedback yet
+    client.force_login(people["secretariat"])
+    assert "Not yet submitted." in client.get(page).content.decode()
