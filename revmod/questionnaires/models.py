@@ -181,3 +181,145 @@ class AnswerSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer_set} {self.at:%Y-%m-%d} {self.sha256[:12]}"
+
+
+class TaskAssignment(models.Model):
+    """The division of tasks agreed at the initial consultation (seed ¶26-28): one article the
+    reviewing party `party` comments on. A review without rows divides nothing: every reviewing
+    party takes every article."""
+
+    review = models.ForeignKey(Review, models.CASCADE, related_name="task_assignments")
+    party = models.ForeignKey(
+        "registry.Party", models.PROTECT, related_name="+", verbose_name=_("reviewing party")
+    )
+    article = models.ForeignKey(Article, models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("division of tasks")
+        verbose_name_plural = _("divisions of tasks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "party", "article"], name="task_once_per_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.party_id} {self.article_id}"
+
+
+class Comment(models.Model):
+    """A reviewing party's written feedback on one question of the submitted answers. One per
+    party and question; `version` counts the saves, as for answers."""
+
+    review = models.ForeignKey(Review, models.CASCADE, related_name="comments")
+    party = models.ForeignKey(
+        "registry.Party", models.PROTECT, related_name="+", verbose_name=_("reviewing party")
+    )
+    question = models.ForeignKey(Question, models.PROTECT, related_name="comments")
+    text = models.TextField(_("comment"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"))
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("feedback comment")
+        verbose_name_plural = _("feedback comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "party", "question"], name="comment_once_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.party_id} {self.question_id}"
+
+
+class FeedbackSubmission(models.Model):
+    """The written feedback as jointly submitted, frozen: a snapshot and its SHA-256.
+    Append-only, one per submission."""
+
+    review = models.ForeignKey(Review, models.PROTECT, related_name="feedback_submissions")
+    at = models.DateTimeField(_("submitted at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("submitted feedback")
+        verbose_name_plural = _("submitted feedback")
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.at:%Y-%m-%d} {self.sha256[:12]}"
+
+
+class ObservationVersion(models.Model):
+    """One saved version of the list of observations and its summary. Every save makes a new
+    numbered version; none is ever changed (a sign-off names one, by number and hash)."""
+
+    review = models.ForeignKey(Review, models.PROTECT, related_name="observation_versions")
+    number = models.PositiveIntegerField(_("version"))
+    sections = models.JSONField(default=dict)  # {section key: text}, see observations.SECTIONS
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("saved at"))
+
+    class Meta:
+        ordering = ["review", "number"]
+        verbose_name = _("list of observations (version)")
+        verbose_name_plural = _("lists of observations (versions)")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="observations_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A version of the list of observations is never changed.")
+        super().save(*args, **kwargs)
+
+
+class SignOff(models.Model):
+    """A focal point's sign-off, for their party, of one frozen version."""
+
+    version = models.ForeignKey(ObservationVersion, models.PROTECT, related_name="sign_offs")
+    party = models.ForeignKey("registry.Party", models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("signed off at"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "party"], name="sign_off_once_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.party_id}"
+
+
+class PublicationDecision(models.Model):
+    """The party under review's decision on publishing the list of observations (the summary is
+    always published). Append-only: the latest row is the decision in force."""
+
+    class Choice(models.TextChoices):
+        FULL = "full", _("The full list of observations")
+        PART = "part", _("Part of the list of observations")
+        NONE = "none", _("The summary only")
+
+    review = models.ForeignKey(Review, models.PROTECT, related_name="publication_decisions")
+    choice = models.CharField(_("publication"), max_length=8, choices=Choice.choices)
+    parts = models.TextField(_("the parts to publish"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("publication decision")
+        verbose_name_plural = _("publication decisions")
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.choice}"

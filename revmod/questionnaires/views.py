@@ -6,6 +6,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,9 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from revmod.lib.i18n import suffix
-from revmod.questionnaires import actions
-from revmod.questionnaires.models import Answer, AnswerSubmission
+from revmod.questionnaires import actions, feedback, observations
+from revmod.questionnaires.models import (
+    Answer,
+    AnswerSubmission,
+    Comment,
+    FeedbackSubmission,
+    ObservationVersion,
+    PublicationDecision,
+    SignOff,
+)
+from revmod.reviews.actions import ReviewError
 from revmod.reviews.models import Review
+from revmod.reviews.schedule import Loaded
+from revmod.reviews.workflow import Role, Side, Stage, stage_index
 
 
 def _review_and_access(request, pk):
@@ -133,3 +145,267 @@ def save(request, pk, question):
         return render(request, "questionnaires/answers.html", context, status=status)
     messages.success(request, _("Answer saved."))
     return redirect(reverse("questionnaires:answers", args=[review.pk]) + f"#q{question.pk}")
+
+
+# Written feedback ---------------------------------------------------------------------------
+
+
+def _feedback_access(request, pk):
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).select_related("party", "cluster"), pk=pk
+    )
+    loaded = Loaded([review])
+    access = feedback.access_for(request.user, review, loaded)
+    if access is None:
+        raise Http404
+    return review, access, loaded
+
+
+def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> dict:
+    """The feedback page: the submitted answers' questions by article, each reviewing party's
+    comment, a form where the person's party writes; a fixed number of queries."""
+    template = actions.template_for(review)
+    reviewers = loaded.reviewer_codes(review)
+    tasks = feedback.assignments(review)
+    covers = feedback.coverage(review, loaded)
+    editable = access.editable(review)
+    context = {"review": review, "access": access, "editable": editable, "error": error,
+               "conflict": conflict, "reviewers": reviewers, "template": template,
+               "may_divide": access.actor.role in {Role.SECRETARIAT, Role.FOCAL_POINT}
+               and stage_index(review.stage) <= stage_index(Stage.WRITTEN_FEEDBACK)}  # fmt: skip
+    if template is None or not access.may_read:
+        return context
+    questions = actions.questions_for(review, template)
+    # The reviewing parties read the answers only once submitted (rule 40, seed ¶33): before,
+    # this page shows them the questions (to divide the tasks), not the answers.
+    answers = (
+        {a.question_id: a for a in Answer.objects.filter(answer_set__review=review)}
+        if access.actor.side != Side.REVIEWING
+        or stage_index(review.stage) > stage_index(Stage.QUESTIONNAIRE)
+        else {}
+    )
+    comments = {}
+    for c in Comment.objects.filter(review=review).select_related("party", "updated_by"):
+        comments.setdefault(c.question_id, {})[c.party.code] = c
+    articles = []
+    for article, items in groupby(questions, key=lambda q: q.article):
+        mine = access.writes_for and feedback.assigned(tasks, covers, access.writes_for, article)
+        rows = []
+        for q in items:
+            by_party = comments.get(q.pk, {})
+            clash = conflict if conflict and conflict["question"] == q.pk else None
+            rows.append({"question": q, "answer": answers.get(q.pk),
+                         "comments": [by_party[code] for code in reviewers if code in by_party],
+                         "own": by_party.get(access.writes_for) if access.writes_for else None,
+                         "conflict": clash})  # fmt: skip
+        articles.append(
+            {"article": article, "rows": rows, "mine": bool(mine),
+             "parties": [c for c in reviewers if feedback.assigned(tasks, covers, c, article)],
+             "divided": [c for c in reviewers if article.pk in tasks.get(c, ())]}
+        )  # fmt: skip
+    context.update(
+        articles=articles,
+        submission=FeedbackSubmission.objects.filter(review=review).last(),
+    )
+    return context
+
+
+@login_required
+@require_GET
+def feedback_page(request, pk):
+    review, access, loaded = _feedback_access(request, pk)
+    return render(
+        request, "questionnaires/feedback.html", _feedback_context(review, access, loaded)
+    )
+
+
+@login_required
+@require_POST
+def feedback_save(request, pk, question):
+    """Save one comment of the person's party; a stale version is refused (409) showing what
+    the other person saved."""
+    review, access, loaded = _feedback_access(request, pk)
+    template = actions.template_for(review)
+    found = [q for q in actions.questions_for(review, template) if q.pk == question] if (
+        template
+    ) else []  # fmt: skip
+    if not found:
+        raise Http404
+    text = request.POST.get("text", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        feedback.save_comment(review, found[0], by=request.user, now=timezone.now(),
+                              version=version, text=text)  # fmt: skip
+    except feedback.StaleComment as stale:
+        conflict = {"question": question, "current": stale.current, "mine": text}
+        context = _feedback_context(review, access, loaded, conflict=conflict, error=str(stale))
+        return render(request, "questionnaires/feedback.html", context, status=409)
+    except feedback.FeedbackError as error:
+        status = 400 if access.editable(review) else 403
+        context = _feedback_context(review, access, loaded, error=str(error))
+        return render(request, "questionnaires/feedback.html", context, status=status)
+    messages.success(request, _("Comment saved."))
+    return redirect(reverse("questionnaires:feedback", args=[review.pk]) + f"#q{question}")
+
+
+@login_required
+@require_POST
+def feedback_tasks(request, pk):
+    """Record the division of tasks: checkboxes named `task`, valued `PARTY:article id`."""
+    review, access, loaded = _feedback_access(request, pk)
+    tasks: dict[str, list[int]] = {}
+    for item in request.POST.getlist("task"):
+        code, _sep, article = item.partition(":")
+        if article.isdigit():
+            tasks.setdefault(code, []).append(int(article))
+    try:
+        feedback.divide_tasks(review, by=request.user, now=timezone.now(), tasks=tasks)
+        messages.success(request, _("The division of tasks is recorded."))
+    except feedback.FeedbackError as error:
+        messages.error(request, str(error))
+    return redirect("questionnaires:feedback", review.pk)
+
+
+# List of observations -----------------------------------------------------------------------
+
+
+def _observations_access(request, pk):
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).select_related("party", "cluster"), pk=pk
+    )
+    access = observations.access_for(request.user, review)
+    if access is None:
+        raise Http404
+    return review, access
+
+
+def _observations_context(review, access, *, conflict=None, error=None, mine=None) -> dict:
+    versions = list(
+        ObservationVersion.objects.filter(review=review)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("sign_offs", queryset=SignOff.objects.select_related("party", "by"))
+        )
+        .order_by("-number")
+    )
+    current = versions[0] if versions else None
+    parties = [review.party.code, *Loaded([review]).reviewer_codes(review)]
+    signed = {s.party.code for s in current.sign_offs.all()} if current else set()
+    texts = mine or (current.sections if current else {})
+    return {
+        "review": review,
+        "access": access,
+        "editable": access.may_draft and review.stage == Stage.OBSERVATIONS,
+        "signing": access.may_sign and review.stage == Stage.OBSERVATIONS,
+        "versions": versions,
+        "current": current,
+        "sections": [
+            {
+                "key": key,
+                "label": label,
+                "text": texts.get(key, ""),
+                "current": (current.sections.get(key, "") if current else ""),
+            }
+            for key, label in observations.SECTIONS
+        ],  # fmt: skip
+        "parties": [{"code": code, "signed": code in signed} for code in parties],
+        "my_party_signed": access.actor.party in signed,
+        "decisions": list(
+            PublicationDecision.objects.filter(review=review).select_related("by").order_by("-at")
+        ),
+        "choices": PublicationDecision.Choice.choices,
+        "conflict": conflict,
+        "error": error,
+    }
+
+
+@login_required
+@require_GET
+def observations_page(request, pk):
+    review, access = _observations_access(request, pk)
+    return render(
+        request, "questionnaires/observations.html", _observations_context(review, access)
+    )
+
+
+@login_required
+@require_POST
+def observations_save(request, pk):
+    """Save the sections as a new version; a save based on an older version is refused (409),
+    showing the newer one next to the person's text."""
+    review, access = _observations_access(request, pk)
+    mine = {key: request.POST.get(key, "") for key, _label in observations.SECTIONS}
+    try:
+        based_on = int(request.POST.get("based_on", ""))
+    except ValueError:
+        based_on = -1
+    try:
+        version = observations.save_version(review, by=request.user, now=timezone.now(),
+                                            based_on=based_on, sections=mine)  # fmt: skip
+    except observations.StaleVersion as stale:
+        context = _observations_context(review, access, conflict=stale.current,
+                                        error=str(stale), mine=mine)  # fmt: skip
+        return render(request, "questionnaires/observations.html", context, status=409)
+    except observations.ObservationError as error:
+        status = 400 if access.may_draft and review.stage == Stage.OBSERVATIONS else 403
+        context = _observations_context(review, access, error=str(error), mine=mine)
+        return render(request, "questionnaires/observations.html", context, status=status)
+    messages.success(request, _("Version %(number)s saved.") % {"number": version.number})
+    return redirect("questionnaires:observations", review.pk)
+
+
+@login_required
+@require_GET
+def observations_diff(request, pk):
+    """What changed between two versions (`a` and `b`, numbers), section by section."""
+    review, access = _observations_access(request, pk)
+    numbers = list(
+        ObservationVersion.objects.filter(review=review)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    context = {"review": review, "numbers": numbers, "changes": None}
+    try:
+        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        return render(request, "questionnaires/observations_diff.html", context)
+    found = {
+        v.number: v for v in ObservationVersion.objects.filter(review=review, number__in=[a, b])
+    }
+    if a not in found or b not in found:
+        raise Http404
+    context.update(old=found[a], new=found[b], changes=observations.diff(found[a], found[b]))
+    return render(request, "questionnaires/observations_diff.html", context)
+
+
+@login_required
+@require_POST
+def observations_sign(request, pk):
+    review, _access = _observations_access(request, pk)
+    try:
+        number = int(request.POST.get("version", ""))
+    except ValueError:
+        number = -1
+    try:
+        observations.sign_off(review, by=request.user, now=timezone.now(), number=number)
+        messages.success(request, _("Signed off for your party."))
+    except (observations.ObservationError, ReviewError) as error:
+        messages.error(request, str(error))
+    return redirect("questionnaires:observations", review.pk)
+
+
+@login_required
+@require_POST
+def observations_publication(request, pk):
+    review, _access = _observations_access(request, pk)
+    try:
+        observations.decide_publication(review, by=request.user, now=timezone.now(),
+                                        choice=request.POST.get("choice", ""),
+                                        parts=request.POST.get("parts", ""))  # fmt: skip
+        messages.success(request, _("The publication decision is recorded."))
+    except observations.ObservationError as error:
+        messages.error(request, str(error))
+    return redirect("questionnaires:observations", review.pk)

@@ -111,6 +111,23 @@ def act(
     if actor is None:
         raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
     before = state_of(review, loaded)
+    if before.stage == workflow.Stage.OBSERVATIONS and Action(action) in {
+        Action.CLEAR,
+        Action.SUBMIT,
+    }:
+        # The list of observations is cleared by signing off a version, and completed only when
+        # every party signed the same one (seed ¶40-41). Imported here: see freeze below.
+        from revmod.questionnaires import observations
+
+        refusal = (
+            observations.check_clear(review, actor.party)
+            if Action(action) == Action.CLEAR and actor.party
+            else observations.check_complete(review, list(before.parties))
+            if Action(action) == Action.SUBMIT
+            else None
+        )
+        if refusal and workflow.check(before, Action(action), actor) is None:
+            raise ReviewError(refusal)
     try:
         after = workflow.apply(before, Action(action), actor, reason=reason, to=to)
     except WorkflowError as error:
@@ -137,6 +154,11 @@ def act(
         from revmod.questionnaires.actions import freeze
 
         freeze(review, by=by, now=now)
+    if Action(action) == Action.SUBMIT and before.stage == workflow.Stage.WRITTEN_FEEDBACK:
+        # Likewise, the joint feedback is frozen as submitted (rule 35, seed ¶35-37).
+        from revmod.questionnaires import feedback
+
+        feedback.freeze(review, by=by, now=now)
     triggers.review_event(review, event, by=by, now=now)
     return review
 

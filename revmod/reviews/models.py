@@ -50,6 +50,11 @@ EVENT_LABELS = {
     "deadline_pause": _("Deadline paused"),
     "document_uploaded": _("Document uploaded"),
     "questionnaire_frozen": _("Questionnaire answers frozen as submitted"),
+    "division_of_tasks": _("Division of tasks recorded"),
+    "feedback_frozen": _("Written feedback frozen as submitted"),
+    "observations_saved": _("New version of the list of observations"),
+    "observations_signed": _("List of observations signed off"),
+    "publication_decided": _("Publication decision recorded"),
 }
 LANGUAGES = ["ar", "zh", "en", "fr", "ru", "es"]  # the six working languages (rule 50)
 

@@ -221,6 +221,36 @@ MATRIX = {
         "POST",
         "/en/reviews/{review}/questionnaire/{question}/",
     ): {**dict.fromkeys(PERSONAS, 403), "anonymous": "login", "outsider": 404},
+    # Written feedback and the list of observations: the review's people see the pages (the
+    # party under review's without the feedback until it is submitted); nobody writes, signs
+    # or divides tasks while the review awaits nominations (refused: 403 for a save, a message
+    # and a redirect for the other actions).
+    ("reviews/<int:pk>/feedback/", "GET", "/en/reviews/{review}/feedback/"): PARTICIPANTS,
+    ("reviews/<int:pk>/feedback/tasks/", "POST", "/en/reviews/{review}/feedback/tasks/"): (
+        PARTICIPANTS_ACT
+    ),
+    (
+        "reviews/<int:pk>/feedback/<int:question>/",
+        "POST",
+        "/en/reviews/{review}/feedback/{question}/",
+    ): {**dict.fromkeys(PERSONAS, 403), "anonymous": "login", "outsider": 404},
+    ("reviews/<int:pk>/observations/", "GET", "/en/reviews/{review}/observations/"): (PARTICIPANTS),
+    ("reviews/<int:pk>/observations/save/", "POST", "/en/reviews/{review}/observations/save/"): {
+        **dict.fromkeys(PERSONAS, 403),
+        "anonymous": "login",
+        "outsider": 404,
+    },
+    ("reviews/<int:pk>/observations/diff/", "GET", "/en/reviews/{review}/observations/diff/"): (
+        PARTICIPANTS
+    ),
+    ("reviews/<int:pk>/observations/sign/", "POST", "/en/reviews/{review}/observations/sign/"): (
+        PARTICIPANTS_ACT
+    ),
+    (
+        "reviews/<int:pk>/observations/publication/",
+        "POST",
+        "/en/reviews/{review}/observations/publication/",
+    ): PARTICIPANTS_ACT,
     ("outbox/", "GET", "/en/outbox/"): SECRETARIAT_ONLY,
     # Everyone's own e-mail preferences.
     ("outbox/preferences/", "GET", "/en/outbox/preferences/"): {

@@ -1,0 +1,195 @@
+"""Written feedback (seed ¶35-37, rule 35): the reviewing parties comment on the submitted
+answers, question by question, each on the articles the division of tasks gives it; each
+reviewing party's focal point clears (the workflow's clear); the joint submission freezes the
+feedback as answers are frozen."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from revmod.accounts.models import User
+from revmod.questionnaires.actions import digest, questions_for, template_for
+from revmod.questionnaires.models import Comment, FeedbackSubmission, Question, TaskAssignment
+from revmod.registry.models import Party
+from revmod.reviews import actions as reviews
+from revmod.reviews.access import actor_for
+from revmod.reviews.models import Review
+from revmod.reviews.schedule import Loaded
+from revmod.reviews.workflow import Action, Actor, Role, Side, Stage, stage_index
+
+
+class FeedbackError(Exception):
+    """A change refused, with a message for the person who tried."""
+
+
+class StaleComment(FeedbackError):
+    """The comment changed since the form was opened: `current` is what is saved now."""
+
+    def __init__(self, current: Comment | None):
+        super().__init__(_("Someone else saved this comment after you opened it."))
+        self.current = current
+
+
+@dataclass(frozen=True)
+class FeedbackAccess:
+    """What a person may do with a review's written feedback."""
+
+    actor: Actor
+    may_read: bool
+    writes_for: str | None  # the reviewing party whose comments they write, if any
+
+    def editable(self, review: Review) -> bool:
+        return self.writes_for is not None and review.stage == Stage.WRITTEN_FEEDBACK
+
+
+def access_for(user, review: Review, loaded: Loaded | None = None) -> FeedbackAccess | None:
+    """None when `user` takes no part in `review`. The reviewing parties' focal points and
+    experts write (guideline 6) and read each other's comments (the feedback is joint, rule 35);
+    the party under review and its observers read it only once submitted; the secretariat reads
+    everything."""
+    loaded = loaded or Loaded([review])
+    actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
+    if actor is None:
+        return None
+    if actor.role == Role.SECRETARIAT:
+        return FeedbackAccess(actor, may_read=True, writes_for=None)
+    if actor.side == Side.REVIEWING:
+        writes = actor.party if actor.role in {Role.FOCAL_POINT, Role.EXPERT} else None
+        return FeedbackAccess(actor, may_read=True, writes_for=writes)
+    submitted = stage_index(review.stage) > stage_index(Stage.WRITTEN_FEEDBACK)
+    return FeedbackAccess(actor, may_read=submitted, writes_for=None)
+
+
+def assignments(review: Review) -> dict[str, set[int]]:
+    """The division of tasks: the article ids each reviewing party (by code) comments on. A
+    party absent from the result takes the default (see `assigned`)."""
+    result: dict[str, set[int]] = {}
+    for code, article in TaskAssignment.objects.filter(review=review).values_list(
+        "party__code", "article_id"
+    ):
+        result.setdefault(code, set()).add(article)
+    return result
+
+
+def coverage(review: Review, loaded: Loaded) -> dict[str, set[str]]:
+    """The instrument codes each reviewing party in force was drawn for."""
+    return {p.reviewer.code: set(p.instruments) for p in loaded.pairings[review.party_id]}
+
+
+def assigned(tasks: dict[str, set[int]], covers: dict[str, set[str]], party: str, article) -> bool:
+    """Whether `party` comments on `article`: as the division of tasks says, else (nothing
+    divided for it) on every article of the instruments it reviews — all of them for a main
+    reviewer, those the others lack for an additional one (domain.md "Drawing of lots")."""
+    if party in tasks:
+        return article.pk in tasks[party]
+    instruments = covers.get(party)
+    return not instruments or article.instrument.code in instruments
+
+
+@transaction.atomic
+def divide_tasks(
+    review: Review, *, by: User, now: dt.datetime, tasks: dict[str, list[int]]
+) -> None:
+    """Record the division of tasks agreed at the consultation: for each reviewing party (by
+    code), the ids of the articles it comments on; a party left out, or given no article,
+    takes them all. The secretariat or a focal point of the review records it, until the
+    feedback is submitted."""
+    review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
+    loaded = Loaded([review])
+    actor = actor_for(by, review, set(loaded.reviewer_codes(review)))
+    if actor is None or actor.role not in {Role.SECRETARIAT, Role.FOCAL_POINT}:
+        raise FeedbackError(_("You may not divide the tasks of this review."))
+    if stage_index(review.stage) > stage_index(Stage.WRITTEN_FEEDBACK):
+        raise FeedbackError(_("The written feedback has been submitted."))
+    reviewers = set(loaded.reviewer_codes(review))
+    if set(tasks) - reviewers:
+        raise FeedbackError(_("Divide the tasks among the review's reviewing parties only."))
+    articles = set(review.cluster.articles.values_list("pk", flat=True))
+    if any(set(ids) - articles for ids in tasks.values()):
+        raise FeedbackError(_("Choose among the articles of the review's cluster."))
+    parties = dict(Party.objects.filter(code__in=tasks).values_list("code", "pk"))
+    TaskAssignment.objects.filter(review=review).delete()
+    TaskAssignment.objects.bulk_create(
+        TaskAssignment(review=review, party_id=parties[code], article_id=article)
+        for code, ids in tasks.items()
+        for article in sorted(set(ids))
+    )
+    reviews.record(review, "division_of_tasks", by=by, at=now,
+                   tasks={code: sorted(set(ids)) for code, ids in tasks.items()})  # fmt: skip
+
+
+@transaction.atomic
+def save_comment(
+    review: Review, question: Question, *, by: User, now: dt.datetime, version: int, text: str
+) -> Comment:
+    """Save `by`'s party's comment on `question`, based on `version` (0 for a new one). Refused
+    with StaleComment when someone saved it since (nothing is overwritten), with FeedbackError
+    when `by` may not write feedback, the review is not at the written feedback stage (submitted
+    feedback is frozen), or the division of tasks gives the article to other parties. Saving
+    after a clearance withdraws it (the workflow's draft)."""
+    review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
+    loaded = Loaded([review])
+    access = access_for(by, review, loaded)
+    if access is None or access.writes_for is None:
+        raise FeedbackError(_("You may not write feedback in this review."))
+    if not access.editable(review):
+        raise FeedbackError(_("The feedback can be changed only at the written feedback stage."))
+    template = template_for(review)
+    if template is None or question not in questions_for(review, template):
+        raise FeedbackError(_("This question is not part of this review's questionnaire."))
+    covers = coverage(review, loaded)
+    if not assigned(assignments(review), covers, access.writes_for, question.article):
+        raise FeedbackError(_("This article was given to another reviewing party."))
+    party = Party.objects.get(code=access.writes_for)
+    # Under the review's row lock: two saves of one comment are checked one after the other.
+    comment = Comment.objects.filter(review=review, party=party, question=question).first()
+    if version != (comment.version if comment else 0):
+        raise StaleComment(comment)
+    if comment is None:
+        comment = Comment.objects.create(
+            review=review, party=party, question=question, text=text.strip(), updated_by=by,
+            updated_at=now,
+        )  # fmt: skip
+    else:
+        comment.text, comment.updated_by, comment.updated_at = text.strip(), by, now
+        comment.version += 1
+        comment.save()
+    if review.cleared:
+        reviews.act(review, Action.DRAFT, by=by, now=now)
+    return comment
+
+
+def snapshot(review: Review) -> list[dict]:
+    """The comments as plain data, by question key then party."""
+    comments = Comment.objects.filter(review=review).select_related(
+        "question", "party", "updated_by"
+    )
+    return sorted(
+        (
+            {
+                "question": c.question.key,
+                "party": c.party.code,
+                "text": c.text,
+                "version": c.version,
+                "updated_by": c.updated_by.username,
+                "updated_at": c.updated_at.isoformat(),
+            }
+            for c in comments
+        ),
+        key=lambda item: (item["question"], item["party"]),
+    )
+
+
+def freeze(review: Review, *, by: User, now: dt.datetime) -> FeedbackSubmission:
+    """Record the feedback as submitted: a snapshot and its SHA-256, and a `feedback_frozen`
+    event. Called by the workflow's submit of the written feedback stage, in its transaction;
+    after it `save_comment` refuses every change."""
+    data = {"comments": snapshot(review)}
+    submission = FeedbackSubmission.objects.create(
+        review=review, at=now, by=by, sha256=digest(data), snapshot=data
+    )
+    reviews.record(review, "feedback_frozen", by=by, at=now, sha256=submission.sha256,
+                   comments=len(data["comments"]))  # fmt: skip
+    return submission

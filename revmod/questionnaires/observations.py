@@ -1,0 +1,203 @@
+"""The list of observations and its summary (seed ¶38-41): drafted together by the party under
+review and its reviewing parties, every save a new numbered version; each focal point signs
+off one frozen version (its SHA-256 shown); the review is completed once every party has signed
+the same version; the party under review decides what of the full list is published (the
+summary always is)."""
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from revmod.accounts.models import User
+from revmod.questionnaires.actions import digest
+from revmod.questionnaires.models import ObservationVersion, PublicationDecision, SignOff
+from revmod.registry.models import Party
+from revmod.reviews import actions as reviews
+from revmod.reviews.access import actor_for
+from revmod.reviews.models import Review
+from revmod.reviews.schedule import Loaded
+from revmod.reviews.workflow import Action, Actor, Role, Side, Stage
+
+SECTIONS = [
+    ("gaps", gettext_lazy("Gaps and challenges")),
+    ("good_practices", gettext_lazy("Good practices")),
+    ("recommendations", gettext_lazy("Recommendations")),
+    ("assistance", gettext_lazy("Technical-assistance needs")),
+    ("summary", gettext_lazy("Summary")),
+]
+
+
+class ObservationError(Exception):
+    """A change refused, with a message for the person who tried."""
+
+
+class StaleVersion(ObservationError):
+    """A newer version was saved since the form was opened: `current` is it."""
+
+    def __init__(self, current: ObservationVersion):
+        super().__init__(_("Someone else saved a new version after you opened this one."))
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ObservationAccess:
+    actor: Actor
+
+    @property
+    def may_draft(self) -> bool:
+        """The focal points and experts of the three parties draft together."""
+        return self.actor.role in {Role.FOCAL_POINT, Role.EXPERT}
+
+    @property
+    def may_sign(self) -> bool:
+        return self.actor.role == Role.FOCAL_POINT
+
+    @property
+    def may_decide(self) -> bool:
+        """The party under review decides on publication (seed ¶41)."""
+        return self.actor.role == Role.FOCAL_POINT and self.actor.side == Side.REVIEWED
+
+
+def access_for(user, review: Review) -> ObservationAccess | None:
+    """None when `user` takes no part in `review`; every participant reads."""
+    actor = actor_for(user, review, set(Loaded([review]).reviewer_codes(review)))
+    return None if actor is None else ObservationAccess(actor)
+
+
+def latest(review: Review) -> ObservationVersion | None:
+    return ObservationVersion.objects.filter(review=review).order_by("-number").first()
+
+
+def clean(sections: dict[str, str]) -> dict[str, str]:
+    return {key: (sections.get(key) or "").replace("\r\n", "\n").strip() for key, _l in SECTIONS}
+
+
+@transaction.atomic
+def save_version(
+    review: Review, *, by: User, now: dt.datetime, based_on: int, sections: dict[str, str]
+) -> ObservationVersion:
+    """Save the sections as a new version, based on version `based_on` (0 for the first).
+    Refused with StaleVersion when a newer version exists (nothing is overwritten), with
+    ObservationError when `by` may not draft or the review is not at the observations stage.
+    A save after sign-offs withdraws the clearances: they approved another text."""
+    review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
+    access = access_for(by, review)
+    if access is None or not access.may_draft:
+        raise ObservationError(_("You may not draft the list of observations of this review."))
+    if review.stage != Stage.OBSERVATIONS:
+        raise ObservationError(
+            _("The list of observations can be changed only at the observations stage.")
+        )
+    current = latest(review)
+    if based_on != (current.number if current else 0):
+        raise StaleVersion(current)
+    data = clean(sections)
+    version = ObservationVersion.objects.create(
+        review=review,
+        number=based_on + 1,
+        sections=data,
+        sha256=digest(data),
+        created_by=by,
+        created_at=now,
+    )
+    reviews.record(review, "observations_saved", by=by, at=now, version=version.number,
+                   sha256=version.sha256)  # fmt: skip
+    if review.cleared:
+        reviews.act(review, Action.DRAFT, by=by, now=now)
+    return version
+
+
+def signed_latest(review: Review) -> set[str]:
+    """The codes of the parties that signed off the latest version."""
+    current = latest(review)
+    if current is None:
+        return set()
+    return set(current.sign_offs.values_list("party__code", flat=True))
+
+
+@transaction.atomic
+def sign_off(review: Review, *, by: User, now: dt.datetime, number: int) -> SignOff:
+    """`by`, a focal point, signs off version `number` for their party, which clears the
+    step for it. Only the latest version may be signed: every party signs the same text."""
+    review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
+    access = access_for(by, review)
+    if access is None or not access.may_sign:
+        raise ObservationError(_("Only a focal point signs off the list of observations."))
+    if review.stage != Stage.OBSERVATIONS:
+        raise ObservationError(_("The list of observations is signed off at its own stage."))
+    current = latest(review)
+    if current is None or current.number != number:
+        raise ObservationError(_("Sign off the latest version: a newer one has been saved."))
+    party = Party.objects.get(code=access.actor.party)
+    if current.sign_offs.filter(party=party).exists():
+        raise ObservationError(_("Your party has already signed off this version."))
+    signed = SignOff.objects.create(version=current, party=party, by=by, at=now)
+    reviews.record(review, "observations_signed", by=by, at=now, party=party.code,
+                   version=current.number, sha256=current.sha256)  # fmt: skip
+    reviews.act(review, Action.CLEAR, by=by, now=now)
+    return signed
+
+
+def check_clear(review: Review, party: str) -> str | None:
+    """Why `party` may not clear the observations stage now: once the list is drafted here, a
+    party clears by signing off its latest version. A review without any version (its list
+    kept as an uploaded document, or driven by the simulation) clears as every other step."""
+    if latest(review) is not None and party not in signed_latest(review):
+        return _("Sign off the latest version of the list of observations first.")
+    return None
+
+
+def check_complete(review: Review, parties: list[str]) -> str | None:
+    """Why the review may not be completed now: every party signs the same (latest) version
+    (when the list is drafted here at all; see check_clear)."""
+    if latest(review) is None:
+        return None
+    missing = sorted(set(parties) - signed_latest(review))
+    if missing:
+        return _("These parties have not signed off the latest version: %s.") % ", ".join(missing)
+    return None
+
+
+@transaction.atomic
+def decide_publication(
+    review: Review, *, by: User, now: dt.datetime, choice: str, parts: str = ""
+) -> PublicationDecision:
+    """The party under review's focal point records what of the full list is published (in
+    full, in part — saying which parts —, or not at all: the summary is published always)."""
+    review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
+    access = access_for(by, review)
+    if access is None or not access.may_decide:
+        raise ObservationError(_("The party under review's focal point decides on publication."))
+    if review.stage not in {Stage.OBSERVATIONS, Stage.COMPLETED}:
+        raise ObservationError(_("Publication is decided once the list of observations exists."))
+    if choice not in PublicationDecision.Choice.values:
+        raise ObservationError(_("Choose how the list of observations is published."))
+    parts = parts.strip() if choice == PublicationDecision.Choice.PART else ""
+    if choice == PublicationDecision.Choice.PART and not parts:
+        raise ObservationError(_("Say which parts are published."))
+    decision = PublicationDecision.objects.create(
+        review=review, choice=choice, parts=parts, by=by, at=now
+    )
+    reviews.record(review, "publication_decided", by=by, at=now, choice=choice)
+    return decision
+
+
+def diff(old: ObservationVersion, new: ObservationVersion) -> list[dict]:
+    """Per section, the lines removed, added and kept between two versions (plain text: the
+    template escapes it)."""
+    result = []
+    for key, label in SECTIONS:
+        a = (old.sections.get(key) or "").splitlines()
+        b = (new.sections.get(key) or "").splitlines()
+        lines = []
+        for line in difflib.ndiff(a, b):
+            tag, text = line[:2], line[2:]
+            if tag == "? ":
+                continue
+            lines.append({"kind": {"- ": "del", "+ ": "add"}.get(tag, "same"), "text": text})
+        result.append({"key": key, "label": label, "changed": a != b, "lines": lines})
+    return result

@@ -1,0 +1,211 @@
+"""Written feedback: who writes and reads, the division of tasks, concurrent edits, the joint
+clearance and the freeze on submission."""
+
+import pytest
+
+from revmod.accounts.models import Nomination
+from revmod.questionnaires import actions, feedback
+from revmod.questionnaires.models import Comment, FeedbackSubmission
+from revmod.questionnaires.tests.test_questionnaires import (
+    EXPERT,
+    FP,
+    NOW,
+    REVIEWER,
+    question,
+    url,
+    world,  # noqa: F401 (a fixture)
+)
+from revmod.reviews import actions as reviews
+from revmod.reviews.models import ReviewEvent
+from revmod.reviews.schedule import Loaded
+from revmod.test import count_queries, make_user, nominate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fb(world):  # noqa: F811
+    """The review at the written feedback stage, the answers submitted. `main_fp` and
+    `main2_fp` are the focal points of its two main reviewing parties (the draw differs per
+    test), `reviewer_expert` an expert of the first, `all_fps` every reviewing focal point.
+    Gives (review, people, the first main reviewer's code, the other reviewers' codes, the
+    second main reviewer's first)."""
+    review, people = world
+    actions.save_answer(review, question("untoc-5-1a"), by=people["expert"], now=NOW,
+                        version=0, value=["yes"], text="Penal Code <art. 450-1>.")  # fmt: skip
+    reviews.act(review, "clear", by=people["reviewed_fp"], now=NOW)
+    reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
+    review.refresh_from_db()
+    pairings = list(review.pairings())
+    fp_of = {
+        n.party.code: n.person
+        for n in Nomination.objects.active().filter(scope=REVIEWER, kind=FP).select_related()
+    }
+    main = sorted(p.reviewer.code for p in pairings if p.role == "main")
+    assert len(main) == 2
+    people["main_fp"], people["main2_fp"] = fp_of[main[0]], fp_of[main[1]]
+    people["all_fps"] = [fp_of[p.reviewer.code] for p in pairings]
+    people["reviewer_expert"] = make_user("reviewer_expert")
+    nominate(people["reviewer_expert"], main[0], EXPERT, REVIEWER, people["secretariat"])
+    additional = sorted(p.reviewer.code for p in pairings if p.role != "main")
+    return review, people, main[0], [main[1], *additional]
+
+
+def post(client, review, q, **data):
+    data.setdefault("version", 0)
+    return client.post(url("questionnaires:feedback_save", review.pk, q.pk), data)
+
+
+def test_reviewers_write_and_the_party_under_review_reads_only_once_submitted(client, fb):
+    review, people, first, others = fb
+    q = question("untoc-5-1a")
+    page = url("questionnaires:feedback", review.pk)
+    client.force_login(people["reviewer_expert"])
+    assert "Penal Code &lt;art. 450-1&gt;." in client.get(page).content.decode()
+    assert post(client, review, q, text="Is <b>conspiracy</b> covered?").status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.party.code, comment.version) == (first, 1)
+    client.force_login(people["main_fp"])
+    assert post(client, review, q, version=1, text="Is conspiracy covered?").status_code == 302
+    # Each reviewing party writes its own comment.
+    client.force_login(people["main2_fp"])
+    assert post(client, review, q, text="Second reviewer.").status_code == 302
+    assert Comment.objects.count() == 2
+    # Nobody else writes.
+    for name in ["reviewed_fp", "expert", "observer", "secretariat"]:
+        client.force_login(people[name])
+        assert post(client, review, q, text="No.").status_code == 403, name
+    # The party under review and its observers read nothing until submitted.
+    for name in ["reviewed_fp", "observer"]:
+        client.force_login(people[name])
+        body = client.get(page).content.decode()
+        assert "Is conspiracy covered?" not in body and "once the reviewing parties" in body
+    client.force_login(people["secretariat"])
+    assert "Is conspiracy covered?" in client.get(page).content.decode()
+    client.force_login(people["outsider"])
+    assert client.get(page).status_code == 404
+    assert post(client, review, q, text="x").status_code == 404
+    client.logout()
+    assert client.get(page).status_code == 302
+    for fp in people["all_fps"]:
+        reviews.act(review, "clear", by=fp, now=NOW)
+    reviews.act(review, "submit", by=people["main_fp"], now=NOW)
+    for name in ["reviewed_fp", "observer", "expert"]:
+        client.force_login(people[name])
+        body = client.get(page).content.decode()
+        assert "Is conspiracy covered?" in body and "Second reviewer." in body
+
+
+def test_a_party_writes_only_on_the_articles_given_to_it(client, fb):
+    review, people, first, others = fb
+    article5 = question("untoc-5-1a").article_id
+    # The first reviewer takes article 5 only; the others are left with every article.
+    client.force_login(people["secretariat"])
+    response = client.post(url("questionnaires:feedback_tasks", review.pk),
+                           {"task": [f"{first}:{article5}"]})  # fmt: skip
+    assert response.status_code == 302
+    assert feedback.assignments(review) == {first: {article5}}
+    assert ReviewEvent.objects.filter(kind="division_of_tasks").exists()
+    client.force_login(people["main_fp"])
+    assert post(client, review, question("untoc-5-1a"), text="Mine.").status_code == 302
+    response = post(client, review, question("untoc-23-a"), text="Not mine.")
+    assert response.status_code == 400
+    assert "given to another reviewing party" in response.content.decode()
+    client.force_login(people["main2_fp"])
+    assert post(client, review, question("untoc-23-a"), text="Theirs.").status_code == 302
+    # Observers and experts do not divide tasks; nor does anyone after the submission.
+    with pytest.raises(feedback.FeedbackError):
+        feedback.divide_tasks(review, by=people["reviewer_expert"], now=NOW, tasks={})
+    with pytest.raises(feedback.FeedbackError, match="reviewing parties only"):
+        feedback.divide_tasks(review, by=people["secretariat"], now=NOW, tasks={"FRA": []})
+
+
+def test_a_stale_comment_is_refused_and_overwrites_nothing(client, fb):
+    review, people, first, others = fb
+    q = question("untoc-5-1a")
+    client.force_login(people["reviewer_expert"])
+    assert post(client, review, q, text="Theirs.").status_code == 302
+    client.force_login(people["main_fp"])
+    response = post(client, review, q, version=0, text="Mine.")
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone else saved this comment after you opened it." in body
+    assert "Theirs." in body and "Mine." in body
+    assert 'name="version" value="1"' in body
+    assert Comment.objects.get().text == "Theirs."
+
+
+def test_submission_freezes_the_feedback_and_a_change_withdraws_clearances(fb):
+    review, people, first, others = fb
+    q = question("untoc-5-1a")
+    feedback.save_comment(review, q, by=people["main_fp"], now=NOW, version=0, text="A.")
+    reviews.act(review, "clear", by=people["main_fp"], now=NOW)
+    feedback.save_comment(review, q, by=people["reviewer_expert"], now=NOW, version=1, text="B.")
+    review.refresh_from_db()
+    assert review.cleared == []
+    for fp in people["all_fps"]:
+        reviews.act(review, "clear", by=fp, now=NOW)
+    reviews.act(review, "submit", by=people["main_fp"], now=NOW)
+    submission = FeedbackSubmission.objects.get()
+    assert submission.sha256 == actions.digest(submission.snapshot)
+    assert submission.snapshot["comments"][0]["text"] == "B."
+    assert ReviewEvent.objects.get(kind="feedback_frozen").data["sha256"] == submission.sha256
+    with pytest.raises(feedback.FeedbackError, match="only at the written feedback stage"):
+        feedback.save_comment(review, q, by=people["main_fp"], now=NOW, version=2, text="C.")
+    assert Comment.objects.get().text == "B."
+
+
+def test_the_feedback_page_query_count_stays_flat(client, fb):
+    review, people, first, others = fb
+    client.force_login(people["main_fp"])
+    page = url("questionnaires:feedback", review.pk)
+    questions = actions.questions_for(review, actions.template_for(review))
+
+    def fetch():
+        assert client.get(page).status_code == 200
+
+    feedback.save_comment(review, questions[0], by=people["main_fp"], now=NOW, version=0,
+                          text="One.")  # fmt: skip
+    few = count_queries(fetch)
+    covers = feedback.coverage(review, Loaded([review]))
+    saved = 0
+    for q in questions[1:]:
+        for name, code in [("main_fp", first), ("main2_fp", others[0])]:
+            if feedback.assigned({}, covers, code, q.article):
+                feedback.save_comment(review, q, by=people[name], now=NOW, version=0, text="x")
+                saved += 1
+    assert saved > 20
+    assert count_queries(fetch) == few
+
+
+def test_by_default_a_party_comments_on_the_instruments_it_was_drawn_for():
+    class Instrument:
+        def __init__(self, code):
+            self.code = code
+
+    class Article:
+        def __init__(self, pk, code):
+            self.pk, self.instrument = pk, Instrument(code)
+
+    covers = {"MCO": {"UNTOC", "SOM"}, "HRV": {"FIR"}}
+    untoc, fir = Article(1, "UNTOC"), Article(2, "FIR")
+    assert feedback.assigned({}, covers, "MCO", untoc)
+    assert not feedback.assigned({}, covers, "HRV", untoc)  # an additional reviewer, firearms
+    assert feedback.assigned({}, covers, "HRV", fir)
+    # The division of tasks, once recorded for a party, is what counts for it.
+    assert feedback.assigned({"HRV": {1}}, covers, "HRV", untoc)
+    assert not feedback.assigned({"MCO": {2}}, covers, "MCO", untoc)
+
+
+def test_reviewers_do_not_read_the_answers_here_before_they_are_submitted(client, world):  # noqa: F811
+    review, people = world
+    actions.save_answer(review, question("untoc-5-1a"), by=people["expert"], now=NOW,
+                        version=0, value=["yes"], text="Not yet submitted.")  # fmt: skip
+    page = url("questionnaires:feedback", review.pk)
+    client.force_login(people["reviewer_fp"])
+    body = client.get(page).content.decode()
+    assert "Not yet submitted." not in body and "Division of tasks" in body
+    client.force_login(people["expert"])
+    assert "Not yet submitted." not in client.get(page).content.decode()  # no feedback yet
+    client.force_login(people["secretariat"])
+    assert "Not yet submitted." in client.get(page).content.decode()

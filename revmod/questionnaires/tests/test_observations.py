@@ -1,0 +1,182 @@
+"""The list of observations and its summary: numbered versions, concurrent saves, the diff,
+sign-off of one frozen version, completion, and the publication decision."""
+
+import pytest
+
+from revmod.questionnaires import observations
+from revmod.questionnaires.models import ObservationVersion, PublicationDecision, SignOff
+from revmod.questionnaires.tests.test_feedback import fb  # noqa: F401 (a fixture)
+from revmod.questionnaires.tests.test_questionnaires import (
+    NOW,
+    url,
+    world,  # noqa: F401 (a fixture)
+)
+from revmod.reviews import actions as reviews
+from revmod.reviews.models import ReviewEvent
+from revmod.test import count_queries
+
+pytestmark = pytest.mark.django_db
+SECTIONS = {
+    "gaps": "No law on <script>alert(1)</script>.",
+    "good_practices": "",
+    "recommendations": "Adopt a law.",
+    "assistance": "",
+    "summary": "Mostly in place.",
+}
+
+
+@pytest.fixture
+def obs(fb):  # noqa: F811
+    """The review at the observations stage (the feedback submitted); its focal points."""
+    review, people, first, others = fb
+    fps = people["all_fps"]
+    for fp in fps:
+        reviews.act(review, "clear", by=fp, now=NOW)
+    reviews.act(review, "submit", by=people["main_fp"], now=NOW)
+    review.refresh_from_db()
+    assert review.stage == "observations"
+    people["fps"] = [people["reviewed_fp"], *fps]
+    return review, people
+
+
+def save(client, review, based_on, **sections):
+    return client.post(url("questionnaires:observations_save", review.pk),
+                       {**SECTIONS, **sections, "based_on": based_on})  # fmt: skip
+
+
+def test_every_save_is_a_new_version_and_a_stale_one_is_refused(client, obs):
+    review, people = obs
+    client.force_login(people["expert"])  # the party under review's expert
+    assert save(client, review, 0).status_code == 302
+    client.force_login(people["reviewer_expert"])
+    assert save(client, review, 1, recommendations="Adopt a law.\nTrain judges.").status_code == 302
+    first, second = ObservationVersion.objects.order_by("number")
+    assert (first.number, second.number) == (1, 2)
+    assert first.sections["recommendations"] == "Adopt a law."  # never overwritten
+    assert second.sha256 == observations.digest(second.sections) != first.sha256
+    # A save based on version 1 after version 2 exists is refused, showing version 2.
+    client.force_login(people["reviewed_fp"])
+    response = save(client, review, 1, summary="My summary.")
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone else saved a new version after you opened this one." in body
+    assert "Train judges." in body and "My summary." in body
+    assert 'name="based_on" value="2"' in body
+    assert ObservationVersion.objects.count() == 2
+    # Observers and the secretariat read, and do not draft.
+    for name in ["observer", "secretariat"]:
+        client.force_login(people[name])
+        assert save(client, review, 2).status_code == 403, name
+        assert (
+            "Train judges."
+            in client.get(url("questionnaires:observations", review.pk)).content.decode()
+        )
+    client.force_login(people["outsider"])
+    assert client.get(url("questionnaires:observations", review.pk)).status_code == 404
+    assert save(client, review, 2).status_code == 404
+
+
+def test_the_diff_is_readable_and_escaped(client, obs):
+    review, people = obs
+    by = people["expert"]
+    observations.save_version(review, by=by, now=NOW, based_on=0, sections=SECTIONS)
+    observations.save_version(review, by=by, now=NOW, based_on=1,
+                              sections={**SECTIONS, "gaps": "No law on <b>x</b>."})  # fmt: skip
+    client.force_login(people["reviewer_fp"])
+    diff = url("questionnaires:observations_diff", review.pk)
+    assert client.get(diff).status_code == 200  # the choice of versions
+    body = client.get(diff, {"a": 1, "b": 2}).content.decode()
+    assert "<del>− No law on &lt;script&gt;alert(1)&lt;/script&gt;.</del>" in body
+    assert "<ins>+ No law on &lt;b&gt;x&lt;/b&gt;.</ins>" in body
+    assert "<script>alert(1)" not in body
+    assert client.get(diff, {"a": 1, "b": 9}).status_code == 404
+    client.force_login(people["outsider"])
+    assert client.get(diff, {"a": 1, "b": 2}).status_code == 404
+
+
+def test_completion_needs_every_party_to_sign_the_same_version(client, obs):
+    review, people = obs
+    fps, secretariat = people["fps"], people["secretariat"]
+    v1 = observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
+                                   sections=SECTIONS)  # fmt: skip
+    # The generic "clear" does not stand in for a sign-off.
+    with pytest.raises(reviews.ReviewError, match="Sign off"):
+        reviews.act(review, "clear", by=fps[0], now=NOW)
+    for fp in fps[:-1]:
+        observations.sign_off(review, by=fp, now=NOW, number=1)
+    # A new version before the last party signs: the sign-offs were of another text.
+    v2 = observations.save_version(review, by=people["reviewer_expert"], now=NOW, based_on=1,
+                                   sections={**SECTIONS, "summary": "Changed."})  # fmt: skip
+    review.refresh_from_db()
+    assert review.cleared == []
+    with pytest.raises(observations.ObservationError, match="latest version"):
+        observations.sign_off(review, by=fps[-1], now=NOW, number=1)
+    observations.sign_off(review, by=fps[-1], now=NOW, number=2)
+    with pytest.raises(reviews.ReviewError):
+        reviews.act(review, "submit", by=secretariat, now=NOW)
+    with pytest.raises(observations.ObservationError, match="Only a focal point"):
+        observations.sign_off(review, by=people["expert"], now=NOW, number=2)
+    client.force_login(fps[0])
+    response = client.post(url("questionnaires:observations_sign", review.pk), {"version": 2})
+    assert response.status_code == 302
+    for fp in fps[1:-1]:
+        observations.sign_off(review, by=fp, now=NOW, number=2)
+    with pytest.raises(observations.ObservationError, match="already signed"):
+        observations.sign_off(review, by=fps[0], now=NOW, number=2)
+    assert set(SignOff.objects.filter(version=v1).values_list("by", flat=True)) == {
+        fp.pk for fp in fps[:-1]
+    }
+    page = client.get(url("questionnaires:observations", review.pk)).content.decode()
+    assert v2.sha256 in page
+    reviews.act(review, "submit", by=secretariat, now=NOW)
+    review.refresh_from_db()
+    assert review.stage == "completed"
+    assert ReviewEvent.objects.filter(kind="observations_signed").count() == 2 * len(fps) - 1
+    with pytest.raises(observations.ObservationError, match="only at the observations stage"):
+        observations.save_version(review, by=people["expert"], now=NOW, based_on=2,
+                                  sections=SECTIONS)  # fmt: skip
+
+
+def test_the_party_under_review_decides_on_publication(client, obs):
+    review, people = obs
+    target = url("questionnaires:observations_publication", review.pk)
+    for name in ["reviewer_fp", "expert", "observer", "secretariat"]:
+        client.force_login(people[name])
+        client.post(target, {"choice": "full"})
+    assert not PublicationDecision.objects.exists()
+    with pytest.raises(observations.ObservationError, match="which parts"):
+        observations.decide_publication(review, by=people["reviewed_fp"], now=NOW, choice="part")
+    client.force_login(people["reviewed_fp"])
+    client.post(target, {"choice": "part", "parts": "Recommendations only."})
+    decision = PublicationDecision.objects.get()
+    assert (decision.choice, decision.parts, decision.by) == (
+        "part", "Recommendations only.", people["reviewed_fp"]
+    )  # fmt: skip
+    assert decision.at is not None
+    page = client.get(url("questionnaires:observations", review.pk)).content.decode()
+    assert "Recommendations only." in page and "recorded by reviewed_fp" in page
+
+
+def test_the_observations_pages_query_counts_stay_flat(client, obs):
+    review, people = obs
+    client.force_login(people["reviewer_fp"])
+    page = url("questionnaires:observations", review.pk)
+    diff = url("questionnaires:observations_diff", review.pk)
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=0, sections=SECTIONS)
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=1,
+                              sections={**SECTIONS, "summary": "1"})  # fmt: skip
+    observations.sign_off(review, by=people["reviewed_fp"], now=NOW, number=2)
+    few = (
+        count_queries(lambda: client.get(page)),
+        count_queries(lambda: client.get(diff, {"a": 1, "b": 2})),
+    )
+    for n in range(2, 8):
+        observations.save_version(review, by=people["expert"], now=NOW, based_on=n,
+                                  sections={**SECTIONS, "summary": str(n)})  # fmt: skip
+        for fp in people["fps"]:
+            observations.sign_off(review, by=fp, now=NOW, number=n + 1)
+    many = (
+        count_queries(lambda: client.get(page)),
+        count_queries(lambda: client.get(diff, {"a": 1, "b": 8})),
+    )
+    assert many == few
