@@ -422,6 +422,25 @@ def test_nominations_list_query_count_stays_flat(client, secretariat):
     assert client.get(list_url, {"history": "on"}).content.decode().count("<tr>") == 11
 
 
+def test_nominations_are_listed_a_hundred_at_a_time_keeping_the_filters(client, secretariat):
+    from revmod.reviews import actions as reviews
+
+    party = Party.objects.get(code="KEN")
+    now = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+    for n in range(105):
+        reviews.nominate(party=party, person=make_user(f"x{n:03d}"), kind="expert",
+                         scope="own", starts_on=now.date(), by=secretariat, now=now)  # fmt: skip
+    client.force_login(secretariat)
+    first = client.get(url("accounts:nomination-list"), {"kind": "expert"}).content.decode()
+    assert first.count("<tr>") == 101  # the header and a hundred rows
+    assert 'href="?kind=expert&amp;page=2" rel="next"' in first
+    second = client.get(url("accounts:nomination-list"), {"kind": "expert", "page": 2})
+    assert second.content.decode().count("<tr>") == 6 and "x104" in second.content.decode()
+    # The downloads hold them all.
+    csv = client.get(url("accounts:nomination-export", "csv"), {"kind": "expert"})
+    assert csv.content.decode().count("\n") == 106
+
+
 def test_nominations_list_filters_and_shows_history(client, secretariat):
     nominated_people(secretariat, ["DEU", "FRA"])
     client.force_login(secretariat)
