@@ -35,6 +35,28 @@ def with_schedule_data(reviews):
     )
 
 
+def all_named(named, party: str, reviewer_codes, kind: str) -> dt.date | None:
+    """The day the last party of a review named its `kind` (focal point or expert), if every
+    party has one: `named` maps (party, scope, kind) to the day that role was first filled."""
+    days = [named.get((party, Nomination.Scope.OWN, kind))] + [
+        named.get((code, Nomination.Scope.REVIEWER, kind)) for code in reviewer_codes
+    ]
+    return None if None in days else max(days)
+
+
+def extensions_and_pauses(changes) -> tuple[tuple[Extension, ...], tuple[Pause, ...]]:
+    """A review's DeadlineChange rows as the deadlines module's extensions and pauses."""
+    extensions, pauses = [], []
+    for change in changes:
+        if change.kind == DeadlineChange.Kind.EXTENSION:
+            extensions.append(
+                Extension(change.step, change.reason, new_date=change.new_date, days=change.days)
+            )
+        else:
+            pauses.append(Pause(change.step, change.first_day, change.last_day, change.reason))
+    return tuple(extensions), tuple(pauses)
+
+
 class Loaded:
     """The pairings in force and the active nominations of the parties of `reviews` (a list
     from `with_schedule_data`), in two queries."""
@@ -74,14 +96,6 @@ class Loaded:
             if (code, Nomination.Scope.REVIEWER, fp) in self.named
         }
 
-    def _all_named(self, review: Review, kind: str) -> dt.date | None:
-        """The day the last party of the review named its `kind`, if all have one now."""
-        days = [self.named.get((review.party.code, Nomination.Scope.OWN, kind))] + [
-            self.named.get((code, Nomination.Scope.REVIEWER, kind))
-            for code in self.reviewer_codes(review)
-        ]
-        return None if None in days else max(days)
-
     def dates(self, review: Review) -> ReviewDates:
         done: dict[str, dt.date] = {}
         # The last submission of each step counts: a reopened step is done when resubmitted.
@@ -94,23 +108,15 @@ class Loaded:
         if consultation is not None:
             done["consultation_held"] = consultation.held_on
             agreed = {Step(k): dt.date.fromisoformat(v) for k, v in consultation.agreed.items()}
-        extensions, pauses = [], []
-        for change in review.deadline_changes.all():
-            if change.kind == DeadlineChange.Kind.EXTENSION:
-                extensions.append(
-                    Extension(
-                        change.step, change.reason, new_date=change.new_date, days=change.days
-                    )
-                )
-            else:
-                pauses.append(Pause(change.step, change.first_day, change.last_day, change.reason))
+        codes = self.reviewer_codes(review)
+        extensions, pauses = extensions_and_pauses(review.deadline_changes.all())
         return ReviewDates(
             start=review.started_on,
-            focal_points_named=self._all_named(review, Nomination.Kind.FOCAL_POINT),
-            experts_named=self._all_named(review, Nomination.Kind.EXPERT),
+            focal_points_named=all_named(self.named, review.party.code, codes, "focal_point"),
+            experts_named=all_named(self.named, review.party.code, codes, "expert"),
             agreed=agreed,
-            extensions=tuple(extensions),
-            pauses=tuple(pauses),
+            extensions=extensions,
+            pauses=pauses,
             **done,
         )
 

@@ -17,9 +17,9 @@ from revmod.accounts.models import Nomination
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.registry.models import Adherence, Cluster
 from revmod.reviews import deadlines
-from revmod.reviews.deadlines import Extension, Pause, ReviewDates, Step
+from revmod.reviews.deadlines import ReviewDates, Step
 from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
-from revmod.reviews.schedule import SUBMITTED
+from revmod.reviews.schedule import SUBMITTED, all_named, extensions_and_pauses
 from revmod.reviews.workflow import Action
 from revmod.stats import figures
 from revmod.stats.figures import NominationFacts, PartyFacts, ReviewFacts
@@ -136,28 +136,14 @@ def _review(row, reviewers, events, changes, named, day) -> ReviewFacts:
             done["consultation_held"] = dt.date.fromisoformat(data["held_on"])
             agreed = {Step(k): dt.date.fromisoformat(v) for k, v in data["agreed"].items()}
             languages = language_key(data.get("languages", []), data.get("no_agreement", False))
-    extensions, pauses = [], []
-    for change in changes:
-        if change.kind == DeadlineChange.Kind.EXTENSION:
-            extensions.append(
-                Extension(change.step, change.reason, new_date=change.new_date, days=change.days)
-            )
-        else:
-            pauses.append(Pause(change.step, change.first_day, change.last_day, change.reason))
-
-    def all_named(kind):
-        days = [named.get((party, "own", kind))] + [
-            named.get((code, "reviewer", kind)) for code in reviewers
-        ]
-        return None if None in days else max(days)
-
+    extensions, pauses = extensions_and_pauses(changes)
     dates = ReviewDates(
         start=started_on,
-        focal_points_named=all_named("focal_point"),
-        experts_named=all_named("expert"),
+        focal_points_named=all_named(named, party, reviewers, "focal_point"),
+        experts_named=all_named(named, party, reviewers, "expert"),
         agreed=agreed,
-        extensions=tuple(extensions),
-        pauses=tuple(pauses),
+        extensions=extensions,
+        pauses=pauses,
         **done,
     )
     schedule = deadlines.schedule(deadlines.as_of(dates, day), deadlines.DeadlineRules())
