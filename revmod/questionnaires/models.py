@@ -164,18 +164,27 @@ class Answer(models.Model):
         return bool(self.text.strip())
 
 
-class AnswerSubmission(models.Model):
-    """The answers as submitted, frozen: a snapshot and its SHA-256. One per submission (a
-    review reopened to the questionnaire and submitted again has two). Append-only."""
+class Frozen(models.Model):
+    """What was submitted, frozen: a snapshot and its SHA-256 (actions.digest), who and when.
+    Append-only: one row per submission."""
 
-    answer_set = models.ForeignKey(AnswerSet, models.PROTECT, related_name="submissions")
     at = models.DateTimeField(_("submitted at"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     snapshot = models.JSONField()
 
     class Meta:
+        abstract = True
         ordering = ["at", "pk"]
+
+
+class AnswerSubmission(Frozen):
+    """The answers as submitted. One per submission (a review reopened to the questionnaire and
+    submitted again has two)."""
+
+    answer_set = models.ForeignKey(AnswerSet, models.PROTECT, related_name="submissions")
+
+    class Meta(Frozen.Meta):
         verbose_name = _("submitted answers")
         verbose_name_plural = _("submitted answers")
 
@@ -234,18 +243,12 @@ class Comment(models.Model):
         return f"{self.review}: {self.party_id} {self.question_id}"
 
 
-class FeedbackSubmission(models.Model):
-    """The written feedback as jointly submitted, frozen: a snapshot and its SHA-256.
-    Append-only, one per submission."""
+class FeedbackSubmission(Frozen):
+    """The written feedback as jointly submitted."""
 
     review = models.ForeignKey(Review, models.PROTECT, related_name="feedback_submissions")
-    at = models.DateTimeField(_("submitted at"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    snapshot = models.JSONField()
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Frozen.Meta):
         verbose_name = _("submitted feedback")
         verbose_name_plural = _("submitted feedback")
 
