@@ -32,7 +32,13 @@ def outbox(request):
     return render(
         request,
         "notifications/outbox.html",
-        {"page": page, "status": status, "counts": counts, "statuses": Message.Status},
+        {
+            "page": page,
+            "query": f"status={status}" if status in SHOWN else "",
+            "status": status,
+            "counts": counts,
+            "statuses": Message.Status,
+        },
     )
 
 
