@@ -239,6 +239,7 @@ def approve(
             by=by,
             now=now,
             handover_note=handover_note,
+            approval=True,
         )
     except reviews.ReviewError as error:
         raise OnboardingError(str(error)) from None

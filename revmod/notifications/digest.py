@@ -13,15 +13,18 @@ Nobody with nothing to read gets a digest. Running again for the same month stor
 import datetime as dt
 from collections import Counter
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from revmod.accounts.models import Nomination, User
 from revmod.notifications.models import Message
-from revmod.notifications.outbox import enqueue
+from revmod.notifications.outbox import prepare
 from revmod.reviews import deadlines
-from revmod.reviews.models import EVENT_LABELS, STEP_LABELS, Review, ReviewEvent
+from revmod.reviews.models import EVENT_LABELS, STEP_LABELS, Review, ReviewEvent, Visibility
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Stage
 
@@ -40,8 +43,9 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime, dt.date]:
 
 
 def _schedules(reviews, today):
-    """{review pk: [open StepDeadline with a due date, earliest first]} as known on `today`."""
-    reviews = list(with_schedule_data(reviews))
+    """{review pk: (review, [open StepDeadline with a due date, earliest first])} as known on
+    `today`."""
+    reviews = list(with_schedule_data(reviews.select_related("cluster")))
     loaded = Loaded(reviews)
     result = {}
     for review in reviews:
@@ -73,71 +77,129 @@ def candidates(start, end):
     )
 
 
+# People handled per transaction: each batch's digests are committed together (a commit per
+# message would cost more than the messages), and a worker stopped mid-run redoes one batch.
+BATCH = 500
+
+
+class Month:
+    """What every digest of a month draws on, read once: the running reviews' schedules and
+    what is overdue, the month's events counted per review, the messages kept for the digest
+    per person, who may see which review."""
+
+    def __init__(self, month: dt.date):
+        self.start, self.end, self.following = month_bounds(month)
+        self.schedules = _schedules(Review.objects.exclude(stage=Stage.COMPLETED), self.following)
+        self.overdue = [
+            (review, STEP_LABELS[sd.step], sd.due, (self.following - sd.due).days)
+            for review, steps in self.schedules.values()
+            for sd in steps
+            if sd.due < self.following
+        ]
+        self.counts: dict[int, Counter] = {}
+        for review_id, kind in ReviewEvent.objects.filter(
+            at__gte=self.start, at__lt=self.end
+        ).values_list("review", "kind"):
+            self.counts.setdefault(review_id, Counter())[kind] += 1
+        # Completed reviews with events this month are not among the schedules.
+        self.reviews = {pk: review for pk, (review, _steps) in self.schedules.items()}
+        missing = set(self.counts) - set(self.reviews)
+        self.reviews.update(Review.objects.select_related("party", "cluster").in_bulk(missing))
+        self.kept: dict[int, list[str]] = {}
+        for recipient, subject in Message.objects.filter(
+            status=Message.Status.DIGEST, created_at__gte=self.start, created_at__lt=self.end
+        ).values_list("recipient", "subject"):
+            self.kept.setdefault(recipient, []).append(subject)
+        self.visibility = Visibility(Review.objects.all())
+        rendered: dict = {}
+        self.blocks = {}
+        for pk in set(self.counts) | set(self.schedules):
+            _review, steps = self.schedules.get(pk, (None, []))
+            item = review_item(self.reviews[pk], self.counts.get(pk, Counter()), steps,
+                               self.following)  # fmt: skip
+            if item is not None:
+                self.blocks[pk] = Shared(item, rendered, pk)
+        self.parts = Shared(
+            {"month": self.start.date(), "overdue": self.overdue}, rendered, "month"
+        )
+
+
 def send_digests(month: dt.date, *, now: dt.datetime) -> int:
     """Enqueue the digests of `month`; the number stored by this run."""
-    start, end, following = month_bounds(month)
-    label = start.strftime("%Y-%m")
-    running = Review.objects.exclude(stage=Stage.COMPLETED)
-    schedules = _schedules(running, following)
-    overdue_all = [
-        (review, sd, (following - sd.due).days)
-        for review, steps in schedules.values()
-        for sd in steps
-        if sd.due < following
-    ]
+    data = Month(month)
+    label = data.start.strftime("%Y-%m")
     stored = 0
-    for person in candidates(start, end):
-        key = f"digest:{person.pk}:{label}"
-        if Message.objects.filter(key=key).exists():
-            continue
-        context = digest_context(person, start, end, following, schedules, overdue_all)
-        if not any(context[part] for part in ("reviews", "kept", "overdue")):
-            continue
+    # Only the keys are held for the whole run: people are loaded a batch at a time.
+    pks = list(candidates(data.start, data.end).values_list("pk", flat=True))
+    for first in range(0, len(pks), BATCH):
+        batch = list(User.objects.filter(pk__in=pks[first : first + BATCH]).order_by("pk"))
+        keys = {f"digest:{person.pk}:{label}": person for person in batch}
+        done = set(Message.objects.filter(key__in=keys).values_list("key", flat=True))
+        visible = data.visibility.of([p.pk for p in batch if not p.is_secretariat])
+        followed: dict[int, set[int]] = {}
+        for person, review in Review.officers.through.objects.filter(
+            user__in=[p.pk for p in batch if p.is_secretariat]
+        ).values_list("user", "review"):
+            followed.setdefault(person, set()).add(review)
+        messages = []
+        for key, person in keys.items():
+            if key in done:
+                continue
+            # An officer's reviews are those they follow (all are visible to them: the
+            # overdue list covers the rest).
+            seen = followed.get(person.pk, set()) if person.is_secretariat else visible[person.pk]
+            context = digest_context(person, seen, data)
+            if any(context[part] for part in ("reviews", "kept", "overdue")):
+                message = prepare("digest", person, context, key=key, now=now)
+                if message is not None:
+                    messages.append(message)
+        # One insert per batch; a digest stored meanwhile by another run is left as it is.
         with transaction.atomic():
-            stored += enqueue("digest", person, context, key=key, now=now) is not None
+            Message.objects.bulk_create(messages, ignore_conflicts=True)
+        stored += len(messages)
     return stored
 
 
-def digest_context(person, start, end, following, schedules, overdue_all) -> dict:
-    if person.is_secretariat:
-        # An officer's reviews are those they follow (all are visible to them: the overdue
-        # list below covers the rest).
-        visible = set(person.followed_reviews.values_list("pk", flat=True))
-    else:
-        visible = set(Review.objects.visible_to(person).values_list("pk", flat=True))
-    counts: dict[int, Counter] = {}
-    for review_id, kind in ReviewEvent.objects.filter(
-        review__in=visible, at__gte=start, at__lt=end
-    ).values_list("review", "kind"):
-        counts.setdefault(review_id, Counter())[kind] += 1
-    reviews = []
-    for pk in sorted(visible & (set(counts) | set(schedules))):
-        review, steps = schedules.get(pk, (None, []))
-        if review is None:
-            review = Review.objects.select_related("party", "cluster").get(pk=pk)
-        happened = [
-            (EVENT_LABELS.get(kind, kind), n) for kind, n in sorted(counts.get(pk, {}).items())
-        ]
-        upcoming = [(STEP_LABELS[sd.step], sd.due) for sd in steps if sd.due >= following][:1]
-        late = [(STEP_LABELS[sd.step], sd.due) for sd in steps if sd.due < following]
-        if happened or upcoming or late:
-            reviews.append(
-                {"review": review, "happened": happened, "upcoming": upcoming, "late": late}
+class Shared:
+    """Parts of the month's digests that are the same for everyone who gets them (the title,
+    the introduction, the footer, a review's part, the secretariat's overdue list): each
+    rendered once per language, in the language active when a digest is rendered, and shared
+    through `cache`. A template asks for `parts.intro_txt`: notifications/digest/intro.txt."""
+
+    def __init__(self, context: dict, cache: dict, key):
+        self.context, self.cache, self.key = context, cache, key
+
+    def __getitem__(self, name: str) -> str:
+        base, _sep, extension = name.rpartition("_")
+        if extension not in ("txt", "html"):
+            raise KeyError(name)
+        key = (self.key, translation.get_language(), name)
+        if key not in self.cache:
+            self.cache[key] = render_to_string(
+                f"notifications/digest/{base}.{extension}",
+                {**self.context, "site_url": settings.REVMOD_SITE_URL.rstrip("/")},
             )
-    kept = list(
-        Message.objects.filter(
-            recipient=person,
-            status=Message.Status.DIGEST,
-            created_at__gte=start,
-            created_at__lt=end,
-        ).values_list("subject", flat=True)
-    )
-    overdue = []
-    if person.is_secretariat:
-        overdue = [(review, STEP_LABELS[sd.step], sd.due, days) for review, sd, days in overdue_all]
+        # Rendered by our own templates, with autoescaping in the HTML ones.
+        return mark_safe(self.cache[key])  # noqa: S308
+
+
+def review_item(review, counts: Counter, steps, following: dt.date) -> dict | None:
+    """What the digests of the month say of `review`: what happened (events counted by
+    kind), what is overdue, the next step due; None when there is nothing to say."""
+    happened = [(EVENT_LABELS.get(kind, kind), n) for kind, n in sorted(counts.items())]
+    upcoming = [(STEP_LABELS[sd.step], sd.due) for sd in steps if sd.due >= following][:1]
+    late = [(STEP_LABELS[sd.step], sd.due) for sd in steps if sd.due < following]
+    if not (happened or upcoming or late):
+        return None
+    return {"review": review, "happened": happened, "upcoming": upcoming, "late": late}
+
+
+def digest_context(person, visible: set[int], data: Month) -> dict:
+    """The digest of `person`, who may see the reviews `visible` (pks)."""
     return {
-        "month": start.date(),
-        "reviews": reviews,
-        "kept": kept,
-        "overdue": overdue,
+        "month": data.start.date(),
+        "parts": data.parts,
+        "reviews": [data.blocks[pk] for pk in sorted(visible & set(data.blocks))],
+        "kept": data.kept.get(person.pk, []),
+        "overdue": data.overdue if person.is_secretariat else [],
     }

@@ -17,9 +17,11 @@ from revmod.notifications.models import Message, Preference, message_id_for
 # The kinds of message, each with its templates under templates/notifications/<kind>/.
 KINDS = (
     "activation",
+    "account_approved",
     "nomination_recorded",
     "focal_point_replaced",
     "focal_point_handover",
+    "review_started",
     "step_cleared",
     "step_submitted",
     "step_reopened",
@@ -34,6 +36,7 @@ SECRET_KINDS = {"activation"}
 # their role itself. Always sent at once.
 MANDATORY_KINDS = {
     "activation",
+    "account_approved",
     "nomination_recorded",
     "focal_point_replaced",
     "focal_point_handover",
@@ -46,9 +49,11 @@ MANDATORY_KINDS = {
 # What the preferences page calls each kind.
 KIND_LABELS = {
     "activation": _("Account activation link"),
+    "account_approved": _("Your registration is approved"),
     "nomination_recorded": _("You are nominated for a party"),
     "focal_point_replaced": _("You are replaced as focal point"),
     "focal_point_handover": _("You take over as focal point"),
+    "review_started": _("A review you take part in starts"),
     "step_cleared": _("A step of a review is cleared"),
     "step_submitted": _("A step of a review is submitted"),
     "step_reopened": _("A step of a review is reopened"),
@@ -94,6 +99,42 @@ def link(name: str, *args, language: str) -> str:
         return settings.REVMOD_SITE_URL.rstrip("/") + reverse(name, args=args)
 
 
+def prepare(
+    kind: str,
+    recipient,
+    context: dict,
+    *,
+    key: str,
+    now: dt.datetime,
+    send_after: dt.datetime | None = None,
+) -> Message | None:
+    """The message of `kind` to `recipient`, rendered in their language, not saved; None when
+    they have no address or switched the kind off. `enqueue` stores one; the digest stores a
+    batch of them at once (`Message.objects.bulk_create`)."""
+    if not recipient.email:
+        return None
+    mode = mode_for(recipient, kind)
+    if mode == Preference.Mode.OFF:
+        return None
+    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    subject, text, html = render(kind, language, {**context, "recipient": recipient})
+    return Message(
+        recipient=recipient,
+        address=recipient.email,
+        language=language,
+        kind=kind,
+        subject=subject,
+        text=text,
+        html=html,
+        key=key,
+        message_id=message_id_for(key),
+        scrub_after_send=kind in SECRET_KINDS,
+        created_at=now,
+        send_after=send_after or now,
+        status=Message.Status.DIGEST if mode == Preference.Mode.DIGEST else Message.Status.QUEUED,
+    )
+
+
 def enqueue(
     kind: str,
     recipient,
@@ -115,37 +156,21 @@ def enqueue(
     digest folds it in."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("enqueue() belongs inside the transaction of the change it reports.")
-    existing = Message.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
-    if not recipient.email:
+    try:
+        # get(), not first(): no ORDER BY, so the lookup is the unique index's alone.
+        return Message.objects.get(key=key)
+    except Message.DoesNotExist:
+        pass
+    message = prepare(
+        kind, recipient, context, key=key, now=now or timezone.now(), send_after=send_after
+    )
+    if message is None:
         return None
-    mode = mode_for(recipient, kind)
-    if mode == Preference.Mode.OFF:
-        return None
-    now = now or timezone.now()
-    language = recipient.preferred_language or settings.LANGUAGE_CODE
-    subject, text, html = render(kind, language, {**context, "recipient": recipient})
     try:
         # A savepoint: a concurrent transaction that stored the same key first makes this
         # insert fail without spoiling the caller's transaction.
         with transaction.atomic():
-            return Message.objects.create(
-                recipient=recipient,
-                address=recipient.email,
-                language=language,
-                kind=kind,
-                subject=subject,
-                text=text,
-                html=html,
-                key=key,
-                message_id=message_id_for(key),
-                scrub_after_send=kind in SECRET_KINDS,
-                created_at=now,
-                send_after=send_after or now,
-                status=Message.Status.DIGEST
-                if mode == Preference.Mode.DIGEST
-                else Message.Status.QUEUED,
-            )
+            message.save(force_insert=True)
+            return message
     except IntegrityError:
         return Message.objects.get(key=key)

@@ -19,6 +19,9 @@ starts its own reminders.
   both for the observations; the officers when that side has nobody. Everyone reminded about a
   step may see the review (`Review.objects.visible_to`).
 
+The same daily run tells everyone in a review that it has started, on its first day (or up to
+STARTED_CATCH_UP_DAYS later, when the worker was down that day; once per person).
+
 `today` is an argument: tests pass it in."""
 
 import datetime as dt
@@ -27,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 
 from revmod.accounts.models import Nomination, User
+from revmod.notifications import triggers
 from revmod.notifications.outbox import enqueue
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
@@ -37,6 +41,7 @@ from revmod.reviews.workflow import Stage
 NOMINATION_STEPS = {Step.FOCAL_POINTS: Nomination.Kind.FOCAL_POINT, Step.EXPERTS: "expert"}
 LEAD_DAYS = {Step.FOCAL_POINTS: 3, Step.EXPERTS: 3}
 STEP_LEAD_DAYS = 7
+STARTED_CATCH_UP_DAYS = 3
 OWN, REVIEWER = Nomination.Scope.OWN, Nomination.Scope.REVIEWER
 
 
@@ -100,6 +105,9 @@ def send_reminders(today: dt.date, *, now: dt.datetime) -> int:
     loaded = Loaded(reviews)
     stored = 0
     for review in reviews:
+        if 0 <= (today - review.started_on).days < STARTED_CATCH_UP_DAYS:
+            with transaction.atomic():
+                stored += triggers.review_started(review, loaded, today=today, now=now)
         dates = deadlines.as_of(loaded.dates(review), today)
         for sd in deadlines.schedule(dates, deadlines.DeadlineRules()):
             if sd.done is not None or sd.due is None:

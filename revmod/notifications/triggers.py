@@ -74,11 +74,16 @@ def review_event(review, event, *, by, now) -> None:
         enqueue(kind, person, context, key=f"event:{event.pk}:{person.pk}", now=now)
 
 
-def nomination_recorded(nomination, *, replaced=None, now) -> None:
+def nomination_recorded(nomination, *, replaced=None, approved=False, now) -> None:
     """The person nominated is told (with the handover note when they replace a focal point);
-    the focal point replaced is told who follows."""
+    the focal point replaced is told who follows. `approved`: the nomination comes with the
+    approval of the person's registration, so their one message says both (they may sign in
+    now, and for what)."""
     context = {"nomination": nomination, "party": nomination.party, "replaced": replaced}
-    kind = "focal_point_handover" if replaced else "nomination_recorded"
+    if approved:
+        kind = "account_approved"
+    else:
+        kind = "focal_point_handover" if replaced else "nomination_recorded"
     enqueue(kind, nomination.person, context, key=f"nomination:{nomination.pk}", now=now)
     if replaced is not None:
         enqueue(
@@ -111,3 +116,32 @@ def redraw_published(draw, replacements, *, now) -> None:
     for person in people:
         context = {"draw": draw, "meeting": draw.meeting, "replacements": concerned[person.pk]}
         enqueue("redraw_published", person, context, key=f"draw:{draw.pk}:{person.pk}", now=now)
+
+
+def review_started(review, loaded, *, today, now) -> int:
+    """The review of a party has started (its group's first day, seed ¶22): everyone who may
+    see it is told who reviews whom and what is due first. Once per person (the key), however
+    often it is called; `review` comes from `with_schedule_data`, `loaded` is its `Loaded`.
+    The number of messages stored."""
+    from revmod.notifications.models import Message
+    from revmod.reviews import deadlines
+    from revmod.reviews.models import STEP_LABELS
+
+    steps = deadlines.schedule(
+        deadlines.as_of(loaded.dates(review), today), deadlines.DeadlineRules()
+    )
+    first = next((sd for sd in steps if sd.done is None and sd.due is not None), None)
+    context = {
+        "review": review,
+        "reviewers": [p.reviewer for p in loaded.pairings[review.party_id]],
+        "started_on": review.started_on,
+        "next_step": STEP_LABELS[first.step] if first else None,
+        "next_due": first.due if first else None,
+    }
+    stored = 0
+    for person in review_audience(review):
+        key = f"review_started:{review.pk}:{person.pk}"
+        if Message.objects.filter(key=key).exists():
+            continue
+        stored += enqueue("review_started", person, context, key=key, now=now) is not None
+    return stored

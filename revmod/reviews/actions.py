@@ -16,7 +16,7 @@ from revmod.reviews import workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import LANGUAGES, Consultation, DeadlineChange, Review, ReviewEvent
-from revmod.reviews.schedule import Loaded
+from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Action, ReviewState, WorkflowError
 
 
@@ -89,6 +89,14 @@ def create_reviews(cluster: Cluster, *, by: User, now: dt.datetime) -> list[Revi
         )
         record(review, "created", by=by, at=now, started_on=str(review.started_on))
         created.append(review)
+    # A review whose first day has come is announced now; the others on their first day, by the
+    # daily reminders (notifications.reminders).
+    started = [r.pk for r in created if r.started_on <= now.date()]
+    if started:
+        reviews = list(with_schedule_data(Review.objects.filter(pk__in=started)))
+        loaded = Loaded(reviews)
+        for review in reviews:
+            triggers.review_started(review, loaded, today=now.date(), now=now)
     return created
 
 
@@ -277,11 +285,13 @@ def nominate(
     by: User,
     now: dt.datetime,
     handover_note: str = "",
+    approval: bool = False,
 ) -> Nomination:
     """Record a party's nomination. A new focal point replaces the active one for the same
     role at once: the new one has access now, the old one loses it and is signed out
     everywhere (seed ¶14: a handover, with a note); the history stays. The person nominated
-    is e-mailed, and so is the focal point replaced."""
+    is e-mailed (`approval`: as part of approving their registration, one message says both),
+    and so is the focal point replaced."""
     if person.is_secretariat:
         raise ReviewError(_("Secretariat staff cannot be nominated by a party."))
     if person.party_id not in (None, party.pk):
@@ -315,7 +325,7 @@ def nominate(
         recorded_by=by,
         recorded_at=now,
     )
-    triggers.nomination_recorded(nomination, replaced=replaced, now=now)
+    triggers.nomination_recorded(nomination, replaced=replaced, approved=approval, now=now)
     event = "focal_point_replaced" if replaced else f"{kind}_named"
     for review in _reviews_of(party, scope):
         record(

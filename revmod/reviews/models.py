@@ -82,6 +82,35 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(Q(Exists(own)) | Q(Exists(reviewing)))
 
 
+class Visibility:
+    """Which of `reviews` each of many people may see, the rule of `visible_to` computed in
+    bulk for the monthly digest (a test compares the two): built once in two queries, then
+    one query per batch of people. The secretariat is left to the caller."""
+
+    def __init__(self, reviews: "ReviewQuerySet"):
+        self.by_party: dict[int, set[int]] = {}
+        for pk, party in reviews.values_list("pk", "party"):
+            self.by_party.setdefault(party, set()).add(pk)
+        self.reviewed: dict[int, set[int]] = {}
+        for reviewer, party in Pairing.objects.active().values_list("reviewer", "reviewed"):
+            self.reviewed.setdefault(reviewer, set()).add(party)
+
+    def of(self, people: list[int]) -> dict[int, set[int]]:
+        """{person pk: the pks of the reviews they may see} for the people `people` (pks)."""
+        result: dict[int, set[int]] = {pk: set() for pk in people}
+        for person, party, scope, kind in (
+            Nomination.objects.active()
+            .filter(person__in=people)
+            .values_list("person", "party", "scope", "kind")
+        ):
+            if scope == Nomination.Scope.OWN:
+                result[person] |= self.by_party.get(party, set())
+            elif kind in (Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT):
+                for other in self.reviewed.get(party, ()):
+                    result[person] |= self.by_party.get(other, set())
+        return result
+
+
 class Review(models.Model):
     """The review of one party under review for one cluster, in its group."""
 

@@ -5,7 +5,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from revmod.notifications.digest import send_digests
@@ -111,3 +113,41 @@ def test_the_worker_sends_last_months_digests_on_the_first_of_a_month(may):
     assert Message.objects.filter(kind="digest", key__endswith=":2024-05").exists()
     command.daily(dt.date(2024, 6, 1), LATER)  # a second worker, or a restart: nothing more
     assert "digests for 2024-05: 0 enqueued" in command.stdout.getvalue()
+
+
+def test_the_digests_bulk_visibility_is_the_rule_of_the_review_pages(world):
+    """The digest decides who may see which review for thousands of people at once
+    (reviews.models.Visibility); it must give what `Review.objects.visible_to` gives each
+    person, also after a reviewing party is replaced by a redraw and a nomination ended."""
+    from revmod.accounts.models import Nomination, User
+    from revmod.lots.models import Pairing
+    from revmod.reviews.models import Visibility
+
+    review, people = world
+    pairing = Pairing.objects.active().filter(reviewed=review.party).first()
+    Pairing.objects.filter(pk=pairing.pk).update(until=NOW.date())  # no longer reviewing
+    Nomination.objects.filter(person=people["observer"]).update(ends_on=NOW.date())
+    everyone = list(User.objects.filter(is_secretariat=False).order_by("pk"))
+    bulk = Visibility(Review.objects.all()).of([p.pk for p in everyone])
+    for person in everyone:
+        expected = set(Review.objects.visible_to(person).values_list("pk", flat=True))
+        assert bulk[person.pk] == expected, person.username
+    assert review.pk in bulk[people["reviewed_fp"].pk]
+    assert not bulk[people["outsider"].pk]
+
+
+def test_the_digest_run_takes_the_same_queries_for_more_people(
+    world, django_assert_max_num_queries
+):
+    from revmod.test import make_user, nominate
+
+    review, people = world
+    send_digests(MAY, now=LATER)
+    Message.objects.filter(kind="digest").delete()
+    with CaptureQueriesContext(connection) as few:
+        send_digests(MAY, now=LATER)
+    Message.objects.filter(kind="digest").delete()
+    for i in range(30):
+        nominate(make_user(f"more-{i}"), review.party.code, "expert", "own", people["secretariat"])
+    with django_assert_max_num_queries(len(few)):
+        assert send_digests(MAY, now=LATER) >= 30

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from revmod.accounts import actions as onboarding
 from revmod.accounts.models import Nomination
 from revmod.lots.models import Draw
+from revmod.notifications.digest import Shared
 from revmod.notifications.outbox import KINDS, render
 from revmod.registry.models import Party
 from revmod.reviews.models import STAGE_LABELS
@@ -53,9 +54,17 @@ def contexts(review, people) -> dict[str, dict]:
             "expires_at": registration.expires_at,
             "days": 10,
         },
+        "account_approved": {"nomination": nomination, "party": fra, "replaced": nomination},
         "nomination_recorded": {"nomination": nomination, "party": fra, "replaced": None},
         "focal_point_handover": {"nomination": nomination, "party": fra, "replaced": nomination},
         "focal_point_replaced": {"nomination": nomination, "party": fra, "replaced": nomination},
+        "review_started": {
+            "review": review,
+            "reviewers": [reviewer],
+            "started_on": NOW.date(),
+            "next_step": "Focal points named",
+            "next_due": NOW.date(),
+        },
         "step_cleared": step,
         "step_submitted": step,
         "step_reopened": step,
@@ -74,13 +83,22 @@ def contexts(review, people) -> dict[str, dict]:
         "deadline_reminder": reminder,
         "digest": {
             "month": NOW.date(),
+            "parts": Shared(
+                {"month": NOW.date(), "overdue": [(review, "Experts named", NOW.date(), 3)]},
+                {},
+                "month",
+            ),
             "reviews": [
-                {
-                    "review": review,
-                    "happened": [("Submitted", 2)],
-                    "upcoming": [("Questionnaire", NOW.date())],
-                    "late": [("Experts named", NOW.date())],
-                }
+                Shared(
+                    {
+                        "review": review,
+                        "happened": [("Submitted", 2)],
+                        "upcoming": [("Questionnaire", NOW.date())],
+                        "late": [("Experts named", NOW.date())],
+                    },
+                    {},
+                    review.pk,
+                )
             ],
             "kept": ["Submitted: a review"],
             "overdue": [(review, "Experts named", NOW.date(), 3)],

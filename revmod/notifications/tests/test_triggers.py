@@ -180,3 +180,93 @@ def test_the_activation_link_goes_through_the_outbox_and_is_not_kept(world, mail
     message.refresh_from_db()
     # The link is a secret (only its hash is stored with the registration): not kept once sent.
     assert message.status == "sent" and message.text == "" and message.html == ""
+
+
+def _registered_and_activated(people, *, kind, scope):
+    registration = onboarding.register(
+        email="nour@example.org", first_name="Nour", last_name="Haddad",
+        party=Party.objects.get(code="FRA"), kind=kind, scope=scope, language="fr",
+        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"), received_on=NOW.date(),
+        by=people["secretariat"], now=NOW, site_url="http://testserver/",
+    )  # fmt: skip
+    link = Message.objects.get(kind="activation", recipient=registration.person).text
+    token = link.split("/people/activate/", 1)[1].split("/", 1)[0]
+    return onboarding.activate(
+        token, password="a long pass phrase 2024", gender="female", ministry="justice",
+        languages=["fr"], preferred_language="fr", now=NOW,
+    )  # fmt: skip
+
+
+def test_an_approval_is_one_message_saying_the_account_and_the_nomination(world):
+    _review, people = world
+    registration = _registered_and_activated(
+        people, kind=Nomination.Kind.EXPERT, scope=Nomination.Scope.OWN
+    )
+    assert not Message.objects.filter(recipient=registration.person).exclude(kind="activation")
+    before = set(Message.objects.values_list("pk", flat=True))
+    onboarding.approve(registration, by=people["secretariat"], now=NOW)
+    (message,) = Message.objects.filter(recipient=registration.person).exclude(kind="activation")
+    assert message.kind == "account_approved" and message.language == "fr"
+    assert registration.person.get_username() in message.text
+    assert "/fr/accounts/login/" in message.text and "France" in message.text
+    # Nobody else hears of it: the nomination of an expert concerns only them.
+    assert list(Message.objects.exclude(pk__in=before)) == [message]
+
+
+def test_an_approved_focal_point_gets_the_handover_and_the_one_replaced_is_told(world):
+    _review, people = world
+    registration = _registered_and_activated(
+        people, kind=Nomination.Kind.FOCAL_POINT, scope=Nomination.Scope.OWN
+    )
+    onboarding.approve(
+        registration, by=people["secretariat"], now=NOW, handover_note="The file is in room 4."
+    )
+    message = Message.objects.get(recipient=registration.person, kind="account_approved")
+    assert "The file is in room 4." in message.text
+    replaced = Message.objects.get(kind="focal_point_replaced")
+    assert replaced.recipient == people["reviewed_fp"] and replaced.language == "ar"
+
+
+def test_a_review_starting_is_told_on_its_first_day_to_its_people_once(world):
+    from revmod.notifications.reminders import STARTED_CATCH_UP_DAYS, send_reminders
+
+    review, people = world
+    reviewer_fps = {name for name in people if name.startswith("reviewer_fp")}
+    before = review.started_on - dt.timedelta(days=1)
+    send_reminders(before, now=NOW)
+    assert not Message.objects.filter(kind="review_started").exists()
+
+    send_reminders(review.started_on, now=NOW)
+    assert recipients("review_started") == reviewer_fps | {"reviewed_fp", "expert", "observer"}
+    message = Message.objects.get(kind="review_started", recipient=people["reviewed_fp"])
+    assert message.language == "ar" and '<html lang="ar" dir="rtl">' in message.html
+    reviewer = Message.objects.get(kind="review_started", recipient=people["reviewer_fp"])
+    # Who reviews whom and the first step due, in French.
+    for pairing in review.pairings():
+        assert pairing.reviewer.name_fr in reviewer.text
+    assert f"/fr/reviews/{review.pk}/" in reviewer.text and "Première étape" in reviewer.text
+    count = Message.objects.filter(kind="review_started").count()
+    # Again the same day, or the next days (a worker down on the day catches up): nothing more.
+    for late in range(STARTED_CATCH_UP_DAYS + 2):
+        send_reminders(review.started_on + dt.timedelta(days=late), now=NOW)
+    assert Message.objects.filter(kind="review_started").count() == count
+
+
+def test_a_review_created_after_its_first_day_is_announced_at_once(world):
+    from revmod.registry.models import Cluster
+
+    review, people = world
+    later = dt.datetime(2024, 6, 3, 9, tzinfo=dt.UTC)
+    (created,) = [
+        r
+        for r in reviews.create_reviews(
+            Cluster.objects.get(number=2), by=people["secretariat"], now=later
+        )  # fmt: skip
+        if r.party_id == review.party_id
+    ]
+    assert created.started_on <= later.date()
+    started = Message.objects.filter(kind="review_started")
+    assert {m.recipient.username for m in started if f"{created.pk}:" in m.key} >= {
+        "reviewed_fp", "expert", "observer"
+    }  # fmt: skip
+    assert "outsider" not in recipients("review_started")
