@@ -15,7 +15,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -80,6 +80,8 @@ def candidates(start, end):
 # People handled per transaction: each batch's digests are committed together (a commit per
 # message would cost more than the messages), and a worker stopped mid-run redoes one batch.
 BATCH = 500
+# Lines of the secretariat's overdue list in a digest.
+OVERDUE_LINES = 100
 
 
 class Month:
@@ -90,17 +92,26 @@ class Month:
     def __init__(self, month: dt.date):
         self.start, self.end, self.following = month_bounds(month)
         self.schedules = _schedules(Review.objects.exclude(stage=Stage.COMPLETED), self.following)
-        self.overdue = [
-            (review, STEP_LABELS[sd.step], sd.due, (self.following - sd.due).days)
-            for review, steps in self.schedules.values()
-            for sd in steps
-            if sd.due < self.following
-        ]
+        overdue = sorted(
+            (
+                (review, STEP_LABELS[sd.step], sd.due, (self.following - sd.due).days)
+                for review, steps in self.schedules.values()
+                for sd in steps
+                if sd.due < self.following
+            ),
+            key=lambda line: (-line[3], line[0].pk),
+        )
+        # The most overdue first, at most OVERDUE_LINES of them: the message links to the
+        # reviews page filtered on what is overdue for the whole list.
+        self.overdue, self.overdue_more = overdue[:OVERDUE_LINES], len(overdue[OVERDUE_LINES:])
         self.counts: dict[int, Counter] = {}
-        for review_id, kind in ReviewEvent.objects.filter(
-            at__gte=self.start, at__lt=self.end
-        ).values_list("review", "kind"):
-            self.counts.setdefault(review_id, Counter())[kind] += 1
+        for review_id, kind, n in (
+            ReviewEvent.objects.filter(at__gte=self.start, at__lt=self.end)
+            .values_list("review", "kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            self.counts.setdefault(review_id, Counter())[kind] = n
         # Completed reviews with events this month are not among the schedules.
         self.reviews = {pk: review for pk, (review, _steps) in self.schedules.items()}
         missing = set(self.counts) - set(self.reviews)
@@ -111,7 +122,8 @@ class Month:
         ).values_list("recipient", "subject"):
             self.kept.setdefault(recipient, []).append(subject)
         self.visibility = Visibility(Review.objects.all())
-        rendered: dict = {}
+        self.rendered: dict = {}
+        rendered = self.rendered
         self.blocks = {}
         for pk in set(self.counts) | set(self.schedules):
             _review, steps = self.schedules.get(pk, (None, []))
@@ -120,7 +132,9 @@ class Month:
             if item is not None:
                 self.blocks[pk] = Shared(item, rendered, pk)
         self.parts = Shared(
-            {"month": self.start.date(), "overdue": self.overdue}, rendered, "month"
+            {"month": self.start.date(), "overdue": self.overdue, "more": self.overdue_more},
+            rendered,
+            "month",
         )
 
 
@@ -130,9 +144,19 @@ def send_digests(month: dt.date, *, now: dt.datetime) -> int:
     label = data.start.strftime("%Y-%m")
     stored = 0
     # Only the keys are held for the whole run: people are loaded a batch at a time.
-    pks = list(candidates(data.start, data.end).values_list("pk", flat=True))
+    # By language: the shared parts rendered in one language are dropped when the next begins,
+    # so memory holds one language's parts at a time.
+    pks = list(
+        candidates(data.start, data.end)
+        .order_by("preferred_language", "pk")
+        .values_list("pk", flat=True)
+    )
+    language = None
     for first in range(0, len(pks), BATCH):
-        batch = list(User.objects.filter(pk__in=pks[first : first + BATCH]).order_by("pk"))
+        batch = sorted(
+            User.objects.filter(pk__in=pks[first : first + BATCH]),
+            key=lambda p: (p.preferred_language, p.pk),
+        )
         keys = {f"digest:{person.pk}:{label}": person for person in batch}
         done = set(Message.objects.filter(key__in=keys).values_list("key", flat=True))
         visible = data.visibility.of([p.pk for p in batch if not p.is_secretariat])
@@ -148,6 +172,9 @@ def send_digests(month: dt.date, *, now: dt.datetime) -> int:
             # An officer's reviews are those they follow (all are visible to them: the
             # overdue list covers the rest).
             seen = followed.get(person.pk, set()) if person.is_secretariat else visible[person.pk]
+            if person.preferred_language != language:
+                language = person.preferred_language
+                data.rendered.clear()
             context = digest_context(person, seen, data)
             if any(context[part] for part in ("reviews", "kept", "overdue")):
                 message = prepare("digest", person, context, key=key, now=now)

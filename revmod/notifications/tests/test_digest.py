@@ -151,3 +151,16 @@ def test_the_digest_run_takes_the_same_queries_for_more_people(
         nominate(make_user(f"more-{i}"), review.party.code, "expert", "own", people["secretariat"])
     with django_assert_max_num_queries(len(few)):
         assert send_digests(MAY, now=LATER) >= 30
+
+
+def test_a_long_overdue_list_shows_the_most_overdue_and_links_to_the_rest(may, monkeypatch):
+    from revmod.notifications import digest as module
+
+    _review, people, _kept = may
+    monkeypatch.setattr(module, "OVERDUE_LINES", 2)
+    send_digests(MAY, now=LATER)
+    text = digest(people["secretariat"]).text
+    listed = text.split("Overdue in every running review:")[1].split("…")[0]
+    days = [int(line.rsplit(",", 1)[1].split()[0]) for line in listed.strip().splitlines()]
+    assert len(days) == 2 and days == sorted(days, reverse=True)
+    assert "more steps overdue" in text and "/en/reviews/?overdue=on" in text
