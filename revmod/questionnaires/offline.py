@@ -293,10 +293,13 @@ def _right_to_left(document) -> None:
     from docx.enum.table import WD_TABLE_DIRECTION
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.oxml.text.parfmt import CT_PPr
 
     body = document.element.body
-    successors = CT_PPr._tag_seq[CT_PPr._tag_seq.index("w:bidi") + 1 :]
+    # What follows w:bidi in w:pPr (ECMA-376 CT_PPrBase): Word wants the schema's order.
+    successors = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                  "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                  "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+                  "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")  # fmt: skip
     for p in body.iter(qn("w:p")):
         p_pr = p.get_or_add_pPr()
         if p_pr.find(qn("w:bidi")) is None:
