@@ -6,6 +6,12 @@ app_name = "questionnaires"
 urlpatterns = [
     path("<int:pk>/questionnaire/", views.answers, name="answers"),
     path("<int:pk>/questionnaire/<int:question>/", views.save, name="save"),
+    path(
+        "<int:pk>/questionnaire/offline.<str:fmt>",
+        views.offline_download,
+        name="offline_download",
+    ),
+    path("<int:pk>/questionnaire/offline/", views.offline_upload, name="offline_upload"),
     path("<int:pk>/feedback/", views.feedback_page, name="feedback"),
     path("<int:pk>/feedback/tasks/", views.feedback_tasks, name="feedback_tasks"),
     path("<int:pk>/feedback/<int:question>/", views.feedback_save, name="feedback_save"),

@@ -6,16 +6,19 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from revmod.lib import downloads, uploads
 from revmod.lib.i18n import suffix
-from revmod.questionnaires import actions, feedback, observations
+from revmod.questionnaires import actions, feedback, observations, offline
 from revmod.questionnaires.models import (
     Answer,
     AnswerSubmission,
@@ -41,15 +44,22 @@ def _review_and_access(request, pk):
     return review, access
 
 
-def _context(review, access, *, conflict=None, error=None) -> dict:
+def _context(review, access, *, conflict=None, error=None, problems=None) -> dict:
     """The page: questions grouped by instrument and article with progress, in a fixed number
     of queries whatever the number of questions and answers."""
     template = actions.template_for(review)
     context = {"review": review, "access": access, "template": template,
                "editable": access.editable(review), "conflict": conflict, "error": error,
-               "yes_no_partly": actions.YES_NO_PARTLY}  # fmt: skip
+               "yes_no_partly": actions.YES_NO_PARTLY, "problems": problems}  # fmt: skip
     if template is None or not access.may_read:
         return context
+    languages = offline.languages_for(review)
+    default = offline.default_language(languages)
+    context["offline_formats"] = [("XLSX", "xlsx"), ("DOCX", "docx")]
+    context["offline_languages"] = [
+        {"code": code, "info": get_language_info(code)}
+        for code in sorted(languages, key=lambda code: code != default)
+    ]
     questions = actions.questions_for(review, template)
     answers = {
         a.question_id: a
@@ -145,6 +155,63 @@ def save(request, pk, question):
         return render(request, "questionnaires/answers.html", context, status=status)
     messages.success(request, _("Answer saved."))
     return redirect(reverse("questionnaires:answers", args=[review.pk]) + f"#q{question.pk}")
+
+
+@login_required
+@require_GET
+def offline_download(request, pk, fmt):
+    """The questions and current answers as XLSX or DOCX, in `?language=` (one of the review's
+    working languages; by default the person's, when it is one of them), to fill offline."""
+    review, access = _review_and_access(request, pk)
+    if fmt not in offline.FORMATS or not access.may_read:
+        raise Http404
+    languages = offline.languages_for(review)
+    language = request.GET.get("language") or offline.default_language(languages)
+    if language not in languages:
+        raise Http404
+    sheet = offline.sheet_for(review, language)
+    if sheet is None:
+        raise Http404
+    render_file = offline.render_xlsx if fmt == "xlsx" else offline.render_docx
+    content_type = downloads.XLSX if fmt == "xlsx" else uploads.FORMATS["docx"].content_type
+    filename = f"questionnaire-{review.party.code}-{review.pk}-{language}.{fmt}"
+    return downloads.attachment(render_file(sheet), content_type, filename)
+
+
+@login_required
+@require_POST
+def offline_upload(request, pk):
+    """Import a filled XLSX or DOCX: every answer is validated first; any problem is listed
+    (400) and nothing is imported. Those who may not answer now are refused (403)."""
+    review, access = _review_and_access(request, pk)
+    if not access.editable(review):
+        error = (
+            _("The answers can be changed only at the questionnaire stage.")
+            if access.may_answer
+            else _("You may not answer this questionnaire.")
+        )
+        return render(request, "questionnaires/answers.html", _context(review, access, error=error),
+                      status=403)  # fmt: skip
+    upload = request.FILES.get("file")
+    try:
+        fmt = uploads.check_upload(upload, allowed=offline.FORMATS).extension
+        result = offline.import_answers(review, upload, fmt, by=request.user, now=timezone.now())
+    except ValidationError as error:
+        problems = error.messages
+    except offline.OfflineError as error:
+        problems = error.problems
+    else:
+        text = ngettext(
+            "%(imported)s answer imported, %(unchanged)s unchanged.",
+            "%(imported)s answers imported, %(unchanged)s unchanged.",
+            result.imported,
+        )
+        messages.success(
+            request, text % {"imported": result.imported, "unchanged": result.unchanged}
+        )
+        return redirect("questionnaires:answers", review.pk)
+    context = _context(review, access, problems=problems)
+    return render(request, "questionnaires/answers.html", context, status=400)
 
 
 # Written feedback ---------------------------------------------------------------------------

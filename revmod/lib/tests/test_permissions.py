@@ -221,6 +221,18 @@ MATRIX = {
         "POST",
         "/en/reviews/{review}/questionnaire/{question}/",
     ): {**dict.fromkeys(PERSONAS, 403), "anonymous": "login", "outsider": 404},
+    # The offline round trip: those who read the answers download them (a reviewing party
+    # only once submitted); nobody uploads while the review awaits nominations (refused, 403).
+    (
+        "reviews/<int:pk>/questionnaire/offline.<str:fmt>",
+        "GET",
+        "/en/reviews/{review}/questionnaire/offline.xlsx",
+    ): {**PARTICIPANTS, "reviewer_fp": 404},
+    (
+        "reviews/<int:pk>/questionnaire/offline/",
+        "POST",
+        "/en/reviews/{review}/questionnaire/offline/",
+    ): {**dict.fromkeys(PERSONAS, 403), "anonymous": "login", "outsider": 404},
     # Written feedback and the list of observations: the review's people see the pages (the
     # party under review's without the feedback until it is submitted); nobody writes, signs
     # or divides tasks while the review awaits nominations (refused: 403 for a save, a message

@@ -1,0 +1,546 @@
+"""The questionnaire's offline round trip, for ministries on slow links: download the questions
+and the current answers as XLSX or DOCX in one of the review's working languages, fill the file
+offline, upload it. The upload is validated as a whole: any problem (an unknown option, two
+options for a single choice, a question not ours, a file of another review or another version
+of the questionnaire, an answer changed online since the download and in the file too) is
+reported with its cell or question number, and nothing is imported until the file is right.
+
+Each file carries what the upload needs to map it back, signed (django.core.signing) so that a
+file that is not one of ours is recognised: the review, the template, the language, and for each
+question the answer's version and a fingerprint of its content at download time. The fingerprint
+tells an answer edited in the file from one left as downloaded: an answer changed online after
+the download but not edited in the file is kept as it is online, not reported as a conflict."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from revmod.accounts.models import User
+from revmod.lib.i18n import LANGUAGE_CODES, RTL_LANGUAGES, localized, normalize_language
+from revmod.questionnaires import actions
+from revmod.questionnaires.models import Answer, Question, QuestionnaireTemplate
+from revmod.reviews.models import Consultation, Review
+
+SALT = "revmod.questionnaires.offline"
+FORMATS = ("xlsx", "docx")
+META_SHEET = "revmod"
+FIRST_ROW = 4  # XLSX: title, instructions, column headings, then one row per question
+COLUMNS = "ABCDEFG"  # key, article, question, instructions, answer, citations, explanation
+ANSWER, CITATIONS, EXPLANATION = 4, 5, 6  # 0-based column indexes
+
+
+class OfflineError(Exception):
+    """The upload refused as a whole: `problems` lists each, for the person who uploaded."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Row:
+    """One question's answer as read from a file: `where` is its row (XLSX) or table (DOCX),
+    `cell` its answer cell (XLSX), `problem` what makes it unreadable (DOCX)."""
+
+    key: str
+    where: str
+    cell: str = ""
+    value: str = ""
+    citations: str = ""
+    text: str = ""
+    problem: str = ""
+
+
+def languages_for(review: Review) -> list[str]:
+    """The review's working languages (UI codes, in the six's order); all six when the initial
+    consultation has not recorded any."""
+    chosen = Consultation.objects.filter(review=review).values_list("languages", flat=True).first()
+    wanted = {normalize_language(code) for code in chosen or []}
+    return [code for code in LANGUAGE_CODES if code in wanted] or list(LANGUAGE_CODES)
+
+
+def default_language(languages: list[str]) -> str:
+    """The person's current language if it is one of `languages`, else the first."""
+    current = normalize_language(translation.get_language())
+    return current if current in languages else languages[0]
+
+
+def _options(question: Question, language: str) -> list[tuple[str, str]]:
+    """(value, label in `language`) of each option of a choice question."""
+    if question.kind == Question.Kind.YES_NO_PARTLY:
+        with translation.override(language):
+            return [(value, str(label)) for value, label in actions.YES_NO_PARTLY]
+    return [(c.value, localized(c, "label", language)) for c in question.choices.all()]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _clean_text(text) -> str:
+    return "" if text is None else str(text).replace("\r\n", "\n").strip()
+
+
+def fingerprint(value: list[str], citations: str, text: str) -> str:
+    """A short digest of an answer's content, to tell an edited answer from one untouched."""
+    data = json.dumps([sorted(value), _clean_text(citations), _clean_text(text)])
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+EMPTY = fingerprint([], "", "")
+
+
+@dataclass
+class Sheet:
+    """What both formats show: the review's questions in order with their answers."""
+
+    review: Review
+    template: QuestionnaireTemplate
+    language: str
+    questions: list[Question]
+    answers: dict[int, Answer]
+
+    def token(self) -> str:
+        answers = {
+            q.key: [a.version, fingerprint(a.value, a.citations, a.text)]
+            for q in self.questions
+            if (a := self.answers.get(q.pk))
+        }
+        data = {"review": self.review.pk, "template": self.template.pk,
+                "version": self.template.version, "language": self.language,
+                "answers": answers}  # fmt: skip
+        return signing.dumps(data, salt=SALT, compress=True)
+
+    def shown(self, question: Question) -> str:
+        answer = self.answers.get(question.pk)
+        if answer is None:
+            return ""
+        labels = dict(_options(question, self.language))
+        return "; ".join(labels.get(v, v) for v in answer.value)
+
+    def article(self, question: Question) -> str:
+        article = question.article
+        return _("%(instrument)s, article %(number)s: %(title)s") % {
+            "instrument": localized(article.instrument, "short", self.language),
+            "number": article.number,
+            "title": localized(article, "title", self.language),
+        }
+
+    def instructions(self, question: Question) -> str:
+        if question.kind == Question.Kind.MULTIPLE:
+            return _("Choose one or more, separated by “;”: %(options)s") % {
+                "options": "; ".join(label for _v, label in _options(question, self.language))
+            }
+        if question.has_value:
+            return _("Choose one: %(options)s") % {
+                "options": "; ".join(label for _v, label in _options(question, self.language))
+            }
+        if question.kind == Question.Kind.CITATIONS:
+            return _("Cite the legislation; explain if needed.")
+        return _("Answer in the explanation.")
+
+
+def sheet_for(review: Review, language: str) -> Sheet | None:
+    """The questions and current answers of `review` (None without a questionnaire), in a fixed
+    number of queries."""
+    template = actions.template_for(review)
+    if template is None:
+        return None
+    questions = actions.questions_for(review, template)
+    answers = {
+        a.question_id: a
+        for a in Answer.objects.filter(answer_set__review=review, answer_set__template=template)
+    }
+    return Sheet(review, template, language, questions, answers)
+
+
+def _title(sheet: Sheet) -> str:
+    return _("Self-assessment questionnaire: %(party)s, %(cluster)s (version %(version)s)") % {
+        "party": localized(sheet.review.party, "name", sheet.language),
+        "cluster": localized(sheet.review.cluster, "title", sheet.language),
+        "version": sheet.template.version,
+    }
+
+
+def _how_to() -> str:
+    return _(
+        "Fill in the answers offline, then upload this file on the questionnaire page. Do not "
+        "change the questions or their order. For a choice, write the option as offered (or "
+        "several, separated by “;”, where more than one may be chosen). Nothing is imported "
+        "until every answer in the file is valid."
+    )
+
+
+# XLSX ---------------------------------------------------------------------------------------
+
+
+def render_xlsx(sheet: Sheet) -> bytes:
+    """The questionnaire as a workbook: one row per question, the answer cells unlocked (with a
+    drop-down of the options), everything else locked; the signed metadata on a hidden sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    with translation.override(sheet.language):
+        workbook = Workbook()
+        ws = workbook.active
+        ws.title = _("Questionnaire")[:31]
+        meta = workbook.create_sheet(META_SHEET)
+        meta.sheet_state = "hidden"
+        meta["A1"] = sheet.token()
+        ws["B1"] = _title(sheet)
+        ws["B1"].font = Font(bold=True, size=14)
+        ws["B2"] = _how_to()
+        ws["B2"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells("B2:G2")
+        ws.row_dimensions[2].height = 60
+        headings = ["key", _("Article"), _("Question"), _("How to answer"), _("Answer"),
+                    _("Citations of legislation"), _("Explanation")]  # fmt: skip
+        for column, heading in zip(COLUMNS, headings, strict=True):
+            ws[f"{column}3"] = heading
+            ws[f"{column}3"].font = Font(bold=True)
+        grey = PatternFill("solid", fgColor="DDDDDD")
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for n, question in enumerate(sheet.questions, start=1):
+            row = FIRST_ROW + n - 1
+            answer = sheet.answers.get(question.pk)
+            values = [question.key, sheet.article(question),
+                      f"{n}. {localized(question, 'text', sheet.language)}",
+                      sheet.instructions(question), sheet.shown(question),
+                      answer.citations if answer else "",
+                      answer.text if answer else ""]  # fmt: skip
+            for column, value in zip(COLUMNS, values, strict=True):
+                ws[f"{column}{row}"] = value
+                ws[f"{column}{row}"].alignment = wrap
+            editable = [EXPLANATION]
+            editable += [ANSWER] if question.has_value else []
+            editable += [CITATIONS] if question.has_citations else []
+            for index in (ANSWER, CITATIONS, EXPLANATION):
+                cell = ws[f"{COLUMNS[index]}{row}"]
+                if index in editable:
+                    cell.protection = Protection(locked=False)
+                else:
+                    cell.fill = grey
+            if question.has_value:
+                # The options on the hidden sheet, one row per question: a list written inline
+                # in the rule breaks on commas and stops at 255 characters.
+                options = [label for _v, label in _options(question, sheet.language)]
+                for i, label in enumerate(options):
+                    meta.cell(row=row, column=2 + i, value=label)
+                last = meta.cell(row=row, column=1 + len(options)).column_letter
+                rule = DataValidation(
+                    type="list", formula1=f"{META_SHEET}!$B${row}:${last}${row}",
+                    # Several options may be typed ("a; b") where several may be chosen.
+                    showErrorMessage=question.kind != Question.Kind.MULTIPLE,
+                    error=_("Choose among the options offered."),
+                    prompt=sheet.instructions(question)[:250], showInputMessage=True,
+                )  # fmt: skip
+                rule.add(f"E{row}")
+                ws.add_data_validation(rule)
+        ws.column_dimensions["A"].hidden = True
+        for column, width in zip("BCDEFG", [30, 60, 30, 30, 40, 60], strict=True):
+            ws.column_dimensions[column].width = width
+        ws.freeze_panes = f"B{FIRST_ROW}"
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False  # widths and heights may still be changed
+        ws.protection.formatRows = False
+        ws.sheet_view.rightToLeft = sheet.language in RTL_LANGUAGES
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def read_xlsx(upload) -> tuple[str | None, list[Row]]:
+    """The signed metadata (None when absent) and the rows of an uploaded workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(upload, data_only=True)
+    except Exception:  # a damaged or foreign workbook: openpyxl raises many kinds
+        return None, []
+    if META_SHEET not in workbook.sheetnames or len(workbook.worksheets) < 2:
+        return None, []
+    token = workbook[META_SHEET]["A1"].value
+    ws = workbook.worksheets[0]
+    rows = []
+    for cells in ws.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS)):
+        key = _clean_text(cells[0].value)
+        if not key:
+            continue
+        rows.append(
+            Row(key=key, where=_("row %(row)s") % {"row": cells[0].row},
+                cell=cells[ANSWER].coordinate, value=_clean_text(cells[ANSWER].value),
+                citations=_clean_text(cells[CITATIONS].value),
+                text=_clean_text(cells[EXPLANATION].value))
+        )  # fmt: skip
+    return (token if isinstance(token, str) else None), rows
+
+
+# DOCX ---------------------------------------------------------------------------------------
+
+
+def _right_to_left(document) -> None:
+    """Every paragraph right to left (w:bidi), every run too (w:rtl), every table's columns
+    from the right (w:bidiVisual): an Arabic document reads as one."""
+    from docx.enum.table import WD_TABLE_DIRECTION
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    # What follows w:bidi in w:pPr (ECMA-376 CT_PPrBase): Word wants the schema's order.
+    successors = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                  "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                  "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+                  "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")  # fmt: skip
+    for p in body.iter(qn("w:p")):
+        p_pr = p.get_or_add_pPr()
+        if p_pr.find(qn("w:bidi")) is None:
+            p_pr.insert_element_before(OxmlElement("w:bidi"), *successors)
+    for r in body.iter(qn("w:r")):
+        r.get_or_add_rPr().get_or_add_rtl()
+    for table in document.tables:
+        table.table_direction = WD_TABLE_DIRECTION.RTL
+
+
+def _rows_of(question: Question) -> list[str]:
+    """The fields of a question's table after its first row, in order."""
+    return [
+        *(["value"] if question.has_value else []),
+        *(["citations"] if question.has_citations else []),
+        "text",
+    ]
+
+
+def render_docx(sheet: Sheet) -> bytes:
+    """The questionnaire as a document: per article, per question a table (first row: the key
+    in a small cell and the question; then the answer with its options, the citations where the
+    kind has them, the explanation). The signed metadata is the document's description (core
+    properties), the key maps each table back."""
+    from docx import Document
+    from docx.shared import Cm, Pt, RGBColor
+
+    with translation.override(sheet.language):
+        document = Document()
+        document.core_properties.title = _title(sheet)[:255]
+        document.core_properties.language = sheet.language
+        # python-docx caps core properties at 255 characters when set through its API; the
+        # format has no such limit and the token (one version per question) is longer.
+        document.core_properties._element._get_or_add("description").text = sheet.token()
+        document.add_heading(_title(sheet), level=1)
+        document.add_paragraph(_how_to())
+        labels = {"value": _("Answer"), "citations": _("Citations of legislation"),
+                  "text": _("Explanation")}  # fmt: skip
+        article = None
+        for n, question in enumerate(sheet.questions, start=1):
+            if question.article != article:
+                article = question.article
+                document.add_heading(sheet.article(question), level=2)
+            answer = sheet.answers.get(question.pk)
+            contents = {"value": sheet.shown(question),
+                        "citations": answer.citations if answer else "",
+                        "text": answer.text if answer else ""}  # fmt: skip
+            fields = _rows_of(question)
+            table = document.add_table(rows=1 + len(fields), cols=2)
+            table.style = "Table Grid"
+            key_cell, question_cell = table.rows[0].cells
+            key_cell.text = question.key
+            key_run = key_cell.paragraphs[0].runs[0]
+            key_run.font.size, key_run.font.color.rgb = Pt(7), RGBColor(0x77, 0x77, 0x77)
+            question_cell.paragraphs[0].add_run(
+                f"{n}. {localized(question, 'text', sheet.language)}"
+            ).bold = True
+            for row, field in zip(table.rows[1:], fields, strict=True):
+                label_cell, content_cell = row.cells
+                label_cell.paragraphs[0].add_run(labels[field]).bold = True
+                if field == "value":
+                    hint = label_cell.add_paragraph().add_run(sheet.instructions(question))
+                    hint.font.size = Pt(8)
+                content_cell.text = contents[field]
+            for row in table.rows:
+                row.cells[0].width, row.cells[1].width = Cm(4), Cm(12)
+            document.add_paragraph()
+        if sheet.language in RTL_LANGUAGES:
+            _right_to_left(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def read_docx(upload, questions: dict[str, Question]) -> tuple[str | None, list[Row]]:
+    """The signed metadata (None when absent) and the answers of an uploaded document. Each
+    question's table is found by the key in its first cell; its rows are read by position."""
+    from docx import Document
+
+    try:
+        document = Document(upload)
+    except Exception:  # a damaged or foreign document: python-docx raises many kinds
+        return None, []
+    token = document.core_properties.comments or None
+    rows = []
+    for t, table in enumerate(document.tables, start=1):
+        cells = [[c.text for c in row.cells] for row in table.rows]
+        key = _clean_text(cells[0][0]) if cells and cells[0] else ""
+        row = Row(key=key, where=_("table %(number)s") % {"number": t})
+        question = questions.get(key)
+        if question is not None:
+            fields = _rows_of(question)
+            extra = [r for r in cells[1 + len(fields) :] if any(_clean_text(c) for c in r)]
+            if extra or len(cells) < 1 + len(fields) or any(len(r) < 2 for r in cells):
+                row.problem = _(
+                    "the table's rows were changed; write only in the cells of its second column."
+                )
+            else:
+                for field, cells_of_field in zip(fields, cells[1:], strict=False):
+                    setattr(row, field, _clean_text(cells_of_field[1]))
+        rows.append(row)
+    return token, rows
+
+
+# Import -------------------------------------------------------------------------------------
+
+
+def _parse_value(
+    question: Question, text: str, language: str, where: str
+) -> tuple[list[str], list[str]]:
+    """The chosen values written in `text` (labels in `language` or values, any case and
+    spacing; several separated by ";" or new lines), and the problems found."""
+    if not question.has_value:
+        return [], []
+    options = _options(question, language)
+    known = {_normal(label): value for value, label in options}
+    known.update({_normal(value): value for value, _label in options})
+    chosen, problems = [], []
+    for part in re.split(r"[;\n]+", text):
+        if not part.strip():
+            continue
+        value = known.get(_normal(part))
+        if value is None:
+            problems.append(
+                _("%(where)s: “%(option)s” is not one of the options (%(options)s).")
+                % {
+                    "where": where,
+                    "option": part.strip(),
+                    "options": "; ".join(label for _v, label in options),
+                }  # fmt: skip
+            )
+        elif value not in chosen:
+            chosen.append(value)
+    if question.kind != Question.Kind.MULTIPLE and len(chosen) > 1:
+        problems.append(_("%(where)s: choose one option only.") % {"where": where})
+    order = [value for value, _label in options]
+    return sorted(chosen, key=order.index), problems
+
+
+@dataclass(frozen=True)
+class Imported:
+    imported: int
+    unchanged: int
+
+
+def import_answers(review: Review, upload, fmt: str, *, by: User, now: dt.datetime) -> Imported:
+    """Import the answers of an uploaded XLSX or DOCX (already checked by check_upload) into
+    `review`, as `by`. Every answer is validated first; any problem raises OfflineError listing
+    them all and nothing is saved. Otherwise every answer edited in the file is saved, in one
+    transaction, through actions.save_answer (answers left as they were are not saved again).
+    Who may answer, and when, is save_answer's to decide (AnswerError)."""
+    template = actions.template_for(review)
+    if template is None:
+        raise OfflineError([_("This review has no questionnaire yet.")])
+    questions = {q.key: q for q in actions.questions_for(review, template)}
+    for number, question in enumerate(questions.values(), start=1):
+        question.number = number
+    token, rows = read_xlsx(upload) if fmt == "xlsx" else read_docx(upload, questions)
+    try:
+        meta = signing.loads(token or "", salt=SALT)
+    except signing.BadSignature:
+        raise OfflineError(
+            [_("This file is not a questionnaire downloaded from this platform, or its hidden "
+               "part was changed. Download the questionnaire again and fill in that file.")]
+        ) from None  # fmt: skip
+    if meta["review"] != review.pk:
+        raise OfflineError(
+            [_("This file is the questionnaire of another review. Upload it on that review's "
+               "page, or download this review's questionnaire.")]
+        )  # fmt: skip
+    if meta["template"] != template.pk:
+        raise OfflineError(
+            [_("This file holds version %(file)s of the questionnaire; this review answers "
+               "version %(current)s. Download the questionnaire again.")
+             % {"file": meta["version"], "current": template.version}]
+        )  # fmt: skip
+    current = {
+        a.question_id: a
+        for a in Answer.objects.filter(
+            answer_set__review=review, answer_set__template=template
+        ).select_related("updated_by")
+    }
+    problems, changes, seen, unchanged = [], [], set(), 0
+    for row in rows:
+        question = questions.get(row.key)
+        if question is None:
+            problems.append(
+                _("%(where)s: “%(key)s” is not a question of this questionnaire.")
+                % {"where": row.where, "key": row.key}
+            )
+            continue
+        if row.key in seen:
+            problems.append(
+                _("%(where)s: question %(number)s is in the file twice.")
+                % {"where": row.where, "number": question.number}
+            )
+            continue
+        seen.add(row.key)
+        where = (
+            _("cell %(cell)s (question %(number)s)") % {"cell": row.cell, "number": question.number}
+            if row.cell
+            else _("question %(number)s") % {"number": question.number}
+        )
+        if row.problem:
+            problems.append(_("%(where)s: %(problem)s") % {"where": where, "problem": row.problem})
+            continue
+        value, found = _parse_value(question, row.value, meta["language"], where)
+        problems += found
+        citations = row.citations if question.has_citations else ""
+        answer = current.get(question.pk)
+        now_saved = fingerprint(answer.value, answer.citations, answer.text) if answer else None
+        in_file = fingerprint(value, citations, row.text)
+        downloaded_version, downloaded = meta["answers"].get(row.key, [0, EMPTY])
+        if found or in_file in {now_saved or EMPTY, downloaded}:
+            # As saved now, or as downloaded (what was saved online since then stays).
+            unchanged += 1
+            continue
+        version = answer.version if answer else 0
+        if version != downloaded_version:
+            who = (answer.updated_by.get_full_name() or answer.updated_by.username) if (
+                answer
+            ) else "?"  # fmt: skip
+            problems.append(
+                _("%(where)s: this answer was changed online by %(who)s after the file was "
+                  "downloaded. A new download includes that change: copy your answer into "
+                  "it and upload it.") % {"where": where, "who": who}
+            )  # fmt: skip
+            continue
+        changes.append((question, version, value, citations, row.text))
+    if problems:
+        raise OfflineError(problems)
+    try:
+        with transaction.atomic():
+            for question, version, value, citations, text in changes:
+                actions.save_answer(review, question, by=by, now=now, version=version,
+                                    value=value, citations=citations, text=text)  # fmt: skip
+    except actions.StaleAnswer as stale:  # saved online between the checks and the saves
+        raise OfflineError(
+            [_("Question %(number)s: %(error)s Nothing was imported: upload the file again.")
+             % {"number": questions[stale.current.question.key].number, "error": stale}]
+        ) from None  # fmt: skip
+    except actions.AnswerError as error:
+        raise OfflineError([str(error)]) from None
+    return Imported(imported=len(changes), unchanged=unchanged)
