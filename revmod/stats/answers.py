@@ -85,10 +85,15 @@ class Table:
     rows: list[Row]  # one per slice of the breakdown; none without a breakdown
     hidden: int  # numbers hidden (shared form)
 
+    @property
+    def lines_charted(self) -> list[Row]:
+        return self.rows if self.rows and not self.hidden else [self.overall]
+
     def series(self) -> list[tuple[str, list[int]]]:
-        """(option label, count per slice) for the bar chart; hidden numbers count 0 there,
-        and an option whose overall count is hidden is left out."""
-        lines = self.rows or [self.overall]
+        """(option label, count per line) for the bar chart: per slice of the breakdown when
+        nothing is hidden, else the overall row alone, without its hidden options (a bar cannot
+        show what the table hides)."""
+        lines = self.lines_charted
         return [
             (label, [line.counts[j] or 0 for line in lines])
             for j, (_value, label) in enumerate(self.question.options)

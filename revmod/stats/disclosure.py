@@ -73,34 +73,37 @@ def determined(values: dict[Var, int], hidden: set[Var], equations) -> set[Var]:
     if not unknown:
         return set()
     index = {v: i for i, v in enumerate(unknown)}
-    matrix = []
+    # Sparse rows ({column: coefficient}): a table's equations touch few of its variables.
+    matrix: list[dict[int, Fraction]] = []
     for margin, entries in equations:
-        row = [Fraction(0)] * len(unknown)
+        row: dict[int, Fraction] = {}
         for var, sign in [(margin, -1)] + [(e, 1) for e in entries]:
             if var in index:
-                row[index[var]] += sign
-        if any(row):
+                row[index[var]] = row.get(index[var], Fraction(0)) + sign
+        row = {col: x for col, x in row.items() if x}
+        if row:
             matrix.append(row)
-    pivot_row = 0
+    pivots: list[dict[int, Fraction]] = []
     for col in range(len(unknown)):
-        pick = next((i for i in range(pivot_row, len(matrix)) if matrix[i][col]), None)
+        pick = next((row for row in matrix if col in row), None)
         if pick is None:
             continue
-        matrix[pivot_row], matrix[pick] = matrix[pick], matrix[pivot_row]
-        lead = matrix[pivot_row][col]
-        matrix[pivot_row] = [x / lead for x in matrix[pivot_row]]
-        for i in range(len(matrix)):
-            if i != pivot_row and matrix[i][col]:
-                factor = matrix[i][col]
-                matrix[i] = [
-                    a - factor * b for a, b in zip(matrix[i], matrix[pivot_row], strict=True)
-                ]
-        pivot_row += 1
+        matrix.remove(pick)
+        lead = pick[col]
+        pick = {c: x / lead for c, x in pick.items()}
+        for rows in (matrix, pivots):
+            for n, row in enumerate(rows):
+                if col in row:
+                    factor = row[col]
+                    merged = dict(row)
+                    for c, x in pick.items():
+                        merged[c] = merged.get(c, Fraction(0)) - factor * x
+                    rows[n] = {c: x for c, x in merged.items() if x}
+        pivots.append(pick)
     found = set()
-    for row in matrix[:pivot_row]:
-        nonzero = [i for i, x in enumerate(row) if x]
-        if len(nonzero) == 1:
-            found.add(unknown[nonzero[0]])
+    for row in pivots:
+        if len(row) == 1:
+            found.add(unknown[next(iter(row))])
     return found
 
 

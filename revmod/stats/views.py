@@ -153,7 +153,7 @@ def _answer_context(request) -> dict:
     )  # fmt: skip
     drawn = []
     for table in tables:
-        lines = table.rows or [table.overall]
+        lines = table.lines_charted
         figure = charts.Figure(
             number="", slug=table.question.key, title=table.question.label,
             series=[line.label for line in lines], rows=table.series(),

@@ -4,7 +4,7 @@ directly nor as a total minus the shown cells."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revmod.stats.disclosure import THRESHOLD, relations, suppress
+from revmod.stats.disclosure import THRESHOLD, determined, relations, suppress
 
 
 def test_a_small_cell_and_the_next_smallest_of_its_row_are_hidden():
@@ -40,6 +40,17 @@ def test_multiple_choice_rows_do_not_add_up_but_columns_do():
     assert masked.totals == [10, 12]  # the totals are not the sum of a party's choices
     assert masked.cells[0][1] is None and masked.cells[1][1] is None  # the column's next one
     assert masked.overall[1] == 10
+
+
+def test_a_value_worked_out_by_combining_rows_and_columns_is_found():
+    # Two blocks of hidden cells joined by one more: every row and column has two hidden cells
+    # or more, yet rows 0-1 minus columns 0-1 give the joining cell (1, 2).
+    block = {("c", r, j) for r in (0, 1) for j in (0, 1)} | {
+        ("c", r, j) for r in (2, 3) for j in (2, 3)
+    }
+    equations = relations(4, 4, additive=True)
+    assert determined({}, block, equations) == set()
+    assert determined({}, block | {("c", 1, 2)}, equations) == {("c", 1, 2)}
 
 
 tables = st.integers(1, 5).flatmap(
