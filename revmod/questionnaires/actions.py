@@ -114,6 +114,18 @@ def clean_value(question: Question, value: list[str]) -> list[str]:
     return sorted(set(value), key=allowed.index)
 
 
+@dataclass(frozen=True)
+class Draft:
+    """One answer to save: the values, and the version of the saved answer it was based on (0
+    for an answer not saved before)."""
+
+    question: Question
+    version: int
+    value: list[str]
+    citations: str = ""
+    text: str = ""
+
+
 @transaction.atomic
 def save_answer(
     review: Review,
@@ -130,44 +142,75 @@ def save_answer(
     with StaleAnswer when someone saved it since (nothing is overwritten), with AnswerError
     when `by` may not answer or the review is not at the questionnaire stage (submitted
     answers are frozen). Saving after a clearance withdraws it: it approved another text."""
+    draft = Draft(question, version, value, citations, text)
+    return save_answers(review, [draft], by=by, now=now)[0]
+
+
+@transaction.atomic
+def save_answers(
+    review: Review, drafts: list[Draft], *, by: User, now: dt.datetime
+) -> list[Answer]:
+    """Save several answers as `by` at once, each under `save_answer`'s rules, all or none (a
+    refusal of one refuses them all). Who may answer is checked once: for an import of many
+    answers (the demo's drafting, an offline questionnaire)."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
     access = access_for(by, review)
     if access is None or not access.may_answer:
         raise AnswerError(_("You may not answer this questionnaire."))
     if not access.editable(review):
         raise AnswerError(_("The answers can be changed only at the questionnaire stage."))
-    value = clean_value(question, value)
     answer_set = AnswerSet.objects.filter(review=review).first()
-    if answer_set is None:
+    # questions_for's rule (the template's questions on the party's instruments), asked once
+    # for these questions rather than by loading every question and its choices.
+    instruments = Adherence.objects.current().filter(party=review.party_id).values("instrument")
+    allowed = set(
+        Question.objects.filter(
+            pk__in=[d.question.pk for d in drafts], article__instrument__in=instruments
+        ).values_list("pk", flat=True)
+    )
+    template_id = answer_set.template_id if answer_set else None
+    for draft in drafts:
+        template_id = template_id or draft.question.template_id
+        if draft.question.template_id != template_id or draft.question.pk not in allowed:
+            raise AnswerError(_("This question is not part of this review's questionnaire."))
+    if answer_set is None and drafts:
         answer_set = AnswerSet.objects.create(
-            review=review, template=question.template, created_at=now
+            review=review, template_id=template_id, created_at=now
         )
-    if question.template_id != answer_set.template_id or question not in questions_for(
-        review, answer_set.template
-    ):
-        raise AnswerError(_("This question is not part of this review's questionnaire."))
     # Under the review's row lock, so two saves of one answer are checked one after the other.
-    answer = Answer.objects.filter(answer_set=answer_set, question=question).first()
-    current = answer.version if answer else 0
-    if version != current:
-        raise StaleAnswer(answer)
-    fields = {
-        "value": value,
-        "citations": citations.strip() if question.has_citations else "",
-        "text": text.strip(),
-        "updated_by": by,
-        "updated_at": now,
+    existing = {
+        a.question_id: a
+        for a in Answer.objects.filter(
+            answer_set=answer_set, question__in=[d.question.pk for d in drafts]
+        )
     }
-    if answer is None:
-        answer = Answer.objects.create(answer_set=answer_set, question=question, **fields)
-    else:
-        for name, field_value in fields.items():
-            setattr(answer, name, field_value)
-        answer.version += 1
-        answer.save()
-    if review.cleared:
+    saved = []
+    for draft in drafts:
+        question = draft.question
+        value = clean_value(question, draft.value)
+        answer = existing.get(question.pk)
+        current = answer.version if answer else 0
+        if draft.version != current:
+            raise StaleAnswer(answer)
+        fields = {
+            "value": value,
+            "citations": draft.citations.strip() if question.has_citations else "",
+            "text": draft.text.strip(),
+            "updated_by": by,
+            "updated_at": now,
+        }
+        if answer is None:
+            answer = Answer.objects.create(answer_set=answer_set, question=question, **fields)
+        else:
+            for name, field_value in fields.items():
+                setattr(answer, name, field_value)
+            answer.version += 1
+            answer.save()
+        existing[question.pk] = answer
+        saved.append(answer)
+    if review.cleared and saved:
         reviews.act(review, Action.DRAFT, by=by, now=now)
-    return answer
+    return saved
 
 
 def snapshot(answer_set: AnswerSet) -> list[dict]:

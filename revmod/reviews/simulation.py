@@ -24,6 +24,14 @@ points need 11 extra people in 8 States, but a party has at most one focal point
 (own review, as reviewer), so the demo has 163 + 8 = 171; and the seed's 50 reviews "not
 started for want of a consultation" plus its 65 blocked make 115, not its 116: the demo has 51.
 
+Answers (seed ¶31-33, ¶52-54): when the cluster's questionnaire is loaded (`manage.py
+loadquestionnaire`, run before `loaddemo` by `make setup`), the drafting step saves answers to
+it through `questionnaires.actions.save_answers` (`save_answer`'s rules and code, for many answers
+at once) — all of them in the reviews that submit by
+16 April 2024, part of them in the others — so the secretariat's statistics on the answers
+have something to count. Each review's answers come from their own `random.Random` seeded
+from SEED and the party, so they are reproducible and leave the plan's draws untouched.
+
 Simplifications: the draws (revmod.lots.demo) are all held before the reviews are simulated,
 so the reviews act with today's pairings throughout; the reviews of the two late joiners are
 created with the others (they are among the 26 without a focal point).
@@ -43,6 +51,32 @@ from revmod.registry.models import Cluster, Party
 from revmod.reviews import actions
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import Review
+
+# The demo's answers: mostly yes or partly, a few no (weights), with short explanations.
+ANSWER_WEIGHTS = {"yes": 60, "partly": 30, "no": 10}
+EXPLANATIONS = {
+    "yes": [
+        "The offence is established in the Criminal Code and applied by the courts.",
+        "Covered by the general part of the Criminal Code; see the provisions cited.",
+        "Implemented by the law cited, in force since its adoption.",
+    ],
+    "partly": [
+        "Covered in part: an amendment to the Criminal Code is before Parliament.",
+        "The law covers natural persons; the liability of legal persons is civil only.",
+        "Some elements are covered by general provisions rather than a specific offence.",
+    ],
+    "no": [
+        "Not yet covered; a draft law is being prepared with technical assistance.",
+        "No specific provision; the matter is under review by the Ministry of Justice.",
+    ],
+}
+TEXTS = [
+    "Two cases were prosecuted under these provisions in the last five years.",
+    "The courts interpret the provisions in line with the Convention.",
+    "Guidance for prosecutors was issued by the Office of the Attorney General.",
+    "Statistics are kept by the Ministry of Justice and are available on request.",
+]
+CODES = ["Criminal Code", "Penal Code", "Code of Criminal Procedure", "Law on Organized Crime"]
 
 SEED = 20240416
 AS_OF = dt.date(2024, 4, 16)  # the date of every figure in the seed
@@ -361,6 +395,13 @@ def run(secretariat: User, password: str) -> None:
     User.objects.bulk_create(new)
     users = {u.username: u for u in User.objects.filter(username__in=the_plan.people)}
     holder = {}  # (party, scope) -> the focal point in office on the simulated day
+    answered = {}  # party under review -> the number of answers saved
+    submitting = {  # the reviews whose questionnaire is submitted by AS_OF
+        step[1]
+        for _day, _order, _n, step in the_plan.steps
+        if step[0] == "act" and step[2] == "submit" and step[3] == (step[1], OWN)
+    }
+    answer = Answerer(Cluster.objects.get(review_order=1))
 
     for day, order, _n, step in the_plan.steps:
         now = at(day, 9 + order)
@@ -378,7 +419,12 @@ def run(secretariat: User, password: str) -> None:
         elif kind == "act":
             action, who = rest
             by = users[who] if isinstance(who, str) else holder[who]
+            if action == "clear" and who == (code, OWN) and code not in answered:
+                # Submitted without a drafting step of its own: the focal point answers.
+                answered[code] = answer(reviews[code], by, now, complete=True)
             actions.act(reviews[code], action, by=by, now=now)
+            if action == "draft":
+                answered[code] = answer(reviews[code], by, now, complete=code in submitting)
         elif kind == "consult":
             languages, agreed = rest
             actions.record_consultation(
@@ -392,6 +438,43 @@ def run(secretariat: User, password: str) -> None:
                 "languages." if languages and len(languages) == 3 else "",
                 agreed=agreed,
             )  # fmt: skip
+
+
+class Answerer:
+    """Saves a review's answers to the cluster's current questionnaire, when one is loaded."""
+
+    def __init__(self, cluster: Cluster):
+        from revmod.questionnaires.models import QuestionnaireTemplate
+
+        self.template = QuestionnaireTemplate.objects.current(cluster)
+
+    def __call__(self, review: Review, by: User, now: dt.datetime, *, complete: bool) -> int:
+        """Answer the review's questions as `by` (all, or a few when `complete` is False: a
+        draft in preparation, which the statistics never count); the number of answers saved."""
+        from revmod.questionnaires import actions as questionnaires
+
+        if self.template is None:
+            return 0
+        rng = random.Random(f"{SEED}-answers-{review.party.code}")
+        drafts = []
+        for question in questionnaires.questions_for(review, self.template):
+            if not complete and rng.random() < 0.8:
+                continue
+            value, citations, text = [], "", rng.choice(TEXTS)
+            if question.kind == "yes_no_partly":
+                (choice,) = rng.choices(list(ANSWER_WEIGHTS), list(ANSWER_WEIGHTS.values()))
+                value, text = [choice], rng.choice(EXPLANATIONS[choice])
+            elif question.kind in {"single", "multiple"}:
+                options = [c.value for c in question.choices.all()]
+                # The first options offered are the usual ones: chosen more often.
+                weights = [len(options) - n for n in range(len(options))]
+                value = rng.choices(options, weights)
+                if question.kind == "multiple":
+                    value += rng.sample(options, rng.randint(0, min(2, len(options) - 1)))
+            if question.has_citations and value != ["no"]:
+                citations = f"{rng.choice(CODES)}, art. {rng.randint(2, 450)}"
+            drafts.append(questionnaires.Draft(question, 0, value, citations, text))
+        return len(questionnaires.save_answers(review, drafts, by=by, now=now))
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from revmod.lots.models import ReviewGroup
-from revmod.registry.models import RegionalGroup
+from revmod.registry.models import Cluster, Instrument, RegionalGroup
+from revmod.stats.answers import BREAKDOWNS
 
 
 class StatusFilterForm(forms.Form):
@@ -41,3 +42,30 @@ class StatusFilterForm(forms.Form):
         if day > timezone.now().date():
             raise forms.ValidationError(_("Statistics cannot be shown for a future day."))
         return day
+
+
+class AnswerFilterForm(forms.Form):
+    """The cluster, instrument and breakdown of the statistics on the questionnaire answers,
+    and the form shown: the secretariat's, or the shared one (small numbers hidden)."""
+
+    cluster = forms.ModelChoiceField(
+        label=_("Cluster"), queryset=Cluster.objects.all(), to_field_name="number",
+        required=False, empty_label=None,
+    )  # fmt: skip
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"), queryset=Instrument.objects.all(), to_field_name="code",
+        required=False, empty_label=_("All instruments"),
+    )  # fmt: skip
+    breakdown = forms.ChoiceField(label=_("Breakdown"), required=False)
+    shared = forms.BooleanField(label=_("Shared form (numbers under 5 hidden)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["breakdown"].choices = [("", _("None"))] + [
+            (key, label) for key, label in BREAKDOWNS.items()
+        ]
+        self.fields["cluster"].label_from_instance = lambda c: c.label
+        self.fields["instrument"].label_from_instance = lambda i: i.short_label
+
+    def clean_cluster(self):
+        return self.cleaned_data["cluster"] or Cluster.objects.order_by("review_order").first()

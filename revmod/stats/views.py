@@ -6,13 +6,16 @@ import datetime as dt
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from revmod.lib.access import secretariat_required
 from revmod.lib.downloads import csv_response, pdf_response, xlsx_response
 from revmod.lots.models import Draw
-from revmod.stats import charts, report
-from revmod.stats.forms import StatusFilterForm
+from revmod.registry.models import Cluster
+from revmod.stats import answers, charts, report
+from revmod.stats.disclosure import THRESHOLD
+from revmod.stats.forms import AnswerFilterForm, StatusFilterForm
 from revmod.stats.status import status
 
 # Figures shown to everyone: aggregate progress by group, as in the published status paper.
@@ -128,3 +131,74 @@ def status_report_pdf(request):
     if context["status"] is None:
         return render(request, "stats/report.html", context, status=400)
     return pdf_response("stats/report_pdf.html", context, f"status-report-{context['day']}.pdf")
+
+
+def _answer_context(request) -> dict:
+    """The statistics on the questionnaire answers for the request's filters: the tables (each
+    with its bar chart), the submissions counted and the template versions they answered."""
+    form = AnswerFilterForm(request.GET or None)
+    context = {"form": form, "tables": None}
+    if request.GET and not form.is_valid():
+        return context
+    data = form.cleaned_data if request.GET else {}
+    cluster = data.get("cluster") or Cluster.objects.order_by("review_order").first()
+    if cluster is None:
+        return context
+    breakdown = data.get("breakdown") or None
+    shared = bool(data.get("shared"))
+    loaded = answers.load(cluster, instrument=data.get("instrument"))
+    tables = answers.count(
+        loaded.questions, loaded.submissions, breakdown=breakdown,
+        slices=answers.slices_for(breakdown), shared=shared,
+    )  # fmt: skip
+    drawn = []
+    for table in tables:
+        lines = table.lines_charted
+        figure = charts.Figure(
+            number="", slug=table.question.key, title=table.question.label,
+            series=[line.label for line in lines], rows=table.series(),
+        )  # fmt: skip
+        drawn.append((table, charts.bars(figure)))
+    return {
+        **context,
+        "cluster": cluster,
+        "instrument": data.get("instrument"),
+        "breakdown": breakdown,
+        "breakdown_label": answers.BREAKDOWNS.get(breakdown or ""),
+        "shared": shared,
+        "tables": drawn,
+        "submissions": len(loaded.submissions),
+        "current_version": loaded.current_version,
+        "versions": sorted(loaded.versions.items()),
+        "hidden": sum(table.hidden for table in tables),
+        "threshold": THRESHOLD,
+    }
+
+
+@secretariat_required
+@require_GET
+def answer_statistics(request):
+    """Counts and percentages of the options chosen in the submitted questionnaires, for the
+    secretariat only (seed ¶53); ?shared=1 gives the form that may be circulated beyond it."""
+    context = _answer_context(request)
+    status = 400 if context["form"].errors else 200
+    return render(request, "stats/answers.html", context, status=status)
+
+
+@secretariat_required
+@require_GET
+def answer_statistics_xlsx(request):
+    context = _answer_context(request)
+    if context["tables"] is None:
+        return render(request, "stats/answers.html", context, status=400)
+    tables = [table for table, _chart in context["tables"]]
+    rows = answers.rows_for_download(tables, context["breakdown"], shared=context["shared"])
+    form_name = "shared" if context["shared"] else "secretariat"
+    title = (
+        _("Shared form: every number under %(n)s parties is hidden, with what would reveal it.")
+        if context["shared"]
+        else _("Secretariat only: not to be circulated (numbers under %(n)s parties are shown).")
+    ) % {"n": THRESHOLD}
+    heading = [[title], [_("Cluster: %(cluster)s") % {"cluster": context["cluster"].label}], []]
+    name = f"answers-cluster-{context['cluster'].number}-{form_name}.xlsx"
+    return xlsx_response(heading + rows, name, _("Answers"))

@@ -123,6 +123,12 @@ MATRIX = {
     ("statistics/report.pdf", "GET", "/en/statistics/report.pdf?as_of=2024-04-16"): (
         SECRETARIAT_ONLY
     ),
+    # The statistics on the questionnaire answers are the secretariat's, in both forms (seed ¶53):
+    # the shared form is for the secretariat to circulate, not a public page.
+    ("statistics/answers/", "GET", "/en/statistics/answers/?shared=1"): SECRETARIAT_ONLY,
+    ("statistics/answers.xlsx", "GET", "/en/statistics/answers.xlsx?breakdown=group"): (
+        SECRETARIAT_ONLY
+    ),
     ("statistics/public/", "GET", "/en/statistics/public/"): PUBLIC,
     (
         "statistics/public/figures/<str:number>.<str:fmt>",

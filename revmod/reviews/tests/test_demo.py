@@ -57,6 +57,8 @@ def demo(django_db_setup, django_db_blocker):
         # The same draws at every run (the demo's draws are otherwise random).
         reproducible_draws(monkeypatch, "demo")
         load_registry()
+        # As `make setup` does: the questionnaire first, so the demo's drafts answer it.
+        call_command("loadquestionnaire", stdout=io.StringIO())
         call_command("loaddemo", stdout=io.StringIO())
         yield
         # Leave the test database as the other modules expect it: empty.
@@ -210,3 +212,22 @@ def test_the_statistics_give_the_seeds_numbers_for_16_april_2024(demo):
     # every load; every group has its reviewed parties and their reviewers.
     for group in s["groups"]:
         assert group["reviews"] < group["participating_parties"] <= 189
+
+
+@pytest.mark.django_db
+def test_the_demo_answers_the_questionnaires_it_submits(demo):
+    """The 41 questionnaires submitted (¶32) carry answers, so the secretariat's statistics on
+    the answers (seed ¶52-54) have something to count: mostly yes, then partly, a few no."""
+    from revmod.questionnaires.models import AnswerSubmission
+    from revmod.registry.models import Cluster
+    from revmod.stats import answers
+
+    submissions = list(AnswerSubmission.objects.all())
+    assert len(submissions) == 41
+    assert min(len(s.snapshot["answers"]) for s in submissions) >= 30
+    loaded = answers.load(Cluster.objects.get(number=1))
+    tables = answers.count(loaded.questions, loaded.submissions)
+    yes_no = [t for t in tables if t.question.kind == "yes_no_partly"]
+    assert all(t.overall.answered == 41 for t in yes_no if t.question.instrument == "UNTOC")
+    yes, no, partly = (sum(t.overall.counts[j] for t in yes_no) for j in range(3))
+    assert yes > partly > no > 0
