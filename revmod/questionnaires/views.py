@@ -319,7 +319,9 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
             PublicationDecision.objects.filter(review=review).select_related("by").order_by("-at")
         ),
         "choices": PublicationDecision.Choice.choices,
-        "exports": exports.links(review, "observations", exports.working_languages(review)),
+        "exports": exports.links(review, "observations", exports.working_languages(review))
+        if current
+        else [],
         "conflict": conflict,
         "error": error,
     }

@@ -12,9 +12,9 @@ from django.utils import translation
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from revmod.lots.tests.test_pdf import arabic_words, lines
-from revmod.questionnaires import actions, exports, observations
-from revmod.questionnaires.models import AnswerSubmission, FeedbackSubmission
+from revmod.lots.tests.test_pdf import arabic_words, left_edge, lines
+from revmod.questionnaires import actions, exports, feedback, observations
+from revmod.questionnaires.models import Answer, AnswerSubmission, FeedbackSubmission
 from revmod.questionnaires.tests.test_feedback import fb  # noqa: F401 (a fixture)
 from revmod.questionnaires.tests.test_observations import SECTIONS
 from revmod.questionnaires.tests.test_questionnaires import (
@@ -23,6 +23,7 @@ from revmod.questionnaires.tests.test_questionnaires import (
     url,
     world,  # noqa: F401 (a fixture)
 )
+from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
 from revmod.reviews.schedule import Loaded
 from revmod.test import count_queries
@@ -141,6 +142,8 @@ def test_the_arabic_pdf_is_right_to_left_with_readable_arabic(client, bilingual)
     q = question("untoc-5-1a")
     assert set(q.text_ar.replace("،", " ").split()) & words  # the question, letter for letter
     assert {"فرنسا"} <= words  # France, the party under review
+    # Right to left: the label ("Party under review") stands right of its value.
+    assert left_edge(response, "الطرف المستعرَض") > left_edge(response, "فرنسا")
     loaded = Loaded([review])
     document = exports.build(review, "answers", "ar", loaded=loaded)
     with translation.override("ar"):
@@ -208,8 +211,6 @@ def test_outsiders_and_wrong_addresses_get_404(client, bilingual):
 
 def test_the_party_under_review_reads_the_feedback_only_once_submitted(client, fb):  # noqa: F811
     review, people, first, others = fb
-    from revmod.questionnaires import feedback
-
     q = question("untoc-5-1a")
     feedback.save_comment(review, q, by=people["main_fp"], now=NOW, version=0,
                           text="Is conspiracy covered?")  # fmt: skip
@@ -229,8 +230,6 @@ def test_the_party_under_review_reads_the_feedback_only_once_submitted(client, f
     assert q.text_en in text and document.sections[0].header.paragraphs[0].text == "Draft"
     # Each comment beside its reviewing party's name.
     rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
-    from revmod.registry.models import Party
-
     assert [Party.objects.get(code=first).name_en, "Is conspiracy covered?"] in rows
     assert [Party.objects.get(code=others[0]).name_en, "Second reviewer."] in rows
     # Submitted: the party under review reads it, as frozen.
@@ -260,12 +259,17 @@ def obs(fb):  # noqa: F811
 
 def test_the_observations_export_a_version_and_its_sign_offs(client, obs):
     review, people = obs
+    page = url("questionnaires:observations", review.pk)
+    client.force_login(people["observer"])
+    assert "export/observations" not in client.get(page).content.decode()  # nothing saved yet
     v1 = observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
                                    sections=SECTIONS)  # fmt: skip
     v2 = observations.save_version(review, by=people["expert"], now=NOW, based_on=1,
                                    sections={**SECTIONS, "summary": "Second summary."})  # fmt: skip
     observations.sign_off(review, by=people["reviewed_fp"], now=NOW, number=2)
-    client.force_login(people["observer"])
+    assert (
+        export_url(review, "observations", "docx", lang="en") in client.get(page).content.decode()
+    )
     document = read_docx(client.get(export_url(review, "observations", "docx")))
     text = text_of(document)
     assert "Second summary." in text and "Adopt a law." in text
@@ -314,9 +318,6 @@ def test_each_export_takes_a_flat_number_of_queries(client, obs):
             result.append(count_queries(lambda p=path: client.get(p)))
             assert client.get(path).status_code == 200
         return result
-
-    from revmod.questionnaires import feedback
-    from revmod.questionnaires.models import Answer
 
     observations.save_version(review, by=people["expert"], now=NOW, based_on=0, sections=SECTIONS)
     few = counts()
