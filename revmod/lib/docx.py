@@ -11,9 +11,8 @@ a document (the exports, the offline questionnaire) writes it the same way in ev
 
 What right to left means in WordprocessingML (ECMA-376 §17.3.1.6, §17.3.2.30, §17.4.1, §17.6.1):
 - each paragraph `w:pPr/w:bidi`: its base direction, so it starts at the right margin. No
-  `w:jc` is written: Word reads `left`/`right` of a bidi paragraph as start/end (the standard
-  as the page's sides), so the natural start alignment is the one value every reader draws
-  on the right;
+  `w:jc` left/right is kept: in a bidi paragraph Word reads them as start/end, other readers
+  as the page's sides; without one, every reader aligns the paragraph at its start, the right;
 - each run holding right-to-left or neutral text `w:rPr/w:rtl` (and `w:bCs` where bold: Word
   takes complex-script weight from it); a run of Latin text only (a code, a law's English
   title) is left without, as the standard asks;

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from revmod.lib import docx
 from revmod.lib.downloads import attachment, pdf_response
-from revmod.lib.i18n import RTL_LANGUAGES, SUFFIXES, localized, suffix
+from revmod.lib.i18n import SUFFIXES, localized, suffix
 from revmod.questionnaires import actions, feedback, observations
 from revmod.questionnaires.models import (
     Answer,
@@ -78,10 +78,6 @@ class Export:
     @property
     def ui_language(self) -> str:
         return UI_CODES[self.language]
-
-    @property
-    def rtl(self) -> bool:
-        return self.ui_language in RTL_LANGUAGES
 
 
 # Languages ----------------------------------------------------------------------------------
@@ -395,7 +391,7 @@ def as_docx(export: Export):
             document.add_heading(safe(section.heading), 1)
             for block in section.blocks:
                 _docx_block(document, block)
-    if export.rtl:
+    if docx.is_rtl(export.language):
         docx.rtl(document)
     return attachment(docx.save(document), DOCX, f"{export.filename}.docx")
 
