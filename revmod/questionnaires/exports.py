@@ -70,7 +70,7 @@ class Export:
     title: str
     facts: list[tuple[str, str]]  # the header: review, language, date, submission
     draft: bool
-    status: str  # one sentence: submitted, signed off, or a draft
+    status: str  # one sentence: submitted, signed off, or what the draft is
     sections: list[Section]
     empty: str = ""  # said when there is no section
     filename: str = ""
@@ -195,7 +195,7 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
         facts += [(_("Submitted on"), _when(submission.at)), (_("SHA-256"), submission.sha256)]
         status = _("The answers as submitted.")
     else:
-        status = _("Draft: the answers as saved so far, not submitted.")
+        status = _("The answers as saved so far, not submitted.")
     yes_no_partly = {value: str(label) for value, label in actions.YES_NO_PARTLY}
     sections = []
     for article, items in groupby(questions, key=lambda q: q.article):
@@ -268,7 +268,7 @@ def feedback_export(review: Review, loaded: Loaded, language: str) -> Export | N
         facts += [(_("Submitted on"), _when(submission.at)), (_("SHA-256"), submission.sha256)]
         status = _("The written feedback as submitted by the reviewing parties.")
     else:
-        status = _("Draft: the written feedback as saved so far, not submitted.")
+        status = _("The written feedback as saved so far, not submitted.")
     sections = []
     for article, items in groupby(questions, key=lambda q: q.article):
         blocks = [
@@ -305,7 +305,7 @@ def observations_export(
         return Export(
             what="observations", language=language,
             title=_("List of observations and summary"), facts=facts, draft=True,
-            status=_("Draft: no version has been saved yet."), sections=[],
+            status=_("No version has been saved yet."), sections=[],
             empty=_("No version of the list of observations has been saved yet."),
             filename=_filename(review, "observations", language),
         )  # fmt: skip
@@ -320,9 +320,7 @@ def observations_export(
     ]
     everyone = all(p.pk in signed for p in parties)
     status = (
-        _("Signed off by every party.")
-        if everyone
-        else _("Draft: not yet signed off by every party.")
+        _("Signed off by every party.") if everyone else _("Not yet signed off by every party.")
     )
     sections = [
         Section(str(label), [Block(text=clean(version.sections.get(key) or "") or "—")])
@@ -384,7 +382,10 @@ def as_docx(export: Export):
             cells = facts.add_row().cells
             cells[0].paragraphs[0].add_run(safe(label)).bold = True
             cells[1].text = safe(value)
-        document.add_paragraph().add_run(safe(export.status)).bold = True
+        status = document.add_paragraph()
+        if export.draft:  # as in the PDF: "Draft · what it is"
+            status.add_run(_("Draft") + " · ").bold = True
+        status.add_run(safe(export.status)).bold = True
         if not export.sections:
             document.add_paragraph(safe(export.empty))
         for section in export.sections:
