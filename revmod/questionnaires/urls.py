@@ -24,4 +24,5 @@ urlpatterns = [
         views.observations_publication,
         name="observations_publication",
     ),
+    path("<int:pk>/export/<str:what>.<str:fmt>", views.export, name="export"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from revmod.lib import downloads, uploads
 from revmod.lib.i18n import suffix
-from revmod.questionnaires import actions, feedback, observations, offline
+from revmod.questionnaires import actions, exports, feedback, observations, offline
 from revmod.questionnaires.models import (
     Answer,
     AnswerSubmission,
@@ -94,6 +94,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None) -> dic
             {"article": article, "rows": rows, "answered": sum(r["answered"] for r in rows)}
         )
     context.update(
+        exports=exports.links(review, "answers", exports.working_languages(review)),
         articles=articles,
         answered=sum(a["answered"] for a in articles),
         total=len(questions),
@@ -271,6 +272,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
              "divided": [c for c in reviewers if article.pk in tasks.get(c, ())]}
         )  # fmt: skip
     context.update(
+        exports=exports.links(review, "feedback", exports.working_languages(review)),
         articles=articles,
         submission=FeedbackSubmission.objects.filter(review=review).last(),
     )
@@ -384,6 +386,9 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
             PublicationDecision.objects.filter(review=review).select_related("by").order_by("-at")
         ),
         "choices": PublicationDecision.Choice.choices,
+        "exports": exports.links(review, "observations", exports.working_languages(review))
+        if current
+        else [],
         "conflict": conflict,
         "error": error,
     }
@@ -476,3 +481,35 @@ def observations_publication(request, pk):
     except observations.ObservationError as error:
         messages.error(request, str(error))
     return redirect("questionnaires:observations", review.pk)
+
+
+# Exports ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def export(request, pk, what, fmt):
+    """The answers, the written feedback or the list of observations as a PDF or DOCX in one of
+    the review's working languages (`lang`; by default the reader's if it is one, else the
+    first), for those who may read them on their page; anything else is a 404."""
+    if what not in exports.WHATS or fmt not in exports.FORMATS:
+        raise Http404
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).select_related("party", "cluster"), pk=pk
+    )
+    loaded = Loaded([review])
+    if not exports.may_read(request.user, review, what, loaded):
+        raise Http404
+    language = exports.choose_language(request.GET.get("lang"), exports.working_languages(review))
+    if language is None:
+        raise Http404
+    number = None
+    if what == "observations" and "version" in request.GET:
+        try:
+            number = int(request.GET["version"])
+        except ValueError:
+            raise Http404 from None
+    document = exports.build(review, what, language, loaded=loaded, number=number)
+    if document is None:
+        raise Http404
+    return exports.RENDERERS[fmt](document)

@@ -269,6 +269,31 @@ MATRIX = {
         "POST",
         "/en/reviews/{review}/observations/publication/",
     ): PARTICIPANTS_ACT,
+    # The exports: who reads each on its page (the answers: not yet the reviewing party's, as
+    # nothing is submitted; the feedback: not yet the party under review's).
+    (
+        "reviews/<int:pk>/export/<str:what>.<str:fmt>",
+        "GET",
+        "/en/reviews/{review}/export/answers.pdf",
+    ): {
+        **PARTICIPANTS,
+        "reviewer_fp": 404,
+    },
+    (
+        "reviews/<int:pk>/export/<str:what>.<str:fmt>",
+        "GET",
+        "/en/reviews/{review}/export/feedback.docx",
+    ): {
+        **PARTICIPANTS,
+        "reviewed_fp": 404,
+        "expert": 404,
+        "observer": 404,
+    },
+    (
+        "reviews/<int:pk>/export/<str:what>.<str:fmt>",
+        "GET",
+        "/en/reviews/{review}/export/observations.docx?lang=en",
+    ): PARTICIPANTS,
     ("outbox/", "GET", "/en/outbox/"): SECRETARIAT_ONLY,
     # Everyone's own e-mail preferences.
     ("outbox/preferences/", "GET", "/en/outbox/preferences/"): {
