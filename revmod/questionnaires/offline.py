@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from revmod.accounts.models import User
+from revmod.lib import docx
 from revmod.lib.i18n import LANGUAGE_CODES, RTL_LANGUAGES, localized, normalize_language
 from revmod.questionnaires import actions
 from revmod.questionnaires.models import Answer, Question, QuestionnaireTemplate
@@ -287,29 +288,6 @@ def read_xlsx(upload) -> tuple[str | None, list[Row]]:
 # DOCX ---------------------------------------------------------------------------------------
 
 
-def _right_to_left(document) -> None:
-    """Every paragraph right to left (w:bidi), every run too (w:rtl), every table's columns
-    from the right (w:bidiVisual): an Arabic document reads as one."""
-    from docx.enum.table import WD_TABLE_DIRECTION
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    body = document.element.body
-    # What follows w:bidi in w:pPr (ECMA-376 CT_PPrBase): Word wants the schema's order.
-    successors = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-                  "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-                  "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-                  "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")  # fmt: skip
-    for p in body.iter(qn("w:p")):
-        p_pr = p.get_or_add_pPr()
-        if p_pr.find(qn("w:bidi")) is None:
-            p_pr.insert_element_before(OxmlElement("w:bidi"), *successors)
-    for r in body.iter(qn("w:r")):
-        r.get_or_add_rPr().get_or_add_rtl()
-    for table in document.tables:
-        table.table_direction = WD_TABLE_DIRECTION.RTL
-
-
 def _rows_of(question: Question) -> list[str]:
     """The fields of a question's table after its first row, in order."""
     return [
@@ -324,13 +302,11 @@ def render_docx(sheet: Sheet) -> bytes:
     in a small cell and the question; then the answer with its options, the citations where the
     kind has them, the explanation). The signed metadata is the document's description (core
     properties), the key maps each table back."""
-    from docx import Document
     from docx.shared import Cm, Pt, RGBColor
 
     with translation.override(sheet.language):
-        document = Document()
+        document = docx.new(sheet.language)
         document.core_properties.title = _title(sheet)[:255]
-        document.core_properties.language = sheet.language
         # python-docx caps core properties at 255 characters when set through its API; the
         # format has no such limit and the token (one version per question) is longer.
         document.core_properties._element._get_or_add("description").text = sheet.token()
@@ -367,11 +343,9 @@ def render_docx(sheet: Sheet) -> bytes:
             for row in table.rows:
                 row.cells[0].width, row.cells[1].width = Cm(4), Cm(12)
             document.add_paragraph()
-        if sheet.language in RTL_LANGUAGES:
-            _right_to_left(document)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+        if docx.is_rtl(sheet.language):
+            docx.rtl(document)
+    return docx.save(document)
 
 
 def read_docx(upload, questions: dict[str, Question]) -> tuple[str | None, list[Row]]:
