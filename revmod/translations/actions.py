@@ -23,6 +23,7 @@ from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from revmod.documents.models import Document, DocumentVersion
 from revmod.lib.i18n import normalize_language
@@ -62,14 +63,23 @@ def ui_language(code: str) -> str:
     return normalize_language(code)
 
 
+# Marked with gettext_noop for the catalogues; translated where used.
+LABEL = gettext_noop(
+    "Unofficial machine translation — not reviewed; the original in %(language)s is authoritative."
+)
+
+
 def label(translation_request: TranslationRequest, language: str | None = None) -> str:
     """The notice every view and download of a result carries, in `language` (a UI code;
     default: the active language)."""
     with translation.override(language or translation.get_language()):
-        return _(
-            "Unofficial machine translation — not reviewed; the original in %(language)s is "
-            "authoritative."
-        ) % {"language": language_name(translation_request.source_language)}
+        return _(LABEL) % {"language": language_name(translation_request.source_language)}
+
+
+def label_translated(language: str) -> bool:
+    """Whether the catalogue of `language` (a UI code) has the notice (English always has)."""
+    with translation.override(language):
+        return language == "en" or _(LABEL) != LABEL
 
 
 def readable(user, review: Review, requests) -> list[TranslationRequest]:

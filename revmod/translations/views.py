@@ -50,8 +50,7 @@ def translation_list(request, pk):
         "translations": shown,
         "may_translate_answers": access is not None and access.may_read,
         "versions": actions.translatable_versions(request.user, review),
-        "default_source": actions.default_language(review),
-        "source_languages": actions.LANGUAGE_CHOICES,
+        "default_source": actions.ui_language(actions.default_language(review)),
     }
     return render(request, "translations/list.html", context)
 
@@ -162,7 +161,8 @@ def _labels(found: TranslationRequest) -> list[tuple[str, str]]:
     current = translation.get_language()
     target = actions.ui_language(found.target_language)
     labels = [(current, actions.label(found))]
-    if target != current:
+    # Not in a mix of languages while the target's catalogue lacks the notice.
+    if target != current and actions.label_translated(target):
         labels.append((target, actions.label(found, target)))
     return labels
 

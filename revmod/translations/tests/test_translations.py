@@ -491,3 +491,56 @@ def test_a_result_page_query_count_stays_flat(client, world):
     few = count_queries(lambda: client.get(url("translations:detail", review.pk, small.pk)))
     many = count_queries(lambda: client.get(url("translations:detail", review.pk, large.pk)))
     assert len(large.source["answers"]) > 20 and many == few
+
+
+def test_the_documents_page_offers_translations_in_flat_queries(client, world):
+    review, people = world
+    client.force_login(people["reviewer_fp"])
+    page = url("documents:list", review.pk)
+
+    def add(n):
+        note = SimpleUploadedFile("n.txt", b"Hi.")
+        return upload(review, by=people["reviewed_fp"], kind="supporting", language="en",
+                      title=f"Note {n}", now=NOW, file=note)  # fmt: skip
+
+    add(0)
+    few = count_queries(lambda: client.get(page))
+    for n in range(1, 8):
+        add(n)
+    html = client.get(page).content.decode()
+    assert html.count('value="version-') == 8
+    assert count_queries(lambda: client.get(page)) == few
+
+
+def _xlsx(*rows) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_text_is_read_from_txt_docx_and_xlsx_and_refused_otherwise():
+    from revmod.translations.sources import SourceError, paragraphs_of
+
+    assert paragraphs_of("txt", "\ufeffOne\r\nline.\r\n\r\n\r\nTwo.".encode()) == [
+        "One\nline.",
+        "Two.",
+    ]
+    assert paragraphs_of("docx", _docx("A.", "  ", "B.")) == ["A.", "B.", "Article 5", "In force."]
+    assert paragraphs_of("xlsx", _xlsx(["Law", 1990, "In force"], [None, "Amended"])) == [
+        "Law",
+        "In force",
+        "Amended",
+    ]
+    for extension, data, message in [
+        ("pdf", b"%PDF-1.7\n", "this document is PDF"),
+        ("odt", b"PK\x03\x04", "this document is ODT"),
+        ("docx", b"PK\x03\x04 not a zip", "could not be read"),
+        ("txt", b"  \n\n ", "no text to translate"),
+    ]:
+        with pytest.raises(SourceError, match=message):
+            paragraphs_of(extension, data)
