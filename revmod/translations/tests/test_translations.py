@@ -180,7 +180,7 @@ def test_the_label_is_in_the_download(client, world):
     text = response.content.decode()
     assert text.startswith(LABEL + "\n")
     assert "[ar] Conspiracy only." in text
-    # The label is given in the target language too (here Arabic, right to left).
+    # The translated text is marked as Arabic, right to left, under the label.
     page = client.get(url("translations:detail", review.pk, made.pk)).content.decode()
     assert 'lang="ar"' in page and 'dir="rtl"' in page and LABEL in page
 
