@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("statistics/", include("revmod.stats.urls")),
     path("reviews/", include("revmod.documents.urls")),
     path("reviews/", include("revmod.questionnaires.urls")),
+    path("reviews/", include("revmod.translations.urls")),
     path("outbox/", include("revmod.notifications.urls")),
     path("registry/files/", registry.registry_files, name="registry-files"),
     path("registry/import/", registry.registry_import, name="registry-import"),

@@ -15,6 +15,7 @@ from revmod.documents.files import file_response, zip_response
 from revmod.documents.forms import UploadForm
 from revmod.documents.models import Document, DocumentVersion
 from revmod.reviews.models import Review
+from revmod.translations.sources import READABLE
 
 
 def section(review: Review, user, data=None, files=None) -> dict:
@@ -37,7 +38,11 @@ def section(review: Review, user, data=None, files=None) -> dict:
             if rules.may_add_version(actor, d.kind, d.party.code if d.party_id else None)
         ]
         form = UploadForm(data, files, kinds=kinds, documents=versionable)
-    return {"review": review, "documents": documents, "upload_form": form}
+    # The latest version of each document whose text machine translation can read (from the
+    # prefetched versions: no query).
+    translatable = [d.latest for d in documents if d.latest and d.latest.extension in READABLE]
+    return {"review": review, "documents": documents, "upload_form": form,
+            "translatable": translatable}  # fmt: skip
 
 
 def _review(request, pk) -> Review:

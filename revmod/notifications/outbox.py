@@ -29,6 +29,7 @@ KINDS = (
     "nomination_reminder",
     "deadline_reminder",
     "digest",
+    "translation_ready",
 )
 # Messages whose body holds a secret (an activation link): emptied once sent.
 SECRET_KINDS = {"activation"}
@@ -61,6 +62,7 @@ KIND_LABELS = {
     "nomination_reminder": _("Reminder: a nomination is due"),
     "deadline_reminder": _("Reminder: a step of a review is due"),
     "digest": _("The monthly digest"),
+    "translation_ready": _("A machine translation you asked for is ready (or failed)"),
 }
 
 

@@ -19,6 +19,7 @@ from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires.models import Question
 from revmod.registry.models import Party
 from revmod.test import make_user, make_world, nominate
+from revmod.translations import actions as translations
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
@@ -294,6 +295,23 @@ MATRIX = {
         "GET",
         "/en/reviews/{review}/export/observations.docx?lang=en",
     ): PARTICIPANTS,
+    # Machine translations: the review's people see the list and a translation of a document
+    # they may read ({translation}: of a TXT supporting document); asking with no source is
+    # refused with a message (a redirect).
+    ("reviews/<int:pk>/translations/", "GET", "/en/reviews/{review}/translations/"): (PARTICIPANTS),
+    ("reviews/<int:pk>/translations/new/", "POST", "/en/reviews/{review}/translations/new/"): (
+        PARTICIPANTS_ACT
+    ),
+    (
+        "reviews/<int:pk>/translations/<int:translation>/",
+        "GET",
+        "/en/reviews/{review}/translations/{translation}/",
+    ): PARTICIPANTS,
+    (
+        "reviews/<int:pk>/translations/<int:translation>.txt",
+        "GET",
+        "/en/reviews/{review}/translations/{translation}.txt",
+    ): PARTICIPANTS,
     ("outbox/", "GET", "/en/outbox/"): SECRETARIAT_ONLY,
     # Everyone's own e-mail preferences.
     ("outbox/preferences/", "GET", "/en/outbox/preferences/"): {
@@ -367,12 +385,20 @@ def world():
         review, by=users["reviewed_fp"], kind="supporting", language="en",
         title="Answers", file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), now=NOW,
     ).document  # fmt: skip
+    notes = upload(
+        review, by=users["reviewed_fp"], kind="supporting", language="en",
+        title="Notes", file=SimpleUploadedFile("n.txt", b"Hello."), now=NOW,
+    )  # fmt: skip
+    translated, _created = translations.request_document(
+        notes, by=users["reviewed_fp"], target="fr", now=NOW
+    )
+    translations.process_due(now=NOW)
     call_command("loadquestionnaire", stdout=StringIO())
     question = Question.objects.filter(article__instrument__code="UNTOC").first()
     ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": request.pk,
            "pairing": pairing.pk, "review": review.pk, "document": document.pk,
            "nomination": nominated.pk, "registration": registration.pk,
-           "question": question.pk}  # fmt: skip
+           "question": question.pk, "translation": translated.pk}  # fmt: skip
     return users, ids
 
 

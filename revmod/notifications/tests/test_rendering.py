@@ -16,6 +16,7 @@ from revmod.notifications.outbox import KINDS, render
 from revmod.registry.models import Party
 from revmod.reviews.models import STAGE_LABELS
 from revmod.reviews.workflow import Stage
+from revmod.translations.models import TranslationRequest
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
@@ -102,6 +103,13 @@ def contexts(review, people) -> dict[str, dict]:
             ],
             "kept": ["Submitted: a review"],
             "overdue": [(review, "Experts named", NOW.date(), 3)],
+        },
+        "translation_ready": {
+            "review": review,
+            "translation": TranslationRequest(
+                pk=1, review=review, source_language="en", target_language="fr", status="done"
+            ),
+            "failed": False,
         },
     }
 

@@ -2,7 +2,8 @@
 it after the message being sent); `--once` sends what is due and exits (for cron). The loop also
 enqueues the day's reminders once a day (`sendreminders`; idempotent, so several workers or a
 cron job doing it too send nothing twice), and on the first day of a month last month's digests
-(`senddigest`, likewise); `--no-daily` leaves both to cron."""
+(`senddigest`, likewise); `--no-daily` leaves both to cron. Each round (and `--once`) first
+runs the machine translations due (`translations.actions.process_due`)."""
 
 import datetime as dt
 import logging
@@ -16,6 +17,7 @@ from django.utils import timezone
 from revmod.notifications import delivery
 from revmod.notifications.digest import send_digests
 from revmod.notifications.reminders import send_reminders
+from revmod.translations import actions as translations
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, interval=5.0, no_daily=False, **options):
         if once:
+            self.translate(timezone.now())
             outcome = delivery.deliver_all_due(now=timezone.now())
             self.stdout.write(self._summary(outcome))
             return
@@ -54,15 +57,31 @@ class Command(BaseCommand):
             if not no_daily and timezone.localdate(now) != last_daily:
                 last_daily = timezone.localdate(now)
                 self.daily(last_daily, now)
+            translated = self.translate(now)
             outcome = delivery.deliver_due(now=timezone.now())
             if outcome.claimed:
                 self.stdout.write(self._summary(outcome))
-            else:
+            elif not translated:
                 # Nothing due: wait, waking early to stop.
                 deadline = time.monotonic() + interval
                 while not stopping and time.monotonic() < deadline:
                     time.sleep(0.2)
         self.stdout.write("revmod worker: stopped.")
+
+    def translate(self, now) -> int:
+        """Machine translations due (before the mail, so a "ready" message goes out in the same
+        round); the number claimed. A failure is logged; the loop goes on sending."""
+        try:
+            outcome = translations.process_due(now=now)
+        except Exception:
+            log.exception("machine translation failed")
+            return 0
+        if outcome.claimed:
+            self.stdout.write(
+                f"translations: claimed {outcome.claimed}, done {outcome.done}, "
+                f"to retry {outcome.retried}, failed {outcome.failed}"
+            )
+        return outcome.claimed
 
     def daily(self, today, now) -> None:
         """Once a day: the day's reminders; on the first of a month, last month's digests. A

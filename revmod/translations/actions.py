@@ -1,0 +1,382 @@
+"""Machine translation on request (seed ¶51): who may ask and read, asking, and the worker's
+part (claim due requests with a lease, translate, record, tell the requester).
+
+Who may read a translation is exactly who may read its source, asked again at every view:
+- the questionnaire answers: `questionnaires.actions.access_for(...).may_read` (the party under
+  review and the secretariat always; the reviewing parties once submitted, seed ¶33). A
+  translation of draft answers (requested before submission, or while the questionnaire is
+  reopened) stays with the party under review and the secretariat, whatever the stage later;
+- a document version: `Document.objects.visible_to`.
+Who may read a source may ask for its translation; nobody else learns it exists (404).
+
+Answers are translated as submitted when the review is past the questionnaire (the latest
+submission's snapshot), else as saved at the moment of the request (the drafts): which one is
+recorded on the request. Time comes in as `now`."""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
+from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from revmod.documents.models import Document, DocumentVersion
+from revmod.lib.i18n import normalize_language
+from revmod.notifications.outbox import enqueue
+from revmod.questionnaires import actions as questionnaires
+from revmod.questionnaires.models import AnswerSet, AnswerSubmission
+from revmod.reviews.forms import LANGUAGE_CHOICES
+from revmod.reviews.models import LANGUAGES, Review
+from revmod.reviews.workflow import Side, Stage, stage_index
+from revmod.translations import sources
+from revmod.translations.backends import TranslationError, get_backend, translate_all
+from revmod.translations.models import TranslationRequest
+
+log = logging.getLogger(__name__)
+Status = TranslationRequest.Status
+ACTIVE = [Status.QUEUED, Status.WORKING, Status.DONE]
+
+
+class NotVisible(Exception):
+    """The source is not the user's to read: the views answer 404."""
+
+
+class TranslationRefused(Exception):
+    """A request refused, with a message for the person who asked; nothing is stored."""
+
+
+# Access ------------------------------------------------------------------------------------
+
+
+def language_name(code: str) -> str:
+    """The name of a language (revmod code) in the active language."""
+    return str(dict(LANGUAGE_CHOICES)[code])
+
+
+def ui_language(code: str) -> str:
+    """The UI language code of a data language code ('zh' -> 'zh-hans')."""
+    return normalize_language(code)
+
+
+# Marked with gettext_noop for the catalogues; translated where used.
+LABEL = gettext_noop(
+    "Unofficial machine translation — not reviewed; the original in %(language)s is authoritative."
+)
+
+
+def label(translation_request: TranslationRequest, language: str | None = None) -> str:
+    """The notice every view and download of a result carries, in `language` (a UI code;
+    default: the active language)."""
+    with translation.override(language or translation.get_language()):
+        return _(LABEL) % {"language": language_name(translation_request.source_language)}
+
+
+def label_translated(language: str) -> bool:
+    """Whether the catalogue of `language` (a UI code) has the notice (English always has)."""
+    with translation.override(language):
+        return language == "en" or _(LABEL) != LABEL
+
+
+def readable(user, review: Review, requests) -> list[TranslationRequest]:
+    """Those of `requests` (of `review`) whose source `user` may read; two queries whatever
+    their number (the answers' access, the visible documents)."""
+    requests = list(requests)
+    access = None
+    if any(r.kind == TranslationRequest.Kind.ANSWERS for r in requests):
+        access = questionnaires.access_for(user, review)
+    documents = set()
+    if any(r.kind == TranslationRequest.Kind.DOCUMENT for r in requests):
+        documents = set(
+            Document.objects.visible_to(user).filter(review=review).values_list("pk", flat=True)
+        )
+    return [r for r in requests if _may_read(r, access, documents)]
+
+
+def _may_read(request: TranslationRequest, access, documents: set[int]) -> bool:
+    if request.kind == TranslationRequest.Kind.DOCUMENT:
+        return request.document_version.document_id in documents
+    if access is None or not access.may_read:
+        return False
+    # Drafts are the party under review's (and the secretariat's), never the reviewers'.
+    return request.answers == TranslationRequest.Answers.SUBMITTED or (
+        access.actor.side != Side.REVIEWING
+    )
+
+
+def may_read(user, request: TranslationRequest) -> bool:
+    return bool(readable(user, request.review, [request]))
+
+
+def sees_errors(user, request: TranslationRequest) -> bool:
+    """The requester and the secretariat read why a translation failed."""
+    return user.pk == request.requested_by_id or bool(getattr(user, "is_secretariat", False))
+
+
+def default_language(review: Review) -> str:
+    """The language answers are presumed written in: the review's first working language,
+    else English."""
+    consultation = getattr(review, "consultation", None)
+    languages = consultation.languages if consultation is not None else []
+    return languages[0] if languages else "en"
+
+
+def translatable_versions(user, review: Review) -> list[DocumentVersion]:
+    """The latest version of each document of `review` that `user` may read and whose text can
+    be read (sources.READABLE), in the documents page's order; two queries."""
+    documents = (
+        Document.objects.visible_to(user)
+        .filter(review=review)
+        .with_versions()
+        .order_by("kind", "created_at", "pk")
+    )
+    found = []
+    for document in documents:
+        latest = document.latest
+        if latest is not None and latest.extension in sources.READABLE:
+            latest.document = document
+            found.append(latest)
+    return found
+
+
+# Asking ------------------------------------------------------------------------------------
+
+
+def _check_languages(source_language: str, target: str) -> None:
+    if source_language not in LANGUAGES or target not in LANGUAGES:
+        raise TranslationRefused(_("Choose one of the six official languages."))
+    if source_language == target:
+        raise TranslationRefused(
+            _("The translation must be into another language than the original's.")
+        )
+
+
+def _store(review, *, by, now, key, source, source_language, target, **fields):
+    """The request already queued, working or done for the same source and languages, or a
+    new queued one. Returns (request, created)."""
+    same = {"review": review, "source_key": key, "source_language": source_language,
+            "target_language": target}  # fmt: skip
+    existing = TranslationRequest.objects.filter(**same, status__in=ACTIVE).first()
+    if existing is not None:
+        return existing, False
+    try:
+        # A savepoint: the same request made at the same moment by someone else makes this
+        # insert fail (the partial unique constraint) without spoiling the transaction.
+        with transaction.atomic():
+            created = TranslationRequest.objects.create(
+                **same, source=source, requested_by=by, requested_at=now, next_attempt_at=now,
+                **fields,
+            )  # fmt: skip
+    except IntegrityError:
+        return TranslationRequest.objects.get(**same, status__in=ACTIVE), False
+    return created, True
+
+
+@transaction.atomic
+def request_answers(
+    review: Review, *, by, target: str, now: dt.datetime, source_language: str | None = None
+) -> tuple[TranslationRequest, bool]:
+    """Ask for a machine translation of `review`'s answers into `target`: as submitted when
+    the review is past the questionnaire, else the drafts as saved now. Returns (request,
+    created); an identical request queued, working or done is returned instead of a new one.
+    NotVisible when `by` may not read the answers; TranslationRefused for languages that are
+    not two different ones of the six, or when there is nothing to translate."""
+    access = questionnaires.access_for(by, review)
+    if access is None or not access.may_read:
+        raise NotVisible
+    source_language = source_language or default_language(review)
+    _check_languages(source_language, target)
+    submission = None
+    if stage_index(review.stage) > stage_index(Stage.QUESTIONNAIRE):
+        submission = AnswerSubmission.objects.filter(answer_set__review=review).last()
+    if submission is not None:
+        data = submission.snapshot
+        key = f"submitted:{submission.sha256}"
+        state = TranslationRequest.Answers.SUBMITTED
+    else:
+        if access.actor.side == Side.REVIEWING:  # cannot happen: they read no drafts
+            raise NotVisible
+        answer_set = AnswerSet.objects.filter(review=review).first()
+        answers = questionnaires.snapshot(answer_set) if answer_set else []
+        data = {"template": answer_set.template_id if answer_set else None, "answers": answers}
+        # Not the submitted key even when the text is the same: who may read differs.
+        key = f"draft:{questionnaires.digest(data)}"
+        state = TranslationRequest.Answers.DRAFT
+    if not data["answers"]:
+        raise TranslationRefused(_("There are no answers to translate yet."))
+    source = sources.answers_source(data["template"], data["answers"])
+    return _store(review, by=by, now=now, key=key, source=source, target=target,
+                  source_language=source_language, kind=TranslationRequest.Kind.ANSWERS,
+                  answers=state, submission=submission)  # fmt: skip
+
+
+@transaction.atomic
+def request_document(
+    version: DocumentVersion, *, by, target: str, now: dt.datetime
+) -> tuple[TranslationRequest, bool]:
+    """Ask for a machine translation of a document version into `target`, from the document's
+    language. Returns (request, created) as `request_answers`. NotVisible when `by` may not
+    read the document; TranslationRefused for a format whose text cannot be read (PDF, ODT),
+    a file with no text, or the document's own language."""
+    document = version.document
+    if not Document.objects.visible_to(by).filter(pk=document.pk).exists():
+        raise NotVisible
+    _check_languages(document.language, target)
+    key = f"version:{version.pk}"
+    same = TranslationRequest.objects.filter(
+        review=document.review_id, source_key=key, source_language=document.language,
+        target_language=target, status__in=ACTIVE,
+    ).first()  # fmt: skip
+    if same is not None:  # no need to read the file again
+        return same, False
+    try:
+        with version.file.open("rb") as stored:
+            data = stored.read()
+    except OSError:
+        raise TranslationRefused(_("The text of this document could not be read.")) from None
+    try:
+        paragraphs = sources.paragraphs_of(version.extension, data)
+    except sources.SourceError as error:
+        raise TranslationRefused(str(error)) from None
+    return _store(document.review, by=by, now=now, key=key, source={"paragraphs": paragraphs},
+                  source_language=document.language, target=target,
+                  kind=TranslationRequest.Kind.DOCUMENT, document_version=version)  # fmt: skip
+
+
+# The worker's part -------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    claimed: int = 0
+    done: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait after `attempts` failed attempts: doubling from REVMOD_MT_RETRY_SECONDS,
+    capped at REVMOD_MT_RETRY_MAX_SECONDS."""
+    seconds = settings.REVMOD_MT_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, settings.REVMOD_MT_RETRY_MAX_SECONDS))
+
+
+def _due(now: dt.datetime) -> Q:
+    # Queued and due, or taken by a worker whose lease ran out (it died, or hung).
+    return Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
+        status=Status.WORKING, lease_until__lte=now
+    )
+
+
+def claim(*, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[TranslationRequest]:
+    """Claim up to `limit` due requests until `now + lease`, oldest first; each claim counts
+    as an attempt. As the outbox's claim (notifications.delivery.claim): rows locked by
+    another worker are skipped on PostgreSQL, the conditional update keeps SQLite safe."""
+    with transaction.atomic():
+        due = TranslationRequest.objects.filter(_due(now)).order_by("next_attempt_at", "pk")
+        if db_connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        claimed = [
+            pk
+            for pk in ids
+            if TranslationRequest.objects.filter(_due(now), pk=pk).update(
+                status=Status.WORKING, lease_until=now + lease, attempts=F("attempts") + 1
+            )
+        ]
+    return list(
+        TranslationRequest.objects.filter(pk__in=claimed)
+        .select_related(
+            "review__party", "review__cluster", "requested_by", "document_version__document"
+        )
+        .order_by("next_attempt_at", "pk")
+    )
+
+
+def run(request: TranslationRequest, backend) -> dict:
+    """The result of one request (sources.assemble); raises TranslationError."""
+    texts = sources.segments(request.source)
+    translated = translate_all(backend, texts, request.source_language, request.target_language)
+    return sources.assemble(request.source, translated)
+
+
+def _record(request: TranslationRequest, now: dt.datetime, **changes) -> bool:
+    """Store the outcome of our attempt, and tell the requester when it is final; nothing when
+    another worker has taken the request since (our lease ran out). True when stored."""
+    with transaction.atomic():
+        stored = TranslationRequest.objects.filter(
+            pk=request.pk, status=Status.WORKING, attempts=request.attempts
+        ).update(lease_until=None, **changes)
+        if stored and changes["status"] in {Status.DONE, Status.FAILED}:
+            for name, value in changes.items():
+                setattr(request, name, value)
+            notify(request, now=now)
+    return bool(stored)
+
+
+def notify(request: TranslationRequest, *, now: dt.datetime) -> None:
+    """The requester is told the translation is ready (or failed), in their language, if they
+    may still read its source."""
+    person = request.requested_by
+    if not person.is_active or not may_read(person, request):
+        return
+    context = {
+        "review": request.review,
+        "translation": request,
+        "failed": request.status == Status.FAILED,
+    }
+    enqueue("translation_ready", person, context, key=f"translation:{request.pk}:{request.status}",
+            now=now)  # fmt: skip
+
+
+def process_due(
+    *, now: dt.datetime, limit: int = 5, lease: dt.timedelta | None = None, backend=None
+) -> Outcome:
+    """Claim up to `limit` due requests and translate them; an error worth retrying puts the
+    request back in the queue after a backoff until REVMOD_MT_MAX_ATTEMPTS attempts, any other
+    (or the last attempt's) fails it with the error, which its requester and the secretariat
+    see. The HTTP calls run outside any transaction."""
+    lease = lease or dt.timedelta(seconds=settings.REVMOD_MT_LEASE_SECONDS)
+    outcome = Outcome()
+    requests = claim(now=now, limit=limit, lease=lease)
+    outcome.claimed = len(requests)
+    for request in requests:
+        try:
+            chosen = backend or get_backend()
+            result = run(request, chosen)
+        except Exception as error:
+            transient = getattr(error, "transient", not isinstance(error, TranslationError))
+            if not isinstance(error, TranslationError):
+                log.exception("machine translation %s failed", request.pk)
+                error = f"{type(error).__name__}: {error}"
+            final = not transient or request.attempts >= settings.REVMOD_MT_MAX_ATTEMPTS
+            changes = {"last_error": str(error)[:2000]}
+            if final:
+                changes.update(status=Status.FAILED, finished_at=now)
+            else:
+                changes.update(
+                    status=Status.QUEUED, next_attempt_at=now + backoff(request.attempts)
+                )
+            if _record(request, now, **changes):
+                outcome.failed += final
+                outcome.retried += not final
+            continue
+        if _record(request, now, status=Status.DONE, result=result, backend=chosen.name,
+                   finished_at=now, last_error=""):  # fmt: skip
+            outcome.done += 1
+    return outcome
+
+
+def process_all_due(*, now: dt.datetime, **options) -> Outcome:
+    """Batches until nothing is due at `now`."""
+    total = Outcome()
+    while True:
+        outcome = process_due(now=now, **options)
+        for field in ("claimed", "done", "retried", "failed"):
+            setattr(total, field, getattr(total, field) + getattr(outcome, field))
+        if not outcome.claimed:
+            return total

@@ -1,0 +1,127 @@
+"""What a machine translation translates, as plain data, and its result.
+
+Pure module (python-docx and openpyxl for reading files, no database). A source is captured
+when the translation is requested, so what is translated is what the requester saw then, and
+the original is never touched:
+
+- answers: {"template": id, "answers": [{"question": key, "value": [...], "citations": str,
+  "text": str}, ...]} — the values are choices, shown from the template in the target
+  language; the citations and explanations are the texts sent to the backend;
+- a document: {"paragraphs": [str, ...]}.
+
+The result has the same shape with the translated texts: {"answers": [{"question", "citations",
+"text"}]} or {"paragraphs": [...]}."""
+
+import io
+import re
+
+from django.utils.translation import gettext as _
+
+ANSWER_FIELDS = ("citations", "text")
+# The formats whose text can be read (the extension of a stored version).
+READABLE = ("txt", "docx", "xlsx")
+
+
+class SourceError(Exception):
+    """A source that cannot be translated, with a message for the person who asked."""
+
+
+def segments(source: dict) -> list[str]:
+    """The texts to translate, in a fixed order (empty ones left out)."""
+    if "paragraphs" in source:
+        return [p for p in source["paragraphs"] if p.strip()]
+    return [
+        answer[field]
+        for answer in source["answers"]
+        for field in ANSWER_FIELDS
+        if answer.get(field, "").strip()
+    ]
+
+
+def assemble(source: dict, translated: list[str]) -> dict:
+    """The result: `translated` (as returned for `segments(source)`) put back in place."""
+    texts = iter(translated)
+    if "paragraphs" in source:
+        return {"paragraphs": [next(texts) for p in source["paragraphs"] if p.strip()]}
+    result = []
+    for answer in source["answers"]:
+        row = {"question": answer["question"]}
+        for field in ANSWER_FIELDS:
+            row[field] = next(texts) if answer.get(field, "").strip() else ""
+        result.append(row)
+    return {"answers": result}
+
+
+def answers_source(template_id: int, answers: list[dict]) -> dict:
+    """A source from answers as in a submission's snapshot (questionnaires.actions.snapshot)."""
+    return {
+        "template": template_id,
+        "answers": [
+            {key: answer.get(key, default) for key, default in
+             (("question", ""), ("value", []), ("citations", ""), ("text", ""))}
+            for answer in answers
+        ],
+    }  # fmt: skip
+
+
+def paragraphs_of(extension: str, data: bytes) -> list[str]:
+    """The text of a file as paragraphs: TXT (split at blank lines), DOCX (paragraphs, then
+    table cells), XLSX (every text cell, sheet by sheet). Other formats (PDF, ODT) and files
+    with no text are refused with SourceError."""
+    extension = extension.lower()
+    if extension not in READABLE:
+        raise SourceError(
+            _(
+                "Machine translation reads TXT, DOCX and XLSX files; this document is %(format)s."
+                " Upload a version in one of those formats to have it translated."
+            )
+            % {"format": extension.upper()}
+        )
+    try:
+        if extension == "txt":
+            text = data.decode("utf-8-sig")
+            found = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
+        elif extension == "docx":
+            found = _docx(data)
+        else:
+            found = _xlsx(data)
+    except SourceError:
+        raise
+    except Exception:  # a damaged file: python-docx and openpyxl raise many kinds
+        raise SourceError(_("The text of this document could not be read.")) from None
+    found = [p for p in found if p and p.strip()]
+    if not found:
+        raise SourceError(_("This document has no text to translate."))
+    return found
+
+
+def _docx(data: bytes) -> list[str]:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    found = [p.text.strip() for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            seen = set()
+            for cell in row.cells:
+                # Merged cells appear once per grid column: keep each once.
+                if id(cell._tc) not in seen:
+                    seen.add(id(cell._tc))
+                    found.append(cell.text.strip())
+    return found
+
+
+def _xlsx(data: bytes) -> list[str]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        return [
+            cell.strip()
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if isinstance(cell, str)
+        ]
+    finally:
+        workbook.close()
