@@ -50,8 +50,8 @@ class TranslationRequest(models.Model):
     )
     source_key = models.CharField(max_length=100)
     source = models.JSONField()
-    source_language = models.CharField(_("from"), max_length=2, choices=LANGUAGE_CHOICES)
-    target_language = models.CharField(_("into"), max_length=2, choices=LANGUAGE_CHOICES)
+    source_language = models.CharField(_("source language"), max_length=2, choices=LANGUAGE_CHOICES)
+    target_language = models.CharField(_("target language"), max_length=2, choices=LANGUAGE_CHOICES)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
