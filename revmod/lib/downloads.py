@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from openpyxl import Workbook
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,6 +27,8 @@ def csv_response(rows: Iterable[list], filename: str) -> HttpResponse:
 
 
 def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str) -> HttpResponse:
+    from openpyxl import Workbook  # loaded only when needed
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
     for row in rows:

@@ -20,7 +20,6 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from revmod.lib import docx
 from revmod.lib.downloads import attachment, pdf_response
 from revmod.lib.i18n import SUFFIXES, localized, suffix
 from revmod.questionnaires import actions, feedback, observations
@@ -136,6 +135,8 @@ def may_read(user, review: Review, what: str, loaded: Loaded) -> bool:
 def clean(text: str) -> str:
     """What someone typed, without the control characters neither format can draw or hold (a
     vertical tab pasted from a word processor)."""
+    from revmod.lib import docx  # python-docx is loaded only when needed
+
     return docx.xml_safe(text).strip()
 
 
@@ -370,6 +371,8 @@ def as_pdf(export: Export):
 def as_docx(export: Export):
     """A DOCX download: headings, a table of facts, a table per question; right to left in
     Arabic (revmod.lib.docx.rtl)."""
+    from revmod.lib import docx  # python-docx is loaded only when needed
+
     safe = docx.xml_safe  # names and labels too: a DOCX refuses control characters
     with translation.override(export.ui_language):
         document = docx.new(export.language)
@@ -398,6 +401,8 @@ def as_docx(export: Export):
 
 
 def _docx_block(document, block: Block) -> None:
+    from revmod.lib import docx  # python-docx is loaded only when needed
+
     safe = docx.xml_safe  # names and labels too: a DOCX refuses control characters
     if block.heading:
         document.add_heading(safe(block.heading), 2)

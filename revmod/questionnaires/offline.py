@@ -24,7 +24,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from revmod.accounts.models import User
-from revmod.lib import docx
 from revmod.lib.i18n import LANGUAGE_CODES, RTL_LANGUAGES, localized, normalize_language
 from revmod.questionnaires import actions
 from revmod.questionnaires.models import Answer, Question, QuestionnaireTemplate
@@ -303,6 +302,8 @@ def render_docx(sheet: Sheet) -> bytes:
     kind has them, the explanation). The signed metadata is the document's description (core
     properties), the key maps each table back."""
     from docx.shared import Cm, Pt, RGBColor
+
+    from revmod.lib import docx  # python-docx is loaded only when needed
 
     with translation.override(sheet.language):
         document = docx.new(sheet.language)

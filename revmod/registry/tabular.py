@@ -19,7 +19,6 @@ from pathlib import Path
 import pycountry
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
 
 from revmod.lib.i18n import field_names
 from revmod.registry.models import (
@@ -457,6 +456,8 @@ def read_csv(name: str, text: str) -> tuple[Table, list[Row]]:
 
 
 def read_xlsx(name: str, data: bytes) -> list[tuple[Table, list[Row]]]:
+    from openpyxl import load_workbook  # loaded only when needed
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
@@ -551,6 +552,8 @@ def export_csv(table: Table) -> str:
 
 def export_xlsx() -> bytes:
     """The whole registry as one workbook, a sheet per table; the loader reads it back."""
+    from openpyxl import Workbook  # loaded only when needed
+
     workbook = Workbook(write_only=True)
     for table in TABLES:
         sheet = workbook.create_sheet(table.name)
