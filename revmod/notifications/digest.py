@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from revmod.accounts.models import Nomination, User
 from revmod.notifications.models import Message
@@ -42,20 +43,37 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime, dt.date]:
     )
 
 
+# Reviews whose schedules are computed together: bounds the memory the event log, deadline
+# changes and nominations of a batch take while they are read.
+SCHEDULE_BATCH = 1000
+
+
 def _schedules(reviews, today):
     """{review pk: (review, [open StepDeadline with a due date, earliest first])} as known on
-    `today`."""
-    reviews = list(with_schedule_data(reviews.select_related("cluster")))
-    loaded = Loaded(reviews)
+    `today`. Each review keeps its party and cluster (its name in every language), not what
+    its schedule was computed from."""
+    pks = list(reviews.values_list("pk", flat=True))
     result = {}
-    for review in reviews:
-        dates = deadlines.as_of(loaded.dates(review), today)
-        steps = [
-            sd
-            for sd in deadlines.schedule(dates, deadlines.DeadlineRules())
-            if sd.done is None and sd.due is not None
-        ]
-        result[review.pk] = (review, sorted(steps, key=lambda sd: sd.due))
+    for first in range(0, len(pks), SCHEDULE_BATCH):
+        batch = list(
+            with_schedule_data(
+                Review.objects.filter(pk__in=pks[first : first + SCHEDULE_BATCH]).select_related(
+                    "cluster"
+                )
+            )
+        )
+        loaded = Loaded(batch)
+        for review in batch:
+            dates = deadlines.as_of(loaded.dates(review), today)
+            steps = [
+                sd
+                for sd in deadlines.schedule(dates, deadlines.DeadlineRules())
+                if sd.done is None and sd.due is not None
+            ]
+            review._prefetched_objects_cache = {}
+            review.submissions = []
+            review._state.fields_cache.pop("consultation", None)
+            result[review.pk] = (review, sorted(steps, key=lambda sd: sd.due))
     return result
 
 
@@ -221,12 +239,24 @@ def review_item(review, counts: Counter, steps, following: dt.date) -> dict | No
     return {"review": review, "happened": happened, "upcoming": upcoming, "late": late}
 
 
+class Greeting:
+    """ "Dear <name>," in the language active when a digest is rendered (the same catalogue
+    entry as the other messages' greeting)."""
+
+    def __init__(self, person):
+        self.name = person.get_full_name() or person.email
+
+    def __str__(self) -> str:
+        return gettext("Dear %(name)s,") % {"name": self.name}
+
+
 def digest_context(person, visible: set[int], data: Month) -> dict:
     """The digest of `person`, who may see the reviews `visible` (pks)."""
     return {
         "month": data.start.date(),
+        "greeting": Greeting(person),
         "parts": data.parts,
-        "reviews": [data.blocks[pk] for pk in sorted(visible & set(data.blocks))],
+        "reviews": [data.blocks[pk] for pk in sorted(visible & data.blocks.keys())],
         "kept": data.kept.get(person.pk, []),
         "overdue": data.overdue if person.is_secretariat else [],
     }

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from revmod.accounts import actions as onboarding
 from revmod.accounts.models import Nomination
 from revmod.lots.models import Draw
-from revmod.notifications.digest import Shared
+from revmod.notifications.digest import Greeting, Shared
 from revmod.notifications.outbox import KINDS, render
 from revmod.registry.models import Party
 from revmod.reviews.models import STAGE_LABELS
@@ -84,6 +84,7 @@ def contexts(review, people) -> dict[str, dict]:
         "deadline_reminder": reminder,
         "digest": {
             "month": NOW.date(),
+            "greeting": Greeting(people["reviewed_fp"]),
             "parts": Shared(
                 {"month": NOW.date(), "overdue": [(review, "Experts named", NOW.date(), 3)]},
                 {},

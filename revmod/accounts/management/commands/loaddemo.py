@@ -64,8 +64,34 @@ class Command(BaseCommand):
             f"{nominations.filter(kind='observer').values('party').distinct().count()} "
             "States with observers (docs/demo.md)"
         )
+        self.translation(secretariat)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _email, _s, language, who in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {who} (language: {language})")
         for username, who in personas:
             self.stdout.write(f"  {username:<14} {who}")
+
+    def translation(self, secretariat) -> None:
+        """A French machine translation of the first submitted answers (idempotent): queued
+        here, made by the worker that `make run` starts (the dummy backend unless
+        REVMOD_MT_URL names a LibreTranslate server), shown labelled as unofficial."""
+        from django.utils import timezone
+
+        from revmod.questionnaires.models import AnswerSubmission
+        from revmod.translations import actions as translations
+
+        submission = (
+            AnswerSubmission.objects.select_related("answer_set__review__party")
+            .order_by("answer_set__review__party__code", "pk")
+            .first()
+        )
+        if submission is None:
+            return
+        review = submission.answer_set.review
+        request, _created = translations.request_answers(
+            review, by=secretariat, target="fr", source_language="en", now=timezone.now()
+        )
+        self.stdout.write(
+            f"demo machine translation: the answers of {review.party.name_en} into French "
+            f"({request.get_status_display()}), /fr/reviews/{review.pk}/translations/{request.pk}/"
+        )
