@@ -21,7 +21,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from revmod.lib.downloads import attachment, pdf_response
-from revmod.lib.i18n import SUFFIXES, localized, suffix
+from revmod.lib.i18n import localized, normalize_language, suffix
 from revmod.questionnaires import actions, feedback, observations
 from revmod.questionnaires.models import (
     Answer,
@@ -32,14 +32,13 @@ from revmod.questionnaires.models import (
     SignOff,
 )
 from revmod.registry.models import Party
-from revmod.reviews.models import LANGUAGES, Consultation, Review
+from revmod.reviews.models import Consultation, Review
 from revmod.reviews.schedule import Loaded
 from revmod.reviews.workflow import Stage, stage_index
 
 WHATS = ("answers", "feedback", "observations")
 FORMATS = ("pdf", "docx")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-UI_CODES = {column: code for code, column in SUFFIXES.items()}  # "zh" -> "zh-hans"
 
 
 @dataclass
@@ -76,7 +75,7 @@ class Export:
 
     @property
     def ui_language(self) -> str:
-        return UI_CODES[self.language]
+        return normalize_language(self.language)
 
 
 # Languages ----------------------------------------------------------------------------------
@@ -86,9 +85,7 @@ def working_languages(review: Review) -> list[str]:
     """The review's working languages as agreed at its initial consultation (column suffixes,
     in the order of the six); the reader's language when none was agreed (no consultation
     yet, or no agreement), so a document can always be made."""
-    consultation = Consultation.objects.filter(review=review).first()
-    agreed = consultation.languages if consultation and not consultation.no_agreement else []
-    return [code for code in LANGUAGES if code in agreed] or [suffix()]
+    return Consultation.languages_of(review) or [suffix()]
 
 
 def choose_language(asked: str | None, languages: list[str]) -> str | None:
@@ -108,7 +105,7 @@ def links(review: Review, what: str, languages: list[str]) -> list[dict]:
             fmt: reverse("questionnaires:export", args=[review.pk, what, fmt]) + f"?lang={language}"
             for fmt in FORMATS
         }
-        ui = UI_CODES[language]
+        ui = normalize_language(language)
         result.append({"language": ui, "name": get_language_info(ui)["name_local"], **urls})
     return result
 
@@ -149,7 +146,7 @@ def _person(user) -> str:
 
 
 def _header(review: Review, loaded: Loaded, language: str) -> list[tuple[str, str]]:
-    ui = UI_CODES[language]
+    ui = normalize_language(language)
     return [
         (_("Party under review"), review.party.label),
         (_("Cluster"), review.cluster.label),
@@ -349,7 +346,7 @@ def build(
 ) -> Export | None:
     """The export `what` of `review` in `language` (a column suffix), its texts in that
     language; None when there is nothing of that name to export."""
-    with translation.override(UI_CODES[language]):
+    with translation.override(normalize_language(language)):
         if what == "answers":
             return answers(review, loaded, language)
         if what == "feedback":

@@ -62,9 +62,8 @@ class Row:
 def languages_for(review: Review) -> list[str]:
     """The review's working languages (UI codes, in the six's order); all six when the initial
     consultation has not recorded any."""
-    chosen = Consultation.objects.filter(review=review).values_list("languages", flat=True).first()
-    wanted = {normalize_language(code) for code in chosen or []}
-    return [code for code in LANGUAGE_CODES if code in wanted] or list(LANGUAGE_CODES)
+    agreed = Consultation.languages_of(review)
+    return [normalize_language(code) for code in agreed] or list(LANGUAGE_CODES)
 
 
 def default_language(languages: list[str]) -> str:

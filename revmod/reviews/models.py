@@ -178,6 +178,14 @@ class Consultation(models.Model):
     def __str__(self) -> str:
         return f"{self.review} ({self.held_on})"
 
+    @staticmethod
+    def languages_of(review) -> list[str]:
+        """The working languages agreed at `review`'s initial consultation (data codes, in the
+        order of the six); none before it, or when there was no agreement."""
+        agreed = Consultation.objects.filter(review=review).values_list("languages", flat=True)
+        chosen = set(agreed.first() or [])
+        return [code for code in LANGUAGES if code in chosen]
+
     @property
     def language_key(self) -> str:
         """'no_agreement', 'three', or the languages joined in a fixed order, e.g. 'ar+en'."""
