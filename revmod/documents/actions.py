@@ -14,6 +14,9 @@ rolls back, the file stays behind: call it as its own transaction, as the views 
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -23,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from revmod.accounts.models import User
 from revmod.documents import rules
 from revmod.documents.models import KIND_LABELS, Document, DocumentVersion
-from revmod.lib.uploads import check_upload, server_name
+from revmod.lib.uploads import Format, check_upload, server_name
 from revmod.registry.models import Party
 from revmod.reviews.access import actor_for
 from revmod.reviews.models import LANGUAGES, Review, ReviewEvent
@@ -74,6 +77,77 @@ def _sha256(file) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Checked:
+    """An uploaded file accepted by its content, with its format and SHA-256."""
+
+    file: object
+    fmt: Format
+    sha256: str
+
+
+def check(file) -> Checked:
+    """`file` checked by content and size (lib.uploads.check_upload); DocumentError "bad_file"
+    when refused."""
+    try:
+        fmt = check_upload(file)
+    except ValidationError as error:
+        raise DocumentError(" ".join(error.messages), "bad_file") from None
+    return Checked(file, fmt, _sha256(file))
+
+
+@contextmanager
+def storing(files: list[Checked], now: dt.datetime) -> Iterator[list[str]]:
+    """Store `files` under names the server makes and give those names; if the block fails,
+    delete them again, so that a refused or failed upload leaves no stray file."""
+    stored: list[str] = []
+    try:
+        for checked in files:
+            name = server_name(FOLDER, checked.fmt.extension, today=now.date())
+            stored.append(default_storage.save(name, checked.file))
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def record(
+    review: Review,
+    actor: Actor,
+    *,
+    by: User,
+    now: dt.datetime,
+    checked: Checked,
+    stored: str,
+    kind: str,
+    language: str,
+    title: str,
+    document: Document | None = None,
+    **event,
+) -> DocumentVersion:
+    """The rows of one stored upload (call it in a transaction, after the checks): a new document
+    or the next version of `document`, and its `document_uploaded` event (with `event`'s data
+    added)."""
+    version = _save(review, actor, by, now, document, kind, language, title, checked.file,
+                    checked.fmt)  # fmt: skip
+    version.file.name, version.sha256 = stored, checked.sha256
+    version.save()
+    data = {
+        "document": version.document_id,
+        "version": version.number,
+        "kind": version.document.kind,
+        "language": version.document.language,
+        **event,
+    }
+    if actor.party:
+        data["party"] = actor.party
+    # The event's data has a "kind" of its own, hence a plain row rather than record().
+    ReviewEvent.objects.create(review=review, kind="document_uploaded", actor=by, at=now,
+                               data=data)  # fmt: skip
+    return version
+
+
 def upload(
     review: Review,
     *,
@@ -108,34 +182,10 @@ def upload(
         title = (title or "").strip()
         if not title:
             _refuse("no_title")
-    try:
-        fmt = check_upload(file)
-    except ValidationError as error:
-        raise DocumentError(" ".join(error.messages), "bad_file") from None
-
-    sha256 = _sha256(file)
-    stored = default_storage.save(server_name(FOLDER, fmt.extension, today=now.date()), file)
-    try:
-        with transaction.atomic():
-            version = _save(review, actor, by, now, document, kind, language, title, file, fmt)
-            version.file.name, version.sha256 = stored, sha256
-            version.save()
-            data = {
-                "document": version.document_id,
-                "version": version.number,
-                "kind": version.document.kind,
-                "language": version.document.language,
-            }
-            if actor.party:
-                data["party"] = actor.party
-            # The event's data has a "kind" of its own, hence a plain row rather than record().
-            ReviewEvent.objects.create(
-                review=review, kind="document_uploaded", actor=by, at=now, data=data
-            )
-    except BaseException:
-        default_storage.delete(stored)
-        raise
-    return version
+    checked = check(file)
+    with storing([checked], now) as stored, transaction.atomic():
+        return record(review, actor, by=by, now=now, checked=checked, stored=stored[0],
+                      kind=kind, language=language, title=title, document=document)  # fmt: skip
 
 
 def _save(review, actor, by, now, document, kind, language, title, file, fmt) -> DocumentVersion:
