@@ -15,13 +15,11 @@ from pypdf import PdfReader
 from revmod.lots.tests.test_pdf import arabic_words, left_edge, lines
 from revmod.questionnaires import actions, exports, feedback, observations
 from revmod.questionnaires.models import Answer, AnswerSubmission, FeedbackSubmission
-from revmod.questionnaires.tests.test_feedback import fb  # noqa: F401 (a fixture)
 from revmod.questionnaires.tests.test_observations import SECTIONS
 from revmod.questionnaires.tests.test_questionnaires import (
     NOW,
     question,
     url,
-    world,  # noqa: F401 (a fixture)
 )
 from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
@@ -37,7 +35,7 @@ def export_url(review, what, fmt, **query):
 
 
 @pytest.fixture
-def bilingual(world):  # noqa: F811
+def bilingual(world):
     """The questionnaire review working in Arabic and French (the consultation amended through
     a reopening), with two answers saved by an expert."""
     review, people = world
@@ -209,7 +207,7 @@ def test_outsiders_and_wrong_addresses_get_404(client, bilingual):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_the_party_under_review_reads_the_feedback_only_once_submitted(client, fb):  # noqa: F811
+def test_the_party_under_review_reads_the_feedback_only_once_submitted(client, fb):
     review, people, first, others = fb
     q = question("untoc-5-1a")
     feedback.save_comment(review, q, by=people["main_fp"], now=NOW, version=0,
@@ -247,7 +245,7 @@ def test_the_party_under_review_reads_the_feedback_only_once_submitted(client, f
 
 
 @pytest.fixture
-def obs(fb):  # noqa: F811
+def obs(fb):
     review, people, first, others = fb
     for fp in people["all_fps"]:
         reviews.act(review, "clear", by=fp, now=NOW)

@@ -3,52 +3,19 @@ clearance and the freeze on submission."""
 
 import pytest
 
-from revmod.accounts.models import Nomination
 from revmod.questionnaires import actions, feedback
 from revmod.questionnaires.models import Comment, FeedbackSubmission
 from revmod.questionnaires.tests.test_questionnaires import (
-    EXPERT,
-    FP,
     NOW,
-    REVIEWER,
     question,
     url,
-    world,  # noqa: F401 (a fixture)
 )
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import ReviewEvent
 from revmod.reviews.schedule import Loaded
-from revmod.test import count_queries, make_user, nominate
+from revmod.test import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fb(world):  # noqa: F811
-    """The review at the written feedback stage, the answers submitted. `main_fp` and
-    `main2_fp` are the focal points of its two main reviewing parties (the draw differs per
-    test), `reviewer_expert` an expert of the first, `all_fps` every reviewing focal point.
-    Gives (review, people, the first main reviewer's code, the other reviewers' codes, the
-    second main reviewer's first)."""
-    review, people = world
-    actions.save_answer(review, question("untoc-5-1a"), by=people["expert"], now=NOW,
-                        version=0, value=["yes"], text="Penal Code <art. 450-1>.")  # fmt: skip
-    reviews.act(review, "clear", by=people["reviewed_fp"], now=NOW)
-    reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
-    review.refresh_from_db()
-    pairings = list(review.pairings())
-    fp_of = {
-        n.party.code: n.person
-        for n in Nomination.objects.active().filter(scope=REVIEWER, kind=FP).select_related()
-    }
-    main = sorted(p.reviewer.code for p in pairings if p.role == "main")
-    assert len(main) == 2
-    people["main_fp"], people["main2_fp"] = fp_of[main[0]], fp_of[main[1]]
-    people["all_fps"] = [fp_of[p.reviewer.code] for p in pairings]
-    people["reviewer_expert"] = make_user("reviewer_expert")
-    nominate(people["reviewer_expert"], main[0], EXPERT, REVIEWER, people["secretariat"])
-    additional = sorted(p.reviewer.code for p in pairings if p.role != "main")
-    return review, people, main[0], [main[1], *additional]
 
 
 def post(client, review, q, **data):
@@ -197,7 +164,7 @@ def test_by_default_a_party_comments_on_the_instruments_it_was_drawn_for():
     assert not feedback.assigned({"MCO": {2}}, covers, "MCO", untoc)
 
 
-def test_reviewers_do_not_read_the_answers_here_before_they_are_submitted(client, world):  # noqa: F811
+def test_reviewers_do_not_read_the_answers_here_before_they_are_submitted(client, world):
     review, people = world
     actions.save_answer(review, question("untoc-5-1a"), by=people["expert"], now=NOW,
                         version=0, value=["yes"], text="Not yet submitted.")  # fmt: skip

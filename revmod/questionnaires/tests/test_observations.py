@@ -5,11 +5,9 @@ import pytest
 
 from revmod.questionnaires import observations
 from revmod.questionnaires.models import ObservationVersion, PublicationDecision, SignOff
-from revmod.questionnaires.tests.test_feedback import fb  # noqa: F401 (a fixture)
 from revmod.questionnaires.tests.test_questionnaires import (
     NOW,
     url,
-    world,  # noqa: F401 (a fixture)
 )
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import ReviewEvent
@@ -26,7 +24,7 @@ SECTIONS = {
 
 
 @pytest.fixture
-def obs(fb):  # noqa: F811
+def obs(fb):
     """The review at the observations stage (the feedback submitted); its focal points."""
     review, people, first, others = fb
     fps = people["all_fps"]

@@ -22,7 +22,7 @@ from revmod.questionnaires.models import (
 from revmod.registry.models import Cluster
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import ReviewEvent
-from revmod.test import DATA_DIR, count_queries, make_user, make_world, nominate
+from revmod.test import DATA_DIR, count_queries, make_world
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
@@ -37,32 +37,6 @@ def url(name, *args):
 
 def load_questionnaire():
     call_command("loadquestionnaire", stdout=StringIO())
-
-
-@pytest.fixture
-def world():
-    """FRA's cluster-1 review at the questionnaire stage, with its people and one reviewer's
-    focal point; the shipped questionnaire loaded."""
-    secretariat, made = make_world()
-    load_questionnaire()
-    review = made["FRA"]
-    reviewers = [p.reviewer.code for p in review.pairings()]
-    names = ["reviewed_fp", "expert", "expert2", "observer", "reviewer_fp", "outsider"]
-    people = {name: make_user(name) for name in names}
-    nominate(people["reviewed_fp"], "FRA", FP, OWN, secretariat)
-    nominate(people["expert"], "FRA", EXPERT, OWN, secretariat)
-    nominate(people["expert2"], "FRA", EXPERT, OWN, secretariat)
-    nominate(people["observer"], "FRA", OBSERVER, OWN, secretariat)
-    nominate(people["reviewer_fp"], reviewers[0], FP, REVIEWER, secretariat)
-    for n, code in enumerate(reviewers[1:]):
-        nominate(make_user(f"fp{n}"), code, FP, REVIEWER, secretariat)
-    fp = people["reviewed_fp"]
-    reviews.act(review, "start_consultation", by=fp, now=NOW)
-    reviews.record_consultation(review, by=fp, now=NOW, held_on=NOW.date(), languages=["en"])
-    reviews.act(review, "advance", by=fp, now=NOW)
-    review.refresh_from_db()
-    people["secretariat"] = secretariat
-    return review, people
 
 
 def question(key):

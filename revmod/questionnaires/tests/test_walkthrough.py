@@ -19,7 +19,6 @@ from revmod.questionnaires.tests.test_questionnaires import (
     REVIEWER,
     question,
     url,
-    world,  # noqa: F401 (a fixture)
 )
 from revmod.reviews.models import Review
 from revmod.translations import actions as translations
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.django_db
 LABEL = "Unofficial machine translation — not reviewed; the original in English is authoritative."
 
 
-def test_questionnaire_feedback_observations_statistics_and_translation(client, world):  # noqa: F811
+def test_questionnaire_feedback_observations_statistics_and_translation(client, world):
     review, people = world
     act = "/en/reviews/{}/act/{}/"
 
