@@ -5,6 +5,7 @@ the secretariat's template versions."""
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -13,8 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from revmod.accounts.models import User
+from revmod.documents import actions as documents
+from revmod.documents.rules import Kind
 from revmod.questionnaires.models import (
     Answer,
+    AnswerAttachment,
     AnswerSet,
     AnswerSubmission,
     Choice,
@@ -24,7 +28,7 @@ from revmod.questionnaires.models import (
 from revmod.registry.models import Adherence
 from revmod.reviews import actions as reviews
 from revmod.reviews.access import actor_for
-from revmod.reviews.models import Review
+from revmod.reviews.models import LANGUAGES, Review
 from revmod.reviews.schedule import Loaded
 from revmod.reviews.workflow import Action, Actor, Role, Side, Stage, stage_index
 
@@ -33,6 +37,12 @@ YES_NO_PARTLY = [
     ("no", gettext_lazy("No")),
     ("partly", gettext_lazy("Partly")),
 ]
+
+
+# An answer's attachments with their files' rows, in the order attached (prefetch them).
+ATTACHMENTS = Prefetch(
+    "attachments", queryset=AnswerAttachment.objects.select_related("version__document")
+)
 
 
 class AnswerError(Exception):
@@ -126,7 +136,9 @@ class Draft:
     text: str = ""
 
 
-@transaction.atomic
+MAX_ATTACHMENTS = 20  # files attached to one answer
+
+
 def save_answer(
     review: Review,
     question: Question,
@@ -137,13 +149,65 @@ def save_answer(
     value: list[str],
     citations: str = "",
     text: str = "",
+    attach: Sequence = (),
+    detach: Sequence[int] = (),
+    language: str = "",
 ) -> Answer:
     """Save one answer as `by`, based on `version` (0 for an answer not saved before). Refused
     with StaleAnswer when someone saved it since (nothing is overwritten), with AnswerError
     when `by` may not answer or the review is not at the questionnaire stage (submitted
-    answers are frozen). Saving after a clearance withdraws it: it approved another text."""
+    answers are frozen). Saving after a clearance withdraws it: it approved another text.
+
+    `attach`: uploaded files to attach to the answer, in `language` (one of the six), each
+    checked by its content and stored as a document version of the review; `detach`: the ids
+    of attachments to take off it (the documents stay among the review's documents). A refused
+    file refuses the whole save, and nothing is saved or stored."""
+    checked = []
+    for file in attach:
+        try:
+            checked.append(documents.check(file))
+        except documents.DocumentError as error:
+            raise AnswerError(
+                _("%(name)s: %(error)s") % {"name": getattr(file, "name", ""), "error": error}
+            ) from None
+    if checked and language not in LANGUAGES:
+        raise AnswerError(_("Choose the language of the attached files."))
     draft = Draft(question, version, value, citations, text)
-    return save_answers(review, [draft], by=by, now=now)[0]
+    with documents.storing(checked, now) as stored, transaction.atomic():
+        answer = save_answers(review, [draft], by=by, now=now)[0]
+        if checked or detach:
+            _attach(review, answer, by, now, list(zip(checked, stored, strict=True)), detach,
+                    language)  # fmt: skip
+    return answer
+
+
+def _attach(review, answer, by, now, files, detach, language) -> None:
+    """Take the attachments `detach` off `answer` and attach the stored `files` (in the
+    transaction of the answer's save, after its checks)."""
+    key = answer.question.key
+    removed = list(
+        AnswerAttachment.objects.filter(answer=answer, pk__in=set(detach)).select_related("version")
+    )
+    if len(removed) != len(set(detach)):
+        raise AnswerError(_("This file is not attached to this answer."))
+    for attachment in removed:
+        reviews.record(review, "attachment_removed", by=by, at=now, question=key,
+                       document=attachment.version.document_id,
+                       version=attachment.version.number)  # fmt: skip
+        attachment.delete()
+    if AnswerAttachment.objects.filter(answer=answer).count() + len(files) > MAX_ATTACHMENTS:
+        raise AnswerError(
+            _("An answer takes at most %(count)s files.") % {"count": MAX_ATTACHMENTS}
+        )
+    actor = documents.actor_in(review, by)
+    for checked, stored in files:
+        name = (getattr(checked.file, "name", "") or "").rsplit("/", 1)[-1]
+        version = documents.record(
+            review, actor, by=by, now=now, checked=checked, stored=stored,
+            kind=Kind.QUESTIONNAIRE_ANSWERS, language=language,
+            title=f"{key} · {name}"[:200], question=key,
+        )  # fmt: skip
+        AnswerAttachment.objects.create(answer=answer, version=version, added_by=by, added_at=now)
 
 
 @transaction.atomic
@@ -213,9 +277,19 @@ def save_answers(
     return saved
 
 
+def attached(attachment: AnswerAttachment) -> dict:
+    """An attached file as plain data: its document, version, name and SHA-256."""
+    version = attachment.version
+    return {"document": version.document_id, "version": version.number,
+            "name": version.original_name, "sha256": version.sha256}  # fmt: skip
+
+
 def snapshot(answer_set: AnswerSet) -> list[dict]:
-    """The answers as plain data, in question order, keyed by the questions' stable keys."""
-    answers = answer_set.answers.select_related("question__article__instrument", "updated_by")
+    """The answers as plain data, in question order, keyed by the questions' stable keys, each
+    with its attached files (document, version, name and SHA-256)."""
+    answers = answer_set.answers.select_related(
+        "question__article__instrument", "updated_by"
+    ).prefetch_related(ATTACHMENTS)
     answers = sorted(answers, key=lambda a: (a.question.article.instrument.order,
                                              a.question.article.number, a.question.order,
                                              a.question.key))  # fmt: skip
@@ -228,6 +302,7 @@ def snapshot(answer_set: AnswerSet) -> list[dict]:
             "version": a.version,
             "updated_by": a.updated_by.username,
             "updated_at": a.updated_at.isoformat(),
+            "attachments": [attached(f) for f in a.attachments.all()],
         }
         for a in answers
     ]

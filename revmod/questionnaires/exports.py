@@ -184,9 +184,11 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
         found = {q.pk: by_key[q.key] for q in questions if q.key in by_key}
     else:
         found = {
-            a.question_id: {"value": a.value, "citations": a.citations, "text": a.text}
+            a.question_id: {"value": a.value, "citations": a.citations, "text": a.text,
+                            "attachments": [actions.attached(f) for f in a.attachments.all()]}
             for a in Answer.objects.filter(answer_set__review=review, answer_set__template=template)
-        }
+            .prefetch_related(actions.ATTACHMENTS)
+        }  # fmt: skip
     facts = _header(review, loaded, language)
     facts.append((_("Questionnaire"), str(template)))
     if submission is not None:
@@ -219,6 +221,10 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
                 citations = clean(answer.get("citations", "")) or "—"
                 block.pairs.append((_("Citations of legislation"), citations))
             block.pairs.append((_("Explanation"), clean(answer.get("text", "")) or "—"))
+            files = answer.get("attachments", [])
+            if files:
+                listed = [f"{f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in files]
+                block.pairs.append((_("Attached files"), "\n".join(listed)))
             blocks.append(block)
         sections.append(Section(_article_heading(article), blocks))
     return Export(

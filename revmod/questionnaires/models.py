@@ -156,12 +156,42 @@ class Answer(models.Model):
 
     @property
     def is_answered(self) -> bool:
-        """Answered: the value chosen (choice kinds), else the text or citations given."""
+        """Answered: the value chosen (choice kinds), else the text or citations given, or a
+        file attached (a law's text answers a question on legislation). Reads the attachments
+        (prefetch them for many answers)."""
         if self.question.has_value:
             return bool(self.value)
-        if self.question.kind == Question.Kind.CITATIONS:
-            return bool(self.citations.strip())
-        return bool(self.text.strip())
+        if self.question.kind == Question.Kind.CITATIONS and self.citations.strip():
+            return True
+        if self.question.kind == Question.Kind.TEXT and self.text.strip():
+            return True
+        return bool(self.attachments.all())
+
+
+class AnswerAttachment(models.Model):
+    """A file attached to an answer (a law's text, a court decision, a report): a document
+    version of the review (kind "questionnaire answers"), so that it has the documents' readers,
+    including rule 40 (the reviewing parties see it only once the answers are submitted).
+    Removing it from the answer deletes this link only: the document stays in the review's
+    documents."""
+
+    answer = models.ForeignKey(Answer, models.CASCADE, related_name="attachments")
+    version = models.ForeignKey(
+        "documents.DocumentVersion", models.PROTECT, related_name="+", verbose_name=_("file")
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("attached at"))
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "version"], name="attachment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer}: {self.version}"
 
 
 class Frozen(models.Model):

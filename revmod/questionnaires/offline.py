@@ -35,6 +35,7 @@ META_SHEET = "revmod"
 FIRST_ROW = 4  # XLSX: title, instructions, column headings, then one row per question
 COLUMNS = "ABCDEFG"  # key, article, question, instructions, answer, citations, explanation
 ANSWER, CITATIONS, EXPLANATION = 4, 5, 6  # 0-based column indexes
+ATTACHED = "H"  # the names of the files attached online: shown, never read back
 
 
 class OfflineError(Exception):
@@ -125,6 +126,15 @@ class Sheet:
         labels = dict(_options(question, self.language))
         return "; ".join(labels.get(v, v) for v in answer.value)
 
+    def attached(self, question: Question) -> str:
+        """The names of the files attached to the answer online (attachments are added and taken
+        off online only: a file cannot carry them)."""
+        answer = self.answers.get(question.pk)
+        files = answer.attachments.all() if answer else []
+        names = (f.version.original_name or f.version.document.title for f in files)
+        # Without control characters, which neither format can hold.
+        return "\n".join(re.sub(r"[\x00-\x1f\x7f]", "", name) for name in names)
+
     def article(self, question: Question) -> str:
         article = question.article
         return _("%(instrument)s, article %(number)s: %(title)s") % {
@@ -156,7 +166,9 @@ def sheet_for(review: Review, language: str) -> Sheet | None:
     questions = actions.questions_for(review, template)
     answers = {
         a.question_id: a
-        for a in Answer.objects.filter(answer_set__review=review, answer_set__template=template)
+        for a in Answer.objects.filter(
+            answer_set__review=review, answer_set__template=template
+        ).prefetch_related(actions.ATTACHMENTS)
     }
     return Sheet(review, template, language, questions, answers)
 
@@ -199,13 +211,15 @@ def render_xlsx(sheet: Sheet) -> bytes:
         ws["B1"].font = Font(bold=True, size=14)
         ws["B2"] = _how_to()
         ws["B2"].alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells("B2:G2")
+        ws.merge_cells(f"B2:{ATTACHED}2")
         ws.row_dimensions[2].height = 60
         headings = ["key", _("Article"), _("Question"), _("How to answer"), _("Answer"),
                     _("Citations of legislation"), _("Explanation")]  # fmt: skip
         for column, heading in zip(COLUMNS, headings, strict=True):
             ws[f"{column}3"] = heading
             ws[f"{column}3"].font = Font(bold=True)
+        ws[f"{ATTACHED}3"] = _("Attached files (attach them online)")
+        ws[f"{ATTACHED}3"].font = Font(bold=True)
         grey = PatternFill("solid", fgColor="DDDDDD")
         wrap = Alignment(wrap_text=True, vertical="top")
         for n, question in enumerate(sheet.questions, start=1):
@@ -222,6 +236,9 @@ def render_xlsx(sheet: Sheet) -> bytes:
             editable = [EXPLANATION]
             editable += [ANSWER] if question.has_value else []
             editable += [CITATIONS] if question.has_citations else []
+            ws[f"{ATTACHED}{row}"] = sheet.attached(question)
+            ws[f"{ATTACHED}{row}"].alignment = wrap
+            ws[f"{ATTACHED}{row}"].fill = grey
             for index in (ANSWER, CITATIONS, EXPLANATION):
                 cell = ws[f"{COLUMNS[index]}{row}"]
                 if index in editable:
@@ -245,7 +262,7 @@ def render_xlsx(sheet: Sheet) -> bytes:
                 rule.add(f"E{row}")
                 ws.add_data_validation(rule)
         ws.column_dimensions["A"].hidden = True
-        for column, width in zip("BCDEFG", [30, 60, 30, 30, 40, 60], strict=True):
+        for column, width in zip("BCDEFGH", [30, 60, 30, 30, 40, 60, 30], strict=True):
             ws.column_dimensions[column].width = width
         ws.freeze_panes = f"B{FIRST_ROW}"
         ws.protection.sheet = True
@@ -342,6 +359,12 @@ def render_docx(sheet: Sheet) -> bytes:
                 content_cell.text = contents[field]
             for row in table.rows:
                 row.cells[0].width, row.cells[1].width = Cm(4), Cm(12)
+            attached = sheet.attached(question)
+            if attached:
+                # Below the table: shown, never read back (files are attached online).
+                note = document.add_paragraph()
+                note.add_run(_("Attached files (attach them online)") + ": ").bold = True
+                note.add_run(attached.replace("\n", "; "))
             document.add_paragraph()
         if docx.is_rtl(sheet.language):
             docx.rtl(document)

@@ -29,6 +29,7 @@ from revmod.questionnaires.models import (
     SignOff,
 )
 from revmod.reviews.actions import ReviewError
+from revmod.reviews.forms import LANGUAGE_CHOICES
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
 from revmod.reviews.workflow import Role, Side, Stage, stage_index
@@ -44,13 +45,18 @@ def _review_and_access(request, pk):
     return review, access
 
 
-def _context(review, access, *, conflict=None, error=None, problems=None) -> dict:
+def _context(review, access, *, conflict=None, error=None, problems=None, kept=None) -> dict:
     """The page: questions grouped by instrument and article with progress, in a fixed number
-    of queries whatever the number of questions and answers."""
+    of queries whatever the number of questions and answers. `conflict`: a stale save (the
+    question, what is saved now, the person's values); `kept`: a refused save (the question and
+    the person's values, shown again in its form with `error`)."""
     template = actions.template_for(review)
     context = {"review": review, "access": access, "template": template,
                "editable": access.editable(review), "conflict": conflict, "error": error,
-               "yes_no_partly": actions.YES_NO_PARTLY, "problems": problems}  # fmt: skip
+               "yes_no_partly": actions.YES_NO_PARTLY, "problems": problems,
+               "file_languages": LANGUAGE_CHOICES, "file_language": suffix(),
+               "max_attachments": actions.MAX_ATTACHMENTS,
+               "kept_question": kept["question"] if kept else None}  # fmt: skip
     if template is None or not access.may_read:
         return context
     languages = offline.languages_for(review)
@@ -63,11 +69,12 @@ def _context(review, access, *, conflict=None, error=None, problems=None) -> dic
     questions = actions.questions_for(review, template)
     answers = {
         a.question_id: a
-        for a in Answer.objects.filter(
-            answer_set__review=review, answer_set__template=template
-        ).select_related("updated_by")
+        for a in Answer.objects.filter(answer_set__review=review, answer_set__template=template)
+        .select_related("updated_by")
+        .prefetch_related(actions.ATTACHMENTS)
     }
     language = suffix()
+    kept = kept or conflict
     articles = []
     for article, items in groupby(questions, key=lambda q: q.article):
         rows = []
@@ -85,9 +92,8 @@ def _context(review, access, *, conflict=None, error=None, problems=None) -> dic
                     "untranslated": not getattr(question, f"text_{language}"),
                     "shown": [labels.get(v, v) for v in answer.value] if answer else [],
                     "current_shown": [labels.get(v, v) for v in current.value] if current else [],
-                    "mine": conflict["mine"]
-                    if conflict and conflict["question"] == question.pk
-                    else None,
+                    "mine": kept["mine"] if kept and kept["question"] == question.pk else None,
+                    "error": error if kept and kept["question"] == question.pk else None,
                 }
             )
         articles.append(
@@ -143,16 +149,20 @@ def save(request, pk, question):
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
+    detach = [int(pk) for pk in request.POST.getlist("detach") if pk.isdigit()]
     try:
         actions.save_answer(review, question, by=request.user, now=timezone.now(),
-                            version=version, **mine)  # fmt: skip
+                            version=version, attach=request.FILES.getlist("attachment"),
+                            detach=detach, language=request.POST.get("language", ""),
+                            **mine)  # fmt: skip
     except actions.StaleAnswer as stale:
         conflict = {"question": question.pk, "current": stale.current, "mine": mine}
         context = _context(review, access, conflict=conflict, error=str(stale))
         return render(request, "questionnaires/answers.html", context, status=409)
     except actions.AnswerError as error:
         status = 400 if access.editable(review) else 403
-        context = _context(review, access, error=str(error))
+        kept = {"question": question.pk, "mine": mine} if status == 400 else None
+        context = _context(review, access, error=str(error), kept=kept)
         return render(request, "questionnaires/answers.html", context, status=status)
     messages.success(request, _("Answer saved."))
     return redirect(reverse("questionnaires:answers", args=[review.pk]) + f"#q{question.pk}")

@@ -49,6 +49,7 @@ EVENT_LABELS = {
     "deadline_extension": _("Deadline extended"),
     "deadline_pause": _("Deadline paused"),
     "document_uploaded": _("Document uploaded"),
+    "attachment_removed": _("File taken off an answer"),
     "questionnaire_frozen": _("Questionnaire answers frozen as submitted"),
     "division_of_tasks": _("Division of tasks recorded"),
     "feedback_frozen": _("Written feedback frozen as submitted"),
