@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from revmod.accounts.models import Nomination, User
 from revmod.lots.models import Pairing
+from revmod.questionnaires.models import AnswerAttachment
 from revmod.reviews import deadlines
 from revmod.reviews.models import Consultation, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, with_schedule_data
@@ -156,11 +157,17 @@ def test_loaddemo_twice_changes_nothing(demo):
             Nomination.objects.count(),
             ReviewEvent.objects.count(),
             Consultation.objects.count(),
+            AnswerAttachment.objects.count(),
         )
 
     before = counts()
     call_command("loaddemo", stdout=io.StringIO())
     assert counts() == before
+    # A file on a draft answer of a review at the questionnaire, attached once by the person
+    # who drafted the answer.
+    [attachment] = AnswerAttachment.objects.select_related("answer__answer_set__review")
+    assert attachment.added_by == attachment.answer.updated_by
+    assert attachment.answer.answer_set.review.stage == "questionnaire"
     personas = ["secretariat", "reviewed_fp", "expert", "observer", "reviewer_fp", "outsider"]
     for username in personas:
         assert User.objects.get(username=username).check_password("revmod-demo")

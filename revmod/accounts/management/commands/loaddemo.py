@@ -65,6 +65,7 @@ class Command(BaseCommand):
             "States with observers (docs/demo.md)"
         )
         self.translation(secretariat)
+        self.attachment()
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _email, _s, language, who in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {who} (language: {language})")
@@ -94,4 +95,45 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo machine translation: the answers of {review.party.name_en} into French "
             f"({request.get_status_display()}), /fr/reviews/{review.pk}/translations/{request.pk}/"
+        )
+
+    def attachment(self) -> None:
+        """A file attached to a draft answer of the first review at the questionnaire, not
+        cleared, by the person who drafted that answer (idempotent): the answers page shows an
+        attached file, and who may download it."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from revmod.questionnaires import actions as questionnaires
+        from revmod.questionnaires.models import Answer, AnswerAttachment
+
+        if AnswerAttachment.objects.exists():
+            return
+        drafts = Answer.objects.filter(answer_set__review__stage="questionnaire").select_related(
+            "answer_set__review__party", "question", "updated_by"
+        )
+        answer = next(
+            (
+                a
+                for a in drafts.order_by("answer_set__review__party__code", "question__key")
+                if not a.answer_set.review.cleared
+            ),
+            None,
+        )
+        if answer is None:
+            return
+        review, question = answer.answer_set.review, answer.question
+        text = (
+            f"Extract of the legislation of {review.party.name_en} cited in the answer to "
+            f"question {question.key} (demo text).\n"
+        )
+        file = SimpleUploadedFile("legislation-extract.txt", text.encode(), "text/plain")
+        questionnaires.save_answer(
+            review, question, by=answer.updated_by, now=timezone.now(), version=answer.version,
+            value=answer.value, citations=answer.citations, text=answer.text, attach=[file],
+            language="en",
+        )  # fmt: skip
+        self.stdout.write(
+            f"demo attachment: legislation-extract.txt on question {question.key} of the review "
+            f"of {review.party.name_en}, /en/reviews/{review.pk}/questionnaire/#q{question.pk}"
         )
