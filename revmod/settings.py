@@ -130,6 +130,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# The site's own CSS and scripts (revmod/static/revmod/): `revmod` itself is not an app, so the
+# app finder alone never found them (pages were served unstyled and without their scripts).
+STATICFILES_DIRS = [BASE_DIR / "revmod" / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Fonts for PDF documents (Arabic, Chinese, Latin, Cyrillic), written by `manage.py fetchfonts`.
 REVMOD_FONT_DIR = Path(env("REVMOD_FONT_DIR", str(BASE_DIR / "var" / "fonts")))

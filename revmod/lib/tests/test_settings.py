@@ -1,6 +1,8 @@
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -44,3 +46,18 @@ def test_production_settings_pass_the_deploy_check():
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_every_static_file_a_template_links_is_found():
+    """The CSS and scripts the pages link ({% static %}) are found, so `runserver` serves them
+    and `collectstatic` collects them (the site's own folder was once missing: unstyled pages)."""
+    from django.contrib.staticfiles import finders
+
+    templates = Path(settings.BASE_DIR) / "revmod" / "templates"
+    linked = {
+        match
+        for path in templates.rglob("*.html")
+        for match in re.findall(r"""{%\s*static\s+['"]([^'"]+)['"]""", path.read_text())
+    }
+    assert {"revmod/site.css", "revmod/pdf.js", "revmod/autosave.js"} <= linked
+    assert [name for name in sorted(linked) if not finders.find(name)] == []
