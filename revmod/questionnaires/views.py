@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -130,8 +130,9 @@ def answers(request, pk):
 @login_required
 @require_POST
 def save(request, pk, question):
-    """Save one answer; a stale version is refused (409) showing what the other person
-    saved, and nothing is overwritten."""
+    """Save one answer (with its files); a stale version is refused (409) showing what the other
+    person saved, and nothing is overwritten. Asked for JSON (the page's autosave), the answer
+    is the new version and a line to show, or the error with the same status."""
     review, access = _review_and_access(request, pk)
     template = actions.template_for(review)
     if template is None:
@@ -150,22 +151,45 @@ def save(request, pk, question):
     except ValueError:
         version = -1
     detach = [int(pk) for pk in request.POST.getlist("detach") if pk.isdigit()]
+    now = timezone.now()
+    autosave = "application/json" in request.headers.get("Accept", "")
     try:
-        actions.save_answer(review, question, by=request.user, now=timezone.now(),
-                            version=version, attach=request.FILES.getlist("attachment"),
-                            detach=detach, language=request.POST.get("language", ""),
-                            **mine)  # fmt: skip
-    except actions.StaleAnswer as stale:
-        conflict = {"question": question.pk, "current": stale.current, "mine": mine}
-        context = _context(review, access, conflict=conflict, error=str(stale))
-        return render(request, "questionnaires/answers.html", context, status=409)
+        answer = actions.save_answer(review, question, by=request.user, now=now,
+                                     version=version, attach=request.FILES.getlist("attachment"),
+                                     detach=detach, language=request.POST.get("language", ""),
+                                     **mine)  # fmt: skip
     except actions.AnswerError as error:
-        status = 400 if access.editable(review) else 403
-        kept = {"question": question.pk, "mine": mine} if status == 400 else None
-        context = _context(review, access, error=str(error), kept=kept)
-        return render(request, "questionnaires/answers.html", context, status=status)
+        if not autosave:
+            return _refused(request, review, access, question, mine, error)
+        message = str(error)
+        if not access.editable(review):
+            status = 403
+        elif isinstance(error, actions.StaleAnswer):
+            status = 409
+            message = _("Someone else saved this answer after you opened it: save with the "
+                        "button to see their answer next to yours.")  # fmt: skip
+        else:
+            status = 400
+        return JsonResponse({"error": message}, status=status)
+    if autosave:
+        when = formats.time_format(timezone.localtime(now), "TIME_FORMAT")
+        message = _("Draft saved at %(time)s.") % {"time": when}
+        return JsonResponse({"version": answer.version, "message": message})
     messages.success(request, _("Answer saved."))
     return redirect(reverse("questionnaires:answers", args=[review.pk]) + f"#q{question.pk}")
+
+
+def _refused(request, review, access, question, mine, error):
+    """The page again after a refused save: a stale one (409) with the other person's answer
+    beside the person's own, any other with the person's values kept in the form."""
+    if isinstance(error, actions.StaleAnswer):
+        conflict = {"question": question.pk, "current": error.current, "mine": mine}
+        context = _context(review, access, conflict=conflict, error=str(error))
+        return render(request, "questionnaires/answers.html", context, status=409)
+    status = 400 if access.editable(review) else 403
+    kept = {"question": question.pk, "mine": mine} if status == 400 else None
+    context = _context(review, access, error=str(error), kept=kept)
+    return render(request, "questionnaires/answers.html", context, status=status)
 
 
 @login_required

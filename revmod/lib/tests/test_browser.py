@@ -4,6 +4,7 @@ ministry or at the secretariat sees and clicks, in their language.
 Chromium comes from Debian (`make test` installs the package when it is missing); Playwright
 never downloads a browser. The pages are served by pytest-django's live server."""
 
+import io
 import os
 import shutil
 
@@ -15,8 +16,12 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.core.management import call_command
+from django.utils import timezone
 
 from revmod.accounts.models import Nomination
+from revmod.questionnaires.models import Answer, Question
+from revmod.reviews import actions as reviews
 from revmod.reviews.models import Review
 from revmod.test import PASSWORD, make_user, make_world, nominate
 
@@ -146,3 +151,33 @@ def test_the_language_switcher_keeps_the_page_and_the_choice(page, live_server, 
     assert "Выйти" in page.locator("header").inner_text()
     page.goto(f"{live_server.url}/")
     assert "/ru/" in page.url
+
+
+def test_a_draft_answer_saves_itself_while_the_focal_point_writes(page, live_server, world):
+    from playwright.sync_api import expect
+
+    _secretariat, review, people = world
+    call_command("loadquestionnaire", stdout=io.StringIO())
+    fp, now = people["reviewed_fp"], timezone.now()
+    reviews.act(review, "start_consultation", by=fp, now=now)
+    reviews.record_consultation(review, by=fp, now=now, held_on=now.date(), languages=["en"])
+    reviews.act(review, "advance", by=fp, now=now)
+    q = Question.objects.get(key="untoc-6-1", template__published=True)
+    sign_in(page, live_server, "reviewed_fp")
+    page.goto(f"{live_server.url}/en/reviews/{review.pk}/questionnaire/")
+    form = page.locator(f"#q{q.pk} form")
+    form.locator("input[name=value][value=partly]").check()
+    form.locator("textarea[name=text]").fill("Written, never saved by hand.")
+    # Two seconds after the last keystroke, without a click.
+    expect(form.locator("[data-autosave-status]")).to_contain_text("Draft saved at", timeout=15000)
+    answer = Answer.objects.get(question=q)
+    assert (answer.value, answer.text, answer.version) == (
+        ["partly"], "Written, never saved by hand.", 1)  # fmt: skip
+    assert form.locator("input[name=version]").input_value() == "1"
+    # The button saves on top of the draft: the form carries the draft's version, no conflict.
+    form.locator("textarea[name=text]").fill("Then saved with the button.")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert "Answer saved." in page.locator("main").inner_text()
+    answer.refresh_from_db()
+    assert (answer.text, answer.version) == ("Then saved with the button.", 2)

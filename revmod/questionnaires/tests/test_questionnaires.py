@@ -299,3 +299,44 @@ def test_an_untranslated_question_is_shown_in_english_with_a_note(client, world)
         page = client.get(reverse("questionnaires:answers", args=[review.pk])).content.decode()
     assert q.text_fr.split("?")[0].replace("'", "&#x27;") in page
     assert 'class="muted untranslated"' not in page
+
+
+def test_drafts_save_themselves_through_the_same_checks(client, world):
+    """The page's autosave posts the form asking for JSON: the new version and a line to show,
+    or the error with the status a save with the button would have."""
+    review, people = world
+    q = question("untoc-6-1")
+    client.force_login(people["expert"])
+    page = client.get(url("questionnaires:answers", review.pk)).content.decode()
+    assert "autosave.js" in page and "data-autosave" in page
+
+    def autosave(**data):
+        data.setdefault("version", 0)
+        return client.post(url("questionnaires:save", review.pk, q.pk), data,
+                           headers={"Accept": "application/json"})  # fmt: skip
+
+    response = autosave(value="yes", text="Half writ")
+    assert response.status_code == 200
+    assert response.json()["version"] == 1
+    assert response.json()["message"].startswith("Draft saved at ")
+    response = autosave(version=1, value="yes", text="Half written.")
+    assert response.json()["version"] == 2
+    assert Answer.objects.get(question=q).text == "Half written."
+    # Someone else's save in between: refused, nothing overwritten.
+    response = autosave(version=1, value="no", text="Stale.")
+    assert response.status_code == 409
+    assert "save with the button" in response.json()["error"]
+    assert Answer.objects.get(question=q).text == "Half written."
+    assert autosave(version=2, value="maybe").status_code == 400
+    client.force_login(people["observer"])
+    assert autosave(version=2, value="no").status_code == 403
+    reviews.act(review, "clear", by=people["reviewed_fp"], now=NOW)
+    reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
+    client.force_login(people["expert"])
+    response = autosave(version=2, value="no")
+    assert response.status_code == 403
+    assert "only at the questionnaire stage" in response.json()["error"]
+    assert (
+        "autosave.js" not in client.get(url("questionnaires:answers", review.pk)).content.decode()
+    )
+    assert Answer.objects.get(question=q).value == ["yes"]
