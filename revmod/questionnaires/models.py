@@ -345,7 +345,10 @@ class PublicationDecision(models.Model):
 
     review = models.ForeignKey(Review, models.PROTECT, related_name="publication_decisions")
     choice = models.CharField(_("publication"), max_length=8, choices=Choice.choices)
-    parts = models.TextField(_("the parts to publish"), blank=True)
+    # The sections of the full list published besides the summary (observations.PUBLISHABLE
+    # keys): all of them in full, those chosen in part, none otherwise.
+    sections = models.JSONField(_("sections published"), default=list, blank=True)
+    parts = models.TextField(_("note on the parts published"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     at = models.DateTimeField(_("recorded at"))
 

@@ -6,9 +6,11 @@ summary always is)."""
 
 import datetime as dt
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,6 +31,11 @@ SECTIONS = [
     ("assistance", gettext_lazy("Technical-assistance needs")),
     ("summary", gettext_lazy("Summary")),
 ]
+
+
+# The sections of the full list the party under review may publish or keep (the summary is
+# always published once the review is completed).
+PUBLISHABLE = [key for key, _label in SECTIONS if key != "summary"]
 
 
 class ObservationError(Exception):
@@ -164,10 +171,17 @@ def check_complete(review: Review, parties: list[str]) -> str | None:
 
 @transaction.atomic
 def decide_publication(
-    review: Review, *, by: User, now: dt.datetime, choice: str, parts: str = ""
+    review: Review,
+    *,
+    by: User,
+    now: dt.datetime,
+    choice: str,
+    sections: Sequence[str] = (),
+    parts: str = "",
 ) -> PublicationDecision:
-    """The party under review's focal point records what of the full list is published (in
-    full, in part — saying which parts —, or not at all: the summary is published always)."""
+    """The party under review's focal point records what of the full list is published once the
+    review is completed: in full, in part (the `sections` chosen, with an optional note `parts`)
+    or not at all; the summary is published always."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
     access = access_for(by, review)
     if access is None or not access.may_decide:
@@ -176,14 +190,66 @@ def decide_publication(
         raise ObservationError(_("Publication is decided once the list of observations exists."))
     if choice not in PublicationDecision.Choice.values:
         raise ObservationError(_("Choose how the list of observations is published."))
-    parts = parts.strip() if choice == PublicationDecision.Choice.PART else ""
-    if choice == PublicationDecision.Choice.PART and not parts:
+    chosen = set(sections)
+    if chosen - set(PUBLISHABLE):
+        raise ObservationError(_("Choose among the sections of the list of observations."))
+    if choice == PublicationDecision.Choice.PART and not chosen:
         raise ObservationError(_("Say which parts are published."))
+    published = {
+        PublicationDecision.Choice.FULL: PUBLISHABLE,
+        PublicationDecision.Choice.PART: [key for key in PUBLISHABLE if key in chosen],
+        PublicationDecision.Choice.NONE: [],
+    }[PublicationDecision.Choice(choice)]
+    parts = parts.strip() if choice == PublicationDecision.Choice.PART else ""
     decision = PublicationDecision.objects.create(
-        review=review, choice=choice, parts=parts, by=by, at=now
+        review=review, choice=choice, sections=published, parts=parts, by=by, at=now
     )
-    reviews.record(review, "publication_decided", by=by, at=now, choice=choice)
+    reviews.record(review, "publication_decided", by=by, at=now, choice=choice,
+                   sections=published)  # fmt: skip
     return decision
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the public reads of a completed review: the summary and the sections of the list of
+    observations its party decided to publish, from the version every party signed off."""
+
+    review: Review
+    version: ObservationVersion
+    decision: PublicationDecision | None
+    sections: list[tuple[str, str]]  # (label, text) of each section published, summary first
+
+
+def published(party: Party) -> list[Published]:
+    """The completed reviews of `party` as the public may read them (three queries). Nothing of
+    a review that is not completed: its texts are the three parties' drafts until every party
+    has signed the same version (which then is the latest: no version is saved after that)."""
+    completed = (
+        Review.objects.filter(party=party, stage=Stage.COMPLETED)
+        .select_related("cluster")
+        .prefetch_related(
+            Prefetch(
+                "observation_versions", queryset=ObservationVersion.objects.order_by("-number")
+            ),
+            Prefetch(
+                "publication_decisions", queryset=PublicationDecision.objects.order_by("-at", "-pk")
+            ),
+        )  # fmt: skip
+        .order_by("cluster__review_order", "pk")
+    )
+    labels = dict(SECTIONS)
+    result = []
+    for review in completed:
+        versions = list(review.observation_versions.all())
+        if not versions:
+            continue
+        decisions = list(review.publication_decisions.all())
+        decision = decisions[0] if decisions else None
+        keys = ["summary", *(decision.sections if decision else [])]
+        texts = versions[0].sections
+        shown = [(str(labels[key]), texts.get(key, "")) for key in keys if key in labels]
+        result.append(Published(review, versions[0], decision, shown))
+    return result
 
 
 def diff(old: ObservationVersion, new: ObservationVersion) -> list[dict]:

@@ -398,6 +398,10 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
     parties = [review.party.code, *Loaded([review]).reviewer_codes(review)]
     signed = {s.party.code for s in current.sign_offs.all()} if current else set()
     texts = mine or (current.sections if current else {})
+    decisions = list(
+        PublicationDecision.objects.filter(review=review).select_related("by").order_by("-at")
+    )
+    chosen = decisions[0].sections if decisions else []
     return {
         "review": review,
         "access": access,
@@ -416,10 +420,12 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
         ],  # fmt: skip
         "parties": [{"code": code, "signed": code in signed} for code in parties],
         "my_party_signed": access.actor.party in signed,
-        "decisions": list(
-            PublicationDecision.objects.filter(review=review).select_related("by").order_by("-at")
-        ),
+        "decisions": decisions,
+        "published_labels": [label for key, label in observations.SECTIONS if key in chosen],
         "choices": PublicationDecision.Choice.choices,
+        "publishable": [
+            (k, label) for k, label in observations.SECTIONS if k in observations.PUBLISHABLE
+        ],  # fmt: skip
         "exports": exports.links(review, "observations", exports.working_languages(review))
         if current
         else [],
@@ -510,6 +516,7 @@ def observations_publication(request, pk):
     try:
         observations.decide_publication(review, by=request.user, now=timezone.now(),
                                         choice=request.POST.get("choice", ""),
+                                        sections=request.POST.getlist("section"),
                                         parts=request.POST.get("parts", ""))  # fmt: skip
         messages.success(request, _("The publication decision is recorded."))
     except observations.ObservationError as error:

@@ -30,6 +30,8 @@ def party_detail(request, code):
         .select_related("instrument")
         .order_by("instrument__order", "recorded_at")
     )
+    from revmod.questionnaires import observations  # the registry is below the reviews
+
     return render(
         request,
         "registry/party_detail.html",
@@ -37,6 +39,7 @@ def party_detail(request, code):
             "party": party,
             "current": [a for a in adherences if a.superseded_at is None],
             "history": [a for a in adherences if a.superseded_at is not None],
+            "published": observations.published(party),
         },
     )
 

@@ -144,15 +144,85 @@ def test_the_party_under_review_decides_on_publication(client, obs):
     assert not PublicationDecision.objects.exists()
     with pytest.raises(observations.ObservationError, match="which parts"):
         observations.decide_publication(review, by=people["reviewed_fp"], now=NOW, choice="part")
+    with pytest.raises(observations.ObservationError, match="among the sections"):
+        observations.decide_publication(review, by=people["reviewed_fp"], now=NOW,
+                                        choice="part", sections=["summary", "secrets"])  # fmt: skip
     client.force_login(people["reviewed_fp"])
-    client.post(target, {"choice": "part", "parts": "Recommendations only."})
+    client.post(target, {"choice": "part", "section": ["recommendations", "good_practices"],
+                         "parts": "Paragraph 3 left out."})  # fmt: skip
     decision = PublicationDecision.objects.get()
-    assert (decision.choice, decision.parts, decision.by) == (
-        "part", "Recommendations only.", people["reviewed_fp"]
-    )  # fmt: skip
+    assert (decision.choice, decision.sections, decision.parts, decision.by) == (
+        "part", ["good_practices", "recommendations"], "Paragraph 3 left out.",
+        people["reviewed_fp"])  # fmt: skip
     assert decision.at is not None
     page = client.get(url("questionnaires:observations", review.pk)).content.decode()
-    assert "Recommendations only." in page and "recorded by reviewed_fp" in page
+    assert "Good practices; Recommendations (Paragraph 3 left out.)" in page
+    assert "recorded by reviewed_fp" in page
+    full = observations.decide_publication(review, by=people["reviewed_fp"], now=NOW,
+                                           choice="full", sections=["gaps"])  # fmt: skip
+    assert full.sections == observations.PUBLISHABLE
+
+
+def complete(review, people, sections):
+    """Save `sections` as the list of observations, every party signs it, the review completes."""
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
+                              sections=sections)  # fmt: skip
+    for fp in people["fps"]:
+        observations.sign_off(review, by=fp, now=NOW, number=1)
+    reviews.act(review, "submit", by=people["secretariat"], now=NOW)
+    review.refresh_from_db()
+    assert review.stage == "completed"
+
+
+@pytest.mark.parametrize(
+    "choice, sections, shown, hidden",
+    [
+        (None, [], ["Mostly in place."], ["No law on", "Adopt a law."]),
+        ("none", [], ["Mostly in place."], ["No law on", "Adopt a law."]),
+        ("part", ["recommendations"], ["Mostly in place.", "Adopt a law."], ["No law on"]),
+        ("full", [], ["Mostly in place.", "Adopt a law.", "No law on"], []),
+    ],
+)
+def test_the_public_reads_what_the_party_under_review_published(
+    client, obs, choice, sections, shown, hidden
+):
+    review, people = obs
+    public = url("party-detail", "FRA")
+    # Nothing while the three parties are still drafting, whatever is decided already.
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
+                              sections={**SECTIONS, "summary": "Draft summary."})  # fmt: skip
+    observations.decide_publication(review, by=people["reviewed_fp"], now=NOW, choice="full")
+    page = client.get(public).content.decode()
+    assert "Draft summary." not in page and "No law on" not in page
+    assert "No country review of this party is completed yet." in page
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=1,
+                              sections=SECTIONS)  # fmt: skip
+    for fp in people["fps"]:
+        observations.sign_off(review, by=fp, now=NOW, number=2)
+    reviews.act(review, "submit", by=people["secretariat"], now=NOW)
+    PublicationDecision.objects.all().delete()  # each case decides (or not) after completion
+    if choice:
+        observations.decide_publication(review, by=people["reviewed_fp"], now=NOW,
+                                        choice=choice, sections=sections)  # fmt: skip
+    client.logout()
+    page = client.get(public).content.decode()
+    assert all(text in page for text in shown), shown
+    assert not any(text in page for text in hidden), hidden
+    assert "Draft summary." not in page
+    assert "&lt;script&gt;" in page or "No law on" not in page  # escaped when shown
+
+
+def test_the_public_party_page_query_count_stays_flat(client, obs):
+    review, people = obs
+    public = url("party-detail", "FRA")
+    complete(review, people, SECTIONS)
+    observations.decide_publication(review, by=people["reviewed_fp"], now=NOW, choice="none")
+    few = count_queries(lambda: client.get(public))
+    for choice in ["part", "full", "none", "full"]:
+        observations.decide_publication(review, by=people["reviewed_fp"], now=NOW,
+                                        choice=choice, sections=["gaps"])  # fmt: skip
+    assert count_queries(lambda: client.get(public)) == few
+    assert "No law on" in client.get(public).content.decode()  # the latest decision: full
 
 
 def test_the_observations_pages_query_counts_stay_flat(client, obs):
