@@ -21,7 +21,6 @@ What right to left means in WordprocessingML (ECMA-376 §17.3.1.6, §17.3.2.30, 
 """
 
 import io
-import re
 import unicodedata
 
 from docx import Document as new_document
@@ -42,14 +41,6 @@ _AFTER_PPR_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
                    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
                    "w:pPrChange")  # fmt: skip
 _AFTER_SECTPR_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
-# Characters XML 1.0 forbids (lxml refuses them): control characters pasted from elsewhere.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    """`text` without the characters a DOCX cannot hold (a vertical tab pasted from Word, say):
-    python-docx refuses them, and a document of what users typed must still be made."""
-    return _NOT_XML.sub("", text)
 
 
 def _suffix(language: str) -> str:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 from django.http import HttpResponse
@@ -10,6 +11,16 @@ from django.template.loader import render_to_string
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+# Characters XML 1.0 forbids (lxml and openpyxl refuse them): control characters pasted from
+# elsewhere.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters a DOCX or XLSX cannot hold (a vertical tab pasted from
+    Word, say): python-docx and openpyxl refuse them, and a document of what users typed must
+    still be made. Here rather than in lib.docx, so that using it loads neither library."""
+    return _NOT_XML.sub("", text)
 
 
 def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:

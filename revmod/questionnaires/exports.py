@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from revmod.lib.downloads import attachment, pdf_response
+from revmod.lib.downloads import attachment, pdf_response, xml_safe
 from revmod.lib.i18n import localized, normalize_language, suffix
 from revmod.questionnaires import actions, feedback, observations
 from revmod.questionnaires.models import (
@@ -132,9 +132,7 @@ def may_read(user, review: Review, what: str, loaded: Loaded) -> bool:
 def clean(text: str) -> str:
     """What someone typed, without the control characters neither format can draw or hold (a
     vertical tab pasted from a word processor)."""
-    from revmod.lib import docx  # python-docx is loaded only when needed
-
-    return docx.xml_safe(text).strip()
+    return xml_safe(text).strip()
 
 
 def _when(value) -> str:
@@ -376,7 +374,7 @@ def as_docx(export: Export):
     Arabic (revmod.lib.docx.rtl)."""
     from revmod.lib import docx  # python-docx is loaded only when needed
 
-    safe = docx.xml_safe  # names and labels too: a DOCX refuses control characters
+    safe = xml_safe  # names and labels too: a DOCX refuses control characters
     with translation.override(export.ui_language):
         document = docx.new(export.language)
         document.core_properties.title = safe(export.title)
@@ -404,9 +402,7 @@ def as_docx(export: Export):
 
 
 def _docx_block(document, block: Block) -> None:
-    from revmod.lib import docx  # python-docx is loaded only when needed
-
-    safe = docx.xml_safe  # names and labels too: a DOCX refuses control characters
+    safe = xml_safe  # names and labels too: a DOCX refuses control characters
     if block.heading:
         document.add_heading(safe(block.heading), 2)
     if block.note:

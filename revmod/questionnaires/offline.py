@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from revmod.accounts.models import User
+from revmod.lib.downloads import xml_safe
 from revmod.lib.i18n import LANGUAGE_CODES, RTL_LANGUAGES, localized, normalize_language
 from revmod.questionnaires import actions
 from revmod.questionnaires.models import Answer, Question, QuestionnaireTemplate
@@ -132,8 +133,7 @@ class Sheet:
         answer = self.answers.get(question.pk)
         files = answer.attachments.all() if answer else []
         names = (f.version.original_name or f.version.document.title for f in files)
-        # Without control characters, which neither format can hold.
-        return "\n".join(re.sub(r"[\x00-\x1f\x7f]", "", name) for name in names)
+        return "\n".join(xml_safe(name) for name in names)
 
     def article(self, question: Question) -> str:
         article = question.article
