@@ -159,17 +159,13 @@ def save(request, pk, question):
                                      detach=detach, language=request.POST.get("language", ""),
                                      **mine)  # fmt: skip
     except actions.AnswerError as error:
+        status = _refusal_status(error, access, review)
         if not autosave:
-            return _refused(request, review, access, question, mine, error)
+            return _refused(request, review, access, question, mine, error, status)
         message = str(error)
-        if not access.editable(review):
-            status = 403
-        elif isinstance(error, actions.StaleAnswer):
-            status = 409
+        if status == 409:
             message = _("Someone else saved this answer after you opened it: save with the "
                         "button to see their answer next to yours.")  # fmt: skip
-        else:
-            status = 400
         return JsonResponse({"error": message}, status=status)
     if autosave:
         when = formats.time_format(timezone.localtime(now), "TIME_FORMAT")
@@ -179,14 +175,20 @@ def save(request, pk, question):
     return redirect(reverse("questionnaires:answers", args=[review.pk]) + f"#q{question.pk}")
 
 
-def _refused(request, review, access, question, mine, error):
+def _refusal_status(error, access, review) -> int:
+    """409 for a stale save, 403 for someone who may not change the answers now, else 400."""
+    if isinstance(error, actions.StaleAnswer):
+        return 409
+    return 400 if access.editable(review) else 403
+
+
+def _refused(request, review, access, question, mine, error, status):
     """The page again after a refused save: a stale one (409) with the other person's answer
     beside the person's own, any other with the person's values kept in the form."""
-    if isinstance(error, actions.StaleAnswer):
+    if status == 409:
         conflict = {"question": question.pk, "current": error.current, "mine": mine}
         context = _context(review, access, conflict=conflict, error=str(error))
         return render(request, "questionnaires/answers.html", context, status=409)
-    status = 400 if access.editable(review) else 403
     kept = {"question": question.pk, "mine": mine} if status == 400 else None
     context = _context(review, access, error=str(error), kept=kept)
     return render(request, "questionnaires/answers.html", context, status=status)
