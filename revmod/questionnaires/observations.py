@@ -38,6 +38,10 @@ SECTIONS = [
 PUBLISHABLE = [key for key, _label in SECTIONS if key != "summary"]
 
 
+# Publication decisions, the one in force (the latest) first.
+IN_FORCE_FIRST = ("-at", "-pk")
+
+
 class ObservationError(Exception):
     """A change refused, with a message for the person who tried."""
 
@@ -222,8 +226,8 @@ class Published:
 
 def published(party: Party) -> list[Published]:
     """The completed reviews of `party` as the public may read them (three queries). Nothing of
-    a review that is not completed: its texts are the three parties' drafts until every party
-    has signed the same version (which then is the latest: no version is saved after that)."""
+    a review that is not completed: its texts are drafts until every party of the review has
+    signed the same version (which then is the latest: no version is saved after that)."""
     completed = (
         Review.objects.filter(party=party, stage=Stage.COMPLETED)
         .select_related("cluster")
@@ -232,7 +236,8 @@ def published(party: Party) -> list[Published]:
                 "observation_versions", queryset=ObservationVersion.objects.order_by("-number")
             ),
             Prefetch(
-                "publication_decisions", queryset=PublicationDecision.objects.order_by("-at", "-pk")
+                "publication_decisions",
+                queryset=PublicationDecision.objects.order_by(*IN_FORCE_FIRST),
             ),
         )  # fmt: skip
         .order_by("cluster__review_order", "pk")

@@ -401,7 +401,9 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
     signed = {s.party.code for s in current.sign_offs.all()} if current else set()
     texts = mine or (current.sections if current else {})
     decisions = list(
-        PublicationDecision.objects.filter(review=review).select_related("by").order_by("-at")
+        PublicationDecision.objects.filter(review=review)
+        .select_related("by")
+        .order_by(*observations.IN_FORCE_FIRST)
     )
     chosen = decisions[0].sections if decisions else []
     return {
