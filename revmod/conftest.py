@@ -1,9 +1,19 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test.utils import override_settings
 from django.utils import translation
 
-from revmod.test import reproducible_draws
+from revmod.test import load_registry, reproducible_draws, shared_data
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Tests create hundreds of users: with production's hasher (PBKDF2, a million iterations,
+    half a second of CPU each) that was two thirds of the suite's time. Tests only; production
+    keeps Django's default (test_settings checks it)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +39,15 @@ def _reproducible_draws(request, monkeypatch):
     """A draw's secret comes from the system's randomness, so each run of a test would draw
     other parties: in tests it comes from the test's name instead, and a failure reproduces."""
     reproducible_draws(monkeypatch, request.node.nodeid)
+
+
+@pytest.fixture(scope="module")
+def shared_registry(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        load_registry()
+        yield
+
+
+@pytest.fixture
+def registry(shared_registry, db):
+    """The registry as shipped (data/), loaded once for the tests of a module that use it."""

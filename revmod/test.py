@@ -3,9 +3,13 @@
 Data is set up through the real code paths (the registry loader, the actions), never by
 writing rows the application would not write itself."""
 
+import copy
+from contextlib import contextmanager
+
+import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from revmod.accounts.models import User
@@ -76,6 +80,62 @@ def make_world(reviewed=("FRA", "DEU", "KEN", "BRA"), now=None):
     return secretariat, {r.party.code: r for r in created}
 
 
+# The personas of a review (design.md), with the party and role each is nominated for: the
+# party under review ("own") or its first reviewing party ("reviewer"); the outsider has none.
+PERSONAS = {
+    "reviewed_fp": ("own", "focal_point"),
+    "expert": ("own", "expert"),
+    "observer": ("own", "observer"),
+    "reviewer_fp": ("reviewer", "focal_point"),
+    "outsider": (None, None),
+}
+
+
+def make_people(secretariat, review, *, languages=None, extra=(), every_reviewer=True):
+    """The personas of `review` (PERSONAS), each in the language `languages` gives it (else
+    English), and `extra` more of them ({name: (scope, kind)}); with `every_reviewer`, every
+    other reviewing party's focal point too (reviewer_fp_2, reviewer_fp_3, ...), so the review
+    can start. Returns {name: user} with the secretariat, and {name: nomination}."""
+    languages = languages or {}
+    reviewers = [pairing.reviewer.code for pairing in review.pairings()]
+    codes = {"own": review.party.code, "reviewer": reviewers[0]}
+    people, nominations = {"secretariat": secretariat}, {}
+    for name, (scope, kind) in {**PERSONAS, **dict(extra)}.items():
+        people[name] = make_user(name, language=languages.get(name, "en"))
+        if scope:
+            nominations[name] = nominate(people[name], codes[scope], kind, scope, secretariat)
+    if every_reviewer:
+        for n, code in enumerate(reviewers[1:], start=2):
+            people[f"reviewer_fp_{n}"] = make_user(f"reviewer_fp_{n}")
+            nominate(people[f"reviewer_fp_{n}"], code, "focal_point", "reviewer", secretariat)
+    return people, nominations
+
+
+def load_questionnaire():
+    """The shipped questionnaire (data/questionnaires), as `make setup` loads it."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("loadquestionnaire", stdout=StringIO())
+
+
+def to_questionnaire(review, by, *, languages=("en",), now=None):
+    """The review's initial consultation held in `languages` and the review moved on to the
+    questionnaire, by its focal point `by` (on 1 February 2021 unless `now`)."""
+    import datetime as dt
+
+    from revmod.reviews import actions as reviews
+
+    now = now or dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
+    reviews.act(review, "start_consultation", by=by, now=now)
+    reviews.record_consultation(review, by=by, now=now, held_on=now.date(),
+                                languages=list(languages))  # fmt: skip
+    reviews.act(review, "advance", by=by, now=now)
+    review.refresh_from_db()
+    return review
+
+
 def nominate(user, party_code, kind, scope, secretariat, on=None):
     import datetime as dt
 
@@ -93,6 +153,38 @@ def nominate(user, party_code, kind, scope, secretariat, on=None):
         now=dt.datetime(on.year, on.month, on.day, 9, tzinfo=dt.UTC),
         handover_note="Handed over the files.",
     )
+
+
+@contextmanager
+def shared_data(request, django_db_blocker):
+    """The body of a module-scoped fixture whose data is built once for all the tests of a
+    module, as Django's setUpTestData does: built in a transaction that stays open while the
+    module's tests run, each test in a savepoint rolled back after it, and the transaction
+    rolled back after the last one. Tests take a deep copy of what it yields (`fresh`), so
+    what one test changes in those objects never reaches the next; the data in the database
+    is the same at the start of each test. The test plugin (revmod.lib.testenv) runs the tests
+    that use it after the module's other database tests, so none of those sees it.
+
+        @pytest.fixture(scope="module")
+        def shared_world(request, django_db_blocker):
+            with shared_data(request, django_db_blocker):
+                yield build_the_world()
+
+        @pytest.fixture
+        def world(shared_world, db):
+            return fresh(shared_world)
+    """
+    request.getfixturevalue("django_db_setup")  # the test databases, never the real one
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as monkeypatch:
+        reproducible_draws(monkeypatch, request.node.nodeid)
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+
+def fresh(data):
+    """A test's own copy of shared data (model instances and the containers holding them)."""
+    return copy.deepcopy(data)
 
 
 def reproducible_draws(monkeypatch, name: str) -> None:

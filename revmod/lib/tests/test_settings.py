@@ -43,6 +43,26 @@ def test_production_settings_pass_the_deploy_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_production_hashes_passwords_with_a_strong_hasher():
+    """Tests swap in a fast hasher (revmod/conftest.py); the settings that production loads
+    keep a slow, salted one."""
+    from django.contrib.auth.hashers import get_hasher
+
+    assert get_hasher().algorithm == "md5", "the tests' fast hasher is not in effect"
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.hashers import get_hasher, make_password;"
+        "h = get_hasher(); print(h.algorithm, getattr(h, 'iterations', 0), make_password('x'))",
+        SECRET_KEY="x" * 60 + "a-production-like-secret-key-with-enough-entropy",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    algorithm, iterations, hashed = result.stdout.splitlines()[-1].split()
+    assert algorithm in {"pbkdf2_sha256", "argon2", "scrypt"}
+    assert algorithm != "pbkdf2_sha256" or int(iterations) >= 600_000
+    assert hashed.startswith(f"{algorithm}$")
+
+
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
