@@ -18,7 +18,7 @@ from revmod.accounts.models import Nomination, Registration, User
 from revmod.notifications.delivery import deliver_all_due
 from revmod.registry.models import Party
 from revmod.reviews.models import ReviewEvent
-from revmod.test import count_queries, load_registry, make_user, make_world, nominate
+from revmod.test import count_queries, make_user, make_world, nominate
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
@@ -32,8 +32,7 @@ def url(name, *args, language="en"):
 
 
 @pytest.fixture
-def secretariat():
-    load_registry()
+def secretariat(registry):
     return make_user("secretariat", secretariat=True)
 
 

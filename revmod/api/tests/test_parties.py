@@ -1,14 +1,9 @@
 import pytest
 
 from revmod.registry.models import Adherence, Instrument, Party
-from revmod.test import count_queries, load_registry, make_party
+from revmod.test import count_queries, make_party
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def registry():
-    load_registry()
 
 
 def test_list_is_paginated_with_every_party(client, registry):

@@ -18,7 +18,7 @@ from revmod.documents import actions
 from revmod.documents.models import Document, DocumentVersion
 from revmod.lib.tests.test_uploads import DOCX
 from revmod.reviews.models import ReviewEvent
-from revmod.test import count_queries, make_user, make_world, nominate
+from revmod.test import count_queries, fresh, make_user, make_world, nominate, shared_data
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
@@ -55,23 +55,29 @@ def empty_media():
         path.unlink()
 
 
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        secretariat, reviews = make_world()
+        review = reviews["FRA"]
+        reviewers = sorted(p.reviewer.code for p in review.pairings())
+        people = {
+            name: make_user(name)
+            for name in ["reviewed_fp", "expert", "observer", "reviewer_fp", "reviewer_expert",
+                         "outsider"]
+        }  # fmt: skip
+        nominate(people["reviewed_fp"], "FRA", FP, OWN, secretariat)
+        nominate(people["expert"], "FRA", EXPERT, OWN, secretariat)
+        nominate(people["observer"], "FRA", OBSERVER, OWN, secretariat)
+        nominate(people["reviewer_fp"], reviewers[0], FP, REVIEWER, secretariat)
+        nominate(people["reviewer_expert"], reviewers[1], EXPERT, REVIEWER, secretariat)
+        people["secretariat"] = secretariat
+        yield review, reviews, people
+
+
 @pytest.fixture
-def world():
-    secretariat, reviews = make_world()
-    review = reviews["FRA"]
-    reviewers = sorted(p.reviewer.code for p in review.pairings())
-    people = {
-        name: make_user(name)
-        for name in ["reviewed_fp", "expert", "observer", "reviewer_fp", "reviewer_expert",
-                     "outsider"]
-    }  # fmt: skip
-    nominate(people["reviewed_fp"], "FRA", FP, OWN, secretariat)
-    nominate(people["expert"], "FRA", EXPERT, OWN, secretariat)
-    nominate(people["observer"], "FRA", OBSERVER, OWN, secretariat)
-    nominate(people["reviewer_fp"], reviewers[0], FP, REVIEWER, secretariat)
-    nominate(people["reviewer_expert"], reviewers[1], EXPERT, REVIEWER, secretariat)
-    people["secretariat"] = secretariat
-    return review, reviews, people
+def world(shared_world, db):
+    return fresh(shared_world)
 
 
 def upload(review, user, kind="questionnaire_answers", file=None, **kwargs):

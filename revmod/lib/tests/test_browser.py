@@ -23,7 +23,7 @@ from revmod.accounts.models import Nomination
 from revmod.questionnaires.models import Answer, Question
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import Review
-from revmod.test import PASSWORD, make_user, make_world, nominate
+from revmod.test import PASSWORD, make_people, make_user, make_world
 
 CHROMIUM = os.environ.get("REVMOD_CHROMIUM", "/usr/bin/chromium")
 FP, OWN, REVIEWER = Nomination.Kind.FOCAL_POINT, Nomination.Scope.OWN, Nomination.Scope.REVIEWER
@@ -72,13 +72,11 @@ def page(browser):
 
 @pytest.fixture
 def world():
+    """FRA's review and its personas (the focal point in Arabic), committed for the browser's
+    server: built for each test (a test that commits cannot share its module's data)."""
     secretariat, reviews = make_world()
     review = reviews["FRA"]
-    people = {"reviewed_fp": make_user("reviewed_fp", language="ar")}
-    nominate(people["reviewed_fp"], "FRA", FP, OWN, secretariat)
-    for n, pairing in enumerate(review.pairings()):
-        nominate(make_user(f"fp{n}"), pairing.reviewer.code, FP, REVIEWER, secretariat)
-    people["outsider"] = make_user("outsider")
+    people, _nominations = make_people(secretariat, review, languages={"reviewed_fp": "ar"})
     return secretariat, review, people
 
 

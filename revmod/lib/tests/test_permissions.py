@@ -18,7 +18,7 @@ from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires.models import Question
 from revmod.registry.models import Party
-from revmod.test import make_user, make_world, nominate
+from revmod.test import fresh, make_people, make_world, shared_data
 from revmod.translations import actions as translations
 
 pytestmark = pytest.mark.django_db
@@ -349,57 +349,54 @@ def test_every_url_pattern_is_in_the_matrix():
     assert listed - patterns == set(), "matrix rows for URL patterns that no longer exist"
 
 
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        secretariat, reviews = make_world()
+        review = reviews["FRA"]
+        users, nominations = make_people(secretariat, review, every_reviewer=False)
+        drawn = Draw.objects.get()
+        pairing = Pairing.objects.active().select_related("reviewed").first()
+        redraw = lots.record_redraw_request(
+            pairing=pairing, requested_by=pairing.reviewed, reason="r", received_on=NOW.date(),
+            by=secretariat,
+        )  # fmt: skip
+        registration = onboarding.register(
+            email="new@example.org", first_name="New", last_name="Person",
+            party=Party.objects.get(code="FRA"), kind=Nomination.Kind.EXPERT,
+            scope=Nomination.Scope.OWN, language="fr",
+            note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"), received_on=NOW.date(),
+            by=secretariat, now=NOW, site_url="http://testserver/",
+        )  # fmt: skip
+        meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
+        prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
+        # A document every participant of the review sees (a supporting document).
+        document = upload(
+            review, by=users["reviewed_fp"], kind="supporting", language="en",
+            title="Answers", file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), now=NOW,
+        ).document  # fmt: skip
+        notes = upload(
+            review, by=users["reviewed_fp"], kind="supporting", language="en",
+            title="Notes", file=SimpleUploadedFile("n.txt", b"Hello."), now=NOW,
+        )  # fmt: skip
+        translated, _created = translations.request_document(
+            notes, by=users["reviewed_fp"], target="fr", now=NOW
+        )
+        translations.process_due(now=NOW)
+        call_command("loadquestionnaire", stdout=StringIO())
+        question = Question.objects.filter(article__instrument__code="UNTOC").first()
+        ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": redraw.pk,
+               "pairing": pairing.pk, "review": review.pk, "document": document.pk,
+               "nomination": nominations["reviewer_fp"].pk, "registration": registration.pk,
+               "question": question.pk, "translation": translated.pk}  # fmt: skip
+        yield users, ids
+
+
 @pytest.fixture
-def world():
+def world(shared_world, db):
     """Reviews with a party under review whose people are the personas, a published draw, a
     prepared one and a pending redraw request — all through the real actions."""
-    secretariat, reviews = make_world()
-    review = reviews["FRA"]
-    reviewer = review.pairings().first().reviewer.code
-    users = {"outsider": make_user("outsider"), "secretariat": secretariat}
-    for persona, party, kind, scope in [
-        ("reviewed_fp", "FRA", Nomination.Kind.FOCAL_POINT, Nomination.Scope.OWN),
-        ("expert", "FRA", Nomination.Kind.EXPERT, Nomination.Scope.OWN),
-        ("observer", "FRA", Nomination.Kind.OBSERVER, Nomination.Scope.OWN),
-        ("reviewer_fp", reviewer, Nomination.Kind.FOCAL_POINT, Nomination.Scope.REVIEWER),
-    ]:
-        users[persona] = make_user(persona)
-        nominated = nominate(users[persona], party, kind, scope, secretariat)
-    drawn = Draw.objects.get()
-    pairing = Pairing.objects.active().select_related("reviewed").first()
-    request = lots.record_redraw_request(
-        pairing=pairing, requested_by=pairing.reviewed, reason="r", received_on=NOW.date(),
-        by=secretariat,
-    )  # fmt: skip
-    registration = onboarding.register(
-        email="new@example.org", first_name="New", last_name="Person",
-        party=Party.objects.get(code="FRA"), kind=Nomination.Kind.EXPERT,
-        scope=Nomination.Scope.OWN, language="fr",
-        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"), received_on=NOW.date(),
-        by=secretariat, now=NOW, site_url="http://testserver/",
-    )  # fmt: skip
-    meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
-    prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
-    # A document every participant of the review sees (a supporting document).
-    document = upload(
-        review, by=users["reviewed_fp"], kind="supporting", language="en",
-        title="Answers", file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), now=NOW,
-    ).document  # fmt: skip
-    notes = upload(
-        review, by=users["reviewed_fp"], kind="supporting", language="en",
-        title="Notes", file=SimpleUploadedFile("n.txt", b"Hello."), now=NOW,
-    )  # fmt: skip
-    translated, _created = translations.request_document(
-        notes, by=users["reviewed_fp"], target="fr", now=NOW
-    )
-    translations.process_due(now=NOW)
-    call_command("loadquestionnaire", stdout=StringIO())
-    question = Question.objects.filter(article__instrument__code="UNTOC").first()
-    ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": request.pk,
-           "pairing": pairing.pk, "review": review.pk, "document": document.pk,
-           "nomination": nominated.pk, "registration": registration.pk,
-           "question": question.pk, "translation": translated.pk}  # fmt: skip
-    return users, ids
+    return fresh(shared_world)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

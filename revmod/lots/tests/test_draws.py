@@ -22,7 +22,7 @@ from revmod.lots.models import (
     ReviewGroup,
 )
 from revmod.registry.models import Adherence, Party
-from revmod.test import count_queries, load_registry, make_user
+from revmod.test import count_queries, make_user
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2020, 11, 1, 9, tzinfo=dt.UTC)
@@ -39,8 +39,7 @@ def secretariat():
 
 
 @pytest.fixture
-def groups():
-    load_registry()
+def groups(registry):
     for number, day in [(1, "2020-12-01"), (2, "2021-11-01"), (3, "2022-11-01")]:
         ReviewGroup.objects.create(number=number, starts_on=day)
 

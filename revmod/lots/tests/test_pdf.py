@@ -16,7 +16,7 @@ from pypdf.generic import ByteStringObject, ContentStream, TextStringObject
 from revmod.lib import fonts, pdf
 from revmod.lots import actions
 from revmod.lots.models import Draw, Pairing, ReviewGroup
-from revmod.test import count_queries, load_registry, make_user
+from revmod.test import count_queries, load_registry, make_user, shared_data
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
@@ -49,12 +49,19 @@ def hold(kind, reviewed=None, day=dt.date(2024, 5, 1)):
     return actions.publish(actions.perform_draw(draw, now=NOW), now=NOW)
 
 
+@pytest.fixture(scope="module")
+def shared_draw(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        load_registry()
+        for number, day in [(1, "2020-12-01"), (2, "2021-11-01"), (3, "2022-11-01")]:
+            ReviewGroup.objects.create(number=number, starts_on=day)
+        hold(Draw.Kind.INITIAL, REVIEWED)
+        yield
+
+
 @pytest.fixture
-def drawn():
-    load_registry()
-    for number, day in [(1, "2020-12-01"), (2, "2021-11-01"), (3, "2022-11-01")]:
-        ReviewGroup.objects.create(number=number, starts_on=day)
-    hold(Draw.Kind.INITIAL, REVIEWED)
+def drawn(shared_draw, db):
+    """The registry, three groups and a published initial draw of REVIEWED (once a module)."""
 
 
 def document(response) -> tuple[str, set[str]]:

@@ -8,38 +8,26 @@ from email.message import Message as EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from revmod.accounts.models import Nomination
-from revmod.test import make_user, make_world, nominate
+from revmod.test import fresh, make_people, make_world, shared_data
+
+
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        secretariat, reviews = make_world()
+        review = reviews["FRA"]
+        languages = {"reviewed_fp": "ar", "expert": "zh-hans", "observer": "ru",
+                     "reviewer_fp": "fr", "outsider": "es"}  # fmt: skip
+        people, _nominations = make_people(secretariat, review, languages=languages)
+        yield review, people
 
 
 @pytest.fixture
-def world():
+def world(shared_world, db):
     """FRA under review; its focal point (Arabic), expert (Chinese) and observer (Russian); the
-    focal point of a reviewing party (French); an outsider (Spanish); the secretariat."""
-    secretariat, reviews = make_world()
-    review = reviews["FRA"]
-    reviewers = [p.reviewer.code for p in review.pairings()]
-    people = {"secretariat": secretariat, "outsider": make_user("outsider", language="es")}
-    for name, party, kind, scope, language in [
-        ("reviewed_fp", "FRA", Nomination.Kind.FOCAL_POINT, Nomination.Scope.OWN, "ar"),
-        ("expert", "FRA", Nomination.Kind.EXPERT, Nomination.Scope.OWN, "zh-hans"),
-        ("observer", "FRA", Nomination.Kind.OBSERVER, Nomination.Scope.OWN, "ru"),
-        ("reviewer_fp", reviewers[0], Nomination.Kind.FOCAL_POINT, Nomination.Scope.REVIEWER,
-         "fr"),
-    ]:  # fmt: skip
-        people[name] = make_user(name, language=language)
-        nominate(people[name], party, kind, scope, secretariat)
-    # Every other reviewing party names a focal point too, so the review can start.
-    for i, code in enumerate(reviewers[1:]):
-        people[f"reviewer_fp_{i + 2}"] = make_user(f"reviewer_fp_{i + 2}")
-        nominate(
-            people[f"reviewer_fp_{i + 2}"],
-            code,
-            Nomination.Kind.FOCAL_POINT,
-            Nomination.Scope.REVIEWER,
-            secretariat,
-        )
-    return review, people
+    focal point of a reviewing party (French) and of every other one; an outsider (Spanish);
+    the secretariat."""
+    return fresh(shared_world)
 
 
 class Mailbox:

@@ -8,7 +8,6 @@ import smtplib
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
 
 from revmod.accounts.models import Nomination
 from revmod.notifications import delivery
@@ -23,10 +22,7 @@ LEASE = dt.timedelta(seconds=900)
 
 
 @pytest.fixture
-def person():
-    from revmod.test import load_registry
-
-    load_registry()
+def person(registry):
     return make_user("ana", language="ar")
 
 
@@ -234,39 +230,6 @@ def test_runworker_once_sends_what_is_due(person, smtp, capsys):
     queue(person, 3)
     call_command("runworker", "--once")
     assert "sent 3" in capsys.readouterr().out and len(smtp.received) == 3
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED is PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
-def test_workers_on_postgresql_share_the_work_without_overlap():
-    import threading
-
-    from django.db import connections
-
-    from revmod.test import load_registry
-
-    load_registry()
-    person = make_user("ana")
-    with transaction.atomic():
-        queue(person, 60)
-    claimed: list[list[int]] = [[], []]
-    barrier = threading.Barrier(2)
-
-    def worker(n):
-        try:
-            barrier.wait()
-            while batch := delivery.claim(now=NOW, limit=5, lease=LEASE):
-                claimed[n].extend(m.pk for m in batch)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in (0, 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not set(claimed[0]) & set(claimed[1])
-    assert len(claimed[0]) + len(claimed[1]) == 60
 
 
 def test_the_outbox_page_lists_failures_first_in_flat_queries(person, client):

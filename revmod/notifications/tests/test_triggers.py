@@ -131,14 +131,6 @@ def test_enqueue_is_idempotent_per_key(world):
     assert other.pk != first.pk and other.message_id != first.message_id
 
 
-@pytest.mark.django_db(transaction=True)
-def test_enqueue_outside_a_transaction_is_refused():
-    person = make_user("someone")
-    with pytest.raises(RuntimeError):
-        enqueue("nomination_recorded", person, {}, key="k", now=NOW)
-    assert not Message.objects.exists()
-
-
 def test_a_published_redraw_reaches_the_focal_points_concerned(world):
     review, people = world
     secretariat = people["secretariat"]

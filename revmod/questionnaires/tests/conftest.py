@@ -1,5 +1,5 @@
-"""The questionnaire tests' shared reviews: `world` at the questionnaire stage (test_offline has
-its own), `fb` at the written feedback."""
+"""The questionnaire tests' shared reviews: `world` at the questionnaire stage (built once per
+module; test_offline's works in other languages), `fb` at the written feedback."""
 
 import pytest
 
@@ -9,47 +9,46 @@ from revmod.questionnaires.tests.test_questionnaires import (
     EXPERT,
     FP,
     NOW,
-    OBSERVER,
-    OWN,
     REVIEWER,
-    load_questionnaire,
     question,
 )
 from revmod.reviews import actions as reviews
-from revmod.test import make_user, make_world, nominate
+from revmod.test import (
+    fresh,
+    load_questionnaire,
+    make_people,
+    make_user,
+    make_world,
+    nominate,
+    shared_data,
+    to_questionnaire,
+)
+
+# A second expert of the party under review (two people answering the same questionnaire).
+EXPERT2 = ("own", EXPERT)
+
+
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        secretariat, made = make_world()
+        load_questionnaire()
+        people, _nominations = make_people(secretariat, made["FRA"], extra={"expert2": EXPERT2})
+        yield to_questionnaire(made["FRA"], people["reviewed_fp"]), people
 
 
 @pytest.fixture
-def world():
-    """FRA's cluster-1 review at the questionnaire stage, with its people and one reviewer's
-    focal point; the shipped questionnaire loaded."""
-    secretariat, made = make_world()
-    load_questionnaire()
-    review = made["FRA"]
-    reviewers = [p.reviewer.code for p in review.pairings()]
-    names = ["reviewed_fp", "expert", "expert2", "observer", "reviewer_fp", "outsider"]
-    people = {name: make_user(name) for name in names}
-    nominate(people["reviewed_fp"], "FRA", FP, OWN, secretariat)
-    nominate(people["expert"], "FRA", EXPERT, OWN, secretariat)
-    nominate(people["expert2"], "FRA", EXPERT, OWN, secretariat)
-    nominate(people["observer"], "FRA", OBSERVER, OWN, secretariat)
-    nominate(people["reviewer_fp"], reviewers[0], FP, REVIEWER, secretariat)
-    for n, code in enumerate(reviewers[1:]):
-        nominate(make_user(f"fp{n}"), code, FP, REVIEWER, secretariat)
-    fp = people["reviewed_fp"]
-    reviews.act(review, "start_consultation", by=fp, now=NOW)
-    reviews.record_consultation(review, by=fp, now=NOW, held_on=NOW.date(), languages=["en"])
-    reviews.act(review, "advance", by=fp, now=NOW)
-    review.refresh_from_db()
-    people["secretariat"] = secretariat
-    return review, people
+def world(shared_world, db):
+    """FRA's cluster-1 review at the questionnaire stage (working language English), with its
+    people; the shipped questionnaire loaded."""
+    return fresh(shared_world)
 
 
 @pytest.fixture
 def fb(world):
     """The review at the written feedback stage, the answers submitted. `main_fp` and
     `main2_fp` are the focal points of its two main reviewing parties (the draw differs per
-    test), `reviewer_expert` an expert of the first, `all_fps` every reviewing focal point.
+    module), `reviewer_expert` an expert of the first, `all_fps` every reviewing focal point.
     Gives (review, people, the first main reviewer's code, the other reviewers' codes, the
     second main reviewer's first)."""
     review, people = world

@@ -5,21 +5,27 @@ is right."""
 import datetime as dt
 import io
 import zipfile
-from io import StringIO
 
 import docx
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
 from revmod.accounts.models import Nomination
 from revmod.questionnaires import actions
 from revmod.questionnaires.models import Answer, Choice, Question, QuestionnaireTemplate
+from revmod.questionnaires.tests.conftest import EXPERT2
 from revmod.reviews import actions as reviews
-from revmod.test import count_queries, make_user, make_world, nominate
+from revmod.test import (
+    count_queries,
+    load_questionnaire,
+    make_people,
+    make_world,
+    shared_data,
+    to_questionnaire,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
@@ -31,31 +37,15 @@ def url(name, *args, language="en"):
         return reverse(name, args=args)
 
 
-@pytest.fixture
-def world():
-    """FRA's cluster-1 review at the questionnaire stage, working in French and Arabic, with
-    its people and a reviewing party's focal point; the shipped questionnaire loaded."""
-    secretariat, made = make_world()
-    call_command("loadquestionnaire", stdout=StringIO())
-    review = made["FRA"]
-    reviewers = [p.reviewer.code for p in review.pairings()]
-    names = ["reviewed_fp", "expert", "expert2", "observer", "reviewer_fp", "outsider"]
-    people = {name: make_user(name) for name in names}
-    nominate(people["reviewed_fp"], "FRA", "focal_point", OWN, secretariat)
-    nominate(people["expert"], "FRA", "expert", OWN, secretariat)
-    nominate(people["expert2"], "FRA", "expert", OWN, secretariat)
-    nominate(people["observer"], "FRA", "observer", OWN, secretariat)
-    nominate(people["reviewer_fp"], reviewers[0], "focal_point", REVIEWER, secretariat)
-    for n, code in enumerate(reviewers[1:]):
-        nominate(make_user(f"fp{n}"), code, "focal_point", REVIEWER, secretariat)
-    fp = people["reviewed_fp"]
-    reviews.act(review, "start_consultation", by=fp, now=NOW)
-    reviews.record_consultation(review, by=fp, now=NOW, held_on=NOW.date(),
-                                languages=["fr", "ar"])  # fmt: skip
-    reviews.act(review, "advance", by=fp, now=NOW)
-    review.refresh_from_db()
-    people["secretariat"] = secretariat
-    return review, people
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_blocker):
+    """The package's `world` (conftest), working in French and Arabic."""
+    with shared_data(request, django_db_blocker):
+        secretariat, made = make_world()
+        load_questionnaire()
+        people, _nominations = make_people(secretariat, made["FRA"], extra={"expert2": EXPERT2})
+        review = to_questionnaire(made["FRA"], people["reviewed_fp"], languages=("fr", "ar"))
+        yield review, people
 
 
 def question(key):

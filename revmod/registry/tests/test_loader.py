@@ -46,8 +46,7 @@ def line_of(path, text):
     raise AssertionError(text)
 
 
-def test_shipped_registry_has_the_seeds_189_parties():
-    load_registry()
+def test_shipped_registry_has_the_seeds_189_parties(registry):
     assert Party.objects.count() == 189
     assert Party.objects.filter(kind=Party.Kind.STATE).count() == 188
     assert list(Party.objects.filter(kind=Party.Kind.REIO).values_list("code", flat=True)) == ["EU"]
@@ -59,8 +58,7 @@ def test_shipped_registry_has_the_seeds_189_parties():
     assert Party.objects.get(code="EU").regional_group is None
 
 
-def test_every_party_has_a_name_in_six_languages():
-    load_registry()
+def test_every_party_has_a_name_in_six_languages(registry):
     for party in Party.objects.all():
         names = [party.name_ar, party.name_zh, party.name_en, party.name_fr, party.name_ru,
                  party.name_es]  # fmt: skip
@@ -88,14 +86,12 @@ def test_every_party_has_a_name_in_six_languages():
         ("UGA", "TIP", "ratification", "2024-03-27"),
     ],
 )
-def test_seed_footnotes_are_exact(party, instrument, action, date):
-    load_registry()
+def test_seed_footnotes_are_exact(registry, party, instrument, action, date):
     adherence = Adherence.objects.current().get(party__code=party, instrument__code=instrument)
     assert (adherence.action, adherence.date) == (action, dt.date.fromisoformat(date))
 
 
-def test_cluster_one_holds_its_articles():
-    load_registry()
+def test_cluster_one_holds_its_articles(registry):
     cluster = Cluster.objects.get(review_order=1)
     assert cluster.number == 1
     articles = {(a.instrument.code, a.number) for a in cluster.articles.select_related()}

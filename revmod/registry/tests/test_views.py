@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from revmod.registry.models import Adherence, Instrument, Party
-from revmod.test import count_queries, load_registry, make_party, make_user
+from revmod.test import count_queries, make_party, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +20,6 @@ def url(name, language="en", *args):
 def party_rows(response):
     """The codes of the parties in a party-list page, in order."""
     return re.findall(r'<a href="/[a-z-]+/parties/([A-Z]{2,3})/">', response.content.decode())
-
-
-@pytest.fixture
-def registry():
-    load_registry()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -17,7 +17,7 @@ from revmod.reviews import deadlines
 from revmod.reviews.models import Consultation, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.simulation import AS_OF
-from revmod.test import load_registry, reproducible_draws
+from revmod.test import load_questionnaire, load_registry, shared_data
 
 END_OF_DAY = dt.datetime.combine(AS_OF, dt.time.max, tzinfo=dt.UTC)
 FP = Nomination.Kind.FOCAL_POINT
@@ -53,17 +53,14 @@ def blocked_reviews(day) -> int:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as monkeypatch:
-        # The same draws at every run (the demo's draws are otherwise random).
-        reproducible_draws(monkeypatch, "demo")
+def demo(request, django_db_blocker):
+    """The demo as `make setup` loads it (the questionnaire first, so the demo's drafts answer
+    it), rolled back after the module; its draws the same at every run (shared_data)."""
+    with shared_data(request, django_db_blocker):
         load_registry()
-        # As `make setup` does: the questionnaire first, so the demo's drafts answer it.
-        call_command("loadquestionnaire", stdout=io.StringIO())
+        load_questionnaire()
         call_command("loaddemo", stdout=io.StringIO())
         yield
-        # Leave the test database as the other modules expect it: empty.
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.django_db

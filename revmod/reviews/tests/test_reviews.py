@@ -10,7 +10,15 @@ from revmod.accounts.models import Nomination
 from revmod.lots.models import Pairing
 from revmod.reviews import actions
 from revmod.reviews.models import Review, ReviewEvent
-from revmod.test import count_queries, make_user, make_world, nominate
+from revmod.test import (
+    count_queries,
+    fresh,
+    make_people,
+    make_user,
+    make_world,
+    nominate,
+    shared_data,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
@@ -27,23 +35,20 @@ def url(name, *args):
         return reverse(name, args=args)
 
 
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        secretariat, reviews = make_world()
+        review = reviews["FRA"]
+        reviewers = [p.reviewer.code for p in review.pairings()]
+        people, _nominations = make_people(secretariat, review, every_reviewer=False)
+        yield secretariat, review, reviewers, people
+
+
 @pytest.fixture
-def world():
-    secretariat, reviews = make_world()
-    review = reviews["FRA"]
-    reviewers = [p.reviewer.code for p in review.pairings()]
-    people = {
-        "reviewed_fp": make_user("reviewed_fp"),
-        "expert": make_user("expert"),
-        "observer": make_user("observer"),
-        "reviewer_fp": make_user("reviewer_fp"),
-        "outsider": make_user("outsider"),
-    }
-    nominate(people["reviewed_fp"], "FRA", FP, OWN, secretariat)
-    nominate(people["expert"], "FRA", EXPERT, OWN, secretariat)
-    nominate(people["observer"], "FRA", OBSERVER, OWN, secretariat)
-    nominate(people["reviewer_fp"], reviewers[0], FP, REVIEWER, secretariat)
-    return secretariat, review, reviewers, people
+def world(shared_world, db):
+    """FRA's review, its personas and only the first reviewing party's focal point."""
+    return fresh(shared_world)
 
 
 def name_all_focal_points(review, reviewers, secretariat):

@@ -3,10 +3,9 @@ submission of each review (never from drafts), by regional group and group, per 
 with a shared form whose small numbers are hidden, for the secretariat only."""
 
 import datetime as dt
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -17,7 +16,16 @@ from revmod.questionnaires.models import Question
 from revmod.registry.models import Cluster
 from revmod.reviews import actions as reviews
 from revmod.stats import answers
-from revmod.test import count_queries, make_user, make_world, nominate
+from revmod.test import (
+    count_queries,
+    fresh,
+    load_questionnaire,
+    make_user,
+    make_world,
+    nominate,
+    shared_data,
+    to_questionnaire,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
@@ -31,29 +39,31 @@ def url(name):
         return reverse(name)
 
 
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        secretariat, made = make_world(reviewed=PARTIES)
+        load_questionnaire()
+        named = set()
+        people = {}
+        for code, review in made.items():
+            fp = make_user(f"fp-{code}")
+            nominate(fp, code, FP, OWN, secretariat)
+            for pairing in review.pairings():
+                if pairing.reviewer.code not in named:
+                    named.add(pairing.reviewer.code)
+                    nominate(make_user(f"rfp-{pairing.reviewer.code}"), pairing.reviewer.code, FP,
+                             REVIEWER, secretariat)  # fmt: skip
+            people[code] = (to_questionnaire(review, fp, now=NOW), fp)
+        yield secretariat, people
+
+
 @pytest.fixture
-def world():
+def world(shared_world, db):
     """Cluster-1 reviews of PARTIES at the questionnaire stage, each party's focal point (who
     answers and submits), the shipped questionnaire loaded. Returns (secretariat, {code: (review,
     focal point)})."""
-    secretariat, made = make_world(reviewed=PARTIES)
-    call_command("loadquestionnaire", stdout=StringIO())
-    named = set()
-    people = {}
-    for code, review in made.items():
-        fp = make_user(f"fp-{code}")
-        nominate(fp, code, FP, OWN, secretariat)
-        for pairing in review.pairings():
-            if pairing.reviewer.code not in named:
-                named.add(pairing.reviewer.code)
-                nominate(make_user(f"rfp-{pairing.reviewer.code}"), pairing.reviewer.code, FP,
-                         REVIEWER, secretariat)  # fmt: skip
-        reviews.act(review, "start_consultation", by=fp, now=NOW)
-        reviews.record_consultation(review, by=fp, now=NOW, held_on=NOW.date(), languages=["en"])
-        reviews.act(review, "advance", by=fp, now=NOW)
-        review.refresh_from_db()
-        people[code] = (review, fp)
-    return secretariat, people
+    return fresh(shared_world)
 
 
 def question(key):

@@ -9,7 +9,7 @@ from revmod.accounts.models import Nomination
 from revmod.registry.models import Party
 from revmod.reviews import actions
 from revmod.stats.status import status
-from revmod.test import count_queries, make_user, make_world
+from revmod.test import count_queries, fresh, make_user, make_world, shared_data
 
 pytestmark = pytest.mark.django_db
 FP, EXPERT, OBSERVER = "focal_point", "expert", "observer"
@@ -40,10 +40,16 @@ def name(user, code, kind, scope, day, secretariat):
     )
 
 
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        secretariat, reviews = make_world()
+        yield secretariat, reviews["FRA"], reviews
+
+
 @pytest.fixture
-def world():
-    secretariat, reviews = make_world()
-    return secretariat, reviews["FRA"], reviews
+def world(shared_world, db):
+    return fresh(shared_world)
 
 
 def d(text):

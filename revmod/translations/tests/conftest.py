@@ -5,14 +5,17 @@ import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
-from revmod.accounts.models import Nomination
-from revmod.reviews import actions as reviews
-from revmod.test import make_user, make_world, nominate
+from revmod.test import (
+    fresh,
+    load_questionnaire,
+    make_people,
+    make_world,
+    shared_data,
+    to_questionnaire,
+)
 
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
 API_KEY = "test-key-123"
@@ -105,30 +108,20 @@ def libretranslate(settings):
     server.server_close()
 
 
+@pytest.fixture(scope="module")
+def shared_world(request, django_db_blocker):
+    with shared_data(request, django_db_blocker):
+        secretariat, made = make_world()
+        load_questionnaire()
+        languages = {"outsider": "fr", "expert": "fr", "reviewer_fp": "es"}
+        people, nominations = make_people(secretariat, made["FRA"], languages=languages)
+        people["expert_nomination"] = nominations["expert"]
+        yield to_questionnaire(made["FRA"], people["reviewed_fp"], now=NOW), people
+
+
 @pytest.fixture
-def world():
+def world(shared_world, db):
     """FRA's cluster-1 review at the questionnaire stage (working language English), its focal
-    point, expert and observer, a reviewing party's focal point, an outsider (French), the
-    secretariat; the shipped questionnaire loaded."""
-    secretariat, made = make_world()
-    call_command("loadquestionnaire", stdout=StringIO())
-    review = made["FRA"]
-    reviewers = [p.reviewer.code for p in review.pairings()]
-    people = {"secretariat": secretariat, "outsider": make_user("outsider", language="fr")}
-    own, reviewer = Nomination.Scope.OWN, Nomination.Scope.REVIEWER
-    for name, party, kind, scope, language in [
-        ("reviewed_fp", "FRA", Nomination.Kind.FOCAL_POINT, own, "en"),
-        ("expert", "FRA", Nomination.Kind.EXPERT, own, "fr"),
-        ("observer", "FRA", Nomination.Kind.OBSERVER, own, "en"),
-        ("reviewer_fp", reviewers[0], Nomination.Kind.FOCAL_POINT, reviewer, "es"),
-    ]:
-        people[name] = make_user(name, language=language)
-        people[f"{name}_nomination"] = nominate(people[name], party, kind, scope, secretariat)
-    for n, code in enumerate(reviewers[1:]):
-        nominate(make_user(f"fp{n}"), code, Nomination.Kind.FOCAL_POINT, reviewer, secretariat)
-    fp = people["reviewed_fp"]
-    reviews.act(review, "start_consultation", by=fp, now=NOW)
-    reviews.record_consultation(review, by=fp, now=NOW, held_on=NOW.date(), languages=["en"])
-    reviews.act(review, "advance", by=fp, now=NOW)
-    review.refresh_from_db()
-    return review, people
+    point, expert (French) and observer, the reviewing parties' focal points (the first in
+    Spanish), an outsider (French), the secretariat; the shipped questionnaire loaded."""
+    return fresh(shared_world)
