@@ -8,7 +8,7 @@ DEMO_ENV := DEBUG=1 REVMOD_REQUIRE_SECRETARIAT_2FA=0
 
 FONTS := var/fonts/fonts.css
 
-.PHONY: run test lint format setup fonts messages clean
+.PHONY: run test test-db lint format setup fonts messages clean
 # The browser tests drive Debian's Chromium (never a downloaded browser); `make test` installs
 # the package when it is missing, as root or through sudo.
 CHROMIUM ?= /usr/bin/chromium
@@ -46,11 +46,21 @@ $(CHROMIUM):
 	$(APT) install -y --no-install-recommends chromium || \
 		($(APT) update && $(APT) install -y --no-install-recommends chromium)
 
+# The suite in parallel, one worker per core, each with its own test database; a module's
+# tests stay on one worker (--dist loadfile), so data a module shares is built once. The 15
+# slowest tests are printed: the suite's time is a budget (docs/testing.md).
+PYTEST := REVMOD_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest -n auto --dist loadfile --durations=15
+
 test: $(BIN)/.installed $(FONTS) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	REVMOD_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest
+	$(PYTEST)
+
+# Only the tests that use a database: CI runs them again on PostgreSQL after `make test` on
+# SQLite has run them all (a test without a database cannot differ between the two).
+test-db: $(BIN)/.installed $(FONTS) $(CHROMIUM)
+	$(PYTEST) --db-only
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
