@@ -1,5 +1,5 @@
 """The questionnaire tests' shared reviews: `world` at the questionnaire stage (built once per
-module; test_offline's works in other languages), `fb` at the written feedback."""
+module), `fb` at the written feedback."""
 
 import pytest
 
@@ -34,13 +34,15 @@ def shared_world(request, django_db_blocker):
         secretariat, made = make_world()
         load_questionnaire()
         people, _nominations = make_people(secretariat, made["FRA"], extra={"expert2": EXPERT2})
-        yield to_questionnaire(made["FRA"], people["reviewed_fp"]), people
+        languages = getattr(request.module, "WORKING_LANGUAGES", ("en",))
+        yield to_questionnaire(made["FRA"], people["reviewed_fp"], languages=languages), people
 
 
 @pytest.fixture
 def world(shared_world, db):
-    """FRA's cluster-1 review at the questionnaire stage (working language English), with its
-    people; the shipped questionnaire loaded."""
+    """FRA's cluster-1 review at the questionnaire stage, with its people and a second expert;
+    the shipped questionnaire loaded. The working languages are the module's
+    WORKING_LANGUAGES, English if it has none."""
     return fresh(shared_world)
 
 

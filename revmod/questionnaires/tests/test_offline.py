@@ -16,36 +16,21 @@ from django.utils import translation
 from revmod.accounts.models import Nomination
 from revmod.questionnaires import actions
 from revmod.questionnaires.models import Answer, Choice, Question, QuestionnaireTemplate
-from revmod.questionnaires.tests.conftest import EXPERT2
 from revmod.reviews import actions as reviews
 from revmod.test import (
     count_queries,
-    load_questionnaire,
-    make_people,
-    make_world,
-    shared_data,
-    to_questionnaire,
 )
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
 OWN, REVIEWER = Nomination.Scope.OWN, Nomination.Scope.REVIEWER
+# The review of `world` (conftest) works in French and Arabic here.
+WORKING_LANGUAGES = ("fr", "ar")
 
 
 def url(name, *args, language="en"):
     with translation.override(language):
         return reverse(name, args=args)
-
-
-@pytest.fixture(scope="module")
-def shared_world(request, django_db_blocker):
-    """The package's `world` (conftest), working in French and Arabic."""
-    with shared_data(request, django_db_blocker):
-        secretariat, made = make_world()
-        load_questionnaire()
-        people, _nominations = make_people(secretariat, made["FRA"], extra={"expert2": EXPERT2})
-        review = to_questionnaire(made["FRA"], people["reviewed_fp"], languages=("fr", "ar"))
-        yield review, people
 
 
 def question(key):
