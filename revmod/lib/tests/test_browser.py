@@ -130,7 +130,11 @@ def test_the_secretariat_signs_in_with_its_second_factor(page, live_server, worl
     page.goto(f"{live_server.url}/en/accounts/2fa/authenticate/")
     code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
     page.fill("input[name=code]", code)
-    page.click("main form button[type=submit]")
+    # Wait for the code's answer: going on at once could abandon the POST (the test failed so
+    # once on a busy machine, still on the code page).
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/accounts/2fa/authenticate/" not in page.url
     page.goto(f"{live_server.url}/en/reviews/")
     assert page.url.endswith("/en/reviews/")
     assert Review.objects.count() == 4
