@@ -29,7 +29,12 @@ $(FONTS): $(BIN)/.installed revmod/lib/fonts.py
 
 fonts: $(FONTS)
 
-setup: $(BIN)/.installed $(FONTS)
+# The demo's settings in .env (read by revmod/settings.py for what the environment does not
+# set), so that `manage.py` commands typed by hand find them too. An existing .env is kept.
+.env:
+	printf '# Written by make run for the demo (see .env.example); delete it to get it again.\nDEBUG=1\nREVMOD_REQUIRE_SECRETARIAT_2FA=0\n' > $@
+
+setup: $(BIN)/.installed $(FONTS) .env
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/python manage.py loadregistry
 	$(DEMO_ENV) $(BIN)/python manage.py loadquestionnaire

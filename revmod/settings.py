@@ -7,9 +7,14 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from revmod.lib.env import env, env_bool, env_list
+from revmod.lib.env import env, env_bool, env_list, load_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Variables the environment does not set are read from this file (default: .env in the checkout;
+# `make run` writes the demo's there, so `manage.py` commands find them). Empty: no file.
+ENV_FILE = env("REVMOD_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_file(ENV_FILE)
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY", "")

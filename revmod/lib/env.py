@@ -6,6 +6,27 @@ TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
 
 
+def load_file(path) -> None:
+    """Read `NAME=value` lines (blank lines and `#` comments skipped, quotes around a value
+    taken off) into the environment, for the names the environment does not set already: a
+    variable set by the shell or systemd wins over the file."""
+    try:
+        text = open(path, encoding="utf-8").read()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name.isidentifier():
+            raise ValueError(f"{path}, line {number}: expected NAME=value, got {line!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name, value)
+
+
 def env(name: str, default: str) -> str:
     """The variable's value, or `default` when it is unset."""
     return os.environ.get(name, default)

@@ -15,6 +15,8 @@ import pytest
 # Tests run as production does (DEBUG off, the secretariat's second factor required), without a
 # real SECRET_KEY, over plain HTTP and without collected static files.
 os.environ.setdefault("REVMOD_ALLOW_INSECURE_KEY", "1")
+# Never the checkout's .env (the demo's settings that `make run` writes).
+os.environ["REVMOD_ENV_FILE"] = ""
 os.environ.setdefault("REVMOD_REQUIRE_SECRETARIAT_2FA", "1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("STATIC_MANIFEST", "0")

@@ -134,3 +134,63 @@ def test_admin_is_for_the_secretariat(client):
     assert client.get("/en/admin/registry/party/").status_code == 302
     client.force_login(make_user("officer", secretariat=True))
     assert client.get("/en/admin/registry/party/").status_code == 200
+
+
+def test_createsecretariat_makes_an_account_that_runs_the_mechanism(client, monkeypatch):
+    """The first account of a fresh install (createsuperuser's was sent back to the login page
+    and got 404 on the secretariat's pages): it signs in, must set up its second factor first,
+    then has the secretariat's pages and the admin."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from revmod.accounts.models import User
+
+    monkeypatch.setenv("FIRST_PASSWORD", PASSWORD)
+    out = StringIO()
+    call_command("createsecretariat", "amina", "--email", "amina@unodc.example",
+                 "--password-env", "FIRST_PASSWORD", "--language", "fr", stdout=out)  # fmt: skip
+    assert "Secretariat account 'amina' made" in out.getvalue()
+    assert "/fr/accounts/login/" in out.getvalue() and "two-factor" in out.getvalue()
+    user = User.objects.get(username="amina")
+    assert (user.is_secretariat, user.preferred_language) == (True, "fr")
+    assert sign_in(client, "amina").status_code == 302
+    assert client.get("/en/registry/files/")["Location"] == url("mfa_activate_totp")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)  # what the set-up page does
+    client.logout()
+    sign_in(client, "amina")
+    client.post(url("mfa_authenticate"), {"code": current_code(secret)})
+    assert client.get("/en/registry/files/").status_code == 200
+    assert client.get("/en/people/registrations/").status_code == 200
+    assert client.get("/en/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "args, env, message",
+    [
+        (["amina", "--email", "a@example.org"], {}, "No terminal to ask the password on"),
+        (["amina", "--email", "a@example.org", "--password-env", "NOPE"], {},
+         "The environment variable NOPE is not set"),
+        (["amina", "--email", "a@example.org", "--password-env", "P"], {"P": "short"},
+         "The password is refused: This password is too short"),
+        (["amina", "--email", "not-an-address", "--password-env", "P"], {"P": PASSWORD},
+         "is not an e-mail address"),
+        (["Taken", "--email", "a@example.org", "--password-env", "P"], {"P": PASSWORD},
+         "There is already a user 'Taken'"),
+        (["amina", "--email", "TAKEN@example.org", "--password-env", "P"], {"P": PASSWORD},
+         "There is already a user with the address"),
+    ],
+)  # fmt: skip
+def test_createsecretariat_refuses_bad_input_and_makes_nothing(monkeypatch, args, env, message):
+    from django.core.management import CommandError, call_command
+
+    from revmod.accounts.models import User
+
+    make_user("taken")  # taken@example.org
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    with pytest.raises(CommandError, match=message):
+        call_command("createsecretariat", *args)
+    assert list(User.objects.values_list("username", flat=True)) == ["taken"]

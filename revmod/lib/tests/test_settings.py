@@ -81,3 +81,27 @@ def test_every_static_file_a_template_links_is_found():
     }
     assert {"revmod/site.css", "revmod/pdf.js", "revmod/autosave.js"} <= linked
     assert [name for name in sorted(linked) if not finders.find(name)] == []
+
+
+def test_commands_find_the_settings_make_run_wrote(tmp_path):
+    """`make run` writes the demo's settings to .env; a command typed by hand reads them (it
+    failed for want of SECRET_KEY), and the shell's variables still win over the file."""
+    written = tmp_path / ".env"
+    written.write_text("# the demo\nDEBUG=1\n\nexport REVMOD_MAX_UPLOAD_MB='7'\n")
+    show = (
+        "from django.conf import settings; print(settings.DEBUG, settings.REVMOD_MAX_UPLOAD_BYTES)"
+    )
+    result = run_manage("shell", "-c", show, REVMOD_ENV_FILE=str(written))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"True {7 * 1024 * 1024}"
+    result = run_manage("shell", "-c", show, REVMOD_ENV_FILE=str(written), DEBUG="0")
+    assert "SECRET_KEY is not set" in result.stderr  # DEBUG=0 from the shell won
+
+
+def test_a_malformed_settings_file_names_its_line(tmp_path):
+    from revmod.lib.env import load_file
+
+    written = tmp_path / ".env"
+    written.write_text("DEBUG=1\nthis is not a setting\n")
+    with pytest.raises(ValueError, match=r"\.env, line 2: expected NAME=value"):
+        load_file(written)
