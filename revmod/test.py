@@ -61,8 +61,7 @@ def make_world(reviewed=("FRA", "DEU", "KEN", "BRA"), now=None):
 
     from revmod.lots import actions as lots
     from revmod.lots.models import ReviewGroup
-    from revmod.registry.models import Cluster
-    from revmod.reviews import actions as reviews
+    from revmod.reviews.models import Review
 
     now = now or dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
     load_registry()
@@ -75,8 +74,9 @@ def make_world(reviewed=("FRA", "DEU", "KEN", "BRA"), now=None):
     )
     draw = lots.announce(draw, now=now)
     draw = lots.enter_entropy(draw, entropy="1 2 3 4", now=now)
-    lots.publish(lots.perform_draw(draw, now=now), now=now)
-    created = reviews.create_reviews(Cluster.objects.get(number=1), by=secretariat, now=now)
+    # Publishing the draw creates the reviews (reviews.actions.reviews_of_published_draw).
+    lots.publish(lots.perform_draw(draw, now=now), now=now, by=secretariat)
+    created = Review.objects.filter(cluster__number=1).select_related("party", "group")
     return secretariat, {r.party.code: r for r in created}
 
 

@@ -3,6 +3,7 @@ argument; every check happens before anything is written, so a refused action ch
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -247,16 +248,34 @@ def perform_draw(draw: Draw, *, now: dt.datetime) -> Draw:
     return draw
 
 
+# The work of the layers above when a draw's result is published (design.md: a higher app
+# registers a hook with a lower one at start-up, in its AppConfig.ready). Each is called as
+# hook(draw, now=, by=, replaced=) inside publish's transaction, in the order registered: what
+# it does is published with the draw or not at all. `replaced`: for a redraw, (party under
+# review, reviewer replaced, reviewer drawn) as Party rows; empty otherwise. Registered:
+# reviews (a full or late-joiner draw creates the reviews of the parties it placed), then
+# notifications (a redraw is e-mailed to the focal points concerned).
+PUBLISHED_HOOKS: list[Callable[..., None]] = []
+
+
+def when_published(hook: Callable[..., None]) -> None:
+    """Register `hook` to run when a draw is published (once, however often it is asked)."""
+    if hook not in PUBLISHED_HOOKS:
+        PUBLISHED_HOOKS.append(hook)
+
+
 @transaction.atomic
-def publish(draw: Draw, *, now: dt.datetime) -> Draw:
+def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
     """Make the result the pairings in force, from the meeting's day. A redraw supersedes only
-    the pairings it replaces; every other pairing stays as it is, and the focal points of the
-    parties concerned are e-mailed."""
+    the pairings it replaces; every other pairing stays as it is. Then the hooks of the layers
+    above (PUBLISHED_HOOKS): the reviews of the parties placed, the e-mails of a redraw. `by`:
+    who published it (recorded by the hooks)."""
     draw = _step(draw, Draw.Status.DRAWN)
     since = draw.meeting.held_on
     result = draw.result
     parties = {p.code: p for p in Party.objects.all()}
     groups = {g.number: g for g in ReviewGroup.objects.all()}
+    replaced: list[tuple[Party, Party, Party]] = []
     if draw.kind in (Draw.Kind.INITIAL, Draw.Kind.LATE):
         GroupAssignment.objects.bulk_create(
             GroupAssignment(party=parties[code], group=groups[number], draw=draw)
@@ -275,7 +294,6 @@ def publish(draw: Draw, *, now: dt.datetime) -> Draw:
             for item in result["pairings"]
         )
     else:
-        replaced = []
         for replacement in result["replacements"]:
             old = Pairing.objects.select_for_update().get(
                 reviewed__code=replacement["reviewed"],
@@ -302,10 +320,8 @@ def publish(draw: Draw, *, now: dt.datetime) -> Draw:
         )
     draw.status, draw.published_at = Draw.Status.PUBLISHED, now
     draw.save(update_fields=["status", "published_at"])
-    if draw.kind == Draw.Kind.REDRAW:
-        from revmod.notifications import triggers  # notifications reads reviews, built on lots
-
-        triggers.redraw_published(draw, replaced, now=now)
+    for hook in PUBLISHED_HOOKS:
+        hook(draw, now=now, by=by, replaced=replaced)
     return draw
 
 

@@ -52,7 +52,7 @@ def run_draw(draw: Draw, entropy: str, day: dt.date) -> Draw:
     draw = actions.announce(draw, now=at(day - dt.timedelta(days=7)))
     draw = actions.enter_entropy(draw, entropy=entropy, now=at(day, 10))
     draw = actions.perform_draw(draw, now=at(day, 11))
-    return actions.publish(draw, now=at(day, 12))
+    return actions.publish(draw, now=at(day, 12), by=draw.prepared_by)
 
 
 @transaction.atomic

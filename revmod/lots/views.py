@@ -139,7 +139,10 @@ def draw_step(request, pk, step):
             messages.success(request, _("The public entropy is recorded."))
         elif step in STEPS:
             action, done = STEPS[step]
-            action(draw, now=timezone.now())
+            if step == "publish":  # the reviews it creates record who published it
+                actions.publish(draw, now=timezone.now(), by=request.user)
+            else:
+                action(draw, now=timezone.now())
             messages.success(request, done)
         else:
             raise Http404

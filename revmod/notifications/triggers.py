@@ -95,6 +95,12 @@ def nomination_recorded(nomination, *, replaced=None, approved=False, now) -> No
         )
 
 
+def draw_published(draw, *, now, by, replaced) -> None:
+    """lots.actions.publish's hook (NotificationsConfig.ready): a redraw is e-mailed."""
+    if draw.kind == draw.Kind.REDRAW:
+        redraw_published(draw, replaced, now=now)
+
+
 def redraw_published(draw, replacements, *, now) -> None:
     """The focal points of the parties a published redraw concerns (the party under review, the
     reviewer replaced, the one drawn) are told of the replacements that concern their party.

@@ -70,10 +70,28 @@ def _message(error: WorkflowError) -> str:
     return template % ", ".join(error.parties) if "%s" in template else template
 
 
+def cluster_under_review() -> Cluster | None:
+    """The cluster the mechanism reviews now: the last in the order of review that has reviews,
+    or the first when none has (a fresh install); None before the registry is loaded."""
+    clusters = Cluster.objects.order_by("-review_order")
+    return clusters.filter(reviews__isnull=False).first() or clusters.last()
+
+
+def reviews_of_published_draw(draw, *, now: dt.datetime, by: User | None, replaced) -> None:
+    """lots.actions.publish's hook (ReviewsConfig.ready): a full draw creates the review of
+    every party it placed, a late-joiner draw the late joiners', in the cluster under review
+    (cluster_under_review), each starting on its group's date. A redraw creates none: the
+    reviews stay, with their new reviewer."""
+    cluster = cluster_under_review()
+    if cluster is not None and draw.kind in (draw.Kind.INITIAL, draw.Kind.LATE):
+        create_reviews(cluster, by=by, now=now)
+
+
 @transaction.atomic
-def create_reviews(cluster: Cluster, *, by: User, now: dt.datetime) -> list[Review]:
+def create_reviews(cluster: Cluster, *, by: User | None, now: dt.datetime) -> list[Review]:
     """A review of every party placed in a group, for `cluster`, starting on the group's date
-    (seed ¶22). Parties that already have one are left alone."""
+    (seed ¶22). Parties that already have one are left alone. `by`: None when the reviews come
+    from a draw published by no one named (a script)."""
     assignments = GroupAssignment.objects.select_related("party", "group")
     existing = set(Review.objects.filter(cluster=cluster).values_list("party_id", flat=True))
     created = []

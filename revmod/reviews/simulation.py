@@ -50,7 +50,7 @@ from revmod.lots.models import Pairing
 from revmod.registry.models import Cluster, Party
 from revmod.reviews import actions
 from revmod.reviews.deadlines import Step
-from revmod.reviews.models import Review
+from revmod.reviews.models import Review, ReviewEvent
 
 # The demo's answers: mostly yes or partly, a few no (weights), with short explanations.
 ANSWER_WEIGHTS = {"yes": 60, "partly": 30, "no": 10}
@@ -80,7 +80,6 @@ CODES = ["Criminal Code", "Penal Code", "Code of Criminal Procedure", "Law on Or
 
 SEED = 20240416
 AS_OF = dt.date(2024, 4, 16)  # the date of every figure in the seed
-CREATED_AT = dt.datetime(2020, 11, 20, 9, tzinfo=dt.UTC)  # after the draw of 16 Nov 2020
 
 OWN, REVIEWER = Nomination.Scope.OWN, Nomination.Scope.REVIEWER
 FP, EXPERT, OBSERVER = (
@@ -364,12 +363,10 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
 
 
 def run(secretariat: User, password: str) -> None:
-    """Create the reviews and walk the plan's calendar through the actions (once)."""
-    created = actions.create_reviews(
-        Cluster.objects.get(review_order=1), by=secretariat, now=CREATED_AT
-    )
-    assert created, "the simulation starts from no review"
+    """Walk the plan's calendar through the actions (once), from the reviews that the draws'
+    publication created (revmod.lots.demo holds them first)."""
     reviews = {r.party.code: r for r in Review.objects.select_related("party")}
+    assert reviews, "the draws' publication created no review"
     pairings = list(Pairing.objects.active().select_related("reviewed", "reviewer"))
     persona_review = reviews[PERSONA_PARTY]
     persona_reviewer = persona_review.pairings().order_by("reviewer__code").first().reviewer.code
@@ -479,8 +476,9 @@ class Answerer:
 
 @transaction.atomic
 def load(secretariat: User, password: str) -> bool:
-    """Run the simulation once; False when the reviews are already there."""
-    if Review.objects.exists():
+    """Run the simulation once; False when it has run (the reviews have more than their
+    creation: the draws' publication creates them, the simulation does the rest)."""
+    if ReviewEvent.objects.exclude(kind="created").exists():
         return False
     run(secretariat, password)
     return True

@@ -1,0 +1,108 @@
+"""Reviews come from the draws (issue 13): publishing a full draw creates the review of every
+party it placed, a late-joiner draw the late joiners', a redraw none; on a fresh install, from
+the pages, with no demo."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from revmod.lots import actions as lots
+from revmod.lots.models import Draw, Meeting, Pairing, ReviewGroup
+from revmod.reviews.models import Review, ReviewEvent
+from revmod.test import make_user
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2020, 11, 16, 12, tzinfo=dt.UTC)
+GROUPS = {1: dt.date(2020, 12, 1), 2: dt.date(2021, 11, 1), 3: dt.date(2022, 11, 1)}
+
+
+def url(name, *args):
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+@pytest.fixture
+def secretariat(registry):
+    for number, day in GROUPS.items():
+        ReviewGroup.objects.create(number=number, starts_on=day)
+    return make_user("secretariat", secretariat=True)
+
+
+def hold(draw, now=NOW, by=None):
+    draw = lots.enter_entropy(lots.announce(draw, now=now), entropy="3 1 4 1 5", now=now)
+    return lots.publish(lots.perform_draw(draw, now=now), now=now, by=by)
+
+
+def test_publishing_the_full_draw_through_the_pages_creates_every_review(client, secretariat):
+    client.force_login(secretariat)
+    client.post(url("lots:meeting-list"), {"held_on": "2020-11-16", "title": "Drawing of lots"})
+    meeting = Meeting.objects.get()
+    client.post(url("lots:draw-prepare"), {"kind": "initial", "meeting": meeting.pk})
+    draw = Draw.objects.get()
+    for step, data in [("announce", {}), ("entropy", {"entropy": "11 22 33"}), ("draw", {})]:
+        client.post(url("lots:draw-step", draw.pk, step), data)
+        assert not Review.objects.exists(), "no review before the result is published"
+    client.post(url("lots:draw-step", draw.pk, "publish"))
+    reviews = Review.objects.select_related("cluster", "group")
+    # 187 parties to the Convention on 16 November 2020 (Bhutan and South Sudan joined in 2023).
+    assert reviews.count() == Pairing.objects.values("reviewed").distinct().count() == 187
+    assert {r.cluster.review_order for r in reviews} == {1}  # the cluster reviewed first
+    assert all(r.started_on == GROUPS[r.group.number] for r in reviews)
+    assert {r.stage for r in reviews} == {"awaiting_nominations"}
+    created = ReviewEvent.objects.filter(kind="created")
+    assert created.count() == 187 and {e.actor for e in created} == {secretariat}
+    # The secretariat sees them on its reviews page, by group.
+    page = client.get(url("reviews:list") + "?group=1").content.decode()
+    first = [escape(r.party.label) for r in reviews.filter(group__number=1).select_related("party")]
+    others = [
+        escape(r.party.label) for r in reviews.exclude(group__number=1).select_related("party")
+    ]
+    assert 60 <= len(first) <= 64 and all(label in page for label in first)
+    assert not any(f">{label}<" in page for label in others)
+
+
+def test_a_late_joiner_gets_its_review_and_a_redraw_none(secretariat):
+    meeting = lots.create_meeting(held_on=NOW.date(), title="Drawing of lots")
+    hold(lots.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW))
+    before = set(Review.objects.values_list("pk", "party__code"))
+    late_day = dt.datetime(2023, 12, 5, 12, tzinfo=dt.UTC)
+    meeting = lots.create_meeting(held_on=late_day.date(), title="Late joiners")
+    hold(lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=late_day),
+         now=late_day, by=secretariat)  # fmt: skip
+    after = set(Review.objects.values_list("pk", "party__code"))
+    assert before < after and {code for _pk, code in after - before} == {"BTN", "SSD"}
+    late = Review.objects.filter(party__code__in=["BTN", "SSD"]).select_related("group")
+    assert {r.group.number for r in late} == {3} and {r.cluster.number for r in late} == {1}
+    # A redraw replaces a reviewer; the reviews stay as they are.
+    pairing = Pairing.objects.active().filter(reviewed__code="BTN").first()
+    request = lots.record_redraw_request(pairing=pairing, requested_by=pairing.reviewed,
+                                         reason="Conflict of interest.",
+                                         received_on=late_day.date(), by=secretariat)  # fmt: skip
+    meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Redraw")
+    redraw = lots.prepare_draw(kind="redraw", meeting=meeting, by=secretariat, now=late_day,
+                               requests=[request])  # fmt: skip
+    hold(redraw, now=late_day, by=secretariat)
+    assert set(Review.objects.values_list("pk", "party__code")) == after
+
+
+def test_a_failing_hook_publishes_nothing(secretariat, monkeypatch):
+    """The reviews are created in the publication's transaction: if creating them fails, the
+    draw is not published either (no pairings in force without their reviews)."""
+    meeting = lots.create_meeting(held_on=NOW.date(), title="Drawing of lots")
+    draw = lots.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW)
+    draw = lots.perform_draw(
+        lots.enter_entropy(lots.announce(draw, now=NOW), entropy="2 7 1 8", now=NOW), now=NOW
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(lots, "PUBLISHED_HOOKS", [*lots.PUBLISHED_HOOKS, broken])
+    with pytest.raises(RuntimeError):
+        lots.publish(draw, now=NOW, by=secretariat)
+    draw.refresh_from_db()
+    assert draw.status == Draw.Status.DRAWN
+    assert not Pairing.objects.exists() and not Review.objects.exists()
