@@ -79,8 +79,8 @@ format: $(BIN)/.installed
 # Regenerate the message catalogues after changing strings (needs GNU gettext); the compiled
 # .mo files are committed so a fresh machine needs no gettext.
 messages: $(BIN)/.installed
-	cd revmod && ../$(BIN)/python ../manage.py makemessages --no-obsolete --no-location -l ar -l zh_Hans -l en -l fr -l ru -l es
-	cd revmod && ../$(BIN)/python ../manage.py compilemessages
+	cd revmod && $(DEMO_ENV) ../$(BIN)/python ../manage.py makemessages --no-obsolete --no-location -l ar -l zh_Hans -l en -l fr -l ru -l es
+	cd revmod && $(DEMO_ENV) ../$(BIN)/python ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) var

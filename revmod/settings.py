@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
         "DrawStatusEnum": "revmod.lots.models.Draw.Status",
         "PairingStatusEnum": ["active", "superseded"],
         "DocumentKindEnum": "revmod.documents.models.KIND_CHOICES",
+        "DeadlineChangeKindEnum": "revmod.reviews.models.DeadlineChange.Kind",
     },
 }
 

@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -7,15 +8,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from revmod.accounts.models import Nomination
 from revmod.lib.access import is_secretariat
 from revmod.reviews import actions
-from revmod.reviews.forms import ReviewFilterForm
-from revmod.reviews.models import Review, ReviewEvent
+from revmod.reviews.forms import DeadlineChangeForm, ReviewFilterForm
+from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Action
 
@@ -89,6 +90,29 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReviewEvent
         fields = ["at", "kind", "actor", "data"]
+
+
+class DeadlineChangeSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username")
+
+    class Meta:
+        model = DeadlineChange
+        fields = ["id", "step", "kind", "new_date", "days", "first_day", "last_day", "reason",
+                  "recorded_by", "recorded_at"]  # fmt: skip
+
+
+DeadlineChangeInput = inline_serializer(
+    "DeadlineChangeInput",
+    {
+        "step": serializers.ChoiceField(choices=DeadlineChangeForm.base_fields["step"].choices),
+        "kind": serializers.ChoiceField(choices=DeadlineChange.Kind.choices),
+        "new_date": serializers.DateField(required=False),
+        "days": serializers.IntegerField(required=False, min_value=1),
+        "first_day": serializers.DateField(required=False),
+        "last_day": serializers.DateField(required=False),
+        "reason": serializers.CharField(),
+    },
+)
 
 
 class NominationSerializer(serializers.ModelSerializer):
@@ -165,6 +189,30 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             )
         except actions.ReviewError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=DeadlineChangeSerializer(many=True))
+    @extend_schema(methods=["POST"], request=DeadlineChangeInput, responses=ReviewSerializer)
+    @action(detail=True, methods=["get", "post"], url_path="deadline-changes")
+    def deadline_changes(self, request, pk=None, **kwargs):
+        """The review's deadline changes; the secretariat records one (an extension to
+        `new_date` or by `days`, or a pause from `first_day` to `last_day`, with a `reason`),
+        as on the review page, and gets the review with its new deadlines."""
+        review = self.get_object()
+        if request.method == "GET":
+            changes = review.deadline_changes.all()  # prefetched with the schedule
+            return Response(DeadlineChangeSerializer(changes, many=True).data)
+        if not is_secretariat(request.user):
+            raise PermissionDenied(_("Only the secretariat changes deadlines."))
+        form = DeadlineChangeForm(request.data)
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        try:
+            actions.change_deadline(
+                review, by=request.user, now=timezone.now(), **form.cleaned_data
+            )
+        except actions.ReviewError as error:
+            raise ValidationError({"detail": str(error)}) from error
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
 

@@ -7,7 +7,7 @@ from revmod.lots.models import ReviewGroup
 from revmod.registry.models import RegionalGroup
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
-from revmod.reviews.models import STAGE_LABELS, STEP_LABELS
+from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, DeadlineChange
 from revmod.reviews.schedule import Loaded, with_schedule_data
 
 LANGUAGE_CHOICES = [
@@ -117,3 +117,33 @@ class ConsultationForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("agreed_") and value
         }
+
+
+class DeadlineChangeForm(forms.Form):
+    """The secretariat's change of one step's deadline (page and API): an extension to a new
+    date or by a number of days, or a pause from one day to another (the step resumes the day
+    after), always with a reason. The action (reviews.actions.change_deadline) checks that the
+    fields fit the kind of change."""
+
+    step = forms.ChoiceField(label=_("Step"), choices=[(s.value, STEP_LABELS[s]) for s in Step])
+    kind = forms.ChoiceField(label=_("Kind of change"), choices=DeadlineChange.Kind.choices)
+    new_date = forms.DateField(
+        label=_("Extend to"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    days = forms.IntegerField(
+        label=_("or extend by (days)"), required=False, min_value=1, max_value=730
+    )
+    first_day = forms.DateField(
+        label=_("Paused from"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    last_day = forms.DateField(
+        label=_("Paused until (included)"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea({"rows": 2}))
+
+    def errors_text(self) -> str:
+        """The form's errors as one line (for a page's message or an API's detail)."""
+        return " ".join(
+            f"{self.fields[name].label if name in self.fields else ''}: {' '.join(errors)}"
+            for name, errors in self.errors.items()
+        )

@@ -31,7 +31,7 @@ def with_schedule_data(reviews):
             queryset=ReviewEvent.objects.filter(kind="submit").order_by("at", "pk"),
             to_attr="submissions",
         ),
-        "deadline_changes",
+        Prefetch("deadline_changes", DeadlineChange.objects.select_related("recorded_by")),
     )
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.review_detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.review_act, name="act"),
     path("<int:pk>/consultation/", views.review_consultation, name="consultation"),
+    path("<int:pk>/deadline/", views.review_deadline, name="deadline"),
 ]

@@ -14,7 +14,12 @@ from revmod.accounts.models import Nomination
 from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.reviews import actions
-from revmod.reviews.forms import ActionForm, ConsultationForm, ReviewFilterForm
+from revmod.reviews.forms import (
+    ActionForm,
+    ConsultationForm,
+    DeadlineChangeForm,
+    ReviewFilterForm,
+)
 from revmod.reviews.models import STEP_LABELS, Review
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Action
@@ -100,6 +105,8 @@ def review_detail(request, pk):
             "consultation": getattr(review, "consultation", None),
             "consultation_form": ConsultationForm(),
             "action_form": ActionForm(),
+            "deadline_changes": review.deadline_changes.all(),  # prefetched with the schedule
+            "deadline_form": DeadlineChangeForm() if is_secretariat(request.user) else None,
         },
     )
 
@@ -126,6 +133,23 @@ def review_act(request, pk, action):
             to=form.cleaned_data.get("to") or None,
         )
         messages.success(request, _("Done."))
+    except actions.ReviewError as error:
+        messages.error(request, str(error))
+    return redirect("reviews:detail", review.pk)
+
+
+@secretariat_required
+@require_POST
+def review_deadline(request, pk):
+    review = _visible(request, pk)
+    form = DeadlineChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The deadline is unchanged. %(errors)s") % {
+            "errors": form.errors_text()})  # fmt: skip
+        return redirect("reviews:detail", review.pk)
+    try:
+        actions.change_deadline(review, by=request.user, now=timezone.now(), **form.cleaned_data)
+        messages.success(request, _("The deadline is changed; the reminders follow the new one."))
     except actions.ReviewError as error:
         messages.error(request, str(error))
     return redirect("reviews:detail", review.pk)

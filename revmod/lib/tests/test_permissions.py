@@ -79,6 +79,16 @@ MATRIX = {
     ("api/v1/reviews/<pk>/", "GET", "/api/v1/reviews/{review}/"): PARTICIPANTS_API,
     ("api/v1/reviews/<pk>.<format>/", "GET", "/api/v1/reviews/{review}.json/"): PARTICIPANTS_API,
     ("api/v1/reviews/<pk>/events/", "GET", "/api/v1/reviews/{review}/events/"): PARTICIPANTS_API,
+    (
+        "api/v1/reviews/<pk>/deadline-changes/",
+        "GET",
+        "/api/v1/reviews/{review}/deadline-changes/",
+    ): (PARTICIPANTS_API),
+    (
+        "api/v1/reviews/<pk>/deadline-changes.<format>/",
+        "GET",
+        "/api/v1/reviews/{review}/deadline-changes.json/",
+    ): PARTICIPANTS_API,
     ("api/v1/reviews/<pk>/events.<format>/", "GET", "/api/v1/reviews/{review}/events.json/"): (
         PARTICIPANTS_API
     ),
@@ -171,6 +181,7 @@ MATRIX = {
     ("reviews/<int:pk>/consultation/", "POST", "/en/reviews/{review}/consultation/"): (
         PARTICIPANTS_ACT
     ),
+    ("reviews/<int:pk>/deadline/", "POST", "/en/reviews/{review}/deadline/"): SECRETARIAT_ACT,
     # An unknown activation link is a 404 page for everyone (a real one: test_onboarding).
     ("people/activate/<str:token>/", "GET", "/en/people/activate/not-a-token/"): (
         dict.fromkeys(PERSONAS, 404)

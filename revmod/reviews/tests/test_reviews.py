@@ -388,3 +388,88 @@ def test_the_overdue_filter_keeps_query_counts_flat(client, world):
     actions.create_reviews(Cluster.objects.get(number=4), by=secretariat, now=NOW)
     assert Review.objects.count() == 8
     assert count_queries(fetch) == few
+
+
+# --- Deadline changes (issue 13, item 5) -----------------------------------------------------
+
+
+def due(client, review, step):
+    """The step's due date as the API gives it to the signed-in client."""
+    body = client.get(f"/api/v1/reviews/{review.pk}/").json()
+    return next(d["due"] for d in body["deadlines"] if d["step"] == step)
+
+
+def test_the_secretariat_extends_and_pauses_a_deadline_from_the_review_page(client, world):
+    secretariat, review, _reviewers, people = world
+    page = url("reviews:detail", review.pk)
+    change = url("reviews:deadline", review.pk)
+    client.force_login(secretariat)
+    before = due(client, review, "focal_points")
+    assert "Change a deadline" in client.get(page).content.decode()
+    # A refused change says why and changes nothing.
+    response = client.post(change, {"step": "focal_points", "kind": "extension",
+                                    "reason": "Elections."}, follow=True)  # fmt: skip
+    assert "either a new date or a number of days" in response.content.decode()
+    no_reason = {"step": "focal_points", "kind": "extension", "new_date": "2021-06-30"}
+    response = client.post(change, {**no_reason, "reason": ""}, follow=True)
+    assert "The deadline is unchanged." in response.content.decode()
+    assert due(client, review, "focal_points") == before
+    assert not review.deadline_changes.exists()
+
+    response = client.post(change, {"step": "focal_points", "kind": "extension",
+                                    "new_date": "2021-06-30",
+                                    "reason": "Elections in the capital."})  # fmt: skip
+    assert response.status_code == 302
+    assert due(client, review, "focal_points") == "2021-06-30"
+    client.post(change, {"step": "focal_points", "kind": "pause", "first_day": "2021-07-01",
+                         "last_day": "2021-07-10", "reason": "Floods."})  # fmt: skip
+    assert due(client, review, "focal_points") == "2021-07-10"  # ten days more
+    # Every participant reads the changes and their reasons, and the timeline has them.
+    client.force_login(people["reviewer_fp"])
+    html = client.get(page).content.decode()
+    assert "Elections in the capital." in html and "Floods." in html
+    assert "Deadline extended" in html and "Deadline paused" in html
+    assert "Change a deadline" not in html  # the form is the secretariat's
+    assert client.post(change, {"step": "focal_points", "kind": "extension", "days": "5",
+                                "reason": "x"}).status_code == 404  # fmt: skip
+    assert review.deadline_changes.count() == 2
+
+
+def test_the_api_changes_deadlines_as_the_page_does(client, world):
+    secretariat, review, _reviewers, people = world
+    path = f"/api/v1/reviews/{review.pk}/deadline-changes/"
+    client.force_login(people["reviewed_fp"])
+    body = {"step": "focal_points", "kind": "extension", "days": 30, "reason": "Elections."}
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 403
+    client.force_login(secretariat)
+    before = dt.date.fromisoformat(due(client, review, "focal_points"))
+    bad = client.post(path, {**body, "days": 0}, content_type="application/json")
+    assert bad.status_code == 400 and "days" in bad.json()
+    refused = client.post(path, {**body, "kind": "pause"}, content_type="application/json")
+    assert refused.status_code == 400 and "first and a last day" in refused.json()["detail"]
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 200
+    [deadline] = [d for d in response.json()["deadlines"] if d["step"] == "focal_points"]
+    assert dt.date.fromisoformat(deadline["due"]) == before + dt.timedelta(days=30)
+    client.force_login(people["observer"])
+    [listed] = client.get(path).json()
+    assert (listed["kind"], listed["days"], listed["reason"]) == ("extension", 30, "Elections.")
+    assert listed["recorded_by"] == "secretariat"
+
+
+def test_the_review_page_lists_deadline_changes_in_flat_queries(client, world):
+    secretariat, review, _reviewers, _people = world
+    client.force_login(secretariat)
+    page = url("reviews:detail", review.pk)
+
+    def change(n):
+        actions.change_deadline(review, by=secretariat, now=NOW, step="focal_points",
+                                kind="extension", days=n, reason=f"Reason {n}.")  # fmt: skip
+
+    change(1)
+    few = count_queries(lambda: client.get(page))
+    for n in range(2, 8):
+        change(n)
+    assert count_queries(lambda: client.get(page)) == few
+    assert "Reason 7." in client.get(page).content.decode()
