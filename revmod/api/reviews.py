@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from revmod.accounts.models import Nomination
 from revmod.lib.access import is_secretariat
 from revmod.reviews import actions
-from revmod.reviews.forms import DeadlineChangeForm, ReviewFilterForm
+from revmod.reviews.forms import DeadlineChangeForm, OfficersForm, ReviewFilterForm
 from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Action
@@ -48,11 +48,16 @@ class ReviewSerializer(serializers.ModelSerializer):
     reviewers = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
+    officers = serializers.SerializerMethodField()
 
     class Meta:
         model = Review
         fields = ["id", "party", "group", "cluster", "stage", "started_on", "reviewers",
-                  "languages", "deadlines"]  # fmt: skip
+                  "languages", "deadlines", "officers"]  # fmt: skip
+
+    def get_officers(self, review) -> list[str]:
+        """The user names of the secretariat officers assigned (prefetched)."""
+        return [officer.username for officer in review.officers.all()]
 
     @property
     def loaded(self) -> Loaded:
@@ -115,6 +120,11 @@ DeadlineChangeInput = inline_serializer(
 )
 
 
+OfficersInput = inline_serializer(
+    "OfficersInput", {"officers": serializers.ListField(child=serializers.CharField())}
+)
+
+
 class NominationSerializer(serializers.ModelSerializer):
     party = serializers.CharField(source="party.code")
     person = serializers.CharField(source="person.username")
@@ -139,11 +149,15 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        reviews = with_schedule_data(Review.objects.visible_to(self.request.user)).select_related(
-            "group", "cluster"
+        reviews = (
+            with_schedule_data(Review.objects.visible_to(self.request.user))
+            .select_related("group", "cluster")
+            .prefetch_related("officers")
         )
         if self.action == "list":
-            form = ReviewFilterForm(self.request.query_params, today=timezone.localdate())
+            form = ReviewFilterForm(
+                self.request.query_params, today=timezone.localdate(), user=self.request.user
+            )
             if not form.is_valid():
                 raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
             reviews = form.filter(reviews)
@@ -213,6 +227,26 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             )
         except actions.ReviewError as error:
             raise ValidationError({"detail": str(error)}) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
+    @extend_schema(request=OfficersInput, responses=ReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def officers(self, request, pk=None, **kwargs):
+        """The secretariat sets the review's officers (user names of active secretariat
+        accounts; an empty list assigns none), as on the review page."""
+        review = self.get_object()
+        if not is_secretariat(request.user):
+            raise PermissionDenied(_("Only the secretariat assigns officers."))
+        names = request.data.get("officers") if isinstance(request.data, dict) else None
+        if hasattr(request.data, "getlist"):  # a form's fields rather than JSON
+            names = request.data.getlist("officers")
+        if not isinstance(names, list):
+            raise ValidationError({"officers": [_("Give a list of user names.")]})
+        form = OfficersForm({"officers": names})
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        actions.assign_officers([review], officers=list(form.cleaned_data["officers"]),
+                                by=request.user, now=timezone.now())  # fmt: skip
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
 

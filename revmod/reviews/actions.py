@@ -284,6 +284,49 @@ def change_deadline(
     return change
 
 
+@transaction.atomic
+def assign_officers(
+    reviews: list[Review], *, officers: list[User], by: User, now: dt.datetime, add: bool = False
+) -> list[Review]:
+    """The secretariat assigns officers to reviews: exactly `officers` (the review page), or
+    `officers` added to those already assigned (`add`, the reviews list in bulk). An event names
+    the officers of each review whose officers changed; returns those reviews. Officers are
+    active secretariat accounts: reminders and escalations that belong to no party person go
+    to them (notifications.reminders)."""
+    if not is_secretariat(by):
+        raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
+    if not reviews:
+        raise ReviewError(_("Choose at least one review."))
+    if any(not (o.is_secretariat and o.is_active) for o in officers):
+        raise ReviewError(_("Only active secretariat accounts can be officers of a review."))
+    chosen = {o.pk: o for o in officers}
+    current: dict[int, set[int]] = {r.pk: set() for r in reviews}
+    for review_id, user_id in Review.officers.through.objects.filter(
+        review__in=reviews
+    ).values_list("review_id", "user_id"):
+        current[review_id].add(user_id)
+    names = dict(
+        User.objects.filter(pk__in=set(chosen).union(*current.values())).values_list(
+            "pk", "username"
+        )
+    )
+    through = Review.officers.through
+    changed, new_rows = [], []
+    for review in reviews:
+        wanted = current[review.pk] | set(chosen) if add else set(chosen)
+        if wanted == current[review.pk]:
+            continue
+        if add:  # in bulk: only rows to add, in one query for all the reviews
+            new_rows += [through(review=review, user_id=pk) for pk in wanted - current[review.pk]]
+        else:
+            review.officers.set(wanted)
+        officers_named = sorted(names[pk] for pk in wanted)
+        record(review, "officers_assigned", by=by, at=now, officers=officers_named)
+        changed.append(review)
+    through.objects.bulk_create(new_rows)
+    return changed
+
+
 def _reviews_of(party: Party, scope: str):
     """The reviews a nomination of `party` for `scope` gives access to."""
     if scope == Nomination.Scope.OWN:

@@ -3,11 +3,13 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from revmod.accounts.models import User
+from revmod.lib.access import is_secretariat
 from revmod.lots.models import ReviewGroup
 from revmod.registry.models import RegionalGroup
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
-from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, DeadlineChange
+from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, DeadlineChange, Review
 from revmod.reviews.schedule import Loaded, with_schedule_data
 
 LANGUAGE_CHOICES = [
@@ -43,13 +45,23 @@ class ReviewFilterForm(forms.Form):
         help_text=_("Reviews with at least one step past its due date today."),
     )
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    officer = forms.ChoiceField(label=_("Secretariat officer"), required=False)
+
+    def __init__(self, *args, today: dt.date, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
+        self.today, self.user = today, user
         self.fields["group"].choices = [("", _("All groups"))] + [
             (g.number, str(g)) for g in ReviewGroup.objects.all()
         ]
         self.fields["regional_group"].label_from_instance = lambda g: g.label
+        if user is not None and is_secretariat(user):
+            self.fields["officer"].choices = [
+                ("", _("Any or none")),
+                ("me", _("Assigned to me")),
+                ("none", _("No officer assigned")),
+            ] + [(name, name) for name in officers().values_list("username", flat=True)]
+        else:  # who follows a review is the secretariat's filter
+            del self.fields["officer"]
 
     def filter(self, reviews):
         if not self.is_valid():
@@ -63,6 +75,13 @@ class ReviewFilterForm(forms.Form):
             reviews = reviews.filter(stage=data["stage"])
         if data["overdue"]:
             reviews = reviews.filter(pk__in=self.overdue_ids(reviews))
+        officer = data.get("officer")
+        if officer == "me":
+            reviews = reviews.filter(officers=self.user)
+        elif officer == "none":
+            reviews = reviews.filter(officers=None)
+        elif officer:
+            reviews = reviews.filter(officers__username=officer)
         return reviews
 
     def overdue_ids(self, reviews) -> list[int]:
@@ -147,3 +166,39 @@ class DeadlineChangeForm(forms.Form):
             f"{self.fields[name].label if name in self.fields else ''}: {' '.join(errors)}"
             for name, errors in self.errors.items()
         )
+
+
+def officers():
+    """The accounts that can be officers of a review: active secretariat staff."""
+    return User.objects.filter(is_secretariat=True, is_active=True).order_by("username")
+
+
+class OfficersForm(forms.Form):
+    """A review's secretariat officers (the review page; the API with user names)."""
+
+    officers = forms.ModelMultipleChoiceField(
+        label=_("Secretariat officers"),
+        queryset=User.objects.none(),
+        to_field_name="username",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = officers()
+
+
+class BulkOfficersForm(OfficersForm):
+    """Officers added to the reviews chosen on the reviews list."""
+
+    reviews = forms.ModelMultipleChoiceField(
+        label=_("Reviews"), queryset=Review.objects.all(), error_messages={
+            "required": _("Choose at least one review in the list.")}
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].required = True
+        self.fields["officers"].error_messages["required"] = _("Choose at least one officer.")
+        self.fields["officers"].widget = forms.SelectMultiple()

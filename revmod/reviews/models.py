@@ -48,6 +48,7 @@ EVENT_LABELS = {
     "focal_point_ended": _("Focal point's nomination ended"),
     "deadline_extension": _("Deadline extended"),
     "deadline_pause": _("Deadline paused"),
+    "officers_assigned": _("Secretariat officers assigned"),
     "document_uploaded": _("Document uploaded"),
     "attachment_removed": _("File taken off an answer"),
     "questionnaire_frozen": _("Questionnaire answers frozen as submitted"),

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/act/<str:action>/", views.review_act, name="act"),
     path("<int:pk>/consultation/", views.review_consultation, name="consultation"),
     path("<int:pk>/deadline/", views.review_deadline, name="deadline"),
+    path("<int:pk>/officers/", views.review_officers, name="officers"),
+    path("assign/", views.review_assign, name="assign"),
 ]

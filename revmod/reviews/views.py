@@ -3,8 +3,9 @@ review's workspace, and its actions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +17,10 @@ from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.reviews import actions
 from revmod.reviews.forms import (
     ActionForm,
+    BulkOfficersForm,
     ConsultationForm,
     DeadlineChangeForm,
+    OfficersForm,
     ReviewFilterForm,
 )
 from revmod.reviews.models import STEP_LABELS, Review
@@ -35,14 +38,16 @@ ACTION_LABELS = {
 
 def reviews_for(user, form):
     return form.filter(
-        Review.objects.visible_to(user).select_related("party__regional_group", "group", "cluster")
+        Review.objects.visible_to(user)
+        .select_related("party__regional_group", "group", "cluster")
+        .prefetch_related("officers")
     )
 
 
 @login_required
 @require_GET
 def review_list(request):
-    form = ReviewFilterForm(request.GET, today=timezone.localdate())
+    form = ReviewFilterForm(request.GET, today=timezone.localdate(), user=request.user)
     reviews = reviews_for(request.user, form)
     own = reviewing = None
     if not is_secretariat(request.user):
@@ -56,7 +61,13 @@ def review_list(request):
     return render(
         request,
         "reviews/review_list.html",
-        {"form": form, "reviews": reviews, "own": own, "reviewing": reviewing},
+        {
+            "form": form,
+            "reviews": reviews,
+            "own": own,
+            "reviewing": reviewing,
+            "assign_form": BulkOfficersForm() if is_secretariat(request.user) else None,
+        },
     )
 
 
@@ -64,9 +75,9 @@ def review_list(request):
 @require_GET
 def review_detail(request, pk):
     review = get_object_or_404(
-        with_schedule_data(Review.objects.visible_to(request.user)).select_related(
-            "group", "cluster"
-        ),
+        with_schedule_data(Review.objects.visible_to(request.user))
+        .select_related("group", "cluster")
+        .prefetch_related("officers"),
         pk=pk,
     )
     loaded = Loaded([review])
@@ -107,6 +118,10 @@ def review_detail(request, pk):
             "action_form": ActionForm(),
             "deadline_changes": review.deadline_changes.all(),  # prefetched with the schedule
             "deadline_form": DeadlineChangeForm() if is_secretariat(request.user) else None,
+            "officers": review.officers.all(),
+            "officers_form": OfficersForm(initial={"officers": review.officers.all()})
+            if is_secretariat(request.user)
+            else None,
         },
     )
 
@@ -155,6 +170,45 @@ def review_deadline(request, pk):
     return redirect("reviews:detail", review.pk)
 
 
+@secretariat_required
+@require_POST
+def review_officers(request, pk):
+    review = _visible(request, pk)
+    form = OfficersForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose officers among the secretariat's active accounts."))
+        return redirect("reviews:detail", review.pk)
+    try:
+        actions.assign_officers([review], officers=list(form.cleaned_data["officers"]),
+                                by=request.user, now=timezone.now())  # fmt: skip
+        messages.success(request, _("The review's officers are saved."))
+    except actions.ReviewError as error:
+        messages.error(request, str(error))
+    return redirect("reviews:detail", review.pk)
+
+
+@secretariat_required
+@require_POST
+def review_assign(request):
+    """Officers added, in bulk, to the reviews chosen on the list; back to the same list."""
+    form = BulkOfficersForm(request.POST)
+    query = QueryDict(request.POST.get("query", "")).urlencode()  # the list's filters
+    back = reverse("reviews:list") + (f"?{query}" if query else "")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    try:
+        changed = actions.assign_officers(
+            list(form.cleaned_data["reviews"]), officers=list(form.cleaned_data["officers"]),
+            by=request.user, now=timezone.now(), add=True,
+        )  # fmt: skip
+        messages.success(request, _("Officers assigned; reviews changed: %(n)s.") % {
+            "n": len(changed)})  # fmt: skip
+    except actions.ReviewError as error:
+        messages.error(request, str(error))
+    return redirect(back)
+
+
 @login_required
 @require_POST
 def review_consultation(request, pk):
@@ -201,7 +255,7 @@ def export_rows(reviews):
 @secretariat_required
 @require_GET
 def review_export(request, fmt):
-    form = ReviewFilterForm(request.GET, today=timezone.localdate())
+    form = ReviewFilterForm(request.GET, today=timezone.localdate(), user=request.user)
     reviews = reviews_for(request.user, form)
     if fmt == "csv":
         return csv_response(export_rows(reviews), "reviews.csv")

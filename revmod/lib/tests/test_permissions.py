@@ -49,6 +49,10 @@ PARTICIPANTS_API = {**PARTICIPANTS, "anonymous": 403}
 # An action refused by the workflow (advance while awaiting nominations) is a 409 for all.
 OWN_PARTY_API = {**dict.fromkeys(PERSONAS, 404), "anonymous": 403, "reviewer_fp": 200,
                  "secretariat": 200}  # fmt: skip
+# A secretariat's action on a review through the API: participants are refused (403), anyone
+# else does not see the review (404).
+SECRETARIAT_API_ACT = {**PARTICIPANTS_API, **dict.fromkeys(
+    ["reviewed_fp", "reviewer_fp", "expert", "observer"], 403)}  # fmt: skip
 PARTICIPANTS_API_ACT = {**dict.fromkeys(PERSONAS, 409), "anonymous": 403, "outsider": 404}
 
 # Third-party URL sets, checked by their own suites; the admin's door is checked below.
@@ -84,6 +88,12 @@ MATRIX = {
         "GET",
         "/api/v1/reviews/{review}/deadline-changes/",
     ): (PARTICIPANTS_API),
+    ("api/v1/reviews/<pk>/officers/", "POST", "/api/v1/reviews/{review}/officers/"): (
+        SECRETARIAT_API_ACT
+    ),
+    ("api/v1/reviews/<pk>/officers.<format>/", "POST", "/api/v1/reviews/{review}/officers.json/"): (
+        SECRETARIAT_API_ACT
+    ),
     (
         "api/v1/reviews/<pk>/deadline-changes.<format>/",
         "GET",
@@ -182,6 +192,8 @@ MATRIX = {
         PARTICIPANTS_ACT
     ),
     ("reviews/<int:pk>/deadline/", "POST", "/en/reviews/{review}/deadline/"): SECRETARIAT_ACT,
+    ("reviews/<int:pk>/officers/", "POST", "/en/reviews/{review}/officers/"): SECRETARIAT_ACT,
+    ("reviews/assign/", "POST", "/en/reviews/assign/"): SECRETARIAT_ACT,
     # An unknown activation link is a 404 page for everyone (a real one: test_onboarding).
     ("people/activate/<str:token>/", "GET", "/en/people/activate/not-a-token/"): (
         dict.fromkeys(PERSONAS, 404)

@@ -473,3 +473,93 @@ def test_the_review_page_lists_deadline_changes_in_flat_queries(client, world):
         change(n)
     assert count_queries(lambda: client.get(page)) == few
     assert "Reason 7." in client.get(page).content.decode()
+
+
+# --- Secretariat officers (issue 13, item 4) -------------------------------------------------
+
+
+def test_officers_are_assigned_on_the_review_page_and_shown_to_participants(client, world):
+    secretariat, review, _reviewers, people = world
+    colleague = make_user("colleague", secretariat=True)
+    page, officers = url("reviews:detail", review.pk), url("reviews:officers", review.pk)
+    client.force_login(secretariat)
+    assert "None assigned" in client.get(page).content.decode()
+    # Only active secretariat accounts can follow a review: nothing changes otherwise.
+    response = client.post(officers, {"officers": ["secretariat", "expert"]}, follow=True)
+    assert "active accounts" in response.content.decode()
+    assert not review.officers.exists()
+    client.post(officers, {"officers": ["secretariat", "colleague"]})
+    assert set(review.officers.all()) == {secretariat, colleague}
+    client.force_login(people["observer"])
+    html = client.get(page).content.decode()
+    assert "colleague" in html and "Secretariat officers assigned" in html
+    assert client.post(officers, {"officers": []}).status_code == 404
+    assert review.officers.count() == 2
+    event = ReviewEvent.objects.get(review=review, kind="officers_assigned")
+    assert event.data == {"officers": ["colleague", "secretariat"]}
+    client.force_login(secretariat)
+    client.post(officers, {})  # none: the review follows nobody
+    assert not review.officers.exists()
+
+
+def test_officers_are_assigned_in_bulk_and_the_list_filters_by_officer(client, world):
+    secretariat, review, _reviewers, _people = world
+    make_user("colleague", secretariat=True)
+    others = list(Review.objects.exclude(pk=review.pk).order_by("pk"))
+    client.force_login(secretariat)
+    listing = url("reviews:list")
+    assert "Assign to the reviews ticked below" in client.get(listing).content.decode()
+    response = client.post(url("reviews:assign"), {"officers": ["secretariat"],
+                           "query": "stage=awaiting_nominations"})  # fmt: skip
+    assert response["Location"] == listing + "?stage=awaiting_nominations"  # nothing ticked
+    assert not Review.officers.through.objects.exists()
+    client.post(url("reviews:assign"), {"officers": ["secretariat"],
+                                        "reviews": [review.pk, others[0].pk]})  # fmt: skip
+    client.post(url("reviews:assign"), {"officers": ["colleague"], "reviews": [review.pk]})
+    assert {o.username for o in review.officers.all()} == {"secretariat", "colleague"}
+
+    def listed(query):
+        html = client.get(f"{listing}?{query}").content.decode()
+        return {r.pk for r in Review.objects.all() if f"/reviews/{r.pk}/" in html}
+
+    assert listed("officer=me") == {review.pk, others[0].pk}
+    assert listed("officer=colleague") == {review.pk}
+    assert listed("officer=none") == {r.pk for r in others[1:]}
+    # The API filters the same way and names the officers.
+    body = client.get("/api/v1/reviews/?officer=me").json()
+    assert {r["id"] for r in body["results"]} == {review.pk, others[0].pk}
+    assert {tuple(sorted(r["officers"])) for r in body["results"]} == {
+        ("colleague", "secretariat"), ("secretariat",)
+    }  # fmt: skip
+
+
+def test_the_api_assigns_officers_as_the_page_does(client, world):
+    secretariat, review, _reviewers, people = world
+    path = f"/api/v1/reviews/{review.pk}/officers/"
+    client.force_login(people["reviewed_fp"])
+    assert client.post(path, {"officers": ["secretariat"]},
+                       content_type="application/json").status_code == 403  # fmt: skip
+    client.force_login(secretariat)
+    bad = client.post(path, {"officers": "secretariat"}, content_type="application/json")
+    assert bad.status_code == 400 and "list of user names" in bad.json()["officers"][0]
+    unknown = client.post(path, {"officers": ["nobody"]}, content_type="application/json")
+    assert unknown.status_code == 400 and not review.officers.exists()
+    response = client.post(path, {"officers": ["secretariat"]}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["officers"] == ["secretariat"]
+
+
+def test_the_reviews_list_with_officers_keeps_query_counts_flat(client, world):
+    secretariat, review, _reviewers, _people = world
+    client.force_login(secretariat)
+    colleagues = [make_user(f"officer{n}", secretariat=True) for n in range(3)]
+    listing = url("reviews:list")
+    api = "/api/v1/reviews/?officer=officer0"
+    actions.assign_officers([review], officers=colleagues[:1], by=secretariat, now=NOW)
+    few, few_api = (
+        count_queries(lambda: client.get(listing)),
+        count_queries(lambda: client.get(api)),
+    )
+    actions.assign_officers(list(Review.objects.all()), officers=colleagues, by=secretariat,
+                            now=NOW, add=True)  # fmt: skip
+    assert count_queries(lambda: client.get(listing)) == few
+    assert count_queries(lambda: client.get(api)) == few_api
