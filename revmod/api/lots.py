@@ -1,11 +1,32 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.response import Response
 
-from revmod.lots.forms import PairingFilterForm
-from revmod.lots.models import Draw, Pairing
+from revmod.lib.access import is_secretariat
+from revmod.lots import actions
+from revmod.lots.forms import EntropyForm, MeetingForm, PairingFilterForm, PrepareDrawForm
+from revmod.lots.models import Draw, Meeting, Pairing
+
+
+def form_errors(form) -> dict:
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+def as_text(value) -> str:
+    """A list given in JSON ([62, 63, 62], ["KEN", "MEX"]) as the form's comma-separated text."""
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else (value or "")
 
 
 class PairingSerializer(serializers.ModelSerializer):
@@ -85,9 +106,133 @@ class DrawSummarySerializer(DrawSerializer):
         fields = [f for f in DrawSerializer.Meta.fields if f not in ("inputs", "rules", "result")]
 
 
-class DrawViewSet(viewsets.ReadOnlyModelViewSet):
+class IsSecretariat(BasePermission):
+    message = _lazy("Only the secretariat manages meetings and draws.")
+
+    def has_permission(self, request, view) -> bool:
+        return is_secretariat(request.user)
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "held_on", "title", "place", "notes"]
+
+
+class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The meetings at which draws are held: the secretariat's (as on its meetings page)."""
+
+    serializer_class = MeetingSerializer
+    permission_classes = [IsSecretariat]
+    queryset = Meeting.objects.order_by("-held_on", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        form = MeetingForm(request.data)
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        meeting = actions.create_meeting(**form.cleaned_data)
+        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+
+PrepareInput = inline_serializer(
+    "PrepareDrawInput",
+    {
+        "kind": serializers.ChoiceField(choices=Draw.Kind.choices),
+        "meeting": serializers.IntegerField(help_text="a meeting's id (/api/v1/meetings/)"),
+        "reviewed": serializers.ListField(
+            child=serializers.CharField(), required=False,
+            help_text="initial draw: the parties under review (default: every party)",
+        ),
+        "sizes": serializers.ListField(child=serializers.IntegerField(), required=False),
+        "volunteers": serializers.CharField(required=False, help_text="e.g. KEN:1, MEX:1"),
+        "requests": serializers.ListField(child=serializers.IntegerField(), required=False),
+    },
+)  # fmt: skip
+EntropyInput = inline_serializer("EntropyInput", {"entropy": serializers.CharField()})
+
+
+class DrawStepsMixin:
+    """The wizard's steps through the API, for the secretariat, by the same actions as the
+    pages: prepare (POST /draws/), commit, entropy, draw, publish. A step out of order, or a
+    refused input, is a 400 that says why and changes nothing."""
+
+    def _secretariat(self):
+        if not is_secretariat(self.request.user):
+            raise PermissionDenied(_("Only the secretariat manages meetings and draws."))
+
+    def _step(self, run):
+        draw = self.get_object()  # 404 for a draw the caller may not see
+        self._secretariat()
+        try:
+            draw = run(draw)
+        except actions.DrawError as error:
+            raise ValidationError({"detail": str(error)}) from error
+        return Response(DrawSerializer(draw).data)
+
+    @extend_schema(request=PrepareInput, responses={201: DrawSerializer})
+    def create(self, request, *args, **kwargs):
+        self._secretariat()
+        data = request.data
+        form = PrepareDrawForm(
+            {
+                "kind": data.get("kind"),
+                "meeting": data.get("meeting"),
+                "reviewed": as_text(data.get("reviewed")),
+                "sizes": as_text(data.get("sizes")),
+                "volunteers": as_text(data.get("volunteers")),
+                "requests": data.get("requests") or [],
+            }
+        )
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        values = form.cleaned_data
+        try:
+            draw = actions.prepare_draw(
+                kind=values["kind"], meeting=values["meeting"], by=request.user,
+                now=timezone.now(), reviewed=values["reviewed"], sizes=values["sizes"],
+                volunteers=values["volunteers"], requests=list(values["requests"]),
+            )  # fmt: skip
+        except actions.DrawError as error:
+            raise ValidationError({"detail": str(error)}) from error
+        return Response(DrawSerializer(draw).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=DrawSerializer)
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None, **kwargs):
+        """Publish the commitment (before the meeting)."""
+        return self._step(lambda draw: actions.announce(draw, now=timezone.now()))
+
+    @extend_schema(request=EntropyInput, responses=DrawSerializer)
+    @action(detail=True, methods=["post"])
+    def entropy(self, request, pk=None, **kwargs):
+        """Record the public entropy given at the meeting."""
+        form = EntropyForm(request.data)
+        if not form.is_valid():
+            self.get_object()
+            self._secretariat()
+            raise ValidationError(form_errors(form))
+        entropy = form.cleaned_data["entropy"]
+        return self._step(
+            lambda draw: actions.enter_entropy(draw, entropy=entropy, now=timezone.now())
+        )
+
+    @extend_schema(request=None, responses=DrawSerializer)
+    @action(detail=True, methods=["post"], url_path="draw")
+    def perform(self, request, pk=None, **kwargs):
+        """Draw the lots from the secret and the entropy."""
+        return self._step(lambda draw: actions.perform_draw(draw, now=timezone.now()))
+
+    @extend_schema(request=None, responses=DrawSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None, **kwargs):
+        """Put the result in force; a full or late-joiner draw creates its reviews."""
+        return self._step(lambda draw: actions.publish(draw, now=timezone.now(), by=request.user))
+
+
+class DrawViewSet(DrawStepsMixin, viewsets.ReadOnlyModelViewSet):
     """The draws whose commitment is public (all of them for the secretariat). One draw gives
-    everything needed to recompute it once drawn: inputs, rules, secret, entropy, result."""
+    everything needed to recompute it once drawn: inputs, rules, secret, entropy, result. The
+    secretariat prepares and holds draws through it (DrawStepsMixin)."""
 
     permission_classes = [AllowAny]
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
@@ -19,6 +20,9 @@ from revmod.reviews.forms import DeadlineChangeForm, OfficersForm, ReviewFilterF
 from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Action
+
+# Query parameters of every list besides its filters: paging, the format and the language.
+PAGING = {"page", "page_size", "format", "lang"}
 
 Deadline = inline_serializer(
     "Deadline",
@@ -140,6 +144,21 @@ ActionInput = inline_serializer(
 )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("group", int),
+            OpenApiParameter("cluster", int),
+            OpenApiParameter("party", str, description="the code of the party under review"),
+            OpenApiParameter("regional_group", str, description="AFR, APG, EEG, GRULAC, WEOG"),
+            OpenApiParameter("stage", str),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter(
+                "officer", str, description="secretariat only: me, none or a user name"
+            ),
+        ]
+    )
+)
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     """Country reviews the caller may see (participants and the secretariat; anyone else gets
     an empty list and 404), with their reviewers, languages and deadlines. Actions take the
@@ -158,6 +177,13 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             form = ReviewFilterForm(
                 self.request.query_params, today=timezone.localdate(), user=self.request.user
             )
+            unknown = set(self.request.query_params) - set(form.fields) - PAGING
+            if unknown:  # a filter the API does not know is refused, never silently ignored
+                raise ValidationError(
+                    {name: [_("Unknown parameter: the filters are %(names)s.") % {
+                        "names": ", ".join([*form.fields, *sorted(PAGING)])}]
+                     for name in sorted(unknown)}
+                )  # fmt: skip
             if not form.is_valid():
                 raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
             reviews = form.filter(reviews)

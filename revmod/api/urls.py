@@ -2,13 +2,14 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from revmod.api.documents import DocumentViewSet
-from revmod.api.lots import DrawViewSet, PairingViewSet
+from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
 from revmod.api.reviews import NominationViewSet, ReviewViewSet
 from revmod.api.stats import StatusView
 from revmod.api.views import PartyViewSet
 
 router = DefaultRouter()
 router.register("parties", PartyViewSet, basename="party")
+router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("draws", DrawViewSet, basename="draw")
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("reviews", ReviewViewSet, basename="review")

@@ -36,6 +36,14 @@ class MeetingForm(forms.ModelForm):
 class PrepareDrawForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of draw"), choices=Draw.Kind.choices)
     meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.all())
+    reviewed = forms.CharField(
+        label=_("Parties under review"),
+        required=False,
+        help_text=_(
+            "Initial draw only: party codes separated by commas. Empty: every party to the "
+            "Convention on the day of the meeting."
+        ),
+    )
     sizes = forms.CharField(
         label=_("Sizes of the groups"),
         required=False,
@@ -64,6 +72,14 @@ class PrepareDrawForm(forms.Form):
         if not all(re.fullmatch(r"\d+", p) for p in parts):
             raise forms.ValidationError(_("Give whole numbers separated by commas."))
         return [int(p) for p in parts]
+
+    def clean_reviewed(self):
+        codes = [c.strip().upper() for c in self.cleaned_data["reviewed"].split(",") if c.strip()]
+        unknown = sorted(set(codes) - set(Party.objects.filter(code__in=codes).values_list(
+            "code", flat=True)))  # fmt: skip
+        if unknown:
+            raise forms.ValidationError(_("Unknown party %(code)s.") % {"code": ", ".join(unknown)})
+        return codes or None
 
     def clean_volunteers(self):
         text = self.cleaned_data["volunteers"].strip()

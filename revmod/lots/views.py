@@ -107,6 +107,7 @@ def draw_prepare(request):
                 meeting=data["meeting"],
                 by=request.user,
                 now=timezone.now(),
+                reviewed=data["reviewed"],
                 sizes=data["sizes"],
                 volunteers=data["volunteers"],
                 requests=list(data["requests"]),

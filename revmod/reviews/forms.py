@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from revmod.accounts.models import User
 from revmod.lib.access import is_secretariat
 from revmod.lots.models import ReviewGroup
-from revmod.registry.models import RegionalGroup
+from revmod.registry.models import Cluster, Party, RegionalGroup
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, DeadlineChange, Review
@@ -27,6 +27,17 @@ class ReviewFilterForm(forms.Form):
     `today` is the day "overdue" is judged on: computed once per request by the caller."""
 
     group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
+    cluster = forms.TypedChoiceField(
+        label=_("Cluster"), required=False, coerce=int, empty_value=None
+    )
+    party = forms.ModelChoiceField(
+        label=_("Party under review"),
+        queryset=Party.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.TextInput({"size": 4, "placeholder": "KEN"}),
+        error_messages={"invalid_choice": _("No party has this code.")},
+    )
     regional_group = forms.ModelChoiceField(
         label=_("Regional group"),
         queryset=RegionalGroup.objects.all(),
@@ -53,6 +64,9 @@ class ReviewFilterForm(forms.Form):
         self.fields["group"].choices = [("", _("All groups"))] + [
             (g.number, str(g)) for g in ReviewGroup.objects.all()
         ]
+        self.fields["cluster"].choices = [("", _("All clusters"))] + [
+            (c.number, c.label) for c in Cluster.objects.all()
+        ]
         self.fields["regional_group"].label_from_instance = lambda g: g.label
         if user is not None and is_secretariat(user):
             self.fields["officer"].choices = [
@@ -69,6 +83,10 @@ class ReviewFilterForm(forms.Form):
         data = self.cleaned_data
         if data["group"]:
             reviews = reviews.filter(group__number=data["group"])
+        if data["cluster"]:
+            reviews = reviews.filter(cluster__number=data["cluster"])
+        if data["party"]:
+            reviews = reviews.filter(party=data["party"])
         if data["regional_group"]:
             reviews = reviews.filter(party__regional_group=data["regional_group"])
         if data["stage"]:

@@ -49,6 +49,10 @@ PARTICIPANTS_API = {**PARTICIPANTS, "anonymous": 403}
 # An action refused by the workflow (advance while awaiting nominations) is a 409 for all.
 OWN_PARTY_API = {**dict.fromkeys(PERSONAS, 404), "anonymous": 403, "reviewer_fp": 200,
                  "secretariat": 200}  # fmt: skip
+# The secretariat's part of the API: anyone else is refused (403). A step of a published draw
+# is out of order: the secretariat is told why (400).
+SECRETARIAT_API = {**dict.fromkeys(PERSONAS, 403), "secretariat": 200}
+DRAW_STEP_API = {**dict.fromkeys(PERSONAS, 403), "secretariat": 400}
 # A secretariat's action on a review through the API: participants are refused (403), anyone
 # else does not see the review (404).
 SECRETARIAT_API_ACT = {**PARTICIPANTS_API, **dict.fromkeys(
@@ -68,6 +72,19 @@ MATRIX = {
     ("api/v1/parties/<code>/", "GET", "/api/v1/parties/FRA/"): PUBLIC,
     ("api/v1/parties/<code>.<format>/", "GET", "/api/v1/parties/FRA.json/"): PUBLIC,
     ("api/v1/draws/", "GET", "/api/v1/draws/"): PUBLIC,
+    ("api/v1/meetings/", "GET", "/api/v1/meetings/"): SECRETARIAT_API,
+    ("api/v1/meetings.<format>/", "GET", "/api/v1/meetings.json/"): SECRETARIAT_API,
+    ("api/v1/meetings/<pk>/", "GET", "/api/v1/meetings/{meeting}/"): SECRETARIAT_API,
+    ("api/v1/meetings/<pk>.<format>/", "GET", "/api/v1/meetings/{meeting}.json/"): (
+        SECRETARIAT_API
+    ),
+    **{
+        (f"api/v1/draws/<pk>/{step}{suffix}/", "POST", f"/api/v1/draws/{{drawn}}/{step}{ext}/"): (
+            DRAW_STEP_API
+        )
+        for step in ["commit", "entropy", "draw", "publish"]
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+    },
     ("api/v1/draws.<format>/", "GET", "/api/v1/draws.json/"): PUBLIC,
     ("api/v1/draws/<pk>/", "GET", "/api/v1/draws/{prepared}/"): {
         **dict.fromkeys(PERSONAS, 404),
@@ -409,6 +426,7 @@ def shared_world(request, django_db_blocker):
         call_command("loadquestionnaire", stdout=StringIO())
         question = Question.objects.filter(article__instrument__code="UNTOC").first()
         ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": redraw.pk,
+               "meeting": prepared.meeting_id,
                "pairing": pairing.pk, "review": review.pk, "document": document.pk,
                "nomination": nominations["reviewer_fp"].pk, "registration": registration.pk,
                "question": question.pk, "translation": translated.pk}  # fmt: skip
