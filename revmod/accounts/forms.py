@@ -209,3 +209,16 @@ class NominateForm(forms.Form):
 
 class EndNominationForm(forms.Form):
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput({"type": "date"}))
+
+
+class DirectoryForm(forms.Form):
+    """The directory of focal points, for one party (by code) or all."""
+
+    party = forms.ModelChoiceField(
+        label=_("Party"),
+        queryset=Party.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.TextInput({"size": 4, "placeholder": "KEN"}),
+        error_messages={"invalid_choice": _("No party has this code.")},
+    )

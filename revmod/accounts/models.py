@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from revmod.lib.i18n import SUFFIXES
+
 
 class User(AbstractUser):
     """A person using the platform. Secretariat staff run the mechanism; everyone else acts
@@ -56,6 +58,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def working_language_names(self) -> list[str]:
+        """The names of the languages the person works in, in the active language."""
+        names = {SUFFIXES[code]: name for code, name in settings.LANGUAGES}
+        return [str(names.get(code, code)) for code in self.languages]
 
     def get_session_auth_hash(self) -> str:
         """Django checks this on every request: a new epoch ends the user's sessions."""

@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("registrations/<int:pk>/reject/", views.registration_reject, name="registration-reject"),
     path("registrations/<int:pk>/resend/", views.registration_resend, name="registration-resend"),
+    path("directory/", views.directory, name="directory"),
     path("nominations/", views.nomination_list, name="nomination-list"),
     path("nominations.<str:fmt>", views.nomination_export, name="nomination-export"),
     path("nominations/new/", views.nomination_new, name="nomination-new"),

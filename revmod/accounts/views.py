@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
@@ -17,6 +18,7 @@ from revmod.accounts import actions
 from revmod.accounts.forms import (
     ActivationForm,
     DecisionForm,
+    DirectoryForm,
     EndNominationForm,
     NominateForm,
     NominationFilterForm,
@@ -25,7 +27,7 @@ from revmod.accounts.forms import (
     RejectForm,
 )
 from revmod.accounts.models import Nomination, Registration
-from revmod.lib.access import secretariat_required
+from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lib.i18n import normalize_language
 from revmod.lib.uploads import FORMATS
@@ -351,3 +353,24 @@ def nomination_end(request, pk):
         else:
             messages.success(request, _("The nomination has ended."))
     return redirect(f"{reverse('accounts:nomination-list')}?party={nomination.party.code}")
+
+
+@login_required
+@require_GET
+def directory(request):
+    """The focal points of every party, with their contact details, for the people nominated
+    in the mechanism and the secretariat (seed ¶20): never the public, never a signed-in
+    person with no nomination (404)."""
+    user = request.user
+    if not (is_secretariat(user) or Nomination.objects.active().filter(person=user).exists()):
+        raise Http404
+    form = DirectoryForm(request.GET)
+    focal_points = (
+        Nomination.objects.active()
+        .filter(kind=Nomination.Kind.FOCAL_POINT)
+        .select_related("party", "person")
+        .order_by("party__code", "scope", "starts_on")
+    )
+    if form.is_valid() and form.cleaned_data["party"]:
+        focal_points = focal_points.filter(party=form.cleaned_data["party"])
+    return render(request, "accounts/directory.html", {"form": form, "focal_points": focal_points})

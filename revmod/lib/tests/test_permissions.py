@@ -216,6 +216,8 @@ MATRIX = {
         dict.fromkeys(PERSONAS, 404)
     ),
     ("people/registrations/", "GET", "/en/people/registrations/"): SECRETARIAT_ONLY,
+    # The directory of focal points: people with a nomination and the secretariat.
+    ("people/directory/", "GET", "/en/people/directory/"): PARTICIPANTS,
     ("people/registrations/new/", "GET", "/en/people/registrations/new/"): SECRETARIAT_ONLY,
     ("people/registrations/<int:pk>/", "GET", "/en/people/registrations/{registration}/"): (
         SECRETARIAT_ONLY

@@ -563,3 +563,47 @@ def test_the_reviews_list_with_officers_keeps_query_counts_flat(client, world):
                             now=NOW, add=True)  # fmt: skip
     assert count_queries(lambda: client.get(listing)) == few
     assert count_queries(lambda: client.get(api)) == few_api
+
+
+# --- Contacts (issue 13, item 6) --------------------------------------------------------------
+
+
+def test_participants_find_each_others_contact_details_and_no_one_else_does(client, world):
+    secretariat, review, _reviewers, people = world
+    fp = people["reviewer_fp"]
+    fp.ministry, fp.languages = "justice", ["fr", "es"]
+    fp.save(update_fields=["ministry", "languages"])
+    actions.assign_officers([review], officers=[secretariat], by=secretariat, now=NOW)
+    page = url("reviews:detail", review.pk)
+    client.force_login(people["expert"])  # the party under review's expert
+    html = client.get(page).content.decode()
+    assert "mailto:reviewer_fp@example.org" in html and "Justice" in html
+    assert "French, Spanish" in html
+    assert "mailto:secretariat@example.org" in html  # the officer assigned
+    assert "mailto:observer@example.org" not in html  # observers read; they are not contacts
+    client.force_login(people["outsider"])
+    assert client.get(page).status_code == 404
+
+
+def test_the_directory_of_focal_points_is_for_nominated_people(client, world):
+    _secretariat, _review, reviewers, people = world
+    directory = url("accounts:directory")
+    assert client.get(directory).status_code == 302  # the public: sign in first
+    client.force_login(people["outsider"])  # signed in, nominated for nothing
+    assert client.get(directory).status_code == 404
+    client.force_login(people["observer"])
+    html = client.get(directory).content.decode()
+    assert "mailto:reviewed_fp@example.org" in html and "mailto:reviewer_fp@example.org" in html
+    assert "mailto:expert@example.org" not in html  # focal points only
+    one = client.get(directory + f"?party={reviewers[0]}").content.decode()
+    assert "mailto:reviewer_fp@example.org" in one and "reviewed_fp@" not in one
+    assert "No party has this code." in client.get(directory + "?party=ZZZ").content.decode()
+
+
+def test_the_directory_query_count_stays_flat(client, world):
+    secretariat, _review, reviewers, people = world
+    client.force_login(people["expert"])
+    directory = url("accounts:directory")
+    few = count_queries(lambda: client.get(directory))
+    name_all_focal_points(_review, reviewers, secretariat)
+    assert count_queries(lambda: client.get(directory)) == few
