@@ -12,6 +12,8 @@ import datetime as dt
 import hashlib
 import secrets
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -20,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from revmod.accounts.models import Nomination, Registration, User
 from revmod.lib.access import is_secretariat
@@ -288,3 +291,61 @@ def resend(registration: Registration, *, by: User, now: dt.datetime, site_url: 
     registration.save()
     _send_link(registration, token, site_url=site_url, now=now)
     return registration
+
+
+# --- Secretariat staff -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_secretariat(
+    *, username: str, email: str, first_name: str, last_name: str, language: str, by: User,
+    now: dt.datetime, site_url: str,
+) -> User:  # fmt: skip
+    """A colleague's secretariat account, with no password yet: an e-mail (through the outbox,
+    in their language) gives a link to choose one; at the first sign-in they set up two-factor
+    authentication, as every secretariat account must."""
+    _check_secretariat(by)
+    if User.objects.filter(username__iexact=username).exists():
+        raise OnboardingError(_("There is already an account with this user name."))
+    if User.objects.filter(email__iexact=email).exists():
+        raise OnboardingError(_("There is already an account with this e-mail address."))
+    person = User(username=username, email=email, first_name=first_name, last_name=last_name,
+                  preferred_language=language, is_secretariat=True, is_staff=True)  # fmt: skip
+    person.set_unusable_password()
+    person.save()
+    _send_invitation(person, by=by, now=now, site_url=site_url)
+    return person
+
+
+def _send_invitation(person: User, *, by: User, now: dt.datetime, site_url: str) -> None:
+    from revmod.notifications.outbox import enqueue  # notifications builds on accounts
+
+    key = default_token_generator.make_token(person)
+    with translation.override(person.preferred_language):
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(person), "key": key},
+        )
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    context = {"person": person, "by": by, "link": site_url.rstrip("/") + path, "days": days}
+    enqueue("secretariat_invitation", person, context, key=f"invitation:{person.pk}:{key[-12:]}",
+            now=now)  # fmt: skip
+
+
+@transaction.atomic
+def deactivate_secretariat(person: User, *, by: User, now: dt.datetime) -> User:
+    """A colleague leaves: the account can no longer sign in, and its sessions and API tokens
+    end at once. It stays in the history (events, decisions) under its name."""
+    _check_secretariat(by)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if not person.is_secretariat:
+        raise OnboardingError(_("This account is not the secretariat's."))
+    if person.pk == by.pk:
+        raise OnboardingError(_("You cannot deactivate your own account."))
+    if not person.is_active:
+        raise OnboardingError(_("This account is already deactivated."))
+    person.is_active = False
+    person.session_epoch += 1  # every session of the account ends (User.get_session_auth_hash)
+    person.save(update_fields=["is_active", "session_epoch"])
+    Token.objects.filter(user=person).delete()
+    return person

@@ -222,3 +222,17 @@ class DirectoryForm(forms.Form):
         widget=forms.TextInput({"size": 4, "placeholder": "KEN"}),
         error_messages={"invalid_choice": _("No party has this code.")},
     )
+
+
+class InviteSecretariatForm(forms.Form):
+    """A colleague's secretariat account: who, and the language of their e-mail and pages."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    username = forms.RegexField(
+        label=_("User name"),
+        regex=r"^[\w.@+-]{2,150}$",
+        help_text=_("Letters, digits and . @ + - _ only."),
+    )
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

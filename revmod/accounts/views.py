@@ -1,9 +1,11 @@
 from urllib.parse import urlsplit
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,13 +22,14 @@ from revmod.accounts.forms import (
     DecisionForm,
     DirectoryForm,
     EndNominationForm,
+    InviteSecretariatForm,
     NominateForm,
     NominationFilterForm,
     RegistrationFilterForm,
     RegistrationForm,
     RejectForm,
 )
-from revmod.accounts.models import Nomination, Registration
+from revmod.accounts.models import Nomination, Registration, User
 from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lib.i18n import normalize_language
@@ -374,3 +377,53 @@ def directory(request):
     if form.is_valid() and form.cleaned_data["party"]:
         focal_points = focal_points.filter(party=form.cleaned_data["party"])
     return render(request, "accounts/directory.html", {"form": form, "focal_points": focal_points})
+
+
+# --- Secretariat staff (the secretariat's)
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def staff(request):
+    """The secretariat's accounts (second factor set up, reviews followed); a colleague
+    invited by e-mail."""
+    form = InviteSecretariatForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = actions.invite_secretariat(
+                username=data["username"], email=data["email"], first_name=data["first_name"],
+                last_name=data["last_name"], language=data["preferred_language"],
+                by=request.user, now=timezone.now(), site_url=_site_url(request),
+            )  # fmt: skip
+        except actions.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            done = _("%(name)s is invited: the e-mail with the link to choose a password is on "
+                     "its way.")  # fmt: skip
+            messages.success(request, done % {"name": person.get_full_name()})
+            return redirect("accounts:staff")
+    people = (
+        User.objects.filter(is_secretariat=True)
+        .annotate(
+            reviews=Count("followed_reviews"),
+            has_totp=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            ),
+        )
+        .order_by("-is_active", "username")
+    )
+    return render(request, "accounts/staff.html", {"form": form, "people": people})
+
+
+@secretariat_required
+@require_POST
+def staff_deactivate(request, pk):
+    person = get_object_or_404(User, pk=pk, is_secretariat=True)
+    try:
+        actions.deactivate_secretariat(person, by=request.user, now=timezone.now())
+        done = _("%(name)s can no longer sign in; their sessions and API tokens are ended.")
+        messages.success(request, done % {"name": person.get_username()})
+    except actions.OnboardingError as error:
+        messages.error(request, str(error))
+    return redirect("accounts:staff")

@@ -17,6 +17,7 @@ from revmod.notifications.models import Message, Preference, message_id_for
 # The kinds of message, each with its templates under templates/notifications/<kind>/.
 KINDS = (
     "activation",
+    "secretariat_invitation",
     "account_approved",
     "nomination_recorded",
     "focal_point_replaced",
@@ -32,11 +33,12 @@ KINDS = (
     "translation_ready",
 )
 # Messages whose body holds a secret (an activation link): emptied once sent.
-SECRET_KINDS = {"activation"}
+SECRET_KINDS = {"activation", "secretariat_invitation"}
 # Kinds a person cannot switch off nor keep for the digest: they concern their account or
 # their role itself. Always sent at once.
 MANDATORY_KINDS = {
     "activation",
+    "secretariat_invitation",
     "account_approved",
     "nomination_recorded",
     "focal_point_replaced",
@@ -50,6 +52,7 @@ MANDATORY_KINDS = {
 # What the preferences page calls each kind.
 KIND_LABELS = {
     "activation": _("Account activation link"),
+    "secretariat_invitation": _("Invitation to the secretariat's account"),
     "account_approved": _("Your registration is approved"),
     "nomination_recorded": _("You are nominated for a party"),
     "focal_point_replaced": _("You are replaced as focal point"),

@@ -218,6 +218,11 @@ MATRIX = {
     ("people/registrations/", "GET", "/en/people/registrations/"): SECRETARIAT_ONLY,
     # The directory of focal points: people with a nomination and the secretariat.
     ("people/directory/", "GET", "/en/people/directory/"): PARTICIPANTS,
+    ("people/staff/", "GET", "/en/people/staff/"): SECRETARIAT_ONLY,
+    # The secretariat deactivating itself is refused with a message on the page (302).
+    ("people/staff/<int:pk>/deactivate/", "POST", "/en/people/staff/{staffer}/deactivate/"): (
+        SECRETARIAT_ACT
+    ),
     ("people/registrations/new/", "GET", "/en/people/registrations/new/"): SECRETARIAT_ONLY,
     ("people/registrations/<int:pk>/", "GET", "/en/people/registrations/{registration}/"): (
         SECRETARIAT_ONLY
@@ -428,7 +433,7 @@ def shared_world(request, django_db_blocker):
         call_command("loadquestionnaire", stdout=StringIO())
         question = Question.objects.filter(article__instrument__code="UNTOC").first()
         ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": redraw.pk,
-               "meeting": prepared.meeting_id,
+               "meeting": prepared.meeting_id, "staffer": secretariat.pk,
                "pairing": pairing.pk, "review": review.pk, "document": document.pk,
                "nomination": nominations["reviewer_fp"].pk, "registration": registration.pk,
                "question": question.pk, "translation": translated.pk}  # fmt: skip
