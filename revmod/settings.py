@@ -202,6 +202,9 @@ REVMOD_MT_LEASE_SECONDS = int(env("REVMOD_MT_LEASE_SECONDS", "900"))
 REVMOD_MT_RETRY_SECONDS = int(env("REVMOD_MT_RETRY_SECONDS", "60"))
 REVMOD_MT_RETRY_MAX_SECONDS = int(env("REVMOD_MT_RETRY_MAX_SECONDS", "3600"))
 REVMOD_MT_MAX_ATTEMPTS = int(env("REVMOD_MT_MAX_ATTEMPTS", "5"))
+# The share (%) of a group's reviews of a cluster that must be complete before the group starts
+# the next cluster (seed ¶25: 70); the secretariat may start earlier with a recorded reason.
+REVMOD_NEXT_CLUSTER_SHARE = int(env("REVMOD_NEXT_CLUSTER_SHARE", "70"))
 # Deadline reminders (manage.py sendreminders): at most this many weekly ones once overdue.
 REVMOD_REMINDER_OVERDUE_MAX = int(env("REVMOD_REMINDER_OVERDUE_MAX", "4"))
 

@@ -3,6 +3,7 @@ everything first, changes the rows, and records an event."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +17,7 @@ from revmod.reviews import workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import LANGUAGES, Consultation, DeadlineChange, Review, ReviewEvent
-from revmod.reviews.schedule import Loaded, with_schedule_data
+from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
 from revmod.reviews.workflow import Action, ReviewState, WorkflowError
 
 
@@ -77,6 +78,56 @@ def cluster_under_review() -> Cluster | None:
     return clusters.filter(reviews__isnull=False).first() or clusters.last()
 
 
+@transaction.atomic
+def start_cluster(
+    cluster: Cluster,
+    *,
+    groups: list,
+    by: User,
+    now: dt.datetime,
+    starts_on: dt.date,
+    parties: list[Party] | None = None,
+    reason: str = "",
+) -> list[Review]:
+    """The secretariat starts `cluster` for the parties of `groups` (or only `parties` among
+    them) on `starts_on`. The rule (seed ¶25, REVMOD_NEXT_CLUSTER_SHARE): a group starts its
+    next cluster once that share of its reviews of the cluster before is complete; earlier
+    only with a `reason`, recorded on each review created."""
+    if not is_secretariat(by):
+        raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
+    if not groups:
+        raise ReviewError(_("Choose the groups that start the cluster."))
+    before = (
+        Cluster.objects.filter(review_order__lt=cluster.review_order)
+        .order_by("-review_order")
+        .first()
+    )
+    share = settings.REVMOD_NEXT_CLUSTER_SHARE / 100
+    if before is not None and not reason.strip():
+        progress = {p.group.pk: p for p in cluster_progress(before, share)}
+        short = [g for g in groups if g.pk not in progress or progress[g.pk].share < share]
+        if short:
+            raise ReviewError(
+                _(
+                    "Group %(groups)s has not completed %(rule)s%% of its reviews of cluster "
+                    "%(cluster)s: give the reason to start now, or wait."
+                )
+                % {
+                    "groups": ", ".join(str(g.number) for g in short),
+                    "rule": settings.REVMOD_NEXT_CLUSTER_SHARE,
+                    "cluster": before.number,
+                }
+            )
+    in_groups = Party.objects.filter(group_assignment__group__in=groups)
+    if parties is not None:
+        in_groups = in_groups.filter(pk__in=[p.pk for p in parties])
+    created = create_reviews(cluster, by=by, now=now, parties=list(in_groups),
+                             starts_on=starts_on, reason=reason.strip())  # fmt: skip
+    if not created:
+        raise ReviewError(_("These parties already have their review of this cluster."))
+    return created
+
+
 def reviews_of_published_draw(draw, *, now: dt.datetime, by: User | None, replaced) -> None:
     """lots.actions.publish's hook (ReviewsConfig.ready): a full draw creates the review of
     every party it placed, a late-joiner draw the late joiners', in the cluster under review
@@ -88,11 +139,22 @@ def reviews_of_published_draw(draw, *, now: dt.datetime, by: User | None, replac
 
 
 @transaction.atomic
-def create_reviews(cluster: Cluster, *, by: User | None, now: dt.datetime) -> list[Review]:
-    """A review of every party placed in a group, for `cluster`, starting on the group's date
-    (seed ¶22). Parties that already have one are left alone. `by`: None when the reviews come
-    from a draw published by no one named (a script)."""
+def create_reviews(
+    cluster: Cluster,
+    *,
+    by: User | None,
+    now: dt.datetime,
+    parties: list[Party] | None = None,
+    starts_on: dt.date | None = None,
+    reason: str = "",
+) -> list[Review]:
+    """A review of every party placed in a group (or of `parties` only), for `cluster`,
+    starting on the group's date (seed ¶22) or on `starts_on`. Parties that already have one
+    are left alone. `by`: None when the reviews come from a draw published by no one named (a
+    script); `reason`: why they start before the rules allow (start_cluster), on the event."""
     assignments = GroupAssignment.objects.select_related("party", "group")
+    if parties is not None:
+        assignments = assignments.filter(party__in=parties)
     existing = set(Review.objects.filter(cluster=cluster).values_list("party_id", flat=True))
     created = []
     for assignment in assignments:
@@ -102,10 +164,11 @@ def create_reviews(cluster: Cluster, *, by: User | None, now: dt.datetime) -> li
             party=assignment.party,
             cluster=cluster,
             group=assignment.group,
-            started_on=assignment.group.starts_on,
+            started_on=starts_on or assignment.group.starts_on,
             stage_since=now,
         )
-        record(review, "created", by=by, at=now, started_on=str(review.started_on))
+        extra = {"reason": reason} if reason else {}
+        record(review, "created", by=by, at=now, started_on=str(review.started_on), **extra)
         created.append(review)
     # A review whose first day has come is announced now; the others on their first day, by the
     # daily reminders (notifications.reminders).

@@ -54,6 +54,8 @@ The buckets do not overlap. The seed's "10 over 6 months late (5 of them over a 
 from __future__ import annotations
 
 import calendar
+import math
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
@@ -368,3 +370,20 @@ def delay_on(step_deadline: StepDeadline, today: date) -> int | None:
     if step_deadline.done is not None and step_deadline.done <= today:
         return (step_deadline.done - step_deadline.due).days
     return (today - step_deadline.due).days
+
+
+def forecast_share_date(
+    completed: list[date], expected: list[date | None], share: float, delays: list[int]
+) -> date | None:
+    """The day a `share` (0-1) of a cluster's reviews will be complete (the 70 % rule, seed
+    ¶25): the reviews complete on the days in `completed`; each open one is expected on its
+    last step's due date (`expected`, None when not yet known) moved by the median of the
+    `delays` observed so far (days late, negative when early; 0 without any). None when too
+    few dates are known to reach the share."""
+    total = len(completed) + len(expected)
+    needed = math.ceil(share * total - 1e-9)
+    if total == 0 or needed == 0:
+        return None
+    shift = timedelta(days=round(statistics.median(delays))) if delays else timedelta(0)
+    days = sorted([*completed, *(day + shift for day in expected if day is not None)])
+    return days[needed - 1] if len(days) >= needed else None

@@ -220,3 +220,39 @@ class BulkOfficersForm(OfficersForm):
         self.fields["officers"].required = True
         self.fields["officers"].error_messages["required"] = _("Choose at least one officer.")
         self.fields["officers"].widget = forms.SelectMultiple()
+
+
+class StartClusterForm(forms.Form):
+    """The secretariat starts the reviews of a cluster for some groups (or parties of them)."""
+
+    cluster = forms.ModelChoiceField(label=_("Cluster"), queryset=Cluster.objects.all())
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Groups"), queryset=ReviewGroup.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    parties = forms.CharField(
+        label=_("Only these parties"),
+        required=False,
+        help_text=_("Party codes separated by commas; empty: every party of the groups."),
+    )
+    starts_on = forms.DateField(label=_("Starting on"), widget=forms.DateInput({"type": "date"}))
+    reason = forms.CharField(
+        label=_("Reason to start before the rule allows"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].label_from_instance = lambda c: f"{c.number} · {c.label}"
+
+    def clean_parties(self):
+        codes = [c.strip().upper() for c in self.cleaned_data["parties"].split(",") if c.strip()]
+        if not codes:
+            return None
+        found = list(Party.objects.filter(code__in=codes))
+        unknown = sorted(set(codes) - {p.code for p in found})
+        if unknown:
+            raise forms.ValidationError(
+                _("No party has this code: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return found

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/deadline/", views.review_deadline, name="deadline"),
     path("<int:pk>/officers/", views.review_officers, name="officers"),
     path("assign/", views.review_assign, name="assign"),
+    path("cycles/", views.cycles, name="cycles"),
 ]

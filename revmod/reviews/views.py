@@ -1,6 +1,7 @@
 """Pages of the country reviews: the list (my reviews; the secretariat's overview), the
 review's workspace, and its actions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, QueryDict
@@ -9,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from revmod.accounts.models import Nomination
 from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
+from revmod.registry.models import Cluster
 from revmod.reviews import actions
 from revmod.reviews.forms import (
     ActionForm,
@@ -22,9 +24,10 @@ from revmod.reviews.forms import (
     DeadlineChangeForm,
     OfficersForm,
     ReviewFilterForm,
+    StartClusterForm,
 )
 from revmod.reviews.models import STEP_LABELS, Review
-from revmod.reviews.schedule import Loaded, with_schedule_data
+from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
 from revmod.reviews.workflow import Action
 
 ACTION_LABELS = {
@@ -262,3 +265,34 @@ def review_export(request, fmt):
     if fmt == "xlsx":
         return xlsx_response(export_rows(reviews), "reviews.xlsx", _("Reviews"))
     raise Http404
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def cycles(request):
+    """The clusters under review, each group's progress against the rule for starting the next
+    cluster (with the day it is forecast to be met), and the form to start a cluster."""
+    share = settings.REVMOD_NEXT_CLUSTER_SHARE / 100
+    form = StartClusterForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = actions.start_cluster(
+                data["cluster"], groups=list(data["groups"]), parties=data["parties"],
+                starts_on=data["starts_on"], reason=data["reason"], by=request.user,
+                now=timezone.now(),
+            )  # fmt: skip
+        except actions.ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Reviews started: %(n)s.") % {"n": len(created)})
+            return redirect("reviews:cycles")
+    clusters = [
+        (cluster, cluster_progress(cluster, share))
+        for cluster in Cluster.objects.filter(reviews__isnull=False).distinct()
+    ]
+    return render(
+        request,
+        "reviews/cycles.html",
+        {"clusters": clusters, "form": form, "rule": settings.REVMOD_NEXT_CLUSTER_SHARE},
+    )

@@ -209,6 +209,7 @@ MATRIX = {
         PARTICIPANTS_ACT
     ),
     ("reviews/<int:pk>/deadline/", "POST", "/en/reviews/{review}/deadline/"): SECRETARIAT_ACT,
+    ("reviews/cycles/", "GET", "/en/reviews/cycles/"): SECRETARIAT_ONLY,
     ("reviews/<int:pk>/officers/", "POST", "/en/reviews/{review}/officers/"): SECRETARIAT_ACT,
     ("reviews/assign/", "POST", "/en/reviews/assign/"): SECRETARIAT_ACT,
     # An unknown activation link is a 404 page for everyone (a real one: test_onboarding).

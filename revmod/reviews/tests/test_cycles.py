@@ -11,8 +11,9 @@ from django.utils.html import escape
 
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Meeting, Pairing, ReviewGroup
+from revmod.registry.models import Cluster
 from revmod.reviews.models import Review, ReviewEvent
-from revmod.test import make_user
+from revmod.test import count_queries, make_user
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2020, 11, 16, 12, tzinfo=dt.UTC)
@@ -106,3 +107,69 @@ def test_a_failing_hook_publishes_nothing(secretariat, monkeypatch):
     draw.refresh_from_db()
     assert draw.status == Draw.Status.DRAWN
     assert not Pairing.objects.exists() and not Review.objects.exists()
+
+
+# --- Starting the next cluster (the 70 % rule, seed ¶25) ---------------------------------------
+
+
+def started(client, secretariat):
+    meeting = lots.create_meeting(held_on=NOW.date(), title="Drawing of lots")
+    hold(lots.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW,
+                           reviewed=["KEN", "FRA", "BRA", "JPN", "POL", "NGA"],
+                           sizes=[2, 2, 2]), by=secretariat)  # fmt: skip
+    client.force_login(secretariat)
+
+
+def test_the_next_cluster_waits_for_the_rule_or_a_recorded_reason(client, secretariat):
+    started(client, secretariat)
+    page = url("reviews:cycles")
+    html = client.get(page).content.decode()
+    assert "Cluster 1: Criminalization and jurisdiction" in html and "0%" in html
+    group1 = ReviewGroup.objects.get(number=1)
+    start = {"cluster": Cluster.objects.get(number=4).pk, "groups": [group1.pk],
+             "starts_on": "2023-01-10"}  # fmt: skip
+    response = client.post(page, start)
+    assert "has not completed 70% of its reviews of cluster 1" in response.content.decode()
+    assert not Review.objects.filter(cluster__number=4).exists()
+
+    response = client.post(page, {**start, "reason": "Decided by the Conference (CTOC/COP)."})
+    assert response.status_code == 302
+    new = Review.objects.filter(cluster__number=4).select_related("party")
+    in_group1 = set(Review.objects.filter(cluster__number=1, group=group1).values_list(
+        "party__code", flat=True))  # fmt: skip
+    assert {r.party.code for r in new} == in_group1 and len(in_group1) == 2
+    assert {r.started_on for r in new} == {dt.date(2023, 1, 10)}
+    created = ReviewEvent.objects.get(review=new[0], kind="created")
+    assert created.data["reason"] == "Decided by the Conference (CTOC/COP)."
+    assert "Cluster 4" in client.get(page).content.decode()
+    again = client.post(page, {**start, "reason": "Again."})
+    assert "already have their review of this cluster" in again.content.decode()
+
+
+def test_the_share_is_a_setting_and_parties_can_be_chosen(client, secretariat, settings):
+    settings.REVMOD_NEXT_CLUSTER_SHARE = 0
+    started(client, secretariat)
+    group2 = ReviewGroup.objects.get(number=2)
+    one = Review.objects.filter(cluster__number=1, group=group2).first().party.code
+    response = client.post(url("reviews:cycles"), {"cluster": Cluster.objects.get(number=4).pk,
+                           "groups": [group2.pk], "parties": f"{one.lower()}, ",
+                           "starts_on": "2023-01-10"})  # fmt: skip
+    assert response.status_code == 302
+    assert list(Review.objects.filter(cluster__number=4).values_list("party__code", flat=True)) == [
+        one
+    ]
+    form = {"cluster": Cluster.objects.get(number=4).pk, "groups": [group2.pk],
+            "parties": "ZZZ", "starts_on": "2023-01-10"}  # fmt: skip
+    bad = client.post(url("reviews:cycles"), form)
+    assert "No party has this code: ZZZ." in bad.content.decode()
+
+
+def test_the_cycles_page_query_count_stays_flat(client, secretariat):
+    started(client, secretariat)
+    page = url("reviews:cycles")
+    few = count_queries(lambda: client.get(page))
+    lots_more = lots.create_meeting(held_on=dt.date(2023, 12, 5), title="Late joiners")
+    hold(lots.prepare_draw(kind="late", meeting=lots_more, by=secretariat, now=NOW),
+         by=secretariat)  # fmt: skip
+    assert Review.objects.count() > 6
+    assert count_queries(lambda: client.get(page)) == few

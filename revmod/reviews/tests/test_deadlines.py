@@ -438,3 +438,19 @@ def test_delay_on_a_date() -> None:
     assert delay_on(saq, date(2030, 1, 1)) == 30  # done: the delay stays what it was
     assert delay_on(feedback, date(2022, 1, 11)) == 10  # due 1 Jan 2022, open
     assert delay_on(by_step(ReviewDates(GROUP_1))[Step.WRITTEN_FEEDBACK], date(2030, 1, 1)) is None
+
+
+def test_the_day_a_share_of_reviews_is_complete_is_forecast():
+    from revmod.reviews.deadlines import forecast_share_date
+
+    d = date
+    done = [d(2023, 1, 1), d(2023, 3, 1)]
+    # 10 reviews, 70 %: the 7th day in order; the open ones moved by the median delay (+10).
+    expected = [d(2023, m, 1) for m in range(4, 12)]
+    assert forecast_share_date(done, expected, 0.7, [10, 0, 30]) == d(2023, 8, 11)
+    assert forecast_share_date(done, expected, 0.7, []) == d(2023, 8, 1)
+    # Reached already: the day it was reached.
+    assert forecast_share_date(done, [], 0.5, []) == d(2023, 1, 1)
+    # Not enough known days (the open reviews' last step has no due date yet): no forecast.
+    assert forecast_share_date(done, [None] * 8, 0.7, [3]) is None
+    assert forecast_share_date([], [], 0.7, []) is None
