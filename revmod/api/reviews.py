@@ -140,7 +140,14 @@ class NominationSerializer(serializers.ModelSerializer):
 
 ActionInput = inline_serializer(
     "ReviewActionInput",
-    {"reason": serializers.CharField(required=False), "to": serializers.CharField(required=False)},
+    {
+        "reason": serializers.CharField(required=False),
+        "to": serializers.CharField(required=False),
+        "on_behalf_of": serializers.CharField(
+            required=False,
+            help_text="secretariat: the code of the party it acts for (with a reason)",
+        ),
+    },
 )
 
 
@@ -226,6 +233,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
                 now=timezone.now(),
                 reason=request.data.get("reason"),
                 to=request.data.get("to"),
+                on_behalf_of=request.data.get("on_behalf_of"),
             )
         except actions.ReviewError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)

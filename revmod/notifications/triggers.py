@@ -69,6 +69,7 @@ def review_event(review, event, *, by, now) -> None:
         "to_stage": STAGE_LABELS[Stage(data["to"])],
         "party": Party.objects.filter(code=data.get("party")).first(),
         "reason": data.get("reason", ""),
+        "on_behalf": bool(data.get("on_behalf_of")),
     }
     for person in review_audience(review, focal_points_only=kind == "step_cleared", exclude=by):
         enqueue(kind, person, context, key=f"event:{event.pk}:{person.pk}", now=now)

@@ -190,15 +190,23 @@ def act(
     now: dt.datetime,
     reason: str | None = None,
     to: str | None = None,
+    on_behalf_of: str | None = None,
 ) -> Review:
     """Take a workflow action (start the consultation, advance, draft, clear, submit, reopen)
     as `by`; refused with ReviewError when the workflow says no. Clearing, submitting and
-    reopening e-mail the people of the review (notifications.triggers)."""
+    reopening e-mail the people of the review (notifications.triggers).
+
+    `on_behalf_of` (a party code; the secretariat only, with a `reason`): the secretariat acts
+    as the focal point of a party of the review that cannot use the platform (seed ¶33, the
+    digital gap); the event and the e-mails say so."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
     loaded = Loaded([review])
-    actor = actor_for(by, review, set(loaded.reviewer_codes(review)))
+    reviewer_codes = set(loaded.reviewer_codes(review))
+    actor = actor_for(by, review, reviewer_codes)
     if actor is None:
         raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
+    if on_behalf_of:
+        actor = _on_behalf(actor, on_behalf_of, review, reviewer_codes, reason)
     before = state_of(review, loaded)
     if before.stage == workflow.Stage.OBSERVATIONS and Action(action) in {
         Action.CLEAR,
@@ -233,6 +241,8 @@ def act(
     data = {"from": before.stage.value, "to": after.stage.value}
     if actor.party:
         data["party"] = actor.party
+    if on_behalf_of:
+        data["on_behalf_of"] = actor.party
     if reason:
         data["reason"] = reason
     event = record(review, Action(action).value, by=by, at=now, **data)
@@ -250,6 +260,21 @@ def act(
         feedback.freeze(review, by=by, now=now)
     triggers.review_event(review, event, by=by, now=now)
     return review
+
+
+def _on_behalf(actor, code: str, review: Review, reviewer_codes: set[str], reason: str | None):
+    """The focal point of party `code` that the secretariat stands in for (act's on_behalf_of)."""
+    if actor.role != workflow.Role.SECRETARIAT:
+        raise ReviewError(_("Only the secretariat acts on behalf of a party."))
+    if not (reason or "").strip():
+        raise ReviewError(_("Say why the secretariat acts on behalf of the party."))
+    if code == review.party.code:
+        side = workflow.Side.REVIEWED
+    elif code in reviewer_codes:
+        side = workflow.Side.REVIEWING
+    else:
+        raise ReviewError(_("This party takes no part in this review."))
+    return workflow.Actor(workflow.Role.FOCAL_POINT, code, side)
 
 
 @transaction.atomic

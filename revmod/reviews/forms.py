@@ -114,6 +114,7 @@ class ReviewFilterForm(forms.Form):
 
 class ActionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea({"rows": 2}))
+    on_behalf_of = forms.CharField(label=_("On behalf of"), required=False, max_length=3)
     to = forms.ChoiceField(
         label=_("Back to the stage"),
         required=False,

@@ -115,6 +115,9 @@ def review_detail(request, pk):
             "events": review.events.select_related("actor").order_by("-at", "-pk"),
             "documents": review.documents.with_versions().order_by("kind", "created_at", "pk"),
             "buttons": [(a.value, ACTION_LABELS[a]) for a in allowed if a in ACTION_LABELS],
+            "on_behalf": [review.party, *[p.reviewer for p in pairings]]
+            if is_secretariat(request.user)
+            else None,
             "may_record_consultation": Action.RECORD_CONSULTATION in allowed,
             "consultation": getattr(review, "consultation", None),
             "consultation_form": ConsultationForm(),
@@ -149,6 +152,7 @@ def review_act(request, pk, action):
             now=timezone.now(),
             reason=form.cleaned_data.get("reason") or None,
             to=form.cleaned_data.get("to") or None,
+            on_behalf_of=form.cleaned_data.get("on_behalf_of") or None,
         )
         messages.success(request, _("Done."))
     except actions.ReviewError as error:

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from revmod.accounts.models import Nomination
 from revmod.lots.models import Pairing
@@ -607,3 +608,53 @@ def test_the_directory_query_count_stays_flat(client, world):
     few = count_queries(lambda: client.get(directory))
     name_all_focal_points(_review, reviewers, secretariat)
     assert count_queries(lambda: client.get(directory)) == few
+
+
+# --- The digital gap (issue 13, item 7) ------------------------------------------------------
+
+
+def test_the_secretariat_clears_and_submits_on_behalf_of_a_party(client, world, mailoutbox):
+    secretariat, review, reviewers, people = world
+    name_all_focal_points(review, reviewers, secretariat)
+    for action in ("start_consultation",):
+        actions.act(review, action, by=secretariat, now=NOW)
+    actions.record_consultation(review, by=secretariat, now=NOW, held_on=NOW.date(),
+                                languages=["fr"])  # fmt: skip
+    actions.act(review, "advance", by=secretariat, now=NOW)
+    act = "/en/reviews/{}/act/{}/"
+    client.force_login(secretariat)
+    assert (
+        "Act on behalf of a party" in client.get(url("reviews:detail", review.pk)).content.decode()
+    )
+    # Without a reason, for a party outside the review, or by anyone else: refused, unchanged.
+    page = client.post(act.format(review.pk, "clear"), {"on_behalf_of": "FRA"}, follow=True)
+    assert "Say why the secretariat acts on behalf of the party." in page.content.decode()
+    page = client.post(act.format(review.pk, "clear"),
+                       {"on_behalf_of": "ZAF" if "ZAF" not in reviewers else "ARG",
+                        "reason": "No connection."}, follow=True)  # fmt: skip
+    assert "This party takes no part in this review." in page.content.decode()
+    with pytest.raises(actions.ReviewError, match="Only the secretariat"):
+        actions.act(review, "clear", by=people["reviewed_fp"], now=NOW, on_behalf_of="FRA",
+                    reason="x")  # fmt: skip
+    assert Review.objects.get(pk=review.pk).cleared == []
+
+    reason = "The ministry's network is down since the floods."
+    for action in ("clear", "submit"):
+        response = client.post(act.format(review.pk, action),
+                               {"on_behalf_of": "FRA", "reason": reason})  # fmt: skip
+        assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.stage == "written_feedback"
+    submitted = ReviewEvent.objects.get(review=review, kind="submit")
+    assert (submitted.actor, submitted.data["on_behalf_of"]) == (secretariat, "FRA")
+    html = client.get(url("reviews:detail", review.pk)).content.decode()
+    assert "by the secretariat on the party" in html and escape(reason) in html
+    # The e-mails say who acted and why.
+    from revmod.notifications.delivery import deliver_all_due
+
+    deliver_all_due(now=timezone.now())  # the pages enqueued them now
+    told = [m for m in mailoutbox if m.to == ["reviewed_fp@example.org"]
+            and "has been submitted" in m.body]  # fmt: skip
+    assert len(told) == 1
+    assert "The secretariat did this on behalf of France" in told[0].body
+    assert reason in told[0].body
