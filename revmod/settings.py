@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "PairingStatusEnum": ["active", "superseded"],
         "DocumentKindEnum": "revmod.documents.models.KIND_CHOICES",
         "DeadlineChangeKindEnum": "revmod.reviews.models.DeadlineChange.Kind",
+        "NominationKindEnum": "revmod.accounts.models.Nomination.Kind",
     },
 }
 

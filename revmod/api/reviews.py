@@ -13,10 +13,16 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from revmod.accounts.models import Nomination
+from revmod.accounts.forms import EndNominationForm, NominateForm
+from revmod.accounts.models import Nomination, User
 from revmod.lib.access import is_secretariat
 from revmod.reviews import actions
-from revmod.reviews.forms import DeadlineChangeForm, OfficersForm, ReviewFilterForm
+from revmod.reviews.forms import (
+    ConsultationForm,
+    DeadlineChangeForm,
+    OfficersForm,
+    ReviewFilterForm,
+)
 from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Action
@@ -124,6 +130,31 @@ DeadlineChangeInput = inline_serializer(
 )
 
 
+NominationInput = inline_serializer(
+    "NominationInput",
+    {
+        "party": serializers.CharField(),
+        "person": serializers.CharField(help_text="a user name"),
+        "kind": serializers.ChoiceField(choices=Nomination.Kind.choices),
+        "scope": serializers.ChoiceField(choices=Nomination.Scope.choices),
+        "starts_on": serializers.DateField(),
+        "handover_note": serializers.CharField(required=False),
+    },
+)
+EndInput = inline_serializer("NominationEndInput", {"ends_on": serializers.DateField()})
+ConsultationInput = inline_serializer(
+    "ConsultationInput",
+    {
+        "held_on": serializers.DateField(),
+        "languages": serializers.ListField(child=serializers.CharField(), required=False),
+        "no_agreement": serializers.BooleanField(required=False),
+        "exceptional_reason": serializers.CharField(required=False),
+        "division_of_tasks": serializers.CharField(required=False),
+        "agreed_questionnaire": serializers.DateField(required=False),
+        "agreed_written_feedback": serializers.DateField(required=False),
+        "agreed_observations": serializers.DateField(required=False),
+    },
+)
 OfficersInput = inline_serializer(
     "OfficersInput", {"officers": serializers.ListField(child=serializers.CharField())}
 )
@@ -283,6 +314,29 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
                                 by=request.user, now=timezone.now())  # fmt: skip
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
+    @extend_schema(request=ConsultationInput, responses=ReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def consultation(self, request, pk=None, **kwargs):
+        """Record (or amend) the initial consultation, as on the review page: `held_on`,
+        `languages` (["en", "fr"]), or `no_agreement`; `exceptional_reason` for a third
+        language; `division_of_tasks`; agreed dates `agreed_questionnaire`,
+        `agreed_written_feedback`, `agreed_observations`."""
+        review = self.get_object()
+        form = ConsultationForm(request.data)
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        data = form.cleaned_data
+        try:
+            actions.record_consultation(
+                review, by=request.user, now=timezone.now(), held_on=data["held_on"],
+                languages=data["languages"], no_agreement=data["no_agreement"],
+                exceptional_reason=data["exceptional_reason"], agreed=form.agreed(),
+                division_of_tasks=data["division_of_tasks"],
+            )  # fmt: skip
+        except actions.ReviewError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
 
 class NominationViewSet(viewsets.ReadOnlyModelViewSet):
     """Nominations: all of them for the secretariat; a nominated person sees their own
@@ -299,3 +353,50 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
             return nominations
         party = getattr(self.request.user, "party_id", None)
         return nominations.filter(party=party) if party else nominations.none()
+
+    def _secretariat(self):
+        if not is_secretariat(self.request.user):
+            raise PermissionDenied(_("Only the secretariat records nominations."))
+
+    @extend_schema(request=NominationInput, responses={201: NominationSerializer})
+    def create(self, request, *args, **kwargs):
+        """Record a nomination (the secretariat): `party` (code), `person` (user name), `kind`,
+        `scope`, `starts_on`, and `handover_note` when it replaces the party's focal point (the
+        one replaced is ended and told)."""
+        self._secretariat()
+        data = request.data
+        person = User.objects.filter(username=data.get("person") or "").values_list(
+            "pk", flat=True
+        ).first()  # fmt: skip
+        form = NominateForm({**{k: data.get(k) for k in ("party", "kind", "scope", "starts_on",
+                                                        "handover_note")},
+                             "person": person})  # fmt: skip
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        values = form.cleaned_data
+        try:
+            nomination = actions.nominate(
+                party=values["party"], person=values["person"], kind=values["kind"],
+                scope=values["scope"], starts_on=values["starts_on"], by=request.user,
+                now=timezone.now(), handover_note=values["handover_note"],
+            )  # fmt: skip
+        except actions.ReviewError as error:
+            raise ValidationError({"detail": str(error)}) from error
+        return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EndInput, responses=NominationSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None, **kwargs):
+        """End a nomination on `ends_on` (the secretariat)."""
+        nomination = self.get_object()
+        self._secretariat()
+        form = EndNominationForm(request.data)
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        try:
+            actions.end_nomination(nomination, on=form.cleaned_data["ends_on"], by=request.user,
+                                   now=timezone.now())  # fmt: skip
+        except actions.ReviewError as error:
+            raise ValidationError({"detail": str(error)}) from error
+        nomination.refresh_from_db()
+        return Response(NominationSerializer(nomination).data)

@@ -52,6 +52,11 @@ OWN_PARTY_API = {**dict.fromkeys(PERSONAS, 404), "anonymous": 403, "reviewer_fp"
 # The secretariat's part of the API: anyone else is refused (403). A step of a published draw
 # is out of order: the secretariat is told why (400).
 SECRETARIAT_API = {**dict.fromkeys(PERSONAS, 403), "secretariat": 200}
+# An empty body where the API wants one: 400 for those who may act. A nomination is the
+# secretariat's to end: its party's people see it (403), the others do not (404).
+PARTICIPANTS_API_BAD_INPUT = {**dict.fromkeys(PERSONAS, 400), "anonymous": 403, "outsider": 404}
+SECRETARIAT_API_BAD_INPUT = {**dict.fromkeys(PERSONAS, 404), "anonymous": 403, "secretariat": 400,
+                             "reviewer_fp": 403}  # fmt: skip
 DRAW_STEP_API = {**dict.fromkeys(PERSONAS, 403), "secretariat": 400}
 # A secretariat's action on a review through the API: participants are refused (403), anyone
 # else does not see the review (404).
@@ -105,6 +110,22 @@ MATRIX = {
         "GET",
         "/api/v1/reviews/{review}/deadline-changes/",
     ): (PARTICIPANTS_API),
+    ("api/v1/reviews/<pk>/consultation/", "POST", "/api/v1/reviews/{review}/consultation/"): (
+        PARTICIPANTS_API_BAD_INPUT
+    ),
+    (
+        "api/v1/reviews/<pk>/consultation.<format>/",
+        "POST",
+        "/api/v1/reviews/{review}/consultation.json/",
+    ): PARTICIPANTS_API_BAD_INPUT,
+    ("api/v1/nominations/<pk>/end/", "POST", "/api/v1/nominations/{nomination}/end/"): (
+        SECRETARIAT_API_BAD_INPUT
+    ),
+    (
+        "api/v1/nominations/<pk>/end.<format>/",
+        "POST",
+        "/api/v1/nominations/{nomination}/end.json/",
+    ): (SECRETARIAT_API_BAD_INPUT),
     ("api/v1/reviews/<pk>/officers/", "POST", "/api/v1/reviews/{review}/officers/"): (
         SECRETARIAT_API_ACT
     ),

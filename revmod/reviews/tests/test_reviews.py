@@ -658,3 +658,51 @@ def test_the_secretariat_clears_and_submits_on_behalf_of_a_party(client, world, 
     assert len(told) == 1
     assert "The secretariat did this on behalf of France" in told[0].body
     assert reason in told[0].body
+
+
+# --- The API for nominations and the consultation (issue 13, item 8) ---------------------------
+
+
+def test_the_api_records_replaces_and_ends_nominations(client, world):
+    secretariat, review, reviewers, people = world
+    new = make_user("new_fp")
+    client.force_login(secretariat)
+
+    def post(path, body):
+        return client.post(path, body, content_type="application/json")
+
+    body = {"party": "FRA", "person": "new_fp", "kind": "focal_point", "scope": "own",
+            "starts_on": "2021-03-01"}  # fmt: skip
+    refused = post("/api/v1/nominations/", body)  # France has a focal point: a handover note
+    assert refused.status_code == 400 and refused.json()["detail"]
+    assert post("/api/v1/nominations/", {**body, "person": "nobody"}).status_code == 400
+    created = post("/api/v1/nominations/", {**body, "handover_note": "Files handed over."})
+    assert created.status_code == 201 and created.json()["person"] == "new_fp"
+    active = Nomination.objects.active().filter(party__code="FRA", kind=FP, scope=OWN)
+    assert [n.person for n in active] == [new]
+    ended = post(f"/api/v1/nominations/{created.json()['id']}/end/", {"ends_on": "2021-06-30"})
+    assert ended.status_code == 200 and ended.json()["ends_on"] == "2021-06-30"
+    client.force_login(people["expert"])
+    assert post("/api/v1/nominations/", body).status_code == 403
+
+
+def test_the_api_records_the_consultation_as_the_page_does(client, world):
+    secretariat, review, reviewers, people = world
+    name_all_focal_points(review, reviewers, secretariat)
+    actions.act(review, "start_consultation", by=secretariat, now=NOW)
+    path = f"/api/v1/reviews/{review.pk}/consultation/"
+    client.force_login(people["reviewed_fp"])
+    bad = client.post(path, {"held_on": "2021-02-01", "languages": ["xx"]},
+                      content_type="application/json")  # fmt: skip
+    assert bad.status_code == 400 and "languages" in bad.json()
+    three = {"held_on": "2021-02-01", "languages": ["en", "fr", "es"]}
+    refused = client.post(path, three, content_type="application/json")
+    assert refused.status_code == 409 and "exceptional reason" in refused.json()["detail"]
+    body = {"held_on": "2021-02-01", "languages": ["fr", "en"],
+            "agreed_questionnaire": "2021-07-01", "division_of_tasks": "By article."}  # fmt: skip
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["languages"] == ["en", "fr"]
+    consultation = Review.objects.get(pk=review.pk).consultation
+    assert consultation.division_of_tasks == "By article."
+    client.force_login(people["observer"])  # observers read; they record nothing
+    assert client.post(path, body, content_type="application/json").status_code == 409
