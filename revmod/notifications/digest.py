@@ -67,7 +67,7 @@ def _schedules(reviews, today):
             dates = deadlines.as_of(loaded.dates(review), today)
             steps = [
                 sd
-                for sd in deadlines.schedule(dates, deadlines.DeadlineRules())
+                for sd in deadlines.schedule(dates, loaded.rules(review.started_on))
                 if sd.done is None and sd.due is not None
             ]
             review._prefetched_objects_cache = {}

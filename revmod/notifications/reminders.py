@@ -109,7 +109,7 @@ def send_reminders(today: dt.date, *, now: dt.datetime) -> int:
             with transaction.atomic():
                 stored += triggers.review_started(review, loaded, today=today, now=now)
         dates = deadlines.as_of(loaded.dates(review), today)
-        for sd in deadlines.schedule(dates, deadlines.DeadlineRules()):
+        for sd in deadlines.schedule(dates, loaded.rules(review.started_on)):
             if sd.done is not None or sd.due is None:
                 continue
             n = slot(sd.due, today, LEAD_DAYS.get(sd.step, STEP_LEAD_DAYS))

@@ -135,7 +135,7 @@ def review_started(review, loaded, *, today, now) -> int:
     from revmod.reviews.models import STEP_LABELS
 
     steps = deadlines.schedule(
-        deadlines.as_of(loaded.dates(review), today), deadlines.DeadlineRules()
+        deadlines.as_of(loaded.dates(review), today), loaded.rules(review.started_on)
     )
     first = next((sd for sd in steps if sd.done is None and sd.due is not None), None)
     context = {

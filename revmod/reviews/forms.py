@@ -108,8 +108,11 @@ class ReviewFilterForm(forms.Form):
         not from a column, so they are computed here and the list filtered by id."""
         items = list(with_schedule_data(reviews.order_by().prefetch_related(None)))
         loaded = Loaded(items)
-        rules = deadlines.DeadlineRules()
-        return [r.pk for r in items if deadlines.overdue(loaded.dates(r), rules, self.today)]
+        return [
+            r.pk
+            for r in items
+            if deadlines.overdue(loaded.dates(r), loaded.rules(r.started_on), self.today)
+        ]
 
 
 class ActionForm(forms.Form):

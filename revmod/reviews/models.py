@@ -1,6 +1,8 @@
 """Country reviews: one per party under review and cluster, its consultation, deadline changes
 and the append-only log of everything that happened to it."""
 
+from dataclasses import fields
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -10,7 +12,7 @@ from revmod.accounts.models import Nomination
 from revmod.lib.access import is_secretariat
 from revmod.lots.models import Pairing, ReviewGroup
 from revmod.registry.models import Cluster, Party
-from revmod.reviews.deadlines import Step
+from revmod.reviews.deadlines import DeadlineRules, Step
 from revmod.reviews.workflow import Stage
 
 STAGE_LABELS = {
@@ -254,3 +256,38 @@ class ReviewEvent(models.Model):
     @property
     def label(self) -> str:
         return str(EVENT_LABELS.get(self.kind, self.kind))
+
+
+class DeadlinePeriods(models.Model):
+    """A version of the guideline periods of the steps (deadlines.DeadlineRules), set by the
+    secretariat: it applies to the reviews that start on `applies_from` or later, until a later
+    version; reviews started before keep the periods they started with. Versions are added,
+    never changed (the deadlines already computed from one must not move). Without any, the
+    defaults of deadlines.DeadlineRules apply."""
+
+    applies_from = models.DateField(_("applies to reviews starting from"), unique=True)
+    focal_points_days = models.PositiveSmallIntegerField(_("focal points named (days)"), default=14)
+    experts_days = models.PositiveSmallIntegerField(_("experts named (days)"), default=28)
+    consultation_months = models.PositiveSmallIntegerField(
+        _("initial consultation (months)"), default=1
+    )
+    questionnaire_months = models.PositiveSmallIntegerField(
+        _("questionnaire answered (months)"), default=6
+    )
+    feedback_months = models.PositiveSmallIntegerField(_("written feedback (months)"), default=6)
+    observations_months = models.PositiveSmallIntegerField(
+        _("list of observations (months)"), default=6
+    )
+    note = models.TextField(_("decision or reason"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["applies_from"]
+        verbose_name = _("deadline periods")
+        verbose_name_plural = _("deadline periods")
+
+    def __str__(self) -> str:
+        return f"{self.applies_from}"
+
+    def rules(self) -> DeadlineRules:
+        return DeadlineRules(**{f.name: getattr(self, f.name) for f in fields(DeadlineRules)})

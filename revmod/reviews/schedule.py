@@ -14,7 +14,7 @@ from revmod.accounts.models import Nomination
 from revmod.lots.models import Pairing, ReviewGroup
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Extension, Pause, ReviewDates, Step
-from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
+from revmod.reviews.models import DeadlineChange, DeadlinePeriods, Review, ReviewEvent
 from revmod.reviews.workflow import Stage
 
 SUBMITTED = {
@@ -58,11 +58,27 @@ def extensions_and_pauses(changes) -> tuple[tuple[Extension, ...], tuple[Pause, 
     return tuple(extensions), tuple(pauses)
 
 
+def rules_by_start():
+    """A function giving the deadline rules for a review started on a day: the periods of the
+    latest version (DeadlinePeriods) that applies from that day or before, else the defaults.
+    One query, whatever the number of reviews."""
+    versions = [
+        (v.applies_from, v.rules()) for v in DeadlinePeriods.objects.order_by("-applies_from")
+    ]
+    default = deadlines.DeadlineRules()
+
+    def rules_for(started_on: dt.date) -> deadlines.DeadlineRules:
+        return next((rules for day, rules in versions if day <= started_on), default)
+
+    return rules_for
+
+
 class Loaded:
     """The pairings in force and the active nominations of the parties of `reviews` (a list
     from `with_schedule_data`), in two queries."""
 
     def __init__(self, reviews: list[Review]):
+        self.rules = rules_by_start()
         self.pairings: dict[int, list[Pairing]] = defaultdict(list)
         for pairing in (
             Pairing.objects.active()
@@ -122,7 +138,7 @@ class Loaded:
         )
 
     def schedule(self, review: Review) -> list[deadlines.StepDeadline]:
-        return deadlines.schedule(self.dates(review), deadlines.DeadlineRules())
+        return deadlines.schedule(self.dates(review), self.rules(review.started_on))
 
 
 @dataclass(frozen=True)

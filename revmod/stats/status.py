@@ -18,8 +18,8 @@ from revmod.lots.models import GroupAssignment, Pairing
 from revmod.registry.models import Adherence, Cluster
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import ReviewDates, Step
-from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
-from revmod.reviews.schedule import SUBMITTED, all_named, extensions_and_pauses
+from revmod.reviews.models import DeadlineChange, DeadlinePeriods, Review, ReviewEvent
+from revmod.reviews.schedule import SUBMITTED, all_named, extensions_and_pauses, rules_by_start
 from revmod.reviews.workflow import Action
 from revmod.stats import figures
 from revmod.stats.figures import NominationFacts, PartyFacts, ReviewFacts
@@ -102,8 +102,10 @@ def load(day: dt.date, cluster: Cluster | None = None):
     for change in DeadlineChange.objects.filter(review__in=ids, recorded_at__lt=end):
         changes[change.review_id].append(change)
     named = _first_named(nominations, day)
+    rules = rules_by_start()
     reviews = [
-        _review(row, reviewers[row[1]], events[row[0]], changes[row[0]], named, day) for row in rows
+        _review(row, reviewers[row[1]], events[row[0]], changes[row[0]], named, day, rules)
+        for row in rows
     ]
     return parties, reviews, nominations
 
@@ -121,7 +123,7 @@ def _first_named(nominations, day) -> dict[tuple[str, str, str], dt.date]:
     return {key: first[key] for key in filled}
 
 
-def _review(row, reviewers, events, changes, named, day) -> ReviewFacts:
+def _review(row, reviewers, events, changes, named, day, rules) -> ReviewFacts:
     pk, party, region, group, started_on = row
     stage, since = "awaiting_nominations", started_on
     done: dict[str, dt.date] = {}
@@ -146,7 +148,7 @@ def _review(row, reviewers, events, changes, named, day) -> ReviewFacts:
         pauses=pauses,
         **done,
     )
-    schedule = deadlines.schedule(deadlines.as_of(dates, day), deadlines.DeadlineRules())
+    schedule = deadlines.schedule(deadlines.as_of(dates, day), rules(started_on))
     return ReviewFacts(
         party=party,
         regional_group=region,
@@ -172,6 +174,7 @@ def data_version() -> str:
         Pairing.objects.aggregate(n=Max("pk"), ended=Count("pk", filter=~Q(until=None))),
         Adherence.objects.aggregate(n=Max("pk"), gone=Count("pk", filter=~Q(superseded_at=None))),
         DeadlineChange.objects.aggregate(n=Max("pk"))["n"],
+        DeadlinePeriods.objects.aggregate(n=Max("pk"))["n"],
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 

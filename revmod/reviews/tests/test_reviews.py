@@ -10,7 +10,7 @@ from django.utils.html import escape
 from revmod.accounts.models import Nomination
 from revmod.lots.models import Pairing
 from revmod.reviews import actions
-from revmod.reviews.models import Review, ReviewEvent
+from revmod.reviews.models import DeadlinePeriods, Review, ReviewEvent
 from revmod.test import (
     count_queries,
     fresh,
@@ -706,3 +706,30 @@ def test_the_api_records_the_consultation_as_the_page_does(client, world):
     assert consultation.division_of_tasks == "By article."
     client.force_login(people["observer"])  # observers read; they record nothing
     assert client.post(path, body, content_type="application/json").status_code == 409
+
+
+# --- The steps' periods as versioned settings (issue 13, item 5) -------------------------------
+
+
+def test_new_periods_apply_to_the_reviews_started_from_their_date(client, world):
+    secretariat, review, _reviewers, _people = world
+    client.force_login(secretariat)
+    start = review.started_on
+    assert due(client, review, "focal_points") == str(start + dt.timedelta(days=14))
+    add = "/en/admin/reviews/deadlineperiods/add/"
+    periods = {"focal_points_days": 30, "experts_days": 28, "consultation_months": 1,
+               "questionnaire_months": 6, "feedback_months": 6, "observations_months": 6,
+               "note": "Decision of the Conference."}  # fmt: skip
+    # A version for the reviews starting after this one changes nothing here.
+    later = client.post(add, {**periods, "applies_from": str(start + dt.timedelta(days=1))})
+    assert later.status_code == 302
+    assert due(client, review, "focal_points") == str(start + dt.timedelta(days=14))
+    assert client.post(add, {**periods, "applies_from": str(start)}).status_code == 302
+    assert due(client, review, "focal_points") == str(start + dt.timedelta(days=30))
+    # A version in use is never changed nor deleted.
+    version = DeadlinePeriods.objects.get(applies_from=start)
+    change = f"/en/admin/reviews/deadlineperiods/{version.pk}/change/"
+    client.post(change, {**periods, "focal_points_days": 5, "applies_from": str(start)})
+    version.refresh_from_db()
+    assert version.focal_points_days == 30
+    assert client.post(change.replace("change", "delete"), {"post": "yes"}).status_code == 403
