@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from revmod.accounts.forms import EndNominationForm, NominateForm
 from revmod.accounts.models import Nomination, User
 from revmod.lib.access import is_secretariat
+from revmod.questionnaires import actions as questionnaires
+from revmod.questionnaires.models import Answer
 from revmod.reviews import actions
 from revmod.reviews.forms import (
     ConsultationForm,
@@ -153,6 +155,36 @@ ConsultationInput = inline_serializer(
         "agreed_questionnaire": serializers.DateField(required=False),
         "agreed_written_feedback": serializers.DateField(required=False),
         "agreed_observations": serializers.DateField(required=False),
+    },
+)
+
+
+class AnswerSerializer(serializers.Serializer):
+    """A question of the review's questionnaire and its answer (null before any is saved)."""
+
+    question = serializers.CharField(source="question.key")
+    article = serializers.SerializerMethodField()
+    kind = serializers.CharField(source="question.kind")
+    version = serializers.IntegerField(source="answer.version", default=0)
+    value = serializers.ListField(source="answer.value", default=list)
+    citations = serializers.CharField(source="answer.citations", default="")
+    text = serializers.CharField(source="answer.text", default="")
+    updated_by = serializers.CharField(source="answer.updated_by.username", default=None)
+    updated_at = serializers.DateTimeField(source="answer.updated_at", default=None)
+
+    def get_article(self, row) -> str:
+        """The article answered, e.g. "UNTOC 5"."""
+        article = row["question"].article
+        return f"{article.instrument.code} {article.number}"
+
+
+AnswerInput = inline_serializer(
+    "AnswerInput",
+    {
+        "version": serializers.IntegerField(help_text="0 for a first answer"),
+        "value": serializers.ListField(child=serializers.CharField()),
+        "citations": serializers.CharField(required=False),
+        "text": serializers.CharField(required=False),
     },
 )
 OfficersInput = inline_serializer(
@@ -336,6 +368,64 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         except actions.ReviewError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
+    def _answers_access(self, review):
+        access = questionnaires.access_for(self.request.user, review)
+        template = questionnaires.template_for(review)
+        if access is None or template is None:
+            raise NotFound()
+        return access, template
+
+    @extend_schema(responses=AnswerSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def answers(self, request, pk=None, **kwargs):
+        """The questionnaire's questions of this review with their answers (the latest drafts,
+        or as submitted), for those who may read them on the page: the reviewing parties only
+        once submitted (403 before)."""
+        review = self.get_object()
+        access, template = self._answers_access(review)
+        if not access.may_read:
+            raise PermissionDenied(_("The answers reach the reviewing parties once submitted."))
+        questions = questionnaires.questions_for(review, template)
+        saved = {
+            a.question_id: a
+            for a in Answer.objects.filter(
+                answer_set__review=review, answer_set__template=template
+            ).select_related("updated_by")
+        }
+        rows = [{"question": q, "answer": saved.get(q.pk)} for q in questions]
+        return Response(AnswerSerializer(rows, many=True).data)
+
+    @extend_schema(request=AnswerInput, responses=AnswerSerializer)
+    @action(detail=True, methods=["post"], url_path=r"answers/(?P<key>[a-z0-9-]+)")
+    def answer(self, request, pk=None, key=None, **kwargs):
+        """Save one answer as on the page, based on `version` (0 for a first answer): a stale
+        version is a 409 with what is saved now, nothing is overwritten."""
+        review = self.get_object()
+        access, template = self._answers_access(review)
+        found = [q for q in questionnaires.questions_for(review, template) if q.key == key]
+        if not found:
+            raise NotFound()
+        data = request.data if isinstance(request.data, dict) else {}
+        value = data.get("value", [])
+        version = data.get("version")
+        if not isinstance(value, list) or not isinstance(version, int):
+            raise ValidationError({"detail": _("Give `version` (a number) and `value` (a list).")})
+        try:
+            answer = questionnaires.save_answer(
+                review, found[0], by=request.user, now=timezone.now(), version=version,
+                value=[str(v) for v in value], citations=str(data.get("citations", "")),
+                text=str(data.get("text", "")),
+            )  # fmt: skip
+        except questionnaires.AnswerError as error:
+            code = questionnaires.refusal_status(error, access, review)
+            body = {"detail": str(error)}
+            if isinstance(error, questionnaires.StaleAnswer):
+                body["current"] = AnswerSerializer(
+                    {"question": found[0], "answer": error.current}
+                ).data
+            return Response(body, status=code)
+        return Response(AnswerSerializer({"question": found[0], "answer": answer}).data)
 
 
 class NominationViewSet(viewsets.ReadOnlyModelViewSet):

@@ -69,6 +69,14 @@ class Access:
         return self.may_answer and review.stage == Stage.QUESTIONNAIRE
 
 
+def refusal_status(error: AnswerError, access: Access, review: Review) -> int:
+    """The HTTP status of a refused save (page, autosave and API alike): 409 for a stale one,
+    403 for someone who may not change the answers now, else 400."""
+    if isinstance(error, StaleAnswer):
+        return 409
+    return 400 if access.editable(review) else 403
+
+
 def access_for(user, review: Review) -> Access | None:
     """None when `user` takes no part in `review`. The party under review's people read the
     answers at all times, its focal point and experts answer them (guideline 6: experts draft,

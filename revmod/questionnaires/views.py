@@ -159,7 +159,7 @@ def save(request, pk, question):
                                      detach=detach, language=request.POST.get("language", ""),
                                      **mine)  # fmt: skip
     except actions.AnswerError as error:
-        status = _refusal_status(error, access, review)
+        status = actions.refusal_status(error, access, review)
         if not autosave:
             return _refused(request, review, access, question, mine, error, status)
         message = str(error)
@@ -173,13 +173,6 @@ def save(request, pk, question):
         return JsonResponse({"version": answer.version, "message": message})
     messages.success(request, _("Answer saved."))
     return redirect(reverse("questionnaires:answers", args=[review.pk]) + f"#q{question.pk}")
-
-
-def _refusal_status(error, access, review) -> int:
-    """409 for a stale save, 403 for someone who may not change the answers now, else 400."""
-    if isinstance(error, actions.StaleAnswer):
-        return 409
-    return 400 if access.editable(review) else 403
 
 
 def _refused(request, review, access, question, mine, error, status):

@@ -110,6 +110,23 @@ MATRIX = {
         "GET",
         "/api/v1/reviews/{review}/deadline-changes/",
     ): (PARTICIPANTS_API),
+    # The answers: the reviewing parties read them once submitted (403 before).
+    **{
+        (
+            f"api/v1/reviews/<pk>/answers{suffix}/",
+            "GET",
+            f"/api/v1/reviews/{{review}}/answers{ext}/",
+        ): ({**PARTICIPANTS_API, "reviewer_fp": 403})
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+    },
+    **{
+        (
+            f"api/v1/reviews/<pk>/answers/<key>{suffix}/",
+            "POST",
+            f"/api/v1/reviews/{{review}}/answers/{{question_key}}{ext}/",
+        ): PARTICIPANTS_API_BAD_INPUT
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+    },
     ("api/v1/reviews/<pk>/consultation/", "POST", "/api/v1/reviews/{review}/consultation/"): (
         PARTICIPANTS_API_BAD_INPUT
     ),
@@ -456,6 +473,7 @@ def shared_world(request, django_db_blocker):
         question = Question.objects.filter(article__instrument__code="UNTOC").first()
         ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": redraw.pk,
                "meeting": prepared.meeting_id, "staffer": secretariat.pk,
+               "question_key": question.key,
                "pairing": pairing.pk, "review": review.pk, "document": document.pk,
                "nomination": nominations["reviewer_fp"].pk, "registration": registration.pk,
                "question": question.pk, "translation": translated.pk}  # fmt: skip

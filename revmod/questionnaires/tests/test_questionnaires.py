@@ -340,3 +340,32 @@ def test_drafts_save_themselves_through_the_same_checks(client, world):
         "autosave.js" not in client.get(url("questionnaires:answers", review.pk)).content.decode()
     )
     assert Answer.objects.get(question=q).value == ["yes"]
+
+
+def test_the_api_reads_and_writes_answers_with_the_pages_version_check(client, world):
+    """Issue 13, item 8: the answers through the API, as on the page (rule 40, stale saves)."""
+    review, people = world
+    path = f"/api/v1/reviews/{review.pk}/answers/"
+    client.force_login(people["reviewer_fp"])
+    assert client.get(path).status_code == 403  # the reviewers read them once submitted
+    client.force_login(people["expert"])
+    rows = {row["question"]: row for row in client.get(path).json()}
+    assert rows["untoc-5-1a"]["version"] == 0 and rows["untoc-5-1a"]["article"] == "UNTOC 5"
+    body = {"version": 0, "value": ["yes"], "text": "Penal Code, art. 450-1."}
+    saved = client.post(path + "untoc-5-1a/", body, content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["version"] == 1
+    # Someone who opened version 0 meanwhile is refused and shown what is saved now.
+    client.force_login(people["expert2"])
+    stale = client.post(path + "untoc-5-1a/", {**body, "value": ["no"]},
+                        content_type="application/json")  # fmt: skip
+    assert stale.status_code == 409 and stale.json()["current"]["value"] == ["yes"]
+    assert client.post(path + "no-such-question/", body,
+                       content_type="application/json").status_code == 404  # fmt: skip
+    assert client.post(path + "untoc-5-1a/", {"value": "yes"},
+                       content_type="application/json").status_code == 400  # fmt: skip
+    client.force_login(people["observer"])  # reads, never writes
+    assert client.get(path).status_code == 200
+    refused = client.post(path + "untoc-5-1a/", {**body, "version": 1},
+                          content_type="application/json")  # fmt: skip
+    assert refused.status_code == 403
+    assert Answer.objects.get(question__key="untoc-5-1a").value == ["yes"]
