@@ -19,6 +19,7 @@ from revmod.lib.access import is_secretariat
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer
 from revmod.reviews import actions
+from revmod.reviews.access import people_of
 from revmod.reviews.forms import (
     ConsultationForm,
     DeadlineChangeForm,
@@ -157,6 +158,29 @@ ConsultationInput = inline_serializer(
         "agreed_observations": serializers.DateField(required=False),
     },
 )
+
+
+class ContactSerializer(serializers.Serializer):
+    """A person of a review; the contact details of focal points, experts and officers only."""
+
+    party = serializers.CharField(allow_null=True)
+    role = serializers.CharField()
+    name = serializers.SerializerMethodField()
+    ministry = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+
+    def get_name(self, row) -> str:
+        return row["person"].get_full_name() or row["person"].username
+
+    def get_ministry(self, row) -> str | None:
+        return row["person"].ministry or None if row["contact"] else None
+
+    def get_email(self, row) -> str | None:
+        return row["person"].email or None if row["contact"] else None
+
+    def get_languages(self, row) -> list[str]:
+        return list(row["person"].languages) if row["contact"] else []
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -368,6 +392,25 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         except actions.ReviewError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
+    @extend_schema(responses=ContactSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def people(self, request, pk=None, **kwargs):
+        """Who takes part in the review, as its page shows them to its participants: the focal
+        points and experts of its parties with their contact details, its observers (name and
+        role only), and the secretariat officers assigned."""
+        review = self.get_object()
+        pairings = Loaded([review]).pairings[review.party_id]
+        rows = [
+            {"party": n.party.code, "role": n.kind, "person": n.person,
+             "contact": n.kind != Nomination.Kind.OBSERVER}
+            for n in people_of(review, [p.reviewer_id for p in pairings])
+        ]  # fmt: skip
+        rows += [
+            {"party": None, "role": "secretariat_officer", "person": officer, "contact": True}
+            for officer in review.officers.all()
+        ]
+        return Response(ContactSerializer(rows, many=True).data)
 
     def _answers_access(self, review):
         access = questionnaires.access_for(self.request.user, review)

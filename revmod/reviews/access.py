@@ -32,3 +32,19 @@ def actor_for(user, review, reviewer_codes: set[str]) -> Actor | None:
         return None
     kind, code, side = min(found, key=lambda item: STRENGTH.index(item[0]))
     return Actor(ROLE_OF_KIND[kind], code, side)
+
+
+def people_of(review, reviewer_ids) -> list[Nomination]:
+    """The nominations in force of the people of `review`: its party's for its own review, its
+    reviewing parties' (`reviewer_ids`) as reviewers; by party and role (one query)."""
+    nominations = (
+        Nomination.objects.active()
+        .filter(party__in=[review.party_id, *reviewer_ids])
+        .select_related("party", "person")
+        .order_by("party__code", "kind", "starts_on")
+    )
+    return [
+        n
+        for n in nominations
+        if (n.party_id == review.party_id) == (n.scope == Nomination.Scope.OWN)
+    ]

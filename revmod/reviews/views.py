@@ -17,6 +17,7 @@ from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.registry.models import Cluster
 from revmod.reviews import actions
+from revmod.reviews.access import people_of
 from revmod.reviews.forms import (
     ActionForm,
     BulkOfficersForm,
@@ -95,15 +96,7 @@ def review_detail(request, pk):
         }
         for item in loaded.schedule(review)
     ]
-    people = (
-        Nomination.objects.active()
-        .filter(party__in=[review.party_id, *[p.reviewer_id for p in pairings]])
-        .select_related("party", "person")
-        .order_by("party__code", "kind")
-    )
-    people = [
-        n for n in people if (n.party_id == review.party_id) == (n.scope == Nomination.Scope.OWN)
-    ]
+    people = people_of(review, [p.reviewer_id for p in pairings])
     return render(
         request,
         "reviews/review_detail.html",

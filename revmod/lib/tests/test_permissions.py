@@ -110,6 +110,10 @@ MATRIX = {
         "GET",
         "/api/v1/reviews/{review}/deadline-changes/",
     ): (PARTICIPANTS_API),
+    ("api/v1/reviews/<pk>/people/", "GET", "/api/v1/reviews/{review}/people/"): PARTICIPANTS_API,
+    ("api/v1/reviews/<pk>/people.<format>/", "GET", "/api/v1/reviews/{review}/people.json/"): (
+        PARTICIPANTS_API
+    ),
     # The answers: the reviewing parties read them once submitted (403 before).
     **{
         (

@@ -733,3 +733,17 @@ def test_new_periods_apply_to_the_reviews_started_from_their_date(client, world)
     version.refresh_from_db()
     assert version.focal_points_days == 30
     assert client.post(change.replace("change", "delete"), {"post": "yes"}).status_code == 403
+
+
+def test_the_api_gives_a_reviews_people_as_its_page_does(client, world):
+    secretariat, review, _reviewers, people = world
+    actions.assign_officers([review], officers=[secretariat], by=secretariat, now=NOW)
+    path = f"/api/v1/reviews/{review.pk}/people/"
+    client.force_login(people["outsider"])
+    assert client.get(path).status_code == 404
+    client.force_login(people["expert"])
+    rows = {row["name"]: row for row in client.get(path).json()}
+    assert rows["reviewer_fp"]["email"] == "reviewer_fp@example.org"
+    assert rows["observer"]["role"] == "observer" and rows["observer"]["email"] is None
+    assert rows["secretariat"]["role"] == "secretariat_officer"
+    assert "outsider" not in rows
