@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from revmod.accounts.actions import NOTE_VERBALE_FORMATS
 from revmod.accounts.models import Nomination, Registration, User
 from revmod.lib.uploads import check_upload
+from revmod.registry.forms import PartyCodeField
 from revmod.registry.models import Party
 from revmod.reviews.forms import LANGUAGE_CHOICES
 
@@ -214,14 +215,7 @@ class EndNominationForm(forms.Form):
 class DirectoryForm(forms.Form):
     """The directory of focal points, for one party (by code) or all."""
 
-    party = forms.ModelChoiceField(
-        label=_("Party"),
-        queryset=Party.objects.all(),
-        to_field_name="code",
-        required=False,
-        widget=forms.TextInput({"size": 4, "placeholder": "KEN"}),
-        error_messages={"invalid_choice": _("No party has this code.")},
-    )
+    party = PartyCodeField(_("Party"))
 
 
 class InviteSecretariatForm(forms.Form):

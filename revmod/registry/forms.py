@@ -1,9 +1,27 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revmod.registry.models import Instrument, RegionalGroup
+from revmod.registry.models import Instrument, Party, RegionalGroup
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class PartyCodeField(forms.ModelChoiceField):
+    """One party by its code, typed (KEN), for filters; optional."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(
+            label=label,
+            queryset=Party.objects.all(),
+            to_field_name="code",
+            required=False,
+            widget=forms.TextInput({"size": 4, "placeholder": "KEN"}),
+            error_messages={"invalid_choice": _("No party has this code.")},
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        return super().to_python(value.strip().upper() if isinstance(value, str) else value)
 
 
 class PartyFilterForm(forms.Form):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from revmod.accounts.models import User
 from revmod.lib.access import is_secretariat
 from revmod.lots.models import ReviewGroup
+from revmod.registry.forms import PartyCodeField
 from revmod.registry.models import Cluster, Party, RegionalGroup
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
@@ -30,14 +31,7 @@ class ReviewFilterForm(forms.Form):
     cluster = forms.TypedChoiceField(
         label=_("Cluster"), required=False, coerce=int, empty_value=None
     )
-    party = forms.ModelChoiceField(
-        label=_("Party under review"),
-        queryset=Party.objects.all(),
-        to_field_name="code",
-        required=False,
-        widget=forms.TextInput({"size": 4, "placeholder": "KEN"}),
-        error_messages={"invalid_choice": _("No party has this code.")},
-    )
+    party = PartyCodeField(_("Party under review"))
     regional_group = forms.ModelChoiceField(
         label=_("Regional group"),
         queryset=RegionalGroup.objects.all(),
