@@ -131,11 +131,26 @@ def signed_latest(review: Review) -> set[str]:
 
 
 @transaction.atomic
-def sign_off(review: Review, *, by: User, now: dt.datetime, number: int) -> SignOff:
+def sign_off(
+    review: Review,
+    *,
+    by: User,
+    now: dt.datetime,
+    number: int,
+    on_behalf_of: str | None = None,
+    reason: str = "",
+) -> SignOff:
     """`by`, a focal point, signs off version `number` for their party, which clears the
-    step for it. Only the latest version may be signed: every party signs the same text."""
+    step for it. Only the latest version may be signed: every party signs the same text.
+    `on_behalf_of` (a party code, with a `reason`): the secretariat signs for a party of the
+    review that cannot use the platform (seed ¶33), as reviews.actions.act does."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
     access = access_for(by, review)
+    if on_behalf_of:
+        try:  # the secretariat as that party's focal point
+            access = ObservationAccess(reviews.stand_in(by, review, on_behalf_of, reason))
+        except reviews.ReviewError as error:
+            raise ObservationError(str(error)) from None
     if access is None or not access.may_sign:
         raise ObservationError(_("Only a focal point signs off the list of observations."))
     if review.stage != Stage.OBSERVATIONS:
@@ -147,9 +162,11 @@ def sign_off(review: Review, *, by: User, now: dt.datetime, number: int) -> Sign
     if current.sign_offs.filter(party=party).exists():
         raise ObservationError(_("Your party has already signed off this version."))
     signed = SignOff.objects.create(version=current, party=party, by=by, at=now)
+    behalf = {"on_behalf_of": party.code, "reason": reason.strip()} if on_behalf_of else {}
     reviews.record(review, "observations_signed", by=by, at=now, party=party.code,
-                   version=current.number, sha256=current.sha256)  # fmt: skip
-    reviews.act(review, Action.CLEAR, by=by, now=now)
+                   version=current.number, sha256=current.sha256, **behalf)  # fmt: skip
+    reviews.act(review, Action.CLEAR, by=by, now=now, on_behalf_of=on_behalf_of,
+                reason=reason or None)  # fmt: skip
     return signed
 
 

@@ -417,6 +417,10 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
         ],  # fmt: skip
         "parties": [{"code": code, "signed": code in signed} for code in parties],
         "my_party_signed": access.actor.party in signed,
+        # The secretariat signs for a party that cannot use the platform (seed ¶33).
+        "unsigned": [code for code in parties if code not in signed]
+        if access.actor.role == Role.SECRETARIAT and review.stage == Stage.OBSERVATIONS
+        else [],
         "decisions": decisions,
         "published_labels": [label for key, label in observations.SECTIONS if key in chosen],
         "choices": PublicationDecision.Choice.choices,
@@ -498,9 +502,15 @@ def observations_sign(request, pk):
         number = int(request.POST.get("version", ""))
     except ValueError:
         number = -1
+    on_behalf_of = request.POST.get("on_behalf_of") or None
     try:
-        observations.sign_off(review, by=request.user, now=timezone.now(), number=number)
-        messages.success(request, _("Signed off for your party."))
+        observations.sign_off(review, by=request.user, now=timezone.now(), number=number,
+                              on_behalf_of=on_behalf_of,
+                              reason=request.POST.get("reason", ""))  # fmt: skip
+        if on_behalf_of:
+            messages.success(request, _("Signed off on the party's behalf."))
+        else:
+            messages.success(request, _("Signed off for your party."))
     except (observations.ObservationError, ReviewError) as error:
         messages.error(request, str(error))
     return redirect("questionnaires:observations", review.pk)

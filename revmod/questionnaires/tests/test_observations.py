@@ -10,7 +10,7 @@ from revmod.questionnaires.tests.test_questionnaires import (
     url,
 )
 from revmod.reviews import actions as reviews
-from revmod.reviews.models import ReviewEvent
+from revmod.reviews.models import Review, ReviewEvent
 from revmod.test import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +248,30 @@ def test_the_observations_pages_query_counts_stay_flat(client, obs):
         count_queries(lambda: client.get(diff, {"a": 1, "b": 8})),
     )
     assert many == few
+
+
+def test_the_secretariat_signs_off_on_behalf_of_a_party_that_cannot(client, obs):
+    """Seed ¶33 (the digital gap): with a reason, recorded and shown."""
+    review, people = obs
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
+                              sections=SECTIONS)  # fmt: skip
+    code = review.pairings().order_by("reviewer__code").first().reviewer.code
+    page = url("questionnaires:observations", review.pk)
+    sign = url("questionnaires:observations_sign", review.pk)
+    client.force_login(people["secretariat"])
+    assert "Act on behalf of a party" in client.get(page).content.decode()
+    refused = client.post(sign, {"version": 1, "on_behalf_of": code}, follow=True)
+    assert "Say why the secretariat acts on behalf of the party." in refused.content.decode()
+    assert not SignOff.objects.exists()
+    done = client.post(sign, {"version": 1, "on_behalf_of": code,
+                              "reason": "No access to the Internet."}, follow=True)  # fmt: skip
+    assert "Signed off on the party" in done.content.decode()
+    signed = SignOff.objects.get()
+    assert (signed.party.code, signed.by) == (code, people["secretariat"])
+    event = ReviewEvent.objects.get(review=review, kind="observations_signed")
+    assert event.data["on_behalf_of"] == code and event.data["reason"]
+    assert code in Review.objects.get(pk=review.pk).cleared
+    # An observer cannot, whatever the form says.
+    client.force_login(people["observer"])
+    client.post(sign, {"version": 1, "on_behalf_of": review.party.code, "reason": "x"})
+    assert SignOff.objects.count() == 1
