@@ -14,14 +14,11 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 
+from revmod.api.forms import cleaned
 from revmod.lib.access import is_secretariat
 from revmod.lots import actions
 from revmod.lots.forms import EntropyForm, MeetingForm, PairingFilterForm, PrepareDrawForm
 from revmod.lots.models import Draw, Meeting, Pairing
-
-
-def form_errors(form) -> dict:
-    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
 
 
 def as_text(value) -> str:
@@ -91,8 +88,7 @@ class PairingViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             return pairings
         form = PairingFilterForm(self.request.query_params)
-        if not form.is_valid():
-            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        cleaned(form)
         status = self.request.query_params.get("status")
         if status not in (None, "", "active", "superseded"):
             raise ValidationError({"status": ["active or superseded"]})
@@ -128,9 +124,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def create(self, request, *args, **kwargs):
         form = MeetingForm(request.data)
-        if not form.is_valid():
-            raise ValidationError(form_errors(form))
-        meeting = actions.create_meeting(**form.cleaned_data)
+        meeting = actions.create_meeting(**cleaned(form))
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 
@@ -183,9 +177,7 @@ class DrawStepsMixin:
                 "requests": data.get("requests") or [],
             }
         )
-        if not form.is_valid():
-            raise ValidationError(form_errors(form))
-        values = form.cleaned_data
+        values = cleaned(form)
         try:
             draw = actions.prepare_draw(
                 kind=values["kind"], meeting=values["meeting"], by=request.user,
@@ -206,14 +198,12 @@ class DrawStepsMixin:
     @action(detail=True, methods=["post"])
     def entropy(self, request, pk=None, **kwargs):
         """Record the public entropy given at the meeting."""
+        # The entropy is checked after the draw and the caller (404, then 403, then 400).
         form = EntropyForm(request.data)
-        if not form.is_valid():
-            self.get_object()
-            self._secretariat()
-            raise ValidationError(form_errors(form))
-        entropy = form.cleaned_data["entropy"]
         return self._step(
-            lambda draw: actions.enter_entropy(draw, entropy=entropy, now=timezone.now())
+            lambda draw: actions.enter_entropy(
+                draw, entropy=cleaned(form)["entropy"], now=timezone.now()
+            )
         )
 
     @extend_schema(request=None, responses=DrawSerializer)

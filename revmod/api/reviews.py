@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from revmod.accounts.forms import EndNominationForm, NominateForm
 from revmod.accounts.models import Nomination, User
+from revmod.api.forms import cleaned
 from revmod.lib.access import is_secretariat
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer
@@ -278,8 +279,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
                         "names": ", ".join([*form.fields, *sorted(PAGING)])}]
                      for name in sorted(unknown)}
                 )  # fmt: skip
-            if not form.is_valid():
-                raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+            cleaned(form)
             reviews = form.filter(reviews)
         return reviews.order_by("group__number", "party__code")
 
@@ -339,13 +339,9 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             return Response(DeadlineChangeSerializer(changes, many=True).data)
         if not is_secretariat(request.user):
             raise PermissionDenied(_("Only the secretariat changes deadlines."))
-        form = DeadlineChangeForm(request.data)
-        if not form.is_valid():
-            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        change = cleaned(DeadlineChangeForm(request.data))
         try:
-            actions.change_deadline(
-                review, by=request.user, now=timezone.now(), **form.cleaned_data
-            )
+            actions.change_deadline(review, by=request.user, now=timezone.now(), **change)
         except actions.ReviewError as error:
             raise ValidationError({"detail": str(error)}) from error
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
@@ -363,10 +359,8 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             names = request.data.getlist("officers")
         if not isinstance(names, list):
             raise ValidationError({"officers": [_("Give a list of user names.")]})
-        form = OfficersForm({"officers": names})
-        if not form.is_valid():
-            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-        actions.assign_officers([review], officers=list(form.cleaned_data["officers"]),
+        chosen = cleaned(OfficersForm({"officers": names}))["officers"]
+        actions.assign_officers([review], officers=list(chosen),
                                 by=request.user, now=timezone.now())  # fmt: skip
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
@@ -379,9 +373,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         `agreed_written_feedback`, `agreed_observations`."""
         review = self.get_object()
         form = ConsultationForm(request.data)
-        if not form.is_valid():
-            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-        data = form.cleaned_data
+        data = cleaned(form)
         try:
             actions.record_consultation(
                 review, by=request.user, now=timezone.now(), held_on=data["held_on"],
@@ -504,9 +496,7 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         form = NominateForm({**{k: data.get(k) for k in ("party", "kind", "scope", "starts_on",
                                                         "handover_note")},
                              "person": person})  # fmt: skip
-        if not form.is_valid():
-            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-        values = form.cleaned_data
+        values = cleaned(form)
         try:
             nomination = actions.nominate(
                 party=values["party"], person=values["person"], kind=values["kind"],
@@ -523,11 +513,9 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         """End a nomination on `ends_on` (the secretariat)."""
         nomination = self.get_object()
         self._secretariat()
-        form = EndNominationForm(request.data)
-        if not form.is_valid():
-            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        ends_on = cleaned(EndNominationForm(request.data))["ends_on"]
         try:
-            actions.end_nomination(nomination, on=form.cleaned_data["ends_on"], by=request.user,
+            actions.end_nomination(nomination, on=ends_on, by=request.user,
                                    now=timezone.now())  # fmt: skip
         except actions.ReviewError as error:
             raise ValidationError({"detail": str(error)}) from error

@@ -1,9 +1,9 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
+from revmod.api.forms import cleaned
 from revmod.api.language import LanguageMixin
 from revmod.api.serializers import PartySerializer
 from revmod.registry.forms import PartyFilterForm
@@ -41,10 +41,9 @@ class PartyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
         parties = Party.objects.with_instruments().order_by("code")
         if self.action != "list":
             return parties
+        # The same filter as the page; here a wrong value is an error, not an empty list.
         form = PartyFilterForm(self.request.query_params)
-        if not form.is_valid():
-            # The same filter as the page; here a wrong value is an error, not an empty list.
-            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        cleaned(form)
         return form.filter(parties)
 
     def get_object(self):
