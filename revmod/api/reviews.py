@@ -392,11 +392,11 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         points and experts of its parties with their contact details, its observers (name and
         role only), and the secretariat officers assigned."""
         review = self.get_object()
-        pairings = Loaded([review]).pairings[review.party_id]
+        reviewer_ids = review.pairings().values_list("reviewer_id", flat=True)
         rows = [
             {"party": n.party.code, "role": n.kind, "person": n.person,
              "contact": n.kind != Nomination.Kind.OBSERVER}
-            for n in people_of(review, [p.reviewer_id for p in pairings])
+            for n in people_of(review, list(reviewer_ids))
         ]  # fmt: skip
         rows += [
             {"party": None, "role": "secretariat_officer", "person": officer, "contact": True}

@@ -265,10 +265,11 @@ def act(
 def stand_in(by: User, review: Review, code: str, reason: str | None) -> workflow.Actor:
     """The focal point of party `code` of `review` that the secretariat member `by` stands in
     for, with a reason (the digital gap, seed ¶33); ReviewError otherwise."""
-    actor = actor_for(by, review, set())
+    reviewer_codes = set(Loaded([review]).reviewer_codes(review))
+    actor = actor_for(by, review, reviewer_codes)
     if actor is None:
         raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
-    return _on_behalf(actor, code, review, set(Loaded([review]).reviewer_codes(review)), reason)
+    return _on_behalf(actor, code, review, reviewer_codes, reason)
 
 
 def _on_behalf(actor, code: str, review: Review, reviewer_codes: set[str], reason: str | None):

@@ -7,6 +7,7 @@ stay flat however many reviews they show."""
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -78,7 +79,6 @@ class Loaded:
     from `with_schedule_data`), in two queries."""
 
     def __init__(self, reviews: list[Review]):
-        self.rules = rules_by_start()
         self.pairings: dict[int, list[Pairing]] = defaultdict(list)
         for pairing in (
             Pairing.objects.active()
@@ -98,6 +98,12 @@ class Loaded:
         ):
             key = (code, scope, kind)
             self.named[key] = min(day, self.named.get(key, day))
+
+    @cached_property
+    def rules(self):
+        """The deadline rules by a review's first day (rules_by_start), read when a schedule
+        is first asked for: most users of Loaded only want the pairings and nominations."""
+        return rules_by_start()
 
     def reviewer_codes(self, review: Review) -> list[str]:
         return [p.reviewer.code for p in self.pairings[review.party_id]]
