@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revmod.lots.models import Draw, Meeting, Pairing, RedrawRequest, ReviewGroup
+from revmod.registry.forms import PartyCodesField
 from revmod.registry.models import Party
 
 
@@ -36,7 +37,7 @@ class MeetingForm(forms.ModelForm):
 class PrepareDrawForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of draw"), choices=Draw.Kind.choices)
     meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.all())
-    reviewed = forms.CharField(
+    reviewed = PartyCodesField(
         label=_("Parties under review"),
         required=False,
         help_text=_(
@@ -72,14 +73,6 @@ class PrepareDrawForm(forms.Form):
         if not all(re.fullmatch(r"\d+", p) for p in parts):
             raise forms.ValidationError(_("Give whole numbers separated by commas."))
         return [int(p) for p in parts]
-
-    def clean_reviewed(self):
-        codes = [c.strip().upper() for c in self.cleaned_data["reviewed"].split(",") if c.strip()]
-        unknown = sorted(set(codes) - set(Party.objects.filter(code__in=codes).values_list(
-            "code", flat=True)))  # fmt: skip
-        if unknown:
-            raise forms.ValidationError(_("Unknown party %(code)s.") % {"code": ", ".join(unknown)})
-        return codes or None
 
     def clean_volunteers(self):
         text = self.cleaned_data["volunteers"].strip()

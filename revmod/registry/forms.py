@@ -24,6 +24,21 @@ class PartyCodeField(forms.ModelChoiceField):
         return super().to_python(value.strip().upper() if isinstance(value, str) else value)
 
 
+class PartyCodesField(forms.CharField):
+    """Party codes separated by commas (any case); cleans to the codes, or None when empty."""
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        codes = [code.strip().upper() for code in text.split(",") if code.strip()]
+        unknown = sorted(set(codes) - set(Party.objects.filter(code__in=codes).values_list(
+            "code", flat=True)))  # fmt: skip
+        if unknown:
+            raise forms.ValidationError(
+                _("No party has this code: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return codes or None
+
+
 class PartyFilterForm(forms.Form):
     """Filters of the party list; the API list takes the same parameters."""
 

@@ -86,13 +86,13 @@ def start_cluster(
     by: User,
     now: dt.datetime,
     starts_on: dt.date,
-    parties: list[Party] | None = None,
+    parties: list[str] | None = None,
     reason: str = "",
 ) -> list[Review]:
-    """The secretariat starts `cluster` for the parties of `groups` (or only `parties` among
-    them) on `starts_on`. The rule (seed ¶25, REVMOD_NEXT_CLUSTER_SHARE): a group starts its
-    next cluster once that share of its reviews of the cluster before is complete; earlier
-    only with a `reason`, recorded on each review created."""
+    """The secretariat starts `cluster` for the parties of `groups` (or only those among them
+    whose codes are `parties`) on `starts_on`. The rule (seed ¶25, REVMOD_NEXT_CLUSTER_SHARE):
+    a group starts its next cluster once that share of its reviews of the cluster before is
+    complete; earlier only with a `reason`, recorded on each review created."""
     if not is_secretariat(by):
         raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
     if not groups:
@@ -120,7 +120,7 @@ def start_cluster(
             )
     in_groups = Party.objects.filter(group_assignment__group__in=groups)
     if parties is not None:
-        in_groups = in_groups.filter(pk__in=[p.pk for p in parties])
+        in_groups = in_groups.filter(code__in=parties)
     created = create_reviews(cluster, by=by, now=now, parties=list(in_groups),
                              starts_on=starts_on, reason=reason.strip())  # fmt: skip
     if not created:

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from revmod.accounts.models import User
 from revmod.lib.access import is_secretariat
 from revmod.lots.models import ReviewGroup
-from revmod.registry.forms import PartyCodeField
-from revmod.registry.models import Cluster, Party, RegionalGroup
+from revmod.registry.forms import PartyCodeField, PartyCodesField
+from revmod.registry.models import Cluster, RegionalGroup
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, DeadlineChange, Review
@@ -227,7 +227,7 @@ class StartClusterForm(forms.Form):
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups"), queryset=ReviewGroup.objects.all(), widget=forms.CheckboxSelectMultiple
     )
-    parties = forms.CharField(
+    parties = PartyCodesField(
         label=_("Only these parties"),
         required=False,
         help_text=_("Party codes separated by commas; empty: every party of the groups."),
@@ -242,15 +242,3 @@ class StartClusterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].label_from_instance = lambda c: f"{c.number} · {c.label}"
-
-    def clean_parties(self):
-        codes = [c.strip().upper() for c in self.cleaned_data["parties"].split(",") if c.strip()]
-        if not codes:
-            return None
-        found = list(Party.objects.filter(code__in=codes))
-        unknown = sorted(set(codes) - {p.code for p in found})
-        if unknown:
-            raise forms.ValidationError(
-                _("No party has this code: %(codes)s.") % {"codes": ", ".join(unknown)}
-            )
-        return found
