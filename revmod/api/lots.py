@@ -1,6 +1,5 @@
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -103,7 +102,7 @@ class DrawSummarySerializer(DrawSerializer):
 
 
 class IsSecretariat(BasePermission):
-    message = _lazy("Only the secretariat manages meetings and draws.")
+    message = gettext_lazy("Only the secretariat manages meetings and draws.")
 
     def has_permission(self, request, view) -> bool:
         return is_secretariat(request.user)
@@ -151,8 +150,9 @@ class DrawStepsMixin:
     refused input, is a 400 that says why and changes nothing."""
 
     def _secretariat(self):
-        if not is_secretariat(self.request.user):
-            raise PermissionDenied(_("Only the secretariat manages meetings and draws."))
+        """The draws' reads are public; their steps are the secretariat's (IsSecretariat)."""
+        if not IsSecretariat().has_permission(self.request, self):
+            raise PermissionDenied(IsSecretariat.message)
 
     def _step(self, run):
         draw = self.get_object()  # 404 for a draw the caller may not see
