@@ -134,13 +134,21 @@ PrepareInput = inline_serializer(
         "meeting": serializers.IntegerField(help_text="a meeting's id (/api/v1/meetings/)"),
         "reviewed": serializers.ListField(
             child=serializers.CharField(), required=False,
-            help_text="initial draw: the parties under review (default: every party)",
+            help_text="initial draw: the parties under review (default: every party); "
+            "protocol draw: among the parties lacking reviewers (default: all of them)",
         ),
         "sizes": serializers.ListField(child=serializers.IntegerField(), required=False),
         "volunteers": serializers.CharField(required=False, help_text="e.g. KEN:1, MEX:1"),
         "requests": serializers.ListField(child=serializers.IntegerField(), required=False),
     },
 )  # fmt: skip
+
+
+class UncoveredSerializer(serializers.Serializer):
+    party = serializers.CharField(source="party.code")
+    lacking = serializers.DictField(child=serializers.IntegerField())
+
+
 EntropyInput = inline_serializer("EntropyInput", {"entropy": serializers.CharField()})
 
 
@@ -217,6 +225,15 @@ class DrawStepsMixin:
     def publish(self, request, pk=None, **kwargs):
         """Put the result in force; a full or late-joiner draw creates its reviews."""
         return self._step(lambda draw: actions.publish(draw, now=timezone.now(), by=request.user))
+
+    @extend_schema(responses=UncoveredSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def uncovered(self, request, **kwargs):
+        """The parties lacking reviewers for an instrument they joined after their reviewers
+        were drawn (reviewers lacking by instrument): what a draw of kind "protocol" fills."""
+        self._secretariat()
+        gaps = actions.uncovered(timezone.localdate())
+        return Response(UncoveredSerializer(gaps, many=True).data)
 
 
 class DrawViewSet(DrawStepsMixin, viewsets.ReadOnlyModelViewSet):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from revmod.lots import solver
@@ -72,6 +73,37 @@ def active_pairings_json() -> list[dict]:
         .select_related("reviewed", "reviewer")
         .order_by("reviewed__code", "reviewer__code")
     ]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A party under review that lacks reviewers for instruments it joined after its
+    reviewers were drawn: `lacking` {instrument code: how many reviewers it lacks}."""
+
+    party: Party
+    lacking: dict[str, int]
+
+
+def uncovered(day: dt.date) -> list[Gap]:
+    """The parties with reviewers in force that lack some for an instrument they are party to
+    on `day` (each instrument needs the rules' number of reviewers party to it): the Protocol
+    joiners a draw of kind "protocol" gives reviewers to. By party code."""
+    k = Rules.current().reviewers_per_review
+    instruments = {p["code"]: p["instruments"] for p in registry_on(day)}
+    covered: dict[str, dict[str, int]] = {}
+    for pairing in active_pairings_json():
+        counts = covered.setdefault(pairing["reviewed"], {})
+        for code in pairing["instruments"]:
+            counts[code] = counts.get(code, 0) + 1
+    lacking = {}
+    for party, counts in covered.items():
+        short = {
+            i: k - counts.get(i, 0) for i in instruments.get(party, ()) if counts.get(i, 0) < k
+        }
+        if short:
+            lacking[party] = short
+    parties = Party.objects.in_bulk(list(lacking), field_name="code")
+    return [Gap(parties[code], lacking[code]) for code in sorted(lacking)]
 
 
 @transaction.atomic
@@ -143,6 +175,23 @@ def prepare_draw(
             existing=active_pairings_json(),
             exclusions=[],
         )
+    elif kind == Draw.Kind.PROTOCOL:
+        gaps = {gap.party.code for gap in uncovered(meeting.held_on)}
+        if not gaps:
+            raise DrawError(
+                _("No party lacks reviewers for an instrument it joined by the meeting's day.")
+            )
+        reviewed = sorted(reviewed or gaps)
+        if set(reviewed) - gaps:
+            raise DrawError(
+                _("These parties lack no reviewer on the day of the meeting: %(codes)s")
+                % {"codes": ", ".join(sorted(set(reviewed) - gaps))}
+            )
+        inputs.update(
+            reviewed=reviewed,
+            existing=active_pairings_json(),
+            exclusions=former_reviewers(reviewed),
+        )
     elif kind == Draw.Kind.REDRAW:
         requests = list(requests or [])
         if not requests:
@@ -153,15 +202,11 @@ def prepare_draw(
             {"reviewed": r.pairing.reviewed.code, "reviewer": r.pairing.reviewer.code}
             for r in sorted(requests, key=lambda r: (r.received_on, r.pk))
         ]
-        # A party once replaced as reviewer of a party is not drawn for it again.
-        former = Pairing.objects.exclude(until=None).filter(
-            reviewed__code__in=[s["reviewed"] for s in slots]
-        )
         inputs.update(
             existing=active_pairings_json(),
             slots=slots,
             requests=[r.pk for r in requests],
-            exclusions=sorted({(p.reviewed.code, p.reviewer.code) for p in former}),
+            exclusions=former_reviewers([s["reviewed"] for s in slots]),
         )
     else:
         raise DrawError(_("Unknown kind of draw."))
@@ -195,6 +240,16 @@ def prepare_draw(
         secret=secret.hex(),
         commitment=commitment(secret),
     )
+
+
+def former_reviewers(reviewed: list[str]) -> list[list[str]]:
+    """[reviewed, reviewer] of every pairing of `reviewed` a redraw replaced: a party once
+    replaced as reviewer of a party is not drawn for it again."""
+    former = Pairing.objects.exclude(until=None).exclude(superseded_by__reviewer=F("reviewer"))
+    pairs = former.filter(reviewed__code__in=reviewed).values_list(
+        "reviewed__code", "reviewer__code"
+    )
+    return [list(pair) for pair in sorted(set(pairs))]
 
 
 def _step(draw: Draw, expected: str) -> Draw:
@@ -271,6 +326,13 @@ def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
     above (PUBLISHED_HOOKS): the reviews of the parties placed, the e-mails of a redraw. `by`:
     who published it (recorded by the hooks)."""
     draw = _step(draw, Draw.Status.DRAWN)
+    if "existing" in draw.inputs and draw.inputs["existing"] != active_pairings_json():
+        # Drawn around pairings that another draw has changed since: its result may break the
+        # rules (two pairings of one slot, a cap exceeded), so it is not put in force.
+        raise DrawError(
+            _("The pairings in force have changed since this draw was prepared (another draw "
+              "was published). Prepare a new draw.")
+        )  # fmt: skip
     since = draw.meeting.held_on
     result = draw.result
     parties = {p.code: p for p in Party.objects.all()}
@@ -291,6 +353,32 @@ def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
                 draw=draw,
                 since=since,
             )
+            for item in result["pairings"]
+        )
+    elif draw.kind == Draw.Kind.PROTOCOL:
+        placed = dict(GroupAssignment.objects.values_list("party__code", "group_id"))
+        for item in result["extended"]:
+            old = Pairing.objects.select_for_update().get(
+                reviewed__code=item["reviewed"], reviewer__code=item["reviewer"], until=None
+            )
+            old.until = since
+            old.save(update_fields=["until"])
+            new = Pairing.objects.create(
+                group=old.group, reviewed=old.reviewed, reviewer=old.reviewer,
+                instruments=item["instruments"], role=item["role"], draw=draw, since=since,
+            )  # fmt: skip
+            old.superseded_by = new
+            old.save(update_fields=["superseded_by"])
+        Pairing.objects.bulk_create(
+            Pairing(
+                group_id=placed[item["reviewed"]],
+                reviewed=parties[item["reviewed"]],
+                reviewer=parties[item["reviewer"]],
+                instruments=item["instruments"],
+                role=item["role"],
+                draw=draw,
+                since=since,
+            )  # fmt: skip
             for item in result["pairings"]
         )
     else:
@@ -429,5 +517,6 @@ def _published(draw: Draw) -> list[tuple]:
 
 
 def _expected(result: dict) -> list[tuple]:
-    items = result.get("pairings") or [r["pairing"] for r in result.get("replacements", [])]
+    items = result.get("pairings", []) + result.get("extended", [])
+    items += [r["pairing"] for r in result.get("replacements", [])]
     return sorted((i["reviewed"], i["reviewer"], tuple(i["instruments"]), i["role"]) for i in items)

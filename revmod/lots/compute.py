@@ -7,10 +7,12 @@ by kind:
   initial: `reviewed` [codes], `groups` (how many), `sizes` ([n1, n2, ...] or null),
            `volunteers` {code: group}, `exclusions` [[reviewed, reviewer]];
   late:    `reviewed` [codes], `group`, `existing` [pairings], `exclusions`;
-  redraw:  `existing` [pairings], `slots` [{reviewed, reviewer}], `exclusions`.
+  redraw:  `existing` [pairings], `slots` [{reviewed, reviewer}], `exclusions`;
+  protocol: `reviewed` [codes], `existing` [pairings], `exclusions`.
 rules (JSON) — the solver's DrawRules plus `volunteers_first`.
-result (JSON) — `groups` {code: group} (initial, late), `pairings` [pairings] (initial, late),
-  `replacements` [{reviewed, replaced, pairing}] (redraw).
+result (JSON) — `groups` {code: group} (initial, late), `pairings` [pairings] (initial, late,
+  protocol: the new additional reviewers), `replacements` [{reviewed, replaced, pairing}]
+  (redraw), `extended` [pairings] (protocol: main pairings that take the new instruments).
 """
 
 import hashlib
@@ -21,7 +23,7 @@ from revmod.lots import groups as group_draw
 from revmod.lots import solver
 from revmod.lots.rng import HashRandom
 
-KINDS = ("initial", "late", "redraw")
+KINDS = ("initial", "late", "redraw", "protocol")
 EXTRA_RULES = ("volunteers_first",)
 
 
@@ -110,4 +112,20 @@ def compute(kind: str, inputs: dict, rules: dict, seed: bytes) -> dict:
                 }
             )
         return {"replacements": replacements}
+    if kind == "protocol":
+        current = pairings(inputs["existing"])
+        extended, added = [], []
+        for code in inputs["reviewed"]:
+            longer, new = solver.cover(
+                parties, current, code, rules=draw_rules(rules), rng=rng, exclusions=exclusions
+            )
+            # Later parties of the same draw see these pairings (loads, mutuality).
+            keys = {(p.reviewed, p.reviewer) for p in longer}
+            current = [p for p in current if (p.reviewed, p.reviewer) not in keys] + longer + new
+            extended += longer
+            added += new
+        return {
+            "extended": [p.to_dict() for p in extended],
+            "pairings": [p.to_dict() for p in added],
+        }
     raise ValueError(f"unknown kind of draw {kind!r}")

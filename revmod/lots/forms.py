@@ -41,8 +41,9 @@ class PrepareDrawForm(forms.Form):
         label=_("Parties under review"),
         required=False,
         help_text=_(
-            "Initial draw only: party codes separated by commas. Empty: every party to the "
-            "Convention on the day of the meeting."
+            "Initial and Protocol draws: party codes separated by commas. Empty: every party "
+            "to the Convention on the day of the meeting (initial), every party lacking "
+            "reviewers for a Protocol joined later (Protocol)."
         ),
     )
     sizes = forms.CharField(

@@ -140,6 +140,7 @@ class Draw(models.Model):
         INITIAL = "initial", _("Groups and reviewing parties")
         REDRAW = "redraw", _("Redraw of reviewing parties")
         LATE = "late", _("Parties joining later")
+        PROTOCOL = "protocol", _("Reviewers for Protocols joined later")
 
     class Status(models.TextChoices):
         PREPARED = "prepared", _("Prepared")

@@ -150,6 +150,12 @@ to more of Y's instruments, those stay with the additional reviewers already dra
 instrument keeps exactly k reviewers and nothing else changes. (Requiring the same coverage
 exactly made about 4% of main slots of a full 189-party draw impossible to redraw.) A redraw
 uses `rng` directly (one number).
+
+Reviewers for a Protocol joined later (`cover`): a party under review that becomes party to an
+instrument after its reviewers were drawn lacks reviewers for it. Its pairings in force stay;
+each main reviewer party to the new instrument takes it (rule 2, no lot needed), and the
+deficits left are filled by additional reviewers as in rule 2, each drawn like a redrawn slot
+(uniformly among the parties that meet every rule for it; one number from `rng` per slot).
 """
 
 from __future__ import annotations
@@ -168,6 +174,7 @@ __all__ = [
     "Pairing",
     "ROLE_ADDITIONAL",
     "ROLE_MAIN",
+    "cover",
     "draw",
     "redraw_slot",
 ]
@@ -2294,107 +2301,222 @@ def redraw_slot(
     never drawn again (pass earlier replaced reviewers in `exclusions` to keep them out too).
     Raises Infeasible if no party qualifies."""
     reg = _Registry(parties)
-    Y = reg.idx(reviewed, "reviewed party")
-    X = reg.idx(reviewer, "reviewer")
     target = [pr for pr in pairings if pr.reviewed == reviewed and pr.reviewer == reviewer]
     if len(target) != 1:
         raise ValueError(f"{reviewer} is not (exactly once) a reviewer of {reviewed}")
     slot = target[0]
-    others = [pr for pr in pairings if pr is not slot]
-    N = reg.N
-    cap = rules.max_reviews_per_reviewer
-    load = [0] * N
-    current: set[int] = set()
-    reviews_y: set[int] = set()  # parties Y reviews
-    for pr in others:
-        a = reg.idx(pr.reviewed, "reviewed party of a pairing")
-        b = reg.idx(pr.reviewer, "reviewer of a pairing")
-        load[b] += 1
-        if a == Y:
-            current.add(b)
-        if b == Y:
-            reviews_y.add(a)
-    banned = {X}
-    for a_code, b_code in exclusions:
-        a = reg.idx(a_code, "excluded reviewed party")
-        b = reg.idx(b_code, "excluded reviewer")
-        if a == Y:
-            banned.add(b)
-    want = 0
-    for name in slot.instruments:
-        if name not in reg.bit:
-            raise ValueError(f"unknown instrument {name!r} in the pairing")
-        want |= reg.bit[name]
-    gY = reg.grp[Y]
-    gX = reg.grp[X]
-
-    # Filters in the order a person would state them; the first that empties the set is named.
-    cands = [p for p in range(N) if p != Y and p != X and p not in current]
-    steps: list[tuple[str, str, Any]] = []
-    if slot.role == ROLE_MAIN:
-        if gY >= 0 and gX == gY:
-            steps.append(
-                (
-                    RULE_SAME_GROUP,
-                    f"no other party in {reg.group_name(gY)}",
-                    lambda p: reg.grp[p] == gY,
-                )
-            )
-        elif gY >= 0:
-            steps.append(
-                (
-                    RULE_OTHER_GROUP,
-                    f"no other party outside {reg.group_name(gY)}",
-                    lambda p: reg.grp[p] != gY,
-                )
-            )
-        steps.append(
-            (
-                RULE_INSTRUMENT,
-                f"no such party is party to {', '.join(slot.instruments)}",
-                lambda p: reg.mask[p] & want == want,
-            )
+    ctx = _SlotContext(reg, [pr for pr in pairings if pr is not slot], reviewed, exclusions)
+    X = reg.idx(reviewer, "reviewer")
+    ctx.banned.add(X)
+    gY, gX = reg.grp[ctx.Y], reg.grp[X]
+    side: tuple[str, str, Any] | None = None
+    if slot.role == ROLE_MAIN and gY >= 0 and gX == gY:
+        side = (
+            RULE_SAME_GROUP,
+            f"no other party in {reg.group_name(gY)}",
+            lambda p: reg.grp[p] == gY,
         )
-    else:
-        steps.append(
-            (
-                RULE_INSTRUMENT,
-                f"no other party is party to {', '.join(slot.instruments)}",
-                lambda p: reg.mask[p] & want == want,
-            )
+    elif slot.role == ROLE_MAIN and gY >= 0:
+        side = (
+            RULE_OTHER_GROUP,
+            f"no other party outside {reg.group_name(gY)}",
+            lambda p: reg.grp[p] != gY,
         )
-    steps.append((RULE_EXCLUSIONS, "the others are excluded", lambda p: p not in banned))
-    if rules.no_mutual:
-        steps.append(
-            (RULE_MUTUAL, f"the others are reviewed by {reviewed}", lambda p: p not in reviews_y)
-        )
-    steps.append((RULE_CAP, f"the others already review {cap} parties", lambda p: load[p] < cap))
-    for rule, why, keep in steps:
-        cands = [p for p in cands if keep(p)]
-        if not cands:
-            raise Infeasible(
-                rule, f"no replacement for {reviewer} as reviewer of {reviewed}: {why}"
-            )
-    t = rules.max_load_spread
-    if t is not None:
-        # Final loads: the drawn party c has load + 1, every other candidate keeps its load.
-        lows = sorted(load[p] for p in cands)
-        ok = []
-        for p in cands:
-            # The smallest load among the other candidates.
-            if len(lows) == 1:
-                others_min = _BIG
-            elif load[p] == lows[0]:
-                others_min = lows[1]
-            else:
-                others_min = lows[0]
-            if load[p] + 1 <= min(load[p] + 1, others_min) + t:
-                ok.append(p)
-        if not ok:
-            raise Infeasible(
-                RULE_SPREAD,
-                f"every replacement for {reviewer} would make the loads differ by more than {t}",
-            )
-        cands = ok
-    choice = cands[int(rng.random() * len(cands))]
+    choice = ctx.pick(
+        ctx.want(slot.instruments),
+        rules,
+        rng,
+        f"no replacement for {reviewer} as reviewer of {reviewed}",
+        side=side,
+        also_not=X,
+    )
     return Pairing(reviewed, reg.codes[choice], slot.instruments, slot.role)
+
+
+def cover(
+    parties: Sequence[PartyInfo],
+    pairings: Sequence[Pairing],
+    reviewed: str,
+    *,
+    rules: DrawRules,
+    rng: random.Random,
+    exclusions: Iterable[tuple[str, str]] = (),
+) -> tuple[list[Pairing], list[Pairing]]:
+    """Reviewers for the instruments `reviewed` joined after its reviewers were drawn (a
+    Protocol ratified later): every pairing in force stays, and every instrument of `reviewed`
+    ends with k reviewers again, as rule 2 would have it.
+
+    `pairings` are all current pairings of the phase; `reviewed` must have some. First each
+    main reviewer party to an uncovered instrument takes it (rule 2: a main reviewer covers
+    everything of R's it is party to), by code, while the instrument lacks reviewers; no lot is
+    needed. The deficits left are filled as in rule 2: for level l = 1, 2, ..., the set D_l of
+    instruments still lacking at least l reviewers gets ONE additional reviewer party to all
+    of D_l, drawn uniformly among the parties that meet every rule for the slot (not R, not
+    already its reviewer, exclusions, no mutual review, the cap, evenness as in a redraw); only
+    if no such party is party to all of D_l, one additional reviewer per instrument. Returns
+    (extended, added): the main pairings with their new instruments (to supersede the ones in
+    force) and the new additional pairings, in the order drawn; both empty when nothing is
+    lacking. Raises Infeasible if a slot has no candidate, ValueError on malformed input."""
+    reg = _Registry(parties)
+    ctx = _SlotContext(reg, pairings, reviewed, exclusions)
+    own = sorted((pr for pr in pairings if pr.reviewed == reviewed), key=lambda pr: pr.reviewer)
+    if not own:
+        raise ValueError(f"{reviewed} has no reviewing parties yet: draw it as a late joiner")
+    k = rules.reviewers_per_review
+    mine = reg.mask[ctx.Y]
+    count = {b: sum(1 for pr in own if ctx.want(pr.instruments) & b) for b in _bits(mine)}
+    extended = []
+    for pr in own:
+        if pr.role != ROLE_MAIN:
+            continue
+        has = ctx.want(pr.instruments)
+        gain = 0
+        for b in _bits(mine & reg.mask[reg.idx(pr.reviewer, "reviewer")] & ~has):
+            if count[b] < k:
+                count[b] += 1
+                gain |= b
+        if gain:
+            extended.append(Pairing(reviewed, pr.reviewer, reg.names(has | gain), ROLE_MAIN))
+    added = []
+    level = 1
+    while True:
+        lacking = sum(b for b, n in count.items() if k - n >= level)
+        if not lacking:
+            break
+        why = f"no additional reviewer of {reviewed} for {', '.join(reg.names(lacking))}"
+        slots = [lacking]
+        if len(_bits(lacking)) > 1 and not ctx.anyone(lacking, rules):
+            slots = _bits(lacking)  # nobody is party to them all: one reviewer each
+        for want in slots:
+            choice = ctx.pick(want, rules, rng, why)
+            ctx.take(choice)
+            added.append(Pairing(reviewed, reg.codes[choice], reg.names(want), ROLE_ADDITIONAL))
+        level += 1
+    return extended, added
+
+
+class _SlotContext:
+    """What drawing one more reviewer of `reviewed` must respect, given the pairings in force:
+    the loads (cap and evenness), its current reviewers, the parties it reviews (mutuality)
+    and its exclusions. `take` records a reviewer drawn, for the next slot."""
+
+    def __init__(
+        self,
+        reg: _Registry,
+        pairings: Sequence[Pairing],
+        reviewed: str,
+        exclusions: Iterable[tuple[str, str]],
+    ) -> None:
+        self.reg = reg
+        self.reviewed = reviewed
+        self.Y = reg.idx(reviewed, "reviewed party")
+        self.load = [0] * reg.N
+        self.current: set[int] = set()
+        self.reviews_y: set[int] = set()  # parties Y reviews
+        for pr in pairings:
+            a = reg.idx(pr.reviewed, "reviewed party of a pairing")
+            b = reg.idx(pr.reviewer, "reviewer of a pairing")
+            self.load[b] += 1
+            if a == self.Y:
+                self.current.add(b)
+            if b == self.Y:
+                self.reviews_y.add(a)
+        self.banned: set[int] = set()
+        for a_code, b_code in exclusions:
+            a = reg.idx(a_code, "excluded reviewed party")
+            b = reg.idx(b_code, "excluded reviewer")
+            if a == self.Y:
+                self.banned.add(b)
+
+    def want(self, instruments: Iterable[str]) -> int:
+        mask = 0
+        for name in instruments:
+            if name not in self.reg.bit:
+                raise ValueError(f"unknown instrument {name!r} in the pairing")
+            mask |= self.reg.bit[name]
+        return mask
+
+    def take(self, p: int) -> None:
+        self.load[p] += 1
+        self.current.add(p)
+
+    def _steps(self, want: int, rules: DrawRules, side) -> list[tuple[str, str, Any]]:
+        """The filters in the order a person would state them; the first that empties the set
+        of candidates is named."""
+        reg, cap, names = self.reg, rules.max_reviews_per_reviewer, ", ".join(self.reg.names(want))
+        steps = [side] if side else []
+        steps.append(
+            (
+                RULE_INSTRUMENT,
+                f"no such party is party to {names}",
+                lambda p: reg.mask[p] & want == want,
+            )
+        )
+        steps.append((RULE_EXCLUSIONS, "the others are excluded", lambda p: p not in self.banned))
+        if rules.no_mutual:
+            steps.append(
+                (
+                    RULE_MUTUAL,
+                    f"the others are reviewed by {self.reviewed}",
+                    lambda p: p not in self.reviews_y,
+                )
+            )
+        steps.append(
+            (RULE_CAP, f"the others already review {cap} parties", lambda p: self.load[p] < cap)
+        )
+        return steps
+
+    def anyone(self, want: int, rules: DrawRules) -> bool:
+        """Whether any party could take a slot for `want` but for the workload (cap, evenness)."""
+        cands = self._base()
+        for rule, _why, keep in self._steps(want, rules, None):
+            if rule != RULE_CAP:
+                cands = [p for p in cands if keep(p)]
+        return bool(cands)
+
+    def _base(self, also_not: int | None = None) -> list[int]:
+        return [
+            p for p in range(self.reg.N) if p != self.Y and p != also_not and p not in self.current
+        ]
+
+    def pick(
+        self,
+        want: int,
+        rules: DrawRules,
+        rng: random.Random,
+        what: str,
+        *,
+        side=None,
+        also_not: int | None = None,
+    ) -> int:
+        """A reviewer for a slot covering `want`, drawn uniformly among the candidates that
+        meet every rule (one number from `rng`). Infeasible names the first rule that leaves
+        no candidate: `what` says which slot."""
+        cands = self._base(also_not)
+        for rule, why, keep in self._steps(want, rules, side):
+            cands = [p for p in cands if keep(p)]
+            if not cands:
+                raise Infeasible(rule, f"{what}: {why}")
+        t = rules.max_load_spread
+        if t is not None:
+            # Final loads: the drawn party c has load + 1, every other candidate keeps its load.
+            load = self.load
+            lows = sorted(load[p] for p in cands)
+            ok = []
+            for p in cands:
+                # The smallest load among the other candidates.
+                if len(lows) == 1:
+                    others_min = _BIG
+                elif load[p] == lows[0]:
+                    others_min = lows[1]
+                else:
+                    others_min = lows[0]
+                if load[p] + 1 <= min(load[p] + 1, others_min) + t:
+                    ok.append(p)
+            if not ok:
+                raise Infeasible(
+                    RULE_SPREAD,
+                    f"{what}: every candidate would make the loads differ by more than {t}",
+                )
+            cands = ok
+        return cands[int(rng.random() * len(cands))]

@@ -60,6 +60,7 @@ def pairing_export(request, fmt):
 
 @require_GET
 def draw_list(request):
+    secretariat = is_secretariat(request.user)
     return render(
         request,
         "lots/draw_list.html",
@@ -68,7 +69,8 @@ def draw_list(request):
             .select_related("meeting")
             .defer("inputs", "result")
             .order_by("-meeting__held_on", "-pk"),
-            "meetings": Meeting.objects.all() if is_secretariat(request.user) else None,
+            # The draw the registry calls for: Protocols joined since the reviewers were drawn.
+            "gaps": actions.uncovered(timezone.localdate()) if secretariat else None,
         },
     )
 
@@ -90,7 +92,8 @@ def draw_counts(draw: Draw) -> dict:
         groups[number] = groups.get(number, 0) + 1
     return {
         "groups": sorted(groups.items()),
-        "pairings": len(result.get("pairings") or result.get("replacements") or []),
+        "pairings": len(result.get("pairings", []) + result.get("extended", []))
+        + len(result.get("replacements", [])),
         "parties": len(draw.inputs.get("parties", [])),
     }
 
@@ -98,7 +101,7 @@ def draw_counts(draw: Draw) -> dict:
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def draw_prepare(request):
-    form = PrepareDrawForm(request.POST or None)
+    form = PrepareDrawForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

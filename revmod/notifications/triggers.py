@@ -97,9 +97,36 @@ def nomination_recorded(nomination, *, replaced=None, approved=False, now) -> No
 
 
 def draw_published(draw, *, now, by, replaced) -> None:
-    """lots.actions.publish's hook (NotificationsConfig.ready): a redraw is e-mailed."""
+    """lots.actions.publish's hook (NotificationsConfig.ready): a redraw, or reviewers drawn for
+    Protocols joined later, are e-mailed."""
     if draw.kind == draw.Kind.REDRAW:
         redraw_published(draw, replaced, now=now)
+    elif draw.kind == draw.Kind.PROTOCOL:
+        reviewers_added(draw, now=now)
+
+
+def reviewers_added(draw, *, now) -> None:
+    """The focal points of the parties a Protocol joiners' draw concerns (the party under
+    review, each reviewer drawn or taking a new instrument) are told what concerns their party:
+    (party under review, reviewing party, its instruments now) for each pairing of the draw."""
+    concerned: dict[int, list] = {}
+    for pairing in draw.pairings.select_related("reviewed", "reviewer").order_by("pk"):
+        line = (pairing.reviewed, pairing.reviewer, ", ".join(pairing.instruments))
+        for party, scope in (
+            (pairing.reviewed, Nomination.Scope.OWN),
+            (pairing.reviewer, Nomination.Scope.REVIEWER),
+        ):
+            for person in (
+                Nomination.objects.active()
+                .filter(party=party, scope=scope, kind=Nomination.Kind.FOCAL_POINT)
+                .values_list("person", flat=True)
+            ):
+                lines = concerned.setdefault(person, [])
+                if line not in lines:
+                    lines.append(line)
+    for person in User.objects.filter(pk__in=concerned, is_active=True).order_by("pk"):
+        context = {"draw": draw, "meeting": draw.meeting, "added": concerned[person.pk]}
+        enqueue("reviewers_added", person, context, key=f"draw:{draw.pk}:{person.pk}", now=now)
 
 
 def redraw_published(draw, replacements, *, now) -> None:

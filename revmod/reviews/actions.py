@@ -136,6 +136,26 @@ def reviews_of_published_draw(draw, *, now: dt.datetime, by: User | None, replac
     cluster = cluster_under_review()
     if cluster is not None and draw.kind in (draw.Kind.INITIAL, draw.Kind.LATE):
         create_reviews(cluster, by=by, now=now)
+        return
+    # A redraw or a Protocol joiners' draw changes the reviewing parties of reviews under way:
+    # their timelines say so (the review page lists the reviewers in force).
+    changes: dict[int, list[dict]] = {}
+    pairings = draw.pairings.select_related("reviewer").prefetch_related("supersedes__reviewer")
+    for pairing in pairings:
+        before = next(iter(pairing.supersedes.all()), None)
+        changes.setdefault(pairing.reviewed_id, []).append(
+            {
+                "reviewer": pairing.reviewer.code,
+                "instruments": pairing.instruments,
+                "replaces": before.reviewer.code
+                if before and before.reviewer_id != pairing.reviewer_id
+                else None,
+            }
+        )
+    under_way = Review.objects.filter(party__in=changes).exclude(stage=workflow.Stage.COMPLETED)
+    for review in under_way.order_by("pk"):
+        record(review, "reviewers_changed", by=by, at=now, draw=draw.pk,
+               changes=changes[review.party_id])  # fmt: skip
 
 
 @transaction.atomic

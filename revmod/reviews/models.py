@@ -33,6 +33,7 @@ STEP_LABELS = {
 }
 EVENT_LABELS = {
     "created": _("Review created"),
+    "reviewers_changed": _("Reviewing parties changed by a draw"),
     "start_consultation": _("Initial consultation started"),
     "record_consultation": _("Initial consultation recorded"),
     "consultation": _("Consultation details saved"),
@@ -53,6 +54,7 @@ EVENT_LABELS = {
     "officers_assigned": _("Secretariat officers assigned"),
     "document_uploaded": _("Document uploaded"),
     "attachment_removed": _("File taken off an answer"),
+    "answers_on_behalf": _("Answers saved"),
     "questionnaire_frozen": _("Questionnaire answers frozen as submitted"),
     "division_of_tasks": _("Division of tasks recorded"),
     "feedback_frozen": _("Written feedback frozen as submitted"),

@@ -476,9 +476,10 @@ class Answerer:
 
 @transaction.atomic
 def load(secretariat: User, password: str) -> bool:
-    """Run the simulation once; False when it has run (the reviews have more than their
-    creation: the draws' publication creates them, the simulation does the rest)."""
-    if ReviewEvent.objects.exclude(kind="created").exists():
+    """Run the simulation once; False when it has run (the reviews have more than the events
+    the draws' publication writes: it creates them, and its redraws change their reviewers;
+    the simulation does the rest)."""
+    if ReviewEvent.objects.exclude(kind__in=["created", "reviewers_changed"]).exists():
         return False
     run(secretariat, password)
     return True

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from revmod.accounts.models import Nomination
 from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
+from revmod.lots import actions as lots
 from revmod.registry.models import Cluster
 from revmod.reviews import actions
 from revmod.reviews.access import people_of
@@ -291,5 +292,10 @@ def cycles(request):
     return render(
         request,
         "reviews/cycles.html",
-        {"clusters": clusters, "form": form, "rule": settings.REVMOD_NEXT_CLUSTER_SHARE},
+        {
+            "clusters": clusters,
+            "form": form,
+            "rule": settings.REVMOD_NEXT_CLUSTER_SHARE,
+            "gaps": lots.uncovered(timezone.localdate()),
+        },
     )

@@ -91,6 +91,8 @@ MATRIX = {
         for suffix, ext in [("", ""), (".<format>", ".json")]
     },
     ("api/v1/draws.<format>/", "GET", "/api/v1/draws.json/"): PUBLIC,
+    ("api/v1/draws/uncovered/", "GET", "/api/v1/draws/uncovered/"): SECRETARIAT_API,
+    ("api/v1/draws/uncovered.<format>/", "GET", "/api/v1/draws/uncovered.json/"): (SECRETARIAT_API),
     ("api/v1/draws/<pk>/", "GET", "/api/v1/draws/{prepared}/"): {
         **dict.fromkeys(PERSONAS, 404),
         "secretariat": 200,

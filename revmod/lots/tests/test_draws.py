@@ -265,6 +265,74 @@ def test_late_joiners_leave_every_pairing_untouched(groups, secretariat):
         actions.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
 
 
+def test_protocol_joiners_get_the_reviewers_they_lack(client, groups, secretariat):
+    """Parties that joined a Protocol after the draw lack reviewers for it: the draws page
+    proposes a draw of their own, which gives each instrument two reviewers party to it and
+    leaves every other pairing in force."""
+    initial_draw(secretariat, day=dt.date(2020, 11, 16))
+    day = dt.date(2024, 4, 1)
+    gaps = {gap.party.code: gap.lacking for gap in actions.uncovered(day)}
+    # The shipped registry's Protocol joinings after 16 November 2020 (BTN is in no group yet).
+    assert set(gaps) == {"AND", "CHN", "COM", "DEU", "LUX", "PAK", "TCD", "UGA"}
+    assert gaps["UGA"] == {"TIP": 2, "SOM": 2} and gaps["CHN"] == {"FIR": 2}
+    client.force_login(secretariat)
+    page = client.get(url("lots:draw-list")).content.decode()
+    assert "Parties lacking reviewers for Protocols joined later" in page
+    assert "Uganda" in page and "?kind=protocol" in page
+    before = active()
+    meeting = actions.create_meeting(held_on=day, title="Protocol joiners")
+    with pytest.raises(actions.DrawError, match="lack no reviewer"):
+        actions.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=NOW,
+                             reviewed=["FRA"])  # fmt: skip
+    response = client.post(url("lots:draw-prepare"), {"kind": "protocol", "meeting": meeting.pk})
+    draw = Draw.objects.get(kind="protocol")
+    assert response["Location"] == url("lots:draw-detail", draw.pk)
+    assert draw.inputs["reviewed"] == sorted(gaps)
+    draw = hold(draw)
+    assert actions.uncovered(day) == []
+    after = active()
+    instruments = {}
+    for a in (
+        Adherence.objects.current().filter(date__lte=day).select_related("party", "instrument")
+    ):
+        instruments.setdefault(a.party.code, set()).add(a.instrument.code)
+    for code in gaps:
+        counts = Counter(i for p in after if p[0] == code for i in p[2])
+        assert counts == {i: 2 for i in instruments[code]}, code
+        for reviewed, reviewer, covered, _role in after:
+            if reviewed == code:
+                assert set(covered) <= instruments[reviewer]
+    # Nothing else changed; the main reviewers that took the new Protocol kept their pairing
+    # as history, superseded by the longer one.
+    changed = before - after
+    assert {p[0] for p in changed} <= set(gaps)
+    for reviewed, reviewer, covered, role in changed:
+        assert role == "main"
+        longer = Pairing.objects.get(reviewed__code=reviewed, reviewer__code=reviewer, until=None)
+        assert set(covered) < set(longer.instruments) and longer.draw == draw
+    assert {p[0] for p in after - before} == set(gaps)
+    assert actions.verify(draw).ok
+    page = client.get(url("lots:draw-detail", draw.pk)).content.decode()
+    assert "drawn as additional reviewing party for" in page and "Verified" in page
+    assert "Parties lacking reviewers" not in client.get(url("lots:draw-list")).content.decode()
+    with pytest.raises(actions.DrawError, match="No party lacks"):
+        actions.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=NOW)
+
+
+def test_the_proposal_is_the_secretariats_own(client, groups, secretariat):
+    initial_draw(secretariat, day=dt.date(2020, 11, 16))
+    assert actions.uncovered(dt.date(2024, 4, 1))
+    for who in (None, make_user("someone")):
+        if who:
+            client.force_login(who)
+        page = client.get(url("lots:draw-list")).content.decode()
+        assert "Parties lacking reviewers" not in page
+        assert client.get("/api/v1/draws/uncovered/").status_code in (401, 403)
+    client.force_login(secretariat)
+    listed = client.get("/api/v1/draws/uncovered/").json()
+    assert {"party": "UGA", "lacking": {"TIP": 2, "SOM": 2}} in listed
+
+
 # --- Pages ----------------------------------------------------------------------------------
 
 
@@ -453,3 +521,21 @@ def test_dry_run_reproduces_a_published_draw(groups, secretariat, tmp_path):
     assert run["pairings"] == [
         {k: p[k] for k in ("reviewed", "reviewer", "instruments")} for p in draw.result["pairings"]
     ]
+
+
+def test_a_draw_around_pairings_changed_since_is_not_published(groups, secretariat):
+    initial_draw(secretariat, day=dt.date(2020, 11, 16))
+    meeting = actions.create_meeting(held_on=dt.date(2024, 4, 1), title="Protocol joiners")
+    first = actions.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=NOW,
+                                 reviewed=["UGA"])  # fmt: skip
+    second = actions.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=NOW)
+    hold(first)
+    before = active()
+    second = actions.perform_draw(
+        actions.enter_entropy(actions.announce(second, now=NOW), entropy="1 2 3 4", now=NOW),
+        now=NOW,
+    )
+    with pytest.raises(actions.DrawError, match="have changed since this draw was prepared"):
+        actions.publish(second, now=NOW)
+    second.refresh_from_db()
+    assert second.status == Draw.Status.DRAWN and active() == before

@@ -828,3 +828,71 @@ def test_late_joiners_are_drawn_around_existing_pairings() -> None:
         assert Ref(parties, codes[36:], rules, first).violations(late) == []
     with pytest.raises(ValueError, match="already has reviewers"):
         draw(parties, codes[:1], rules=DrawRules(), rng=random.Random(1), existing=first)
+
+
+# --------------------------------------------------------------------------------------------
+# Protocols joined after the draw
+# --------------------------------------------------------------------------------------------
+
+
+def reviewers_by_instrument(pairings: Sequence[Pairing], reviewed: str) -> collections.Counter:
+    return collections.Counter(i for p in pairings if p.reviewed == reviewed for i in p.instruments)
+
+
+def test_a_main_reviewer_party_to_the_new_protocol_takes_it_and_one_is_drawn() -> None:
+    # R joined FIR after A (party to FIR) and B (not) were drawn for UNTOC: A takes FIR, and
+    # one additional reviewer party to FIR is drawn - never R, A, B, nor D (R reviews D).
+    parties = parse("R:G:F A:G:F B:H: C:H:F D:H:F E:G:F Z:H:")
+    pairings = [
+        Pairing("R", "A", ("UNTOC",), "main"),
+        Pairing("R", "B", ("UNTOC",), "main"),
+        Pairing("D", "R", ("UNTOC",), "main"),
+    ]
+    drawn = collections.Counter()
+    for s in range(400):
+        extended, added = solver.cover(
+            parties, pairings, "R", rules=DrawRules(max_load_spread=None), rng=random.Random(s)
+        )
+        assert extended == [Pairing("R", "A", ("UNTOC", "FIR"), "main")]
+        assert len(added) == 1 and added[0].instruments == ("FIR",)
+        assert added[0].role == "additional"
+        drawn[added[0].reviewer] += 1
+        after = [p for p in pairings if p.reviewer != "A"] + extended + added
+        assert reviewers_by_instrument(after, "R") == {"UNTOC": 2, "FIR": 2}
+    assert set(drawn) == {"C", "E"} and min(drawn.values()) > 150  # uniform between the two
+
+
+def test_without_a_main_reviewer_party_to_it_two_are_drawn_or_split() -> None:
+    rules = DrawRules(max_load_spread=None)
+    # Nobody covers R's TIP and FIR: two additional reviewers each party to both.
+    parties = parse("R:G:TF A:G: B:H: C:H:TF D:G:TF E:H:T F:H:F")
+    pairings = [Pairing("R", "A", ("UNTOC",), "main"), Pairing("R", "B", ("UNTOC",), "main")]
+    extended, added = solver.cover(parties, pairings, "R", rules=rules, rng=random.Random(1))
+    assert extended == [] and {p.reviewer for p in added} == {"C", "D"}
+    assert all(p.instruments == ("TIP", "FIR") for p in added)
+    # Nobody is party to both: one reviewer per instrument and level.
+    parties = parse("R:G:TF A:G: B:H: C:H:T D:G:T E:H:F F:H:F")
+    extended, added = solver.cover(parties, pairings, "R", rules=rules, rng=random.Random(1))
+    assert sorted((p.instruments, p.reviewer) for p in added) == [
+        (("FIR",), "E"), (("FIR",), "F"), (("TIP",), "C"), (("TIP",), "D"),
+    ]  # fmt: skip
+
+
+def test_nothing_lacking_draws_nothing_and_the_impossible_is_named() -> None:
+    parties = parse("R:G:F A:G:F B:H:F C:H:")
+    covered = [Pairing("R", "A", ("UNTOC", "FIR"), "main"), Pairing("R", "B", ("UNTOC", "FIR"))]
+    assert solver.cover(parties, covered, "R", rules=DrawRules(), rng=random.Random(1)) == ([], [])
+    # R joined TIP; nobody else is party to it.
+    parties = parse("R:G:FT A:G:F B:H:F C:H:")
+    with pytest.raises(Infeasible) as e:
+        solver.cover(parties, covered, "R", rules=DrawRules(), rng=random.Random(1))
+    assert e.value.rule == solver.RULE_INSTRUMENT and "TIP" in e.value.message
+    # The only party to TIP is at the cap.
+    parties = parse("R:G:T A:G: B:H: C:H:T X:G: Y:G: Z:G:")
+    full = [Pairing(code, "C", ("UNTOC",)) for code in "XYZ"]
+    base = [Pairing("R", "A", ("UNTOC",)), Pairing("R", "B", ("UNTOC",))]
+    with pytest.raises(Infeasible) as e:
+        solver.cover(parties, base + full, "R", rules=DrawRules(), rng=random.Random(1))
+    assert e.value.rule == solver.RULE_CAP
+    with pytest.raises(ValueError, match="late joiner"):
+        solver.cover(parties, full, "R", rules=DrawRules(), rng=random.Random(1))

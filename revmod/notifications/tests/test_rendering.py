@@ -80,6 +80,11 @@ def contexts(review, people) -> dict[str, dict]:
             "meeting": draw.meeting,
             "replacements": [(fra, reviewer, Party.objects.get(code="KEN"))],
         },
+        "reviewers_added": {
+            "draw": draw,
+            "meeting": draw.meeting,
+            "added": [(fra, reviewer, "UNTOC, FIR")],
+        },
         "nomination_reminder": {
             **reminder,
             "party": reviewer,

@@ -115,7 +115,7 @@ def test_a_failing_hook_publishes_nothing(secretariat, monkeypatch):
 def started(client, secretariat):
     meeting = lots.create_meeting(held_on=NOW.date(), title="Drawing of lots")
     hold(lots.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW,
-                           reviewed=["KEN", "FRA", "BRA", "JPN", "POL", "NGA"],
+                           reviewed=["KEN", "FRA", "BRA", "JPN", "POL", "UGA"],
                            sizes=[2, 2, 2]), by=secretariat)  # fmt: skip
     client.force_login(secretariat)
 
@@ -165,7 +165,7 @@ def test_the_share_is_a_setting_and_parties_can_be_chosen(client, secretariat, s
 
 
 def test_the_cycles_page_query_count_stays_flat(client, secretariat):
-    started(client, secretariat)
+    started(client, secretariat)  # Uganda joined Protocols since: a draw is proposed
     page = url("reviews:cycles")
     few = count_queries(lambda: client.get(page))
     lots_more = lots.create_meeting(held_on=dt.date(2023, 12, 5), title="Late joiners")
@@ -173,3 +173,35 @@ def test_the_cycles_page_query_count_stays_flat(client, secretariat):
          by=secretariat)  # fmt: skip
     assert Review.objects.count() > 6
     assert count_queries(lambda: client.get(page)) == few
+
+
+def test_a_protocol_joiners_draw_is_on_the_timelines_and_in_the_e_mails(client, secretariat):
+    """Uganda joined TIP and SOM in March 2024, after its reviewers were drawn: the draw of
+    its missing reviewers is told to its focal point and the focal points of the reviewing
+    parties concerned, and written on its review's timeline."""
+    from revmod.accounts.models import Nomination
+    from revmod.notifications.models import Message
+    from revmod.test import nominate
+
+    meeting = lots.create_meeting(held_on=NOW.date(), title="Drawing of lots")
+    hold(lots.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW))
+    own = make_user("uga_fp")
+    nominate(own, "UGA", Nomination.Kind.FOCAL_POINT, Nomination.Scope.OWN, secretariat)
+    client.force_login(secretariat)
+    assert "Uganda" in client.get(url("reviews:cycles")).content.decode()
+    day = dt.datetime(2024, 4, 2, 9, tzinfo=dt.UTC)
+    meeting = lots.create_meeting(held_on=day.date(), title="Protocol joiners")
+    draw = hold(lots.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=day,
+                                  reviewed=["UGA"]), now=day, by=secretariat)  # fmt: skip
+    new = list(draw.pairings.select_related("reviewer"))
+    assert new and {p.reviewed.code for p in new} == {"UGA"}
+    review = Review.objects.get(party__code="UGA")
+    event = ReviewEvent.objects.get(review=review, kind="reviewers_changed")
+    assert event.actor == secretariat and event.data["draw"] == draw.pk
+    assert {c["reviewer"] for c in event.data["changes"]} == {p.reviewer.code for p in new}
+    page = client.get(url("reviews:detail", review.pk)).content.decode()
+    assert "Reviewing parties changed by a draw" in page
+    message = Message.objects.get(kind="reviewers_added", recipient=own)
+    for pairing in new:
+        assert pairing.reviewer.label in message.text
+    assert not ReviewEvent.objects.filter(kind="reviewers_changed").exclude(review=review)
