@@ -210,6 +210,12 @@ AnswerInput = inline_serializer(
         "value": serializers.ListField(child=serializers.CharField()),
         "citations": serializers.CharField(required=False),
         "text": serializers.CharField(required=False),
+        "on_behalf_of": serializers.CharField(
+            required=False,
+            help_text="the secretariat only: the code of the party under review it answers "
+            "for (a party that cannot use the platform), with a `reason`",
+        ),
+        "reason": serializers.CharField(required=False),
     },
 )
 OfficersInput = inline_serializer(
@@ -435,7 +441,8 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path=r"answers/(?P<key>[a-z0-9-]+)")
     def answer(self, request, pk=None, key=None, **kwargs):
         """Save one answer as on the page, based on `version` (0 for a first answer): a stale
-        version is a 409 with what is saved now, nothing is overwritten."""
+        version is a 409 with what is saved now, nothing is overwritten. The secretariat saves
+        one for the party under review with `on_behalf_of` and a `reason`."""
         review = self.get_object()
         access, template = self._answers_access(review)
         found = [q for q in questionnaires.questions_for(review, template) if q.key == key]
@@ -444,6 +451,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         data = request.data if isinstance(request.data, dict) else {}
         value = data.get("value", [])
         version = data.get("version")
+        behalf = str(data.get("on_behalf_of") or "") or None
         if not isinstance(value, list) or not isinstance(version, int):
             raise ValidationError({"detail": _("Give `version` (a number) and `value` (a list).")})
         try:
@@ -451,9 +459,10 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
                 review, found[0], by=request.user, now=timezone.now(), version=version,
                 value=[str(v) for v in value], citations=str(data.get("citations", "")),
                 text=str(data.get("text", "")),
+                on_behalf_of=behalf, reason=str(data.get("reason", "")),
             )  # fmt: skip
         except questionnaires.AnswerError as error:
-            code = questionnaires.refusal_status(error, access, review)
+            code = questionnaires.refusal_status(error, access, review, behalf)
             body = {"detail": str(error)}
             if isinstance(error, questionnaires.StaleAnswer):
                 body["current"] = AnswerSerializer(

@@ -69,11 +69,17 @@ class Access:
         return self.may_answer and review.stage == Stage.QUESTIONNAIRE
 
 
-def refusal_status(error: AnswerError, access: Access, review: Review) -> int:
+def refusal_status(
+    error: AnswerError, access: Access, review: Review, on_behalf_of: str | None = None
+) -> int:
     """The HTTP status of a refused save (page, autosave and API alike): 409 for a stale one,
-    403 for someone who may not change the answers now, else 400."""
+    403 for someone who may not change the answers now, else 400 (the secretariat standing in
+    for the party, `on_behalf_of`, may change them at the questionnaire stage)."""
     if isinstance(error, StaleAnswer):
         return 409
+    standing_in = bool(on_behalf_of) and access.actor.role == Role.SECRETARIAT
+    if standing_in and review.stage == Stage.QUESTIONNAIRE:
+        return 400
     return 400 if access.editable(review) else 403
 
 
@@ -94,6 +100,22 @@ def access_for(user, review: Review) -> Access | None:
         )
     submitted = stage_index(review.stage) > stage_index(Stage.QUESTIONNAIRE)
     return Access(actor, may_read=submitted, may_answer=False)
+
+
+def answering_access(user, review: Review, on_behalf_of: str | None, reason: str) -> Access | None:
+    """`access_for`, or with `on_behalf_of` (a party code) the access of the focal point of
+    the party under review that the secretariat member `user` stands in for, with a reason (the
+    digital gap, seed ¶33: a party that cannot use the platform sends its answers, the
+    secretariat enters or uploads them). AnswerError when that is not allowed."""
+    if not on_behalf_of:
+        return access_for(user, review)
+    try:
+        actor = reviews.stand_in(user, review, on_behalf_of, reason)
+    except reviews.ReviewError as error:
+        raise AnswerError(str(error)) from None
+    if actor.side != Side.REVIEWED:
+        raise AnswerError(_("Only the party under review answers its questionnaire."))
+    return Access(actor, may_read=True, may_answer=True)
 
 
 def template_for(review: Review) -> QuestionnaireTemplate | None:
@@ -160,6 +182,8 @@ def save_answer(
     attach: Sequence = (),
     detach: Sequence[int] = (),
     language: str = "",
+    on_behalf_of: str | None = None,
+    reason: str = "",
 ) -> Answer:
     """Save one answer as `by`, based on `version` (0 for an answer not saved before). Refused
     with StaleAnswer when someone saved it since (nothing is overwritten), with AnswerError
@@ -169,7 +193,8 @@ def save_answer(
     `attach`: uploaded files to attach to the answer, in `language` (one of the six), each
     checked by its content and stored as a document version of the review; `detach`: the ids
     of attachments to take off it (the documents stay among the review's documents). A refused
-    file refuses the whole save, and nothing is saved or stored."""
+    file refuses the whole save, and nothing is saved or stored. `on_behalf_of`, `reason`: the
+    secretariat answers for the party under review (`answering_access`)."""
     checked = []
     for file in attach:
         try:
@@ -182,7 +207,8 @@ def save_answer(
         raise AnswerError(_("Choose the language of the attached files."))
     draft = Draft(question, version, value, citations, text)
     with documents.storing(checked, now) as stored, transaction.atomic():
-        answer = save_answers(review, [draft], by=by, now=now)[0]
+        answer = save_answers(review, [draft], by=by, now=now, on_behalf_of=on_behalf_of,
+                              reason=reason)[0]  # fmt: skip
         if checked or detach:
             _attach(review, answer, by, now, list(zip(checked, stored, strict=True)), detach,
                     language)  # fmt: skip
@@ -220,13 +246,20 @@ def _attach(review, answer, by, now, files, detach, language) -> None:
 
 @transaction.atomic
 def save_answers(
-    review: Review, drafts: list[Draft], *, by: User, now: dt.datetime
+    review: Review,
+    drafts: list[Draft],
+    *,
+    by: User,
+    now: dt.datetime,
+    on_behalf_of: str | None = None,
+    reason: str = "",
 ) -> list[Answer]:
     """Save several answers as `by` at once, each under `save_answer`'s rules, all or none (a
     refusal of one refuses them all). Who may answer is checked once: for an import of many
-    answers (the demo's drafting, an offline questionnaire)."""
+    answers (the demo's drafting, an offline questionnaire). Answers the secretariat saves on
+    behalf of the party (`answering_access`) are an event on the timeline with the reason."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
-    access = access_for(by, review)
+    access = answering_access(by, review, on_behalf_of, reason)
     if access is None or not access.may_answer:
         raise AnswerError(_("You may not answer this questionnaire."))
     if not access.editable(review):
@@ -280,6 +313,10 @@ def save_answers(
             answer.save()
         existing[question.pk] = answer
         saved.append(answer)
+    if on_behalf_of and saved:
+        keys = [answer.question.key for answer in saved]
+        reviews.record(review, "answers_on_behalf", by=by, at=now, questions=keys,
+                       on_behalf_of=access.actor.party, reason=reason.strip())  # fmt: skip
     if review.cleared and saved:
         reviews.act(review, Action.DRAFT, by=by, now=now)
     return saved

@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -442,12 +441,27 @@ class Imported:
     unchanged: int
 
 
-def import_answers(review: Review, upload, fmt: str, *, by: User, now: dt.datetime) -> Imported:
+def import_answers(
+    review: Review,
+    upload,
+    fmt: str,
+    *,
+    by: User,
+    now: dt.datetime,
+    on_behalf_of: str | None = None,
+    reason: str = "",
+) -> Imported:
     """Import the answers of an uploaded XLSX or DOCX (already checked by check_upload) into
     `review`, as `by`. Every answer is validated first; any problem raises OfflineError listing
-    them all and nothing is saved. Otherwise every answer edited in the file is saved, in one
-    transaction, through actions.save_answer (answers left as they were are not saved again).
-    Who may answer, and when, is save_answer's to decide (AnswerError)."""
+    them all and nothing is saved. Otherwise every answer edited in the file is saved, all or
+    none, through actions.save_answers (answers left as they were are not saved again). Who
+    may answer, and when, is save_answers' to decide (AnswerError); `on_behalf_of`, `reason`:
+    the secretariat uploads the file a party sent (actions.answering_access)."""
+    if on_behalf_of:
+        try:
+            actions.answering_access(by, review, on_behalf_of, reason)
+        except actions.AnswerError as error:
+            raise OfflineError([str(error)]) from None
     template = actions.template_for(review)
     if template is None:
         raise OfflineError([_("This review has no questionnaire yet.")])
@@ -529,10 +543,10 @@ def import_answers(review: Review, upload, fmt: str, *, by: User, now: dt.dateti
     if problems:
         raise OfflineError(problems)
     try:
-        with transaction.atomic():
-            for question, version, value, citations, text in changes:
-                actions.save_answer(review, question, by=by, now=now, version=version,
-                                    value=value, citations=citations, text=text)  # fmt: skip
+        drafts = [actions.Draft(*change) for change in changes]
+        if drafts:
+            actions.save_answers(review, drafts, by=by, now=now, on_behalf_of=on_behalf_of,
+                                 reason=reason)  # fmt: skip
     except actions.StaleAnswer as stale:  # saved online between the checks and the saves
         raise OfflineError(
             [_("Question %(number)s: %(error)s Nothing was imported: upload the file again.")

@@ -53,6 +53,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
     template = actions.template_for(review)
     context = {"review": review, "access": access, "template": template,
                "editable": access.editable(review), "conflict": conflict, "error": error,
+               "stand_in": _may_stand_in(review, access),
                "yes_no_partly": actions.YES_NO_PARTLY, "problems": problems,
                "file_languages": LANGUAGE_CHOICES, "file_language": suffix(),
                "max_attachments": actions.MAX_ATTACHMENTS,
@@ -107,6 +108,11 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         submission=AnswerSubmission.objects.filter(answer_set__review=review).last(),
     )
     return context
+
+
+def _may_stand_in(review, access) -> bool:
+    """The secretariat may upload the answers of a party that cannot use the platform."""
+    return access.actor.role == Role.SECRETARIAT and review.stage == Stage.QUESTIONNAIRE
 
 
 def _labels(question) -> dict:
@@ -214,10 +220,12 @@ def offline_upload(request, pk):
     """Import a filled XLSX or DOCX: every answer is validated first; any problem is listed
     (400) and nothing is imported. Those who may not answer now are refused (403)."""
     review, access = _review_and_access(request, pk)
-    if not access.editable(review):
+    on_behalf_of = request.POST.get("on_behalf_of") or None
+    if not (access.editable(review) or on_behalf_of and _may_stand_in(review, access)):
+        may = access.may_answer or access.actor.role == Role.SECRETARIAT
         error = (
             _("The answers can be changed only at the questionnaire stage.")
-            if access.may_answer
+            if may and review.stage != Stage.QUESTIONNAIRE
             else _("You may not answer this questionnaire.")
         )
         return render(request, "questionnaires/answers.html", _context(review, access, error=error),
@@ -225,7 +233,9 @@ def offline_upload(request, pk):
     upload = request.FILES.get("file")
     try:
         fmt = uploads.check_upload(upload, allowed=offline.FORMATS).extension
-        result = offline.import_answers(review, upload, fmt, by=request.user, now=timezone.now())
+        result = offline.import_answers(review, upload, fmt, by=request.user, now=timezone.now(),
+                                        on_behalf_of=on_behalf_of,
+                                        reason=request.POST.get("reason", ""))  # fmt: skip
     except ValidationError as error:
         problems = error.messages
     except offline.OfflineError as error:

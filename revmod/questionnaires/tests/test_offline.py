@@ -330,3 +330,66 @@ def test_the_download_query_count_stays_flat(client, world, fmt):
     QuestionnaireTemplate.objects.filter(pk=draft.pk).update(published=True)
     assert len(actions.questions_for(deu, actions.template_for(deu))) > 50
     assert count_queries(lambda: client.get(deu_link)) == before
+
+
+def test_the_secretariat_uploads_a_partys_questionnaire_on_its_behalf(client, world):
+    """The digital gap (seed ¶33): a party that cannot use the platform sends its filled file;
+    the secretariat uploads it in the party's name, with a reason on the timeline."""
+    review, people = world
+    client.force_login(people["secretariat"])
+    page = client.get(url("questionnaires:answers", review.pk)).content.decode()
+    assert "Upload on behalf of France" in page and 'name="reason"' in page
+    workbook = openpyxl.load_workbook(download(client, review, "xlsx"))
+    rows = xlsx_rows(workbook)
+    workbook.worksheets[0][f"E{rows['untoc-2-a']}"] = "Oui"
+    workbook.worksheets[0][f"G{rows['untoc-2-c']}"] = "Voir le code pénal."
+    content = saved(workbook)
+    form = {"file": SimpleUploadedFile("fra.xlsx", content), "on_behalf_of": "FRA"}
+    response = client.post(url("questionnaires:offline_upload", review.pk), form)
+    assert response.status_code == 400
+    assert "Say why the secretariat acts on behalf of the party." in response.content.decode()
+    form = {**form, "on_behalf_of": "XYZ", "reason": "No connection."}
+    form["file"] = SimpleUploadedFile("fra.xlsx", content)
+    assert client.post(url("questionnaires:offline_upload", review.pk), form).status_code == 400
+    assert not Answer.objects.exists()
+    form = {**form, "on_behalf_of": "FRA", "reason": "The ministry has no connection."}
+    form["file"] = SimpleUploadedFile("fra.xlsx", content)
+    response = client.post(url("questionnaires:offline_upload", review.pk), form)
+    assert response.status_code == 302
+    assert {a.question.key: a.updated_by for a in Answer.objects.select_related("question")} == {
+        "untoc-2-a": people["secretariat"], "untoc-2-c": people["secretariat"],
+    }  # fmt: skip
+    event = review.events.get(kind="answers_on_behalf")
+    assert event.data["on_behalf_of"] == "FRA" and event.data["reason"].startswith("The ministry")
+    assert sorted(event.data["questions"]) == ["untoc-2-a", "untoc-2-c"]
+    timeline = client.get(url("reviews:detail", review.pk)).content.decode()
+    assert "by the secretariat on the party's behalf: The ministry has no connection." in (timeline)
+    # The party's own people still answer as before; a reviewing party is never stood in for.
+    bad = client.post(
+        f"/api/v1/reviews/{review.pk}/answers/untoc-6-1/",
+        {"version": 0, "value": ["no"], "on_behalf_of": review.pairings()[0].reviewer.code,
+         "reason": "No connection."},
+        content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 400 and "Only the party under review" in bad.json()["detail"]
+    assert client.post(
+        f"/api/v1/reviews/{review.pk}/answers/untoc-6-1/", {"version": 0, "value": ["no"]},
+        content_type="application/json",
+    ).status_code == 403  # fmt: skip
+    ok = client.post(
+        f"/api/v1/reviews/{review.pk}/answers/untoc-6-1/",
+        {"version": 0, "value": ["no"], "on_behalf_of": "FRA", "reason": "No connection."},
+        content_type="application/json",
+    )  # fmt: skip
+    assert ok.status_code == 200 and ok.json()["value"] == ["no"]
+    assert ok.json()["updated_by"] == "secretariat"
+    # Once submitted, nobody changes the answers, the secretariat included.
+    reviews.act(review, "clear", by=people["reviewed_fp"], now=NOW)
+    reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
+    form["file"] = SimpleUploadedFile("fra.xlsx", content)
+    response = client.post(url("questionnaires:offline_upload", review.pk), form)
+    assert response.status_code == 403
+    assert (
+        "Upload on behalf of"
+        not in client.get(url("questionnaires:answers", review.pk)).content.decode()
+    )
