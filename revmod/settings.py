@@ -5,9 +5,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from revmod.lib.env import env, env_bool, env_list, load_file
+from revmod.lib.i18n import INTERFACE_LANGUAGES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Variables the environment does not set are read from this file (default: .env in the checkout;
@@ -120,14 +120,7 @@ AUTHENTICATION_BACKENDS = [
 
 # --- Languages: the six official languages of the United Nations.
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("ar", _("Arabic")),
-    ("zh-hans", _("Chinese")),
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("ru", _("Russian")),
-    ("es", _("Spanish")),
-]
+LANGUAGES = INTERFACE_LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "revmod" / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from revmod.accounts.actions import NOTE_VERBALE_FORMATS
 from revmod.accounts.models import Nomination, Registration, User
+from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.lib.uploads import check_upload
 from revmod.registry.forms import PartyCodeField
 from revmod.registry.models import Party
-from revmod.reviews.forms import LANGUAGE_CHOICES
 
 
 class PartyChoiceField(forms.ModelChoiceField):

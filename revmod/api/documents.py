@@ -18,7 +18,7 @@ from rest_framework.reverse import reverse
 from revmod.documents import actions
 from revmod.documents.files import file_response
 from revmod.documents.models import KIND_CHOICES, Document, DocumentVersion
-from revmod.reviews.forms import LANGUAGE_CHOICES
+from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.reviews.models import Review
 
 

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from revmod.api.forms import cleaned
 from revmod.api.language import LanguageMixin
 from revmod.api.serializers import PartySerializer
+from revmod.lib.i18n import LANGUAGE_CODES
 from revmod.registry.forms import PartyFilterForm
 from revmod.registry.models import Party
 
@@ -13,7 +14,7 @@ LANG = OpenApiParameter(
     "lang",
     OpenApiTypes.STR,
     description="ar, zh-hans, en, fr, ru or es (default: Accept-Language)",
-    enum=["ar", "zh-hans", "en", "fr", "ru", "es"],
+    enum=list(LANGUAGE_CODES),
 )
 
 

@@ -26,10 +26,11 @@ from django.utils.translation import gettext_lazy
 from revmod.accounts.models import User
 from revmod.documents import rules
 from revmod.documents.models import KIND_LABELS, Document, DocumentVersion
+from revmod.lib.i18n import DATA_CODES
 from revmod.lib.uploads import Format, check_upload, server_name
 from revmod.registry.models import Party
 from revmod.reviews.access import actor_for
-from revmod.reviews.models import LANGUAGES, Review, ReviewEvent
+from revmod.reviews.models import Review, ReviewEvent
 from revmod.reviews.workflow import Actor, Role, Side
 
 FOLDER = "documents"
@@ -177,7 +178,7 @@ def upload(
             _refuse("bad_kind")
         if not rules.may_upload(actor, kind):
             _refuse("kind_not_allowed", kind=KIND_LABELS[rules.Kind(kind)])
-        if language not in LANGUAGES:
+        if language not in DATA_CODES:
             _refuse("bad_language")
         title = (title or "").strip()
         if not title:

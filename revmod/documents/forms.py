@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revmod.documents.models import KIND_LABELS, Document
-from revmod.reviews.forms import LANGUAGE_CHOICES
+from revmod.lib.i18n import LANGUAGE_CHOICES
 
 
 class UploadForm(forms.Form):

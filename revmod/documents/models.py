@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from revmod.accounts.models import Nomination
 from revmod.documents.rules import SUBMISSIONS, Kind
 from revmod.lib.access import is_secretariat
+from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.registry.models import Party
-from revmod.reviews.forms import LANGUAGE_CHOICES
 from revmod.reviews.models import STAGE_LABELS, Review
 from revmod.reviews.workflow import Stage
 

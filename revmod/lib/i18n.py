@@ -6,10 +6,25 @@ every query a plain one (no join, no JSON) on SQLite and PostgreSQL alike.
 """
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-# UI language code (as in settings.LANGUAGES) -> suffix of the per-language column.
-SUFFIXES = {"ar": "ar", "zh-hans": "zh", "en": "en", "fr": "fr", "ru": "ru", "es": "es"}
-LANGUAGE_CODES = tuple(SUFFIXES)
+# The six, defined here once: (code of the interface, code of the data, name). The interface
+# uses Django's codes ("zh-hans"); the data (working languages, documents, translations, the
+# per-language columns) the two-letter ones ("zh").
+SIX = (
+    ("ar", "ar", _("Arabic")),
+    ("zh-hans", "zh", _("Chinese")),
+    ("en", "en", _("English")),
+    ("fr", "fr", _("French")),
+    ("ru", "ru", _("Russian")),
+    ("es", "es", _("Spanish")),
+)
+# Interface code -> data code (the suffix of the per-language column).
+SUFFIXES = {ui: data for ui, data, _name in SIX}
+LANGUAGE_CODES = tuple(SUFFIXES)  # the interface's codes (settings.LANGUAGES)
+INTERFACE_LANGUAGES = [(ui, name) for ui, _data, name in SIX]  # settings.LANGUAGES
+DATA_CODES = tuple(SUFFIXES.values())  # the working languages of a review (rule 50)
+LANGUAGE_CHOICES = [(data, name) for _ui, data, name in SIX]  # choices of a data field
 RTL_LANGUAGES = {"ar"}
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from revmod.accounts.models import User
 from revmod.documents import actions as documents
 from revmod.documents.rules import Kind
+from revmod.lib.i18n import DATA_CODES
 from revmod.questionnaires.models import (
     Answer,
     AnswerAttachment,
@@ -28,7 +29,7 @@ from revmod.questionnaires.models import (
 from revmod.registry.models import Adherence
 from revmod.reviews import actions as reviews
 from revmod.reviews.access import actor_for
-from revmod.reviews.models import LANGUAGES, Review
+from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
 from revmod.reviews.workflow import Action, Actor, Role, Side, Stage, stage_index
 
@@ -203,7 +204,7 @@ def save_answer(
             raise AnswerError(
                 _("%(name)s: %(error)s") % {"name": getattr(file, "name", ""), "error": error}
             ) from None
-    if checked and language not in LANGUAGES:
+    if checked and language not in DATA_CODES:
         raise AnswerError(_("Choose the language of the attached files."))
     draft = Draft(question, version, value, citations, text)
     with documents.storing(checked, now) as stored, transaction.atomic():

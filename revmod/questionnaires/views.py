@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from revmod.lib import downloads, uploads
-from revmod.lib.i18n import suffix
+from revmod.lib.i18n import LANGUAGE_CHOICES, suffix
 from revmod.questionnaires import actions, exports, feedback, observations, offline
 from revmod.questionnaires.models import (
     Answer,
@@ -29,7 +29,6 @@ from revmod.questionnaires.models import (
     SignOff,
 )
 from revmod.reviews.actions import ReviewError
-from revmod.reviews.forms import LANGUAGE_CHOICES
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
 from revmod.reviews.workflow import Role, Side, Stage, stage_index

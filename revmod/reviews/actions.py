@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy
 
 from revmod.accounts.models import Nomination, User
 from revmod.lib.access import is_secretariat
+from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.notifications import triggers
 from revmod.registry.models import Cluster, Party
 from revmod.reviews import workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
-from revmod.reviews.models import LANGUAGES, Consultation, DeadlineChange, Review, ReviewEvent
+from revmod.reviews.models import Consultation, DeadlineChange, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
 from revmod.reviews.workflow import Action, ReviewState, WorkflowError
 
@@ -323,7 +324,7 @@ def record_consultation(
     """Record (or amend) the initial consultation: one or two working languages, three only
     with an exceptional reason, or no agreement (rule 50, seed ¶27-28); agreed dates per step."""
     languages = sorted(set(languages))
-    if any(code not in LANGUAGES for code in languages):
+    if any(code not in DATA_CODES for code in languages):
         raise ReviewError(_("Working languages are among the six official languages."))
     if no_agreement and languages:
         raise ReviewError(_("Either the languages agreed, or no agreement, not both."))

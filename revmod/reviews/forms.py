@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revmod.accounts.models import User
 from revmod.lib.access import is_secretariat
+from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.lots.models import ReviewGroup
 from revmod.registry.forms import PartyCodeField, PartyCodesField
 from revmod.registry.models import Cluster, RegionalGroup
@@ -12,15 +13,6 @@ from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, DeadlineChange, Review
 from revmod.reviews.schedule import Loaded, with_schedule_data
-
-LANGUAGE_CHOICES = [
-    ("ar", _("Arabic")),
-    ("zh", _("Chinese")),
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("ru", _("Russian")),
-    ("es", _("Spanish")),
-]
 
 
 class ReviewFilterForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revmod.accounts.models import Nomination
 from revmod.lib.access import is_secretariat
+from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import Pairing, ReviewGroup
 from revmod.registry.models import Cluster, Party
 from revmod.reviews.deadlines import DeadlineRules, Step
@@ -62,7 +63,6 @@ EVENT_LABELS = {
     "observations_signed": _("List of observations signed off"),
     "publication_decided": _("Publication decision recorded"),
 }
-LANGUAGES = ["ar", "zh", "en", "fr", "ru", "es"]  # the six working languages (rule 50)
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -190,7 +190,7 @@ class Consultation(models.Model):
         order of the six); none before it, or when there was no agreement."""
         agreed = Consultation.objects.filter(review=review).values_list("languages", flat=True)
         chosen = set(agreed.first() or [])
-        return [code for code in LANGUAGES if code in chosen]
+        return [code for code in DATA_CODES if code in chosen]
 
     @property
     def language_key(self) -> str:

@@ -26,12 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from revmod.documents.models import Document, DocumentVersion
-from revmod.lib.i18n import normalize_language
+from revmod.lib.i18n import DATA_CODES, LANGUAGE_CHOICES, normalize_language
 from revmod.notifications.outbox import enqueue
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import AnswerSet, AnswerSubmission
-from revmod.reviews.forms import LANGUAGE_CHOICES
-from revmod.reviews.models import LANGUAGES, Review
+from revmod.reviews.models import Review
 from revmod.reviews.workflow import Side, Stage, stage_index
 from revmod.translations import sources
 from revmod.translations.backends import TranslationError, get_backend, translate_all
@@ -147,7 +146,7 @@ def translatable_versions(user, review: Review) -> list[DocumentVersion]:
 
 
 def _check_languages(source_language: str, target: str) -> None:
-    if source_language not in LANGUAGES or target not in LANGUAGES:
+    if source_language not in DATA_CODES or target not in DATA_CODES:
         raise TranslationRefused(_("Choose one of the six official languages."))
     if source_language == target:
         raise TranslationRefused(

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from revmod.reviews.forms import LANGUAGE_CHOICES
+from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.reviews.models import Review
 
 

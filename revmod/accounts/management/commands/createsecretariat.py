@@ -11,8 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
 from revmod.accounts.models import User
-
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+from revmod.lib.i18n import LANGUAGE_CODES
 
 
 class Command(BaseCommand):
@@ -33,7 +32,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--language",
-            choices=LANGUAGES,
+            choices=LANGUAGE_CODES,
             default="en",
             help="the language of the person's pages and e-mails (default: en)",
         )
