@@ -60,6 +60,7 @@ test: $(BIN)/.installed $(FONTS) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(PYTEST)
 
 # Only the tests that use a database: CI runs them again on PostgreSQL after `make test` on
@@ -71,6 +72,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -207,8 +207,8 @@ def main() -> None:
         from django.test import Client
 
         from revmod.accounts.models import User
+        from revmod.demo.simulation import AS_OF
         from revmod.reviews.models import Review, ReviewEvent
-        from revmod.reviews.simulation import AS_OF
         from revmod.stats.status import status
 
         started = time.perf_counter()

@@ -52,6 +52,8 @@ JOINT = frozenset({Kind.WRITTEN_FEEDBACK, Kind.LIST_OF_OBSERVATIONS, Kind.SUMMAR
 # The outputs gathered on the submissions page and in its ZIP (brief: answers, lists of
 # observations and summaries).
 SUBMISSIONS = (Kind.QUESTIONNAIRE_ANSWERS, Kind.LIST_OF_OBSERVATIONS, Kind.SUMMARY)
+# The formats whose text machine translation reads (the extension of a stored version).
+READABLE = ("txt", "docx", "xlsx")
 
 
 def may_upload(actor: Actor | None, kind: Kind | str) -> bool:

@@ -14,8 +14,8 @@ from revmod.documents import actions, rules
 from revmod.documents.files import file_response, zip_response
 from revmod.documents.forms import UploadForm
 from revmod.documents.models import Document, DocumentVersion
+from revmod.documents.rules import READABLE
 from revmod.reviews.models import Review
-from revmod.translations.sources import READABLE
 
 
 def section(review: Review, user, data=None, files=None) -> dict:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from revmod.documents.models import Document, DocumentVersion
+from revmod.documents.rules import READABLE
 from revmod.lib.i18n import DATA_CODES, LANGUAGE_CHOICES, normalize_language
 from revmod.notifications.outbox import enqueue
 from revmod.questionnaires import actions as questionnaires
@@ -126,7 +127,7 @@ def default_language(review: Review) -> str:
 
 def translatable_versions(user, review: Review) -> list[DocumentVersion]:
     """The latest version of each document of `review` that `user` may read and whose text can
-    be read (sources.READABLE), in the documents page's order; two queries."""
+    be read (documents.rules.READABLE), in the documents page's order; two queries."""
     documents = (
         Document.objects.visible_to(user)
         .filter(review=review)
@@ -136,7 +137,7 @@ def translatable_versions(user, review: Review) -> list[DocumentVersion]:
     found = []
     for document in documents:
         latest = document.latest
-        if latest is not None and latest.extension in sources.READABLE:
+        if latest is not None and latest.extension in READABLE:
             latest.document = document
             found.append(latest)
     return found

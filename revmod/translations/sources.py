@@ -17,9 +17,9 @@ import re
 
 from django.utils.translation import gettext as _
 
+from revmod.documents.rules import READABLE
+
 ANSWER_FIELDS = ("citations", "text")
-# The formats whose text can be read (the extension of a stored version).
-READABLE = ("txt", "docx", "xlsx")
 
 
 class SourceError(Exception):

@@ -1,11 +1,12 @@
 """The demo's country reviews: cluster 1 for every party in a group, brought to the state the
 seed describes on 16 April 2024 by the real actions along a simulated calendar
-(`revmod.reviews.simulation`), with the demo personas around one review (Kenya's)."""
+(`revmod.demo.simulation`), with the demo personas around one review (Kenya's)."""
 
 from django.db import transaction
 
 from revmod.accounts.models import Nomination, User
-from revmod.reviews import simulation
+from revmod.demo import simulation
+from revmod.notifications.models import Message
 
 PERSONAS = ["reviewed_fp", "expert", "observer", "reviewer_fp"]
 
@@ -14,7 +15,6 @@ PERSONAS = ["reviewed_fp", "expert", "observer", "reviewer_fp"]
 def load(secretariat: User, password: str) -> list[tuple[str, str]]:
     """Run the simulation once (idempotent); returns (username, who) for the logins. The
     simulated history e-mails nobody: the messages its actions put in the outbox are dropped."""
-    from revmod.notifications.models import Message
 
     last = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     simulation.load(secretariat, password)

@@ -3,10 +3,13 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 
 from revmod.accounts.models import Nomination, User
-from revmod.lots import demo as lots_demo
+from revmod.demo import draws as lots_demo
+from revmod.demo import load as reviews_demo
 from revmod.lots.models import Draw, Pairing
-from revmod.reviews import demo as reviews_demo
+from revmod.questionnaires import actions as questionnaires
+from revmod.questionnaires.models import Answer, AnswerAttachment, AnswerSubmission
 from revmod.reviews.models import Review
+from revmod.translations import actions as translations
 
 DEMO_PASSWORD = "revmod-demo"
 DEMO_USERS = [
@@ -78,9 +81,6 @@ class Command(BaseCommand):
         REVMOD_MT_URL names a LibreTranslate server), shown labelled as unofficial."""
         from django.utils import timezone
 
-        from revmod.questionnaires.models import AnswerSubmission
-        from revmod.translations import actions as translations
-
         submission = (
             AnswerSubmission.objects.select_related("answer_set__review__party")
             .order_by("answer_set__review__party__code", "pk")
@@ -103,9 +103,6 @@ class Command(BaseCommand):
         attached file, and who may download it."""
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.utils import timezone
-
-        from revmod.questionnaires import actions as questionnaires
-        from revmod.questionnaires.models import Answer, AnswerAttachment
 
         if AnswerAttachment.objects.exists():
             return

@@ -7,7 +7,7 @@ calendar from the groups' start dates (1 Dec 2020, 1 Nov 2021, 1 Nov 2022, seed 
 16 April 2024, calling `actions.nominate`, `actions.act` and `actions.record_consultation`
 with `now` set to each simulated day. Same database of draws, same result.
 
-What the seed gives and the demo reproduces (test: revmod/reviews/tests/test_demo.py):
+What the seed gives and the demo reproduces (test: revmod/demo/tests/test_demo.py):
 - ¶15: 26 parties without any focal point, blocking the start of 65 reviews; ¶23: 116
   reviews not started, 73 under way (32 questionnaire, 37 written feedback, 4 observations);
 - ¶12-14: focal points from 163 States, 54 of them women, 8 States with more than one
@@ -47,6 +47,8 @@ from django.db import transaction
 
 from revmod.accounts.models import Nomination, User
 from revmod.lots.models import Pairing
+from revmod.questionnaires import actions as questionnaires
+from revmod.questionnaires.models import QuestionnaireTemplate
 from revmod.registry.models import Cluster, Party
 from revmod.reviews import actions
 from revmod.reviews.deadlines import Step
@@ -441,14 +443,12 @@ class Answerer:
     """Saves a review's answers to the cluster's current questionnaire, when one is loaded."""
 
     def __init__(self, cluster: Cluster):
-        from revmod.questionnaires.models import QuestionnaireTemplate
 
         self.template = QuestionnaireTemplate.objects.current(cluster)
 
     def __call__(self, review: Review, by: User, now: dt.datetime, *, complete: bool) -> int:
         """Answer the review's questions as `by` (all, or a few when `complete` is False: a
         draft in preparation, which the statistics never count); the number of answers saved."""
-        from revmod.questionnaires import actions as questionnaires
 
         if self.template is None:
             return 0
