@@ -1,5 +1,6 @@
 """The worker's work: claim due messages with a lease, send them through Django's e-mail
-backend, record the outcome.
+backend, record the outcome. The queue (claims, leases, retries, its guarantees) is
+`revmod.lib.queue`'s, with the REVMOD_MAIL_* settings.
 
 Delivery is at least once, never "at most once": a worker that dies after the SMTP server
 accepted a message but before recording it leaves the message claimed; once the lease expires
@@ -16,14 +17,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection as db_connection
-from django.db import transaction
-from django.db.models import F, Q
 
+from revmod.lib import queue
 from revmod.notifications.models import Message
 
 log = logging.getLogger(__name__)
 Status = Message.Status
+QUEUE = queue.LeasedQueue(
+    Message,
+    due_field="send_after",
+    queued=Status.QUEUED,
+    working=Status.SENDING,
+    failed=Status.FAILED,
+    settings_prefix="REVMOD_MAIL",
+)
 
 
 class Transient(Exception):
@@ -35,8 +42,7 @@ class Permanent(Exception):
 
 
 @dataclass
-class Outcome:
-    claimed: int = 0
+class Outcome(queue.Outcome):
     sent: int = 0
     retried: int = 0
     failed: int = 0
@@ -59,42 +65,8 @@ def classify(error: Exception) -> type[Transient] | type[Permanent]:
     return Permanent  # e.g. a header Django refuses (a malformed address)
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    """The wait before the next attempt after `attempts` failed ones: doubling from
-    REVMOD_MAIL_RETRY_SECONDS, capped at REVMOD_MAIL_RETRY_MAX_SECONDS."""
-    seconds = settings.REVMOD_MAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
-    return dt.timedelta(seconds=min(seconds, settings.REVMOD_MAIL_RETRY_MAX_SECONDS))
-
-
-def _due(now: dt.datetime) -> Q:
-    # Queued and due, or claimed by a worker whose lease has run out (it died, or hung).
-    return Q(status=Status.QUEUED, send_after__lte=now) | Q(
-        status=Status.SENDING, lease_until__lte=now
-    )
-
-
-def claim(*, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[Message]:
-    """Claim up to `limit` due messages until `now + lease`, oldest first; each claim counts
-    as an attempt. On PostgreSQL rows locked by another worker's claim are skipped, so several
-    workers share the work; the conditional update makes a claim safe on SQLite too (one
-    writer at a time there)."""
-    with transaction.atomic():
-        due = Message.objects.filter(_due(now)).order_by("send_after", "pk")
-        if db_connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        claimed = []
-        for pk in ids:
-            # Claimed only if still due: another worker may have taken it since the read.
-            taken = (
-                Message.objects.filter(_due(now), pk=pk).update(
-                    status=Status.SENDING, lease_until=now + lease, attempts=F("attempts") + 1
-                )
-                == 1
-            )
-            if taken:
-                claimed.append(pk)
-    return list(Message.objects.filter(pk__in=claimed).order_by("send_after", "pk"))
+# Claim up to `limit` due messages, oldest first (LeasedQueue.claim).
+claim = QUEUE.claim
 
 
 def email_for(message: Message, connection) -> EmailMultiAlternatives:
@@ -121,6 +93,8 @@ def send(message: Message, connection) -> None:
 
 
 def mark_sent(message: Message, *, now: dt.datetime) -> None:
+    """Record a message sent, even by a worker whose lease ran out: the e-mail is out whoever
+    holds the claim now (so not `QUEUE.record`). A message already recorded sent is left alone."""
     changes = {"status": Status.SENT, "sent_at": now, "lease_until": None, "last_error": ""}
     if message.scrub_after_send:
         changes.update(text="", html="")
@@ -130,14 +104,9 @@ def mark_sent(message: Message, *, now: dt.datetime) -> None:
 def mark_failed(message: Message, error: Exception, *, now: dt.datetime, permanent: bool) -> bool:
     """Record a failed attempt: a retry after the backoff, or failed for good (a permanent
     error, or too many attempts). Returns True when failed for good. A message another worker
-    has meanwhile sent is left alone."""
-    final = permanent or message.attempts >= settings.REVMOD_MAIL_MAX_ATTEMPTS
-    changes = {"last_error": str(error)[:2000], "lease_until": None}
-    if final:
-        changes["status"] = Status.FAILED
-    else:
-        changes.update(status=Status.QUEUED, send_after=now + backoff(message.attempts))
-    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(**changes)
+    has meanwhile claimed (our lease ran out) or sent is left alone."""
+    final, changes = QUEUE.failed_attempt(message, error, now=now, permanent=permanent)
+    QUEUE.record(message, **changes)
     return final
 
 
@@ -145,10 +114,8 @@ def deliver_due(
     *, now: dt.datetime, limit: int | None = None, lease: dt.timedelta | None = None
 ) -> Outcome:
     """Claim one batch of due messages and send them over one backend connection."""
-    limit = limit or settings.REVMOD_MAIL_BATCH
-    lease = lease or dt.timedelta(seconds=settings.REVMOD_MAIL_LEASE_SECONDS)
     outcome = Outcome()
-    messages = claim(now=now, limit=limit, lease=lease)
+    messages = claim(now=now, limit=limit or settings.REVMOD_MAIL_BATCH, lease=lease)
     outcome.claimed = len(messages)
     connection = None
     try:
@@ -176,13 +143,7 @@ def deliver_due(
 
 def deliver_all_due(*, now: dt.datetime, **options) -> Outcome:
     """Batches until nothing is due at `now` (what `runworker --once` does)."""
-    total = Outcome()
-    while True:
-        outcome = deliver_due(now=now, **options)
-        for field in ("claimed", "sent", "retried", "failed"):
-            setattr(total, field, getattr(total, field) + getattr(outcome, field))
-        if not outcome.claimed:
-            return total
+    return queue.drain(lambda: deliver_due(now=now, **options))
 
 
 def _close(connection) -> None:

@@ -11,22 +11,21 @@ Who may read a source may ask for its translation; nobody else learns it exists 
 
 Answers are translated as submitted when the review is past the questionnaire (the latest
 submission's snapshot), else as saved at the moment of the request (the drafts): which one is
-recorded on the request. Time comes in as `now`."""
+recorded on the request. The worker's queue (claims, leases, retries, its guarantees) is
+`revmod.lib.queue`'s, with the REVMOD_MT_* settings. Time comes in as `now`."""
 
 import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db import connection as db_connection
-from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from revmod.documents.models import Document, DocumentVersion
 from revmod.documents.rules import READABLE
+from revmod.lib import queue
 from revmod.lib.i18n import DATA_CODES, LANGUAGE_CHOICES, normalize_language
 from revmod.notifications.outbox import enqueue
 from revmod.questionnaires import actions as questionnaires
@@ -250,51 +249,26 @@ def request_document(
 # The worker's part -------------------------------------------------------------------------
 
 
+QUEUE = queue.LeasedQueue(
+    TranslationRequest,
+    due_field="next_attempt_at",
+    queued=Status.QUEUED,
+    working=Status.WORKING,
+    failed=Status.FAILED,
+    settings_prefix="REVMOD_MT",
+    related=("review__party", "review__cluster", "requested_by", "document_version__document"),
+)
+
+
 @dataclass
-class Outcome:
-    claimed: int = 0
+class Outcome(queue.Outcome):
     done: int = 0
     retried: int = 0
     failed: int = 0
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    """The wait after `attempts` failed attempts: doubling from REVMOD_MT_RETRY_SECONDS,
-    capped at REVMOD_MT_RETRY_MAX_SECONDS."""
-    seconds = settings.REVMOD_MT_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
-    return dt.timedelta(seconds=min(seconds, settings.REVMOD_MT_RETRY_MAX_SECONDS))
-
-
-def _due(now: dt.datetime) -> Q:
-    # Queued and due, or taken by a worker whose lease ran out (it died, or hung).
-    return Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
-        status=Status.WORKING, lease_until__lte=now
-    )
-
-
-def claim(*, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[TranslationRequest]:
-    """Claim up to `limit` due requests until `now + lease`, oldest first; each claim counts
-    as an attempt. As the outbox's claim (notifications.delivery.claim): rows locked by
-    another worker are skipped on PostgreSQL, the conditional update keeps SQLite safe."""
-    with transaction.atomic():
-        due = TranslationRequest.objects.filter(_due(now)).order_by("next_attempt_at", "pk")
-        if db_connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        claimed = [
-            pk
-            for pk in ids
-            if TranslationRequest.objects.filter(_due(now), pk=pk).update(
-                status=Status.WORKING, lease_until=now + lease, attempts=F("attempts") + 1
-            )
-        ]
-    return list(
-        TranslationRequest.objects.filter(pk__in=claimed)
-        .select_related(
-            "review__party", "review__cluster", "requested_by", "document_version__document"
-        )
-        .order_by("next_attempt_at", "pk")
-    )
+# Claim up to `limit` due requests, oldest first, with what the work reads (LeasedQueue.claim).
+claim = QUEUE.claim
 
 
 def run(request: TranslationRequest, backend) -> dict:
@@ -308,14 +282,10 @@ def _record(request: TranslationRequest, now: dt.datetime, **changes) -> bool:
     """Store the outcome of our attempt, and tell the requester when it is final; nothing when
     another worker has taken the request since (our lease ran out). True when stored."""
     with transaction.atomic():
-        stored = TranslationRequest.objects.filter(
-            pk=request.pk, status=Status.WORKING, attempts=request.attempts
-        ).update(lease_until=None, **changes)
+        stored = QUEUE.record(request, **changes)
         if stored and changes["status"] in {Status.DONE, Status.FAILED}:
-            for name, value in changes.items():
-                setattr(request, name, value)
             notify(request, now=now)
-    return bool(stored)
+    return stored
 
 
 def notify(request: TranslationRequest, *, now: dt.datetime) -> None:
@@ -340,7 +310,6 @@ def process_due(
     request back in the queue after a backoff until REVMOD_MT_MAX_ATTEMPTS attempts, any other
     (or the last attempt's) fails it with the error, which its requester and the secretariat
     see. The HTTP calls run outside any transaction."""
-    lease = lease or dt.timedelta(seconds=settings.REVMOD_MT_LEASE_SECONDS)
     outcome = Outcome()
     requests = claim(now=now, limit=limit, lease=lease)
     outcome.claimed = len(requests)
@@ -353,14 +322,9 @@ def process_due(
             if not isinstance(error, TranslationError):
                 log.exception("machine translation %s failed", request.pk)
                 error = f"{type(error).__name__}: {error}"
-            final = not transient or request.attempts >= settings.REVMOD_MT_MAX_ATTEMPTS
-            changes = {"last_error": str(error)[:2000]}
+            final, changes = QUEUE.failed_attempt(request, error, now=now, permanent=not transient)
             if final:
-                changes.update(status=Status.FAILED, finished_at=now)
-            else:
-                changes.update(
-                    status=Status.QUEUED, next_attempt_at=now + backoff(request.attempts)
-                )
+                changes["finished_at"] = now
             if _record(request, now, **changes):
                 outcome.failed += final
                 outcome.retried += not final
@@ -373,10 +337,4 @@ def process_due(
 
 def process_all_due(*, now: dt.datetime, **options) -> Outcome:
     """Batches until nothing is due at `now`."""
-    total = Outcome()
-    while True:
-        outcome = process_due(now=now, **options)
-        for field in ("claimed", "done", "retried", "failed"):
-            setattr(total, field, getattr(total, field) + getattr(outcome, field))
-        if not outcome.claimed:
-            return total
+    return queue.drain(lambda: process_due(now=now, **options))
