@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class QuestionnairesConfig(AppConfig):
     name = "revmod.questionnaires"
     verbose_name = _("Self-assessment questionnaires")
+
+    def ready(self):
+        """What the three stages this app owns require of the workflow (reviews.stages)."""
+        from revmod.questionnaires import actions, feedback, observations
+        from revmod.reviews import stages
+        from revmod.reviews.workflow import Stage
+
+        stages.register(Stage.QUESTIONNAIRE, submitted=actions.freeze)
+        stages.register(Stage.WRITTEN_FEEDBACK, submitted=feedback.freeze)
+        stages.register(Stage.OBSERVATIONS, check=observations.stage_check)

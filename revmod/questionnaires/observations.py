@@ -179,6 +179,16 @@ def check_clear(review: Review, party: str) -> str | None:
     return None
 
 
+def stage_check(review: Review, action: Action, actor, state) -> str | None:
+    """The observations stage's check (reviews.stages): a party clears by signing off, and the
+    review is completed only when every party signed the same version (seed ¶40-41)."""
+    if action == Action.CLEAR and actor.party:
+        return check_clear(review, actor.party)
+    if action == Action.SUBMIT:
+        return check_complete(review, list(state.parties))
+    return None
+
+
 def check_complete(review: Review, parties: list[str]) -> str | None:
     """Why the review may not be completed now: every party signs the same (latest) version
     (when the list is drafted here at all; see check_clear)."""

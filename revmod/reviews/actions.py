@@ -14,7 +14,7 @@ from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.notifications import triggers
 from revmod.registry.models import Cluster, Party
-from revmod.reviews import workflow
+from revmod.reviews import stages, workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import Consultation, DeadlineChange, Review, ReviewEvent
@@ -64,7 +64,14 @@ def allowed(review: Review, user) -> list[Action]:
     """What `user` may do in `review` now (for the pages to offer)."""
     loaded = Loaded([review])
     actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
-    return [] if actor is None else workflow.allowed_actions(state_of(review, loaded), actor)
+    if actor is None:
+        return []
+    state = state_of(review, loaded)
+    return [
+        action
+        for action in workflow.allowed_actions(state, actor)
+        if not stages.refusal(review, action, actor, state)
+    ]
 
 
 def _message(error: WorkflowError) -> str:
@@ -229,23 +236,11 @@ def act(
     if on_behalf_of:
         actor = _on_behalf(actor, on_behalf_of, review, reviewer_codes, reason)
     before = state_of(review, loaded)
-    if before.stage == workflow.Stage.OBSERVATIONS and Action(action) in {
-        Action.CLEAR,
-        Action.SUBMIT,
-    }:
-        # The list of observations is cleared by signing off a version, and completed only when
-        # every party signed the same one (seed ¶40-41). Imported here: see freeze below.
-        from revmod.questionnaires import observations
-
-        refusal = (
-            observations.check_clear(review, actor.party)
-            if Action(action) == Action.CLEAR and actor.party
-            else observations.check_complete(review, list(before.parties))
-            if Action(action) == Action.SUBMIT
-            else None
-        )
-        if refusal and workflow.check(before, Action(action), actor) is None:
-            raise ReviewError(refusal)
+    # What the step's app requires (e.g. the list of observations is cleared by signing off a
+    # version): asked only when the workflow itself would allow the action.
+    refusal = stages.refusal(review, Action(action), actor, before)
+    if refusal and workflow.check(before, Action(action), actor) is None:
+        raise ReviewError(refusal)
     try:
         after = workflow.apply(before, Action(action), actor, reason=reason, to=to)
     except WorkflowError as error:
@@ -267,18 +262,10 @@ def act(
     if reason:
         data["reason"] = reason
     event = record(review, Action(action).value, by=by, at=now, **data)
-    if Action(action) == Action.SUBMIT and before.stage == workflow.Stage.QUESTIONNAIRE:
-        # The submitted answers are frozen in the same transaction (seed ¶33, rule 40: what is
-        # shared with the reviewing parties is what was submitted). Imported here: the
-        # questionnaires app builds on this one.
-        from revmod.questionnaires.actions import freeze
-
-        freeze(review, by=by, now=now)
-    if Action(action) == Action.SUBMIT and before.stage == workflow.Stage.WRITTEN_FEEDBACK:
-        # Likewise, the joint feedback is frozen as submitted (rule 35, seed ¶35-37).
-        from revmod.questionnaires import feedback
-
-        feedback.freeze(review, by=by, now=now)
+    if Action(action) == Action.SUBMIT:
+        # The step's app keeps what was submitted, in this transaction (e.g. the answers are
+        # frozen: what the reviewing parties read is what was submitted, rule 40).
+        stages.submitted(review, before.stage, by=by, now=now)
     triggers.review_event(review, event, by=by, now=now)
     return review
 

@@ -97,9 +97,13 @@ def test_completion_needs_every_party_to_sign_the_same_version(client, obs):
     fps, secretariat = people["fps"], people["secretariat"]
     v1 = observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
                                    sections=SECTIONS)  # fmt: skip
-    # The generic "clear" does not stand in for a sign-off.
+    # The generic "clear" does not stand in for a sign-off, and is not offered either.
     with pytest.raises(reviews.ReviewError, match="Sign off"):
         reviews.act(review, "clear", by=fps[0], now=NOW)
+    assert "clear" not in reviews.allowed(review, fps[0])
+    client.force_login(fps[0])
+    page = client.get(url("reviews:detail", review.pk)).content.decode()
+    assert url("reviews:act", review.pk, "clear") not in page
     for fp in fps[:-1]:
         observations.sign_off(review, by=fp, now=NOW, number=1)
     # A new version before the last party signs: the sign-offs were of another text.
