@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "revmod.notifications",
     "revmod.translations",
     "revmod.api",
+    "revmod.public",
     "revmod.demo",
 ]
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from revmod.accounts.views import set_language
 from revmod.lib.access import is_secretariat
+from revmod.public import views as public
 from revmod.registry import views as registry
 
 
@@ -26,9 +27,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", registry.home, name="home"),
-    path("parties/", registry.party_list, name="party-list"),
-    path("parties/<str:code>/", registry.party_detail, name="party-detail"),
+    path("", public.home, name="home"),
+    path("parties/", public.party_list, name="party-list"),
+    path("parties/<str:code>/", public.party_detail, name="party-detail"),
     path("lots/", include("revmod.lots.urls")),
     path("reviews/", include("revmod.reviews.urls")),
     path("people/", include("revmod.accounts.urls")),

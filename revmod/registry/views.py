@@ -1,47 +1,15 @@
+"""The secretariat's registry files: import an edited file, export the tables."""
+
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from revmod.lib.access import secretariat_required
 from revmod.lib.downloads import CSV, XLSX, attachment
 from revmod.registry import tabular
-from revmod.registry.forms import PartyFilterForm, RegistryImportForm
-from revmod.registry.models import Adherence, Instrument, Party
-
-
-@require_GET
-def party_list(request):
-    form = PartyFilterForm(request.GET)
-    parties = form.filter(Party.objects.with_instruments())
-    return render(
-        request,
-        "registry/party_list.html",
-        {"form": form, "parties": parties, "instruments": Instrument.objects.all()},
-    )
-
-
-@require_GET
-def party_detail(request, code):
-    party = get_object_or_404(Party.objects.select_related("regional_group"), code=code.upper())
-    adherences = (
-        Adherence.objects.filter(party=party)
-        .select_related("instrument")
-        .order_by("instrument__order", "recorded_at")
-    )
-    from revmod.questionnaires import observations  # the registry is below the reviews
-
-    return render(
-        request,
-        "registry/party_detail.html",
-        {
-            "party": party,
-            "current": [a for a in adherences if a.superseded_at is None],
-            "history": [a for a in adherences if a.superseded_at is not None],
-            "published": observations.published(party),
-        },
-    )
+from revmod.registry.forms import RegistryImportForm
 
 
 @secretariat_required
@@ -76,8 +44,3 @@ def registry_export(request, table, fmt):
 @require_GET
 def registry_files(request):
     return render(request, "registry/files.html", {"tables": tabular.TABLES})
-
-
-@require_GET
-def home(request):
-    return render(request, "home.html", {"party_count": Party.objects.count()})
