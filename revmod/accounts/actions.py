@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from revmod.accounts.models import Nomination, Registration, User
+from revmod.lib import hooks
 from revmod.lib.access import is_secretariat
 from revmod.lib.uploads import check_upload, server_name
 from revmod.registry.models import Party
@@ -57,8 +58,6 @@ def _new_link(registration: Registration, *, now: dt.datetime) -> str:
 def _send_link(registration: Registration, token: str, *, site_url: str, now: dt.datetime):
     """Put the activation e-mail in the outbox, in the person's language, in this transaction
     (one message per link: a fresh link is a fresh message)."""
-    from revmod.notifications.outbox import enqueue  # notifications builds on accounts
-
     person = registration.person
     with translation.override(person.preferred_language):
         link = site_url.rstrip("/") + reverse("accounts:activate", args=[token])
@@ -70,7 +69,7 @@ def _send_link(registration: Registration, token: str, *, site_url: str, now: dt
         "days": settings.REVMOD_ACTIVATION_DAYS,
     }
     key = f"activation:{registration.pk}:{registration.token_hash[:16]}"
-    enqueue("activation", person, context, key=key, now=now)
+    hooks.post("activation", person, context, key=key, now=now)
 
 
 def _check_secretariat(by: User) -> None:
@@ -318,8 +317,6 @@ def invite_secretariat(
 
 
 def _send_invitation(person: User, *, by: User, now: dt.datetime, site_url: str) -> None:
-    from revmod.notifications.outbox import enqueue  # notifications builds on accounts
-
     key = default_token_generator.make_token(person)
     with translation.override(person.preferred_language):
         path = reverse(
@@ -328,8 +325,8 @@ def _send_invitation(person: User, *, by: User, now: dt.datetime, site_url: str)
         )
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     context = {"person": person, "by": by, "link": site_url.rstrip("/") + path, "days": days}
-    enqueue("secretariat_invitation", person, context, key=f"invitation:{person.pk}:{key[-12:]}",
-            now=now)  # fmt: skip
+    key = f"invitation:{person.pk}:{key[-12:]}"
+    hooks.post("secretariat_invitation", person, context, key=key, now=now)
 
 
 @transaction.atomic

@@ -3,13 +3,13 @@ argument; every check happens before anything is written, so a refused action ch
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from revmod.lib.hooks import Hook
 from revmod.lots import solver
 from revmod.lots.compute import compute, stable_hash
 from revmod.lots.models import (
@@ -310,20 +310,15 @@ def perform_draw(draw: Draw, *, now: dt.datetime) -> Draw:
 # review, reviewer replaced, reviewer drawn) as Party rows; empty otherwise. Registered:
 # reviews (a full or late-joiner draw creates the reviews of the parties it placed), then
 # notifications (a redraw is e-mailed to the focal points concerned).
-PUBLISHED_HOOKS: list[Callable[..., None]] = []
-
-
-def when_published(hook: Callable[..., None]) -> None:
-    """Register `hook` to run when a draw is published (once, however often it is asked)."""
-    if hook not in PUBLISHED_HOOKS:
-        PUBLISHED_HOOKS.append(hook)
+PUBLISHED = Hook("hook(draw, *, now, by, replaced): a draw's result is published")
+when_published = PUBLISHED.register
 
 
 @transaction.atomic
 def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
     """Make the result the pairings in force, from the meeting's day. A redraw supersedes only
     the pairings it replaces; every other pairing stays as it is. Then the hooks of the layers
-    above (PUBLISHED_HOOKS): the reviews of the parties placed, the e-mails of a redraw. `by`:
+    above (PUBLISHED): the reviews of the parties placed, the e-mails of a redraw. `by`:
     who published it (recorded by the hooks)."""
     draw = _step(draw, Draw.Status.DRAWN)
     if "existing" in draw.inputs and draw.inputs["existing"] != active_pairings_json():
@@ -408,8 +403,7 @@ def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
         )
     draw.status, draw.published_at = Draw.Status.PUBLISHED, now
     draw.save(update_fields=["status", "published_at"])
-    for hook in PUBLISHED_HOOKS:
-        hook(draw, now=now, by=by, replaced=replaced)
+    PUBLISHED(draw, now=now, by=by, replaced=replaced)
     return draw
 
 

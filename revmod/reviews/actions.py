@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from revmod.accounts.models import Nomination, User
 from revmod.lib.access import is_secretariat
+from revmod.lib.hooks import Hook
 from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import GroupAssignment, Pairing
-from revmod.notifications import triggers
 from revmod.registry.models import Cluster, Party
 from revmod.reviews import stages, workflow
 from revmod.reviews.access import actor_for
@@ -20,6 +20,12 @@ from revmod.reviews.deadlines import Step
 from revmod.reviews.models import Consultation, DeadlineChange, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
 from revmod.reviews.workflow import Action, ReviewState, WorkflowError
+
+# What the layers above do when these facts happen (notifications e-mails the people concerned;
+# registered in NotificationsConfig.ready), called in the action's transaction.
+STARTED = Hook("hook(review, loaded, *, today, now): a review's first day has come")
+RECORDED = Hook("hook(review, event, *, by, now): a workflow action is recorded")
+NOMINATED = Hook("hook(nomination, *, replaced, approved, now): a person is nominated")
 
 
 class ReviewError(Exception):
@@ -205,7 +211,7 @@ def create_reviews(
         reviews = list(with_schedule_data(Review.objects.filter(pk__in=started)))
         loaded = Loaded(reviews)
         for review in reviews:
-            triggers.review_started(review, loaded, today=now.date(), now=now)
+            STARTED(review, loaded, today=now.date(), now=now)
     return created
 
 
@@ -222,7 +228,7 @@ def act(
 ) -> Review:
     """Take a workflow action (start the consultation, advance, draft, clear, submit, reopen)
     as `by`; refused with ReviewError when the workflow says no. Clearing, submitting and
-    reopening e-mail the people of the review (notifications.triggers).
+    reopening e-mail the people of the review (RECORDED, notifications.triggers).
 
     `on_behalf_of` (a party code; the secretariat only, with a `reason`): the secretariat acts
     as the focal point of a party of the review that cannot use the platform (seed ¶33, the
@@ -266,7 +272,7 @@ def act(
         # The step's app keeps what was submitted, in this transaction (e.g. the answers are
         # frozen: what the reviewing parties read is what was submitted, rule 40).
         stages.submitted(review, before.stage, by=by, now=now)
-    triggers.review_event(review, event, by=by, now=now)
+    RECORDED(review, event, by=by, now=now)
     return review
 
 
@@ -492,7 +498,7 @@ def nominate(
         recorded_by=by,
         recorded_at=now,
     )
-    triggers.nomination_recorded(nomination, replaced=replaced, approved=approval, now=now)
+    NOMINATED(nomination, replaced=replaced, approved=approval, now=now)
     event = "focal_point_replaced" if replaced else f"{kind}_named"
     for review in _reviews_of(party, scope):
         record(

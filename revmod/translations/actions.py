@@ -25,9 +25,8 @@ from django.utils.translation import gettext_noop
 
 from revmod.documents.models import Document, DocumentVersion
 from revmod.documents.rules import READABLE
-from revmod.lib import queue
+from revmod.lib import hooks, queue
 from revmod.lib.i18n import DATA_CODES, LANGUAGE_CHOICES, normalize_language
-from revmod.notifications.outbox import enqueue
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import AnswerSet, AnswerSubmission
 from revmod.reviews.models import Review
@@ -299,8 +298,8 @@ def notify(request: TranslationRequest, *, now: dt.datetime) -> None:
         "translation": request,
         "failed": request.status == Status.FAILED,
     }
-    enqueue("translation_ready", person, context, key=f"translation:{request.pk}:{request.status}",
-            now=now)  # fmt: skip
+    key = f"translation:{request.pk}:{request.status}"
+    hooks.post("translation_ready", person, context, key=key, now=now)
 
 
 def process_due(

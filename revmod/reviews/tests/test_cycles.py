@@ -101,7 +101,7 @@ def test_a_failing_hook_publishes_nothing(secretariat, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(lots, "PUBLISHED_HOOKS", [*lots.PUBLISHED_HOOKS, broken])
+    monkeypatch.setattr(lots.PUBLISHED, "handlers", [*lots.PUBLISHED.handlers, broken])
     with pytest.raises(RuntimeError):
         lots.publish(draw, now=NOW, by=secretariat)
     draw.refresh_from_db()
