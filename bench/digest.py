@@ -56,16 +56,20 @@ def main() -> None:
         User.objects.filter(email="").update(email=Concat("username", Value("@example.org")))
         languages = [code for code, _name in settings.LANGUAGES]
         for i, language in enumerate(languages):
-            User.objects.filter(id__in=[
-                pk for pk in User.objects.values_list("pk", flat=True) if pk % 6 == i
-            ]).update(preferred_language=language)  # fmt: skip
+            User.objects.filter(
+                id__in=[pk for pk in User.objects.values_list("pk", flat=True) if pk % 6 == i]
+            ).update(preferred_language=language)
         Message.objects.all().delete()
         people = User.objects.filter(is_active=True).count()
-        print(f"machine: {platform.platform()} | {os.cpu_count()} CPUs | Python "
-              f"{platform.python_version()}")  # fmt: skip
-        print(f"data: {people} active people, {Review.objects.count()} reviews, "
-              f"{ReviewEvent.objects.count()} events (set up in "
-              f"{time.perf_counter() - started:.0f} s)")  # fmt: skip
+        print(
+            f"machine: {platform.platform()} | {os.cpu_count()} CPUs | Python "
+            f"{platform.python_version()}"
+        )
+        print(
+            f"data: {people} active people, {Review.objects.count()} reviews, "
+            f"{ReviewEvent.objects.count()} events (set up in "
+            f"{time.perf_counter() - started:.0f} s)"
+        )
         from django.db import connections
 
         connections.close_all()
@@ -73,13 +77,19 @@ def main() -> None:
         start = time.perf_counter()
         run = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), "senddigest", "--month", MONTH],
-            env=env, cwd=ROOT, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         elapsed = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
         print(run.stdout.strip())
-        print(f"senddigest --month {MONTH}: {elapsed:.1f} s, peak memory {peak:.0f} MB, "
-              f"{Message.objects.filter(kind='digest').count()} digests stored")  # fmt: skip
+        print(
+            f"senddigest --month {MONTH}: {elapsed:.1f} s, peak memory {peak:.0f} MB, "
+            f"{Message.objects.filter(kind='digest').count()} digests stored"
+        )
 
 
 if __name__ == "__main__":

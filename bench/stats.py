@@ -82,7 +82,7 @@ def copy_demo(times: int) -> None:
                         name_en=f"{p.name_en} ({copy})",
                     )
                     for p in parties
-                ]  # fmt: skip
+                ]
             )
             party_of = {p.pk: n.pk for p, n in zip(parties, new_parties, strict=True)}
             Adherence.objects.bulk_create(
@@ -94,7 +94,7 @@ def copy_demo(times: int) -> None:
                         date=a.date,
                     )
                     for a in adherences
-                ]  # fmt: skip
+                ]
             )
             new_reviews = Review.objects.bulk_create(
                 [
@@ -109,7 +109,7 @@ def copy_demo(times: int) -> None:
                         stage_since=r.stage_since,
                     )
                     for r in reviews
-                ]  # fmt: skip
+                ]
             )
             review_of = {r.pk: n.pk for r, n in zip(reviews, new_reviews, strict=True)}
             Pairing.objects.bulk_create(
@@ -126,7 +126,7 @@ def copy_demo(times: int) -> None:
                     )
                     for p in pairings
                     if p.reviewed_id in party_of and p.reviewer_id in party_of
-                ]  # fmt: skip
+                ]
             )
             new_people = User.objects.bulk_create(
                 [
@@ -137,7 +137,7 @@ def copy_demo(times: int) -> None:
                         password="!",
                     )
                     for u in people.values()
-                ]  # fmt: skip
+                ]
             )
             person_of = {pk: n.pk for pk, n in zip(people, new_people, strict=True)}
             Nomination.objects.bulk_create(
@@ -154,7 +154,7 @@ def copy_demo(times: int) -> None:
                     )
                     for n in nominations
                     if n.party_id in party_of
-                ]  # fmt: skip
+                ]
             )
             Consultation.objects.bulk_create(
                 [
@@ -167,7 +167,7 @@ def copy_demo(times: int) -> None:
                         agreed=c.agreed,
                     )
                     for pk, c in consultations.items()
-                ]  # fmt: skip
+                ]
             )
             ReviewEvent.objects.bulk_create(
                 [
@@ -179,7 +179,7 @@ def copy_demo(times: int) -> None:
                         data=e.data,
                     )
                     for e in events
-                ]  # fmt: skip
+                ]
             )
 
 
@@ -215,11 +215,15 @@ def main() -> None:
         for command in ("migrate", "loadregistry", "loaddemo"):
             call_command(command, stdout=StringIO(), verbosity=0)
         copy_demo(args.scale)
-        print(f"machine: {platform.platform()} | {os.cpu_count()} CPUs | Python "
-              f"{platform.python_version()}")  # fmt: skip
-        print(f"data: {Review.objects.count()} reviews, {ReviewEvent.objects.count()} events, "
-              f"{User.objects.count()} users (x{args.scale} the demo, built in "
-              f"{time.perf_counter() - started:.0f} s)")  # fmt: skip
+        print(
+            f"machine: {platform.platform()} | {os.cpu_count()} CPUs | Python "
+            f"{platform.python_version()}"
+        )
+        print(
+            f"data: {Review.objects.count()} reviews, {ReviewEvent.objects.count()} events, "
+            f"{User.objects.count()} users (x{args.scale} the demo, built in "
+            f"{time.perf_counter() - started:.0f} s)"
+        )
         client = Client()
         client.force_login(User.objects.get(username="secretariat"))
         day = AS_OF.isoformat()
@@ -252,8 +256,10 @@ def main() -> None:
             ]
         for name, func in rows:
             median, best = timed(func, args.runs)
-            print(f"{name:28} median {median * 1000:8.1f} ms, min {best * 1000:8.1f} ms "
-                  f"over {args.runs} runs")  # fmt: skip
+            print(
+                f"{name:28} median {median * 1000:8.1f} ms, min {best * 1000:8.1f} ms "
+                f"over {args.runs} runs"
+            )
 
 
 if __name__ == "__main__":

@@ -129,8 +129,9 @@ def to_questionnaire(review, by, *, languages=("en",), now=None):
 
     now = now or dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
     reviews.act(review, "start_consultation", by=by, now=now)
-    reviews.record_consultation(review, by=by, now=now, held_on=now.date(),
-                                languages=list(languages))  # fmt: skip
+    reviews.record_consultation(
+        review, by=by, now=now, held_on=now.date(), languages=list(languages)
+    )
     reviews.act(review, "advance", by=by, now=now)
     review.refresh_from_db()
     return review

@@ -297,9 +297,16 @@ def resend(registration: Registration, *, by: User, now: dt.datetime, site_url: 
 
 @transaction.atomic
 def invite_secretariat(
-    *, username: str, email: str, first_name: str, last_name: str, language: str, by: User,
-    now: dt.datetime, site_url: str,
-) -> User:  # fmt: skip
+    *,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    by: User,
+    now: dt.datetime,
+    site_url: str,
+) -> User:
     """A colleague's secretariat account, with no password yet: an e-mail (through the outbox,
     in their language) gives a link to choose one; at the first sign-in they set up two-factor
     authentication, as every secretariat account must."""
@@ -308,8 +315,15 @@ def invite_secretariat(
         raise OnboardingError(_("There is already an account with this user name."))
     if User.objects.filter(email__iexact=email).exists():
         raise OnboardingError(_("There is already an account with this e-mail address."))
-    person = User(username=username, email=email, first_name=first_name, last_name=last_name,
-                  preferred_language=language, is_secretariat=True, is_staff=True)  # fmt: skip
+    person = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        preferred_language=language,
+        is_secretariat=True,
+        is_staff=True,
+    )
     person.set_unusable_password()
     person.save()
     _send_invitation(person, by=by, now=now, site_url=site_url)

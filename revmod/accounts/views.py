@@ -286,8 +286,17 @@ def nomination_list(request):
 
 
 def export_rows(nominations):
-    yield [_("Party"), _("Code"), _("Role"), _("For"), _("Name"), _("E-mail address"),
-           _("From"), _("Until"), _("Handover note")]  # fmt: skip
+    yield [
+        _("Party"),
+        _("Code"),
+        _("Role"),
+        _("For"),
+        _("Name"),
+        _("E-mail address"),
+        _("From"),
+        _("Until"),
+        _("Handover note"),
+    ]
     for n in nominations:
         yield [
             n.party.label,
@@ -392,15 +401,21 @@ def staff(request):
         data = form.cleaned_data
         try:
             person = actions.invite_secretariat(
-                username=data["username"], email=data["email"], first_name=data["first_name"],
-                last_name=data["last_name"], language=data["preferred_language"],
-                by=request.user, now=timezone.now(), site_url=_site_url(request),
-            )  # fmt: skip
+                username=data["username"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                language=data["preferred_language"],
+                by=request.user,
+                now=timezone.now(),
+                site_url=_site_url(request),
+            )
         except actions.OnboardingError as error:
             form.add_error(None, str(error))
         else:
-            done = _("%(name)s is invited: the e-mail with the link to choose a password is on "
-                     "its way.")  # fmt: skip
+            done = _(
+                "%(name)s is invited: the e-mail with the link to choose a password is on its way."
+            )
             messages.success(request, done % {"name": person.get_full_name()})
             return redirect("accounts:staff")
     people = (

@@ -28,8 +28,16 @@ class VersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DocumentVersion
-        fields = ["number", "original_name", "size", "sha256", "content_type", "uploaded_by",
-                  "uploaded_at", "download"]  # fmt: skip
+        fields = [
+            "number",
+            "original_name",
+            "size",
+            "sha256",
+            "content_type",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
 
     def get_download(self, version) -> str:
         document = version.document
@@ -47,8 +55,18 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "kind", "language", "title", "stage", "side", "party", "uploaded_by",
-                  "created_at", "versions"]  # fmt: skip
+        fields = [
+            "id",
+            "kind",
+            "language",
+            "title",
+            "stage",
+            "side",
+            "party",
+            "uploaded_by",
+            "created_at",
+            "versions",
+        ]
 
 
 class UploadSerializer(serializers.Serializer):

@@ -54,10 +54,23 @@ class DrawSerializer(serializers.ModelSerializer):
     class Meta:
         model = Draw
         fields = [
-            "id", "kind", "status", "meeting", "algorithm", "inputs", "rules", "inputs_hash",
+            "id",
+            "kind",
+            "status",
+            "meeting",
+            "algorithm",
+            "inputs",
+            "rules",
+            "inputs_hash",
             "commitment",
-            "entropy", "secret", "seed", "result_hash", "result", "drawn_at", "published_at",
-        ]  # fmt: skip
+            "entropy",
+            "secret",
+            "seed",
+            "result_hash",
+            "result",
+            "drawn_at",
+            "published_at",
+        ]
 
     def get_secret(self, draw) -> str | None:
         return draw.secret if draw.secret_revealed else None
@@ -133,7 +146,8 @@ PrepareInput = inline_serializer(
         "kind": serializers.ChoiceField(choices=Draw.Kind.choices),
         "meeting": serializers.IntegerField(help_text="a meeting's id (/api/v1/meetings/)"),
         "reviewed": serializers.ListField(
-            child=serializers.CharField(), required=False,
+            child=serializers.CharField(),
+            required=False,
             help_text="initial draw: the parties under review (default: every party); "
             "protocol draw: among the parties lacking reviewers (default: all of them)",
         ),
@@ -141,7 +155,7 @@ PrepareInput = inline_serializer(
         "volunteers": serializers.CharField(required=False, help_text="e.g. KEN:1, MEX:1"),
         "requests": serializers.ListField(child=serializers.IntegerField(), required=False),
     },
-)  # fmt: skip
+)
 
 
 class UncoveredSerializer(serializers.Serializer):
@@ -188,10 +202,15 @@ class DrawStepsMixin:
         values = cleaned(form)
         try:
             draw = actions.prepare_draw(
-                kind=values["kind"], meeting=values["meeting"], by=request.user,
-                now=timezone.now(), reviewed=values["reviewed"], sizes=values["sizes"],
-                volunteers=values["volunteers"], requests=list(values["requests"]),
-            )  # fmt: skip
+                kind=values["kind"],
+                meeting=values["meeting"],
+                by=request.user,
+                now=timezone.now(),
+                reviewed=values["reviewed"],
+                sizes=values["sizes"],
+                volunteers=values["volunteers"],
+                requests=list(values["requests"]),
+            )
         except actions.DrawError as error:
             raise ValidationError({"detail": str(error)}) from error
         return Response(DrawSerializer(draw).data, status=status.HTTP_201_CREATED)

@@ -66,8 +66,18 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["id", "party", "group", "cluster", "stage", "started_on", "reviewers",
-                  "languages", "deadlines", "officers"]  # fmt: skip
+        fields = [
+            "id",
+            "party",
+            "group",
+            "cluster",
+            "stage",
+            "started_on",
+            "reviewers",
+            "languages",
+            "deadlines",
+            "officers",
+        ]
 
     def get_officers(self, review) -> list[str]:
         """The user names of the secretariat officers assigned (prefetched)."""
@@ -116,8 +126,18 @@ class DeadlineChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DeadlineChange
-        fields = ["id", "step", "kind", "new_date", "days", "first_day", "last_day", "reason",
-                  "recorded_by", "recorded_at"]  # fmt: skip
+        fields = [
+            "id",
+            "step",
+            "kind",
+            "new_date",
+            "days",
+            "first_day",
+            "last_day",
+            "reason",
+            "recorded_by",
+            "recorded_at",
+        ]
 
 
 DeadlineChangeInput = inline_serializer(
@@ -281,10 +301,14 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             unknown = set(self.request.query_params) - set(form.fields) - PAGING
             if unknown:  # a filter the API does not know is refused, never silently ignored
                 raise ValidationError(
-                    {name: [_("Unknown parameter: the filters are %(names)s.") % {
-                        "names": ", ".join([*form.fields, *sorted(PAGING)])}]
-                     for name in sorted(unknown)}
-                )  # fmt: skip
+                    {
+                        name: [
+                            _("Unknown parameter: the filters are %(names)s.")
+                            % {"names": ", ".join([*form.fields, *sorted(PAGING)])}
+                        ]
+                        for name in sorted(unknown)
+                    }
+                )
             cleaned(form)
             reviews = form.filter(reviews)
         return reviews.order_by("group__number", "party__code")
@@ -366,8 +390,9 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         if not isinstance(names, list):
             raise ValidationError({"officers": [_("Give a list of user names.")]})
         chosen = cleaned(OfficersForm({"officers": names}))["officers"]
-        actions.assign_officers([review], officers=list(chosen),
-                                by=request.user, now=timezone.now())  # fmt: skip
+        actions.assign_officers(
+            [review], officers=list(chosen), by=request.user, now=timezone.now()
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
     @extend_schema(request=ConsultationInput, responses=ReviewSerializer)
@@ -382,11 +407,16 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         data = cleaned(form)
         try:
             actions.record_consultation(
-                review, by=request.user, now=timezone.now(), held_on=data["held_on"],
-                languages=data["languages"], no_agreement=data["no_agreement"],
-                exceptional_reason=data["exceptional_reason"], agreed=form.agreed(),
+                review,
+                by=request.user,
+                now=timezone.now(),
+                held_on=data["held_on"],
+                languages=data["languages"],
+                no_agreement=data["no_agreement"],
+                exceptional_reason=data["exceptional_reason"],
+                agreed=form.agreed(),
                 division_of_tasks=data["division_of_tasks"],
-            )  # fmt: skip
+            )
         except actions.ReviewError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
@@ -400,10 +430,14 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         review = self.get_object()
         reviewer_ids = review.pairings().values_list("reviewer_id", flat=True)
         rows = [
-            {"party": n.party.code, "role": n.kind, "person": n.person,
-             "contact": n.kind != Nomination.Kind.OBSERVER}
+            {
+                "party": n.party.code,
+                "role": n.kind,
+                "person": n.person,
+                "contact": n.kind != Nomination.Kind.OBSERVER,
+            }
             for n in people_of(review, list(reviewer_ids))
-        ]  # fmt: skip
+        ]
         rows += [
             {"party": None, "role": "secretariat_officer", "person": officer, "contact": True}
             for officer in review.officers.all()
@@ -456,11 +490,17 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"detail": _("Give `version` (a number) and `value` (a list).")})
         try:
             answer = questionnaires.save_answer(
-                review, found[0], by=request.user, now=timezone.now(), version=version,
-                value=[str(v) for v in value], citations=str(data.get("citations", "")),
+                review,
+                found[0],
+                by=request.user,
+                now=timezone.now(),
+                version=version,
+                value=[str(v) for v in value],
+                citations=str(data.get("citations", "")),
                 text=str(data.get("text", "")),
-                on_behalf_of=behalf, reason=str(data.get("reason", "")),
-            )  # fmt: skip
+                on_behalf_of=behalf,
+                reason=str(data.get("reason", "")),
+            )
         except questionnaires.AnswerError as error:
             code = questionnaires.refusal_status(error, access, review, behalf)
             body = {"detail": str(error)}
@@ -499,19 +539,31 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         one replaced is ended and told)."""
         self._secretariat()
         data = request.data
-        person = User.objects.filter(username=data.get("person") or "").values_list(
-            "pk", flat=True
-        ).first()  # fmt: skip
-        form = NominateForm({**{k: data.get(k) for k in ("party", "kind", "scope", "starts_on",
-                                                        "handover_note")},
-                             "person": person})  # fmt: skip
+        person = (
+            User.objects.filter(username=data.get("person") or "")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        form = NominateForm(
+            {
+                **{
+                    k: data.get(k) for k in ("party", "kind", "scope", "starts_on", "handover_note")
+                },
+                "person": person,
+            }
+        )
         values = cleaned(form)
         try:
             nomination = actions.nominate(
-                party=values["party"], person=values["person"], kind=values["kind"],
-                scope=values["scope"], starts_on=values["starts_on"], by=request.user,
-                now=timezone.now(), handover_note=values["handover_note"],
-            )  # fmt: skip
+                party=values["party"],
+                person=values["person"],
+                kind=values["kind"],
+                scope=values["scope"],
+                starts_on=values["starts_on"],
+                by=request.user,
+                now=timezone.now(),
+                handover_note=values["handover_note"],
+            )
         except actions.ReviewError as error:
             raise ValidationError({"detail": str(error)}) from error
         return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
@@ -524,8 +576,7 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         self._secretariat()
         ends_on = cleaned(EndNominationForm(request.data))["ends_on"]
         try:
-            actions.end_nomination(nomination, on=ends_on, by=request.user,
-                                   now=timezone.now())  # fmt: skip
+            actions.end_nomination(nomination, on=ends_on, by=request.user, now=timezone.now())
         except actions.ReviewError as error:
             raise ValidationError({"detail": str(error)}) from error
         nomination.refresh_from_db()

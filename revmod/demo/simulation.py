@@ -101,12 +101,17 @@ MINISTRY_SHARES = {"foreign_affairs": 48, "justice": 36, "interior": 16}  # ¶12
 EXPERTS, EXPERT_WOMEN = 1003, 343  # ¶18
 OBSERVER_STATES = 14  # ¶19
 LANGUAGES = (  # ¶28: the 73 consultations held
-    [("en",)] * 42 + [("fr",)] * 2 + [("es",)] * 2 + [("ar",)]
+    [("en",)] * 42
+    + [("fr",)] * 2
+    + [("es",)] * 2
+    + [("ar",)]
     + [("en", "es", "fr"), ("ar", "en", "fr"), ("en", "fr", "ru"), ("en", "es", "fr")]
-    + [("en", "fr")] * 6 + [("ar", "en")] * 7 + [("en", "es")] * 4
+    + [("en", "fr")] * 6
+    + [("ar", "en")] * 7
+    + [("en", "es")] * 4
     + [("en", "ru"), ("en", "zh"), ("es", "fr")]
     + [None] * 2  # the parties could not agree
-)  # fmt: skip
+)
 # ¶32: days late of the 41 questionnaires submitted, per bucket (count, first, last day).
 SAQ_DELAYS = [
     ("late_over_1_year", 5, 380, 470),
@@ -116,8 +121,12 @@ SAQ_DELAYS = [
     ("on_time", 14, -45, 0),
 ]
 # ¶40: the four lists of observations, drafted since (written feedback submitted on) these days.
-OBSERVATIONS_SINCE = [dt.date(2021, 10, 15), dt.date(2022, 10, 17), dt.date(2023, 11, 8),
-                      dt.date(2023, 11, 21)]  # fmt: skip
+OBSERVATIONS_SINCE = [
+    dt.date(2021, 10, 15),
+    dt.date(2022, 10, 17),
+    dt.date(2023, 11, 8),
+    dt.date(2023, 11, 21),
+]
 FEEDBACK_ON_SCHEDULE = 5  # ¶36: 32 of the 37 written feedbacks are late
 LATE_JOINERS = ["BTN", "SSD"]  # seed ¶9: joined in 2023, drawn on 5 Dec 2023
 PERSONA_PARTY = "KEN"
@@ -208,9 +217,11 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
     # Who holds each role, in order: the first nominee, then the replacements (¶14).
     holders: dict[tuple[str, str], list[tuple[dt.date, str]]] = {}
     changeable = [
-        c for c in named if c not in keep and AS_OF - max(first[c, s] for s in (OWN, REVIEWER)
-                                                          if (c, s) in first) > dt.timedelta(120)
-    ]  # fmt: skip
+        c
+        for c in named
+        if c not in keep
+        and AS_OF - max(first[c, s] for s in (OWN, REVIEWER) if (c, s) in first) > dt.timedelta(120)
+    ]
     changers = set(rng.sample(changeable, CHANGED))
     twice = set(rng.sample(sorted(changers), 10))
     for code in named:
@@ -279,8 +290,16 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
     for code in observing:
         username = "observer" if code == PERSONA_PARTY else f"obs-{code.lower()}"
         result.person(username, code, gender=rng.choice(["female", "male"]))
-        result.add(first[code, OWN] + _days(rng, 20, 200), 1, "nominate", code, username,
-                   OBSERVER, OWN, False)  # fmt: skip
+        result.add(
+            first[code, OWN] + _days(rng, 20, 200),
+            1,
+            "nominate",
+            code,
+            username,
+            OBSERVER,
+            OWN,
+            False,
+        )
 
     # The reviews whose parties all named a focal point (124): when all had one, when the
     # consultation could start and be held.
@@ -408,11 +427,17 @@ def run(secretariat: User, password: str) -> None:
         if kind == "nominate":
             username, role, scope, replacing = rest
             actions.nominate(
-                party=parties[code], person=users[username], kind=role, scope=scope,
-                starts_on=day, by=secretariat, now=now,
+                party=parties[code],
+                person=users[username],
+                kind=role,
+                scope=scope,
+                starts_on=day,
+                by=secretariat,
+                now=now,
                 handover_note="Files and contacts handed over through the permanent mission."
-                if replacing else "",
-            )  # fmt: skip
+                if replacing
+                else "",
+            )
             if role == FP:
                 holder[code, scope] = users[username]
         elif kind == "act":
@@ -434,9 +459,11 @@ def run(secretariat: User, password: str) -> None:
                 languages=list(languages or []),
                 no_agreement=languages is None,
                 exceptional_reason="The reviewed party's legislation exists only in these "
-                "languages." if languages and len(languages) == 3 else "",
+                "languages."
+                if languages and len(languages) == 3
+                else "",
                 agreed=agreed,
-            )  # fmt: skip
+            )
 
 
 class Answerer:

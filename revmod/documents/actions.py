@@ -130,8 +130,9 @@ def record(
     """The rows of one stored upload (call it in a transaction, after the checks): a new document
     or the next version of `document`, and its `document_uploaded` event (with `event`'s data
     added)."""
-    version = _save(review, actor, by, now, document, kind, language, title, checked.file,
-                    checked.fmt)  # fmt: skip
+    version = _save(
+        review, actor, by, now, document, kind, language, title, checked.file, checked.fmt
+    )
     version.file.name, version.sha256 = stored, checked.sha256
     version.save()
     data = {
@@ -144,8 +145,7 @@ def record(
     if actor.party:
         data["party"] = actor.party
     # The event's data has a "kind" of its own, hence a plain row rather than record().
-    ReviewEvent.objects.create(review=review, kind="document_uploaded", actor=by, at=now,
-                               data=data)  # fmt: skip
+    ReviewEvent.objects.create(review=review, kind="document_uploaded", actor=by, at=now, data=data)
     return version
 
 
@@ -185,8 +185,18 @@ def upload(
             _refuse("no_title")
     checked = check(file)
     with storing([checked], now) as stored, transaction.atomic():
-        return record(review, actor, by=by, now=now, checked=checked, stored=stored[0],
-                      kind=kind, language=language, title=title, document=document)  # fmt: skip
+        return record(
+            review,
+            actor,
+            by=by,
+            now=now,
+            checked=checked,
+            stored=stored[0],
+            kind=kind,
+            language=language,
+            title=title,
+            document=document,
+        )
 
 
 def _save(review, actor, by, now, document, kind, language, title, file, fmt) -> DocumentVersion:

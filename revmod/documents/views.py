@@ -41,8 +41,12 @@ def section(review: Review, user, data=None, files=None) -> dict:
     # The latest version of each document whose text machine translation can read (from the
     # prefetched versions: no query).
     translatable = [d.latest for d in documents if d.latest and d.latest.extension in READABLE]
-    return {"review": review, "documents": documents, "upload_form": form,
-            "translatable": translatable}  # fmt: skip
+    return {
+        "review": review,
+        "documents": documents,
+        "upload_form": form,
+        "translatable": translatable,
+    }
 
 
 def _review(request, pk) -> Review:

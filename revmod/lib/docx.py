@@ -28,18 +28,31 @@ from docx.document import Document
 from docx.enum.table import WD_TABLE_DIRECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 
 from revmod.lib.i18n import RTL_LANGUAGES, SUFFIXES
 
 # The language tag of each language's text (w:lang), by column suffix ("zh") or UI code.
 TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "ru-RU", "es": "es-ES"}
 # The elements that may follow w:bidi in a w:pPr and in a w:sectPr (schema order).
-_AFTER_PPR_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-                   "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-                   "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-                   "w:pPrChange")  # fmt: skip
+_AFTER_PPR_BIDI = (
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 _AFTER_SECTPR_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 
 
@@ -88,12 +101,6 @@ def _latin_only(text: str) -> bool:
     """Holds left-to-right letters and none of a right-to-left script."""
     kinds = {unicodedata.bidirectional(c) for c in text}
     return "L" in kinds and not kinds & {"R", "AL"}
-
-
-def rtl_paragraph(paragraph: Paragraph) -> Paragraph:
-    """Make one paragraph right to left (see the module's docstring); returns it."""
-    _rtl_p(paragraph._p)
-    return paragraph
 
 
 def _rtl_p(p) -> None:

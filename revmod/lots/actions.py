@@ -325,9 +325,11 @@ def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
         # Drawn around pairings that another draw has changed since: its result may break the
         # rules (two pairings of one slot, a cap exceeded), so it is not put in force.
         raise DrawError(
-            _("The pairings in force have changed since this draw was prepared (another draw "
-              "was published). Prepare a new draw.")
-        )  # fmt: skip
+            _(
+                "The pairings in force have changed since this draw was prepared (another draw "
+                "was published). Prepare a new draw."
+            )
+        )
     since = draw.meeting.held_on
     result = draw.result
     parties = {p.code: p for p in Party.objects.all()}
@@ -359,9 +361,14 @@ def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
             old.until = since
             old.save(update_fields=["until"])
             new = Pairing.objects.create(
-                group=old.group, reviewed=old.reviewed, reviewer=old.reviewer,
-                instruments=item["instruments"], role=item["role"], draw=draw, since=since,
-            )  # fmt: skip
+                group=old.group,
+                reviewed=old.reviewed,
+                reviewer=old.reviewer,
+                instruments=item["instruments"],
+                role=item["role"],
+                draw=draw,
+                since=since,
+            )
             old.superseded_by = new
             old.save(update_fields=["superseded_by"])
         Pairing.objects.bulk_create(
@@ -373,7 +380,7 @@ def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
                 role=item["role"],
                 draw=draw,
                 since=since,
-            )  # fmt: skip
+            )
             for item in result["pairings"]
         )
     else:

@@ -145,8 +145,9 @@ class Month:
         self.blocks = {}
         for pk in set(self.counts) | set(self.schedules):
             _review, steps = self.schedules.get(pk, (None, []))
-            item = review_item(self.reviews[pk], self.counts.get(pk, Counter()), steps,
-                               self.following)  # fmt: skip
+            item = review_item(
+                self.reviews[pk], self.counts.get(pk, Counter()), steps, self.following
+            )
             if item is not None:
                 self.blocks[pk] = Shared(item, rendered, pk)
         self.parts = Shared(

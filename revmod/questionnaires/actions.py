@@ -208,11 +208,13 @@ def save_answer(
         raise AnswerError(_("Choose the language of the attached files."))
     draft = Draft(question, version, value, citations, text)
     with documents.storing(checked, now) as stored, transaction.atomic():
-        answer = save_answers(review, [draft], by=by, now=now, on_behalf_of=on_behalf_of,
-                              reason=reason)[0]  # fmt: skip
+        answer = save_answers(
+            review, [draft], by=by, now=now, on_behalf_of=on_behalf_of, reason=reason
+        )[0]
         if checked or detach:
-            _attach(review, answer, by, now, list(zip(checked, stored, strict=True)), detach,
-                    language)  # fmt: skip
+            _attach(
+                review, answer, by, now, list(zip(checked, stored, strict=True)), detach, language
+            )
     return answer
 
 
@@ -226,9 +228,15 @@ def _attach(review, answer, by, now, files, detach, language) -> None:
     if len(removed) != len(set(detach)):
         raise AnswerError(_("This file is not attached to this answer."))
     for attachment in removed:
-        reviews.record(review, "attachment_removed", by=by, at=now, question=key,
-                       document=attachment.version.document_id,
-                       version=attachment.version.number)  # fmt: skip
+        reviews.record(
+            review,
+            "attachment_removed",
+            by=by,
+            at=now,
+            question=key,
+            document=attachment.version.document_id,
+            version=attachment.version.number,
+        )
         attachment.delete()
     if AnswerAttachment.objects.filter(answer=answer).count() + len(files) > MAX_ATTACHMENTS:
         raise AnswerError(
@@ -238,10 +246,17 @@ def _attach(review, answer, by, now, files, detach, language) -> None:
     for checked, stored in files:
         name = (getattr(checked.file, "name", "") or "").rsplit("/", 1)[-1]
         version = documents.record(
-            review, actor, by=by, now=now, checked=checked, stored=stored,
-            kind=Kind.QUESTIONNAIRE_ANSWERS, language=language,
-            title=f"{key} · {name}"[:200], question=key,
-        )  # fmt: skip
+            review,
+            actor,
+            by=by,
+            now=now,
+            checked=checked,
+            stored=stored,
+            kind=Kind.QUESTIONNAIRE_ANSWERS,
+            language=language,
+            title=f"{key} · {name}"[:200],
+            question=key,
+        )
         AnswerAttachment.objects.create(answer=answer, version=version, added_by=by, added_at=now)
 
 
@@ -316,8 +331,15 @@ def save_answers(
         saved.append(answer)
     if on_behalf_of and saved:
         keys = [answer.question.key for answer in saved]
-        reviews.record(review, "answers_on_behalf", by=by, at=now, questions=keys,
-                       on_behalf_of=access.actor.party, reason=reason.strip())  # fmt: skip
+        reviews.record(
+            review,
+            "answers_on_behalf",
+            by=by,
+            at=now,
+            questions=keys,
+            on_behalf_of=access.actor.party,
+            reason=reason.strip(),
+        )
     if review.cleared and saved:
         reviews.act(review, Action.DRAFT, by=by, now=now)
     return saved
@@ -326,8 +348,12 @@ def save_answers(
 def attached(attachment: AnswerAttachment) -> dict:
     """An attached file as plain data: its document, version, name and SHA-256."""
     version = attachment.version
-    return {"document": version.document_id, "version": version.number,
-            "name": version.original_name, "sha256": version.sha256}  # fmt: skip
+    return {
+        "document": version.document_id,
+        "version": version.number,
+        "name": version.original_name,
+        "sha256": version.sha256,
+    }
 
 
 def snapshot(answer_set: AnswerSet) -> list[dict]:
@@ -336,9 +362,15 @@ def snapshot(answer_set: AnswerSet) -> list[dict]:
     answers = answer_set.answers.select_related(
         "question__article__instrument", "updated_by"
     ).prefetch_related(ATTACHMENTS)
-    answers = sorted(answers, key=lambda a: (a.question.article.instrument.order,
-                                             a.question.article.number, a.question.order,
-                                             a.question.key))  # fmt: skip
+    answers = sorted(
+        answers,
+        key=lambda a: (
+            a.question.article.instrument.order,
+            a.question.article.number,
+            a.question.order,
+            a.question.key,
+        ),
+    )
     return [
         {
             "question": a.question.key,
@@ -372,8 +404,14 @@ def freeze(review: Review, *, by: User, now: dt.datetime) -> AnswerSubmission | 
     submission = AnswerSubmission.objects.create(
         answer_set=answer_set, at=now, by=by, sha256=digest(data), snapshot=data
     )
-    reviews.record(review, "questionnaire_frozen", by=by, at=now, sha256=submission.sha256,
-                   answers=len(data["answers"]))  # fmt: skip
+    reviews.record(
+        review,
+        "questionnaire_frozen",
+        by=by,
+        at=now,
+        sha256=submission.sha256,
+        answers=len(data["answers"]),
+    )
     return submission
 
 

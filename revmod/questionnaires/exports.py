@@ -148,11 +148,13 @@ def _header(review: Review, loaded: Loaded, language: str) -> list[tuple[str, st
     return [
         (_("Party under review"), review.party.label),
         (_("Cluster"), review.cluster.label),
-        (_("Reviewing parties"),
-         ", ".join(p.reviewer.label for p in loaded.pairings[review.party_id]) or "—"),
+        (
+            _("Reviewing parties"),
+            ", ".join(p.reviewer.label for p in loaded.pairings[review.party_id]) or "—",
+        ),
         (_("Language"), str(dict(settings.LANGUAGES)[ui])),
         (_("Made on"), formats.date_format(timezone.localdate(), "DATE_FORMAT")),
-    ]  # fmt: skip
+    ]
 
 
 def _article_heading(article) -> str:
@@ -182,11 +184,16 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
         found = {q.pk: by_key[q.key] for q in questions if q.key in by_key}
     else:
         found = {
-            a.question_id: {"value": a.value, "citations": a.citations, "text": a.text,
-                            "attachments": [actions.attached(f) for f in a.attachments.all()]}
-            for a in Answer.objects.filter(answer_set__review=review, answer_set__template=template)
-            .prefetch_related(actions.ATTACHMENTS)
-        }  # fmt: skip
+            a.question_id: {
+                "value": a.value,
+                "citations": a.citations,
+                "text": a.text,
+                "attachments": [actions.attached(f) for f in a.attachments.all()],
+            }
+            for a in Answer.objects.filter(
+                answer_set__review=review, answer_set__template=template
+            ).prefetch_related(actions.ATTACHMENTS)
+        }
     facts = _header(review, loaded, language)
     facts.append((_("Questionnaire"), str(template)))
     if submission is not None:
@@ -226,11 +233,16 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
             blocks.append(block)
         sections.append(Section(_article_heading(article), blocks))
     return Export(
-        what="answers", language=language, title=_("Self-assessment questionnaire"),
-        facts=facts, draft=submission is None, status=status, sections=sections,
+        what="answers",
+        language=language,
+        title=_("Self-assessment questionnaire"),
+        facts=facts,
+        draft=submission is None,
+        status=status,
+        sections=sections,
         empty=_("The questionnaire has no question for this review."),
         filename=_filename(review, "answers", language),
-    )  # fmt: skip
+    )
 
 
 def feedback_export(review: Review, loaded: Loaded, language: str) -> Export | None:
@@ -281,11 +293,16 @@ def feedback_export(review: Review, loaded: Loaded, language: str) -> Export | N
         if blocks:
             sections.append(Section(_article_heading(article), blocks))
     return Export(
-        what="feedback", language=language, title=_("Written feedback"), facts=facts,
-        draft=submission is None, status=status, sections=sections,
+        what="feedback",
+        language=language,
+        title=_("Written feedback"),
+        facts=facts,
+        draft=submission is None,
+        status=status,
+        sections=sections,
         empty=_("No comment has been written."),
         filename=_filename(review, "feedback", language),
-    )  # fmt: skip
+    )
 
 
 def observations_export(
@@ -305,12 +322,16 @@ def observations_export(
     parties = [review.party, *(p.reviewer for p in loaded.pairings[review.party_id])]
     if version is None:
         return Export(
-            what="observations", language=language,
-            title=_("List of observations and summary"), facts=facts, draft=True,
-            status=_("No version has been saved yet."), sections=[],
+            what="observations",
+            language=language,
+            title=_("List of observations and summary"),
+            facts=facts,
+            draft=True,
+            status=_("No version has been saved yet."),
+            sections=[],
             empty=_("No version of the list of observations has been saved yet."),
             filename=_filename(review, "observations", language),
-        )  # fmt: skip
+        )
     signed = {
         s.party_id: s
         for s in SignOff.objects.filter(version=version).select_related("by").order_by("at")
@@ -339,10 +360,15 @@ def observations_export(
     columns = [_("Party"), _("Signed off by"), _("On"), _("Version"), _("SHA-256")]
     sections.append(Section(_("Sign-offs"), [Block(columns=columns, rows=rows)]))
     return Export(
-        what="observations", language=language, title=_("List of observations and summary"),
-        facts=facts, draft=not everyone, status=status, sections=sections,
+        what="observations",
+        language=language,
+        title=_("List of observations and summary"),
+        facts=facts,
+        draft=not everyone,
+        status=status,
+        sections=sections,
         filename=_filename(review, "observations", language, f"-v{version.number}"),
-    )  # fmt: skip
+    )
 
 
 def build(

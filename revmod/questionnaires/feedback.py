@@ -116,8 +116,13 @@ def divide_tasks(
         for code, ids in tasks.items()
         for article in sorted(set(ids))
     )
-    reviews.record(review, "division_of_tasks", by=by, at=now,
-                   tasks={code: sorted(set(ids)) for code, ids in tasks.items()})  # fmt: skip
+    reviews.record(
+        review,
+        "division_of_tasks",
+        by=by,
+        at=now,
+        tasks={code: sorted(set(ids)) for code, ids in tasks.items()},
+    )
 
 
 @transaction.atomic
@@ -149,9 +154,13 @@ def save_comment(
         raise StaleComment(comment)
     if comment is None:
         comment = Comment.objects.create(
-            review=review, party=party, question=question, text=text.strip(), updated_by=by,
+            review=review,
+            party=party,
+            question=question,
+            text=text.strip(),
+            updated_by=by,
             updated_at=now,
-        )  # fmt: skip
+        )
     else:
         comment.text, comment.updated_by, comment.updated_at = text.strip(), by, now
         comment.version += 1
@@ -190,6 +199,12 @@ def freeze(review: Review, *, by: User, now: dt.datetime) -> FeedbackSubmission:
     submission = FeedbackSubmission.objects.create(
         review=review, at=now, by=by, sha256=digest(data), snapshot=data
     )
-    reviews.record(review, "feedback_frozen", by=by, at=now, sha256=submission.sha256,
-                   comments=len(data["comments"]))  # fmt: skip
+    reviews.record(
+        review,
+        "feedback_frozen",
+        by=by,
+        at=now,
+        sha256=submission.sha256,
+        comments=len(data["comments"]),
+    )
     return submission

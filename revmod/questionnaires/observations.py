@@ -115,8 +115,9 @@ def save_version(
         created_by=by,
         created_at=now,
     )
-    reviews.record(review, "observations_saved", by=by, at=now, version=version.number,
-                   sha256=version.sha256)  # fmt: skip
+    reviews.record(
+        review, "observations_saved", by=by, at=now, version=version.number, sha256=version.sha256
+    )
     if review.cleared:
         reviews.act(review, Action.DRAFT, by=by, now=now)
     return version
@@ -163,10 +164,19 @@ def sign_off(
         raise ObservationError(_("Your party has already signed off this version."))
     signed = SignOff.objects.create(version=current, party=party, by=by, at=now)
     behalf = {"on_behalf_of": party.code, "reason": reason.strip()} if on_behalf_of else {}
-    reviews.record(review, "observations_signed", by=by, at=now, party=party.code,
-                   version=current.number, sha256=current.sha256, **behalf)  # fmt: skip
-    reviews.act(review, Action.CLEAR, by=by, now=now, on_behalf_of=on_behalf_of,
-                reason=reason or None)  # fmt: skip
+    reviews.record(
+        review,
+        "observations_signed",
+        by=by,
+        at=now,
+        party=party.code,
+        version=current.number,
+        sha256=current.sha256,
+        **behalf,
+    )
+    reviews.act(
+        review, Action.CLEAR, by=by, now=now, on_behalf_of=on_behalf_of, reason=reason or None
+    )
     return signed
 
 
@@ -235,8 +245,7 @@ def decide_publication(
     decision = PublicationDecision.objects.create(
         review=review, choice=choice, sections=published, parts=parts, by=by, at=now
     )
-    reviews.record(review, "publication_decided", by=by, at=now, choice=choice,
-                   sections=published)  # fmt: skip
+    reviews.record(review, "publication_decided", by=by, at=now, choice=choice, sections=published)
     return decision
 
 
@@ -266,7 +275,7 @@ def published(party: Party) -> list[Published]:
                 "publication_decisions",
                 queryset=PublicationDecision.objects.order_by(*IN_FORCE_FIRST),
             ),
-        )  # fmt: skip
+        )
         .order_by("cluster__review_order", "pk")
     )
     labels = dict(SECTIONS)

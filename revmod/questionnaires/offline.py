@@ -114,9 +114,13 @@ class Sheet:
             for q in self.questions
             if (a := self.answers.get(q.pk))
         }
-        data = {"review": self.review.pk, "template": self.template.pk,
-                "version": self.template.version, "language": self.language,
-                "answers": answers}  # fmt: skip
+        data = {
+            "review": self.review.pk,
+            "template": self.template.pk,
+            "version": self.template.version,
+            "language": self.language,
+            "answers": answers,
+        }
         return signing.dumps(data, salt=SALT, compress=True)
 
     def shown(self, question: Question) -> str:
@@ -212,8 +216,15 @@ def render_xlsx(sheet: Sheet) -> bytes:
         ws["B2"].alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(f"B2:{ATTACHED}2")
         ws.row_dimensions[2].height = 60
-        headings = ["key", _("Article"), _("Question"), _("How to answer"), _("Answer"),
-                    _("Citations of legislation"), _("Explanation")]  # fmt: skip
+        headings = [
+            "key",
+            _("Article"),
+            _("Question"),
+            _("How to answer"),
+            _("Answer"),
+            _("Citations of legislation"),
+            _("Explanation"),
+        ]
         for column, heading in zip(COLUMNS, headings, strict=True):
             ws[f"{column}3"] = heading
             ws[f"{column}3"].font = Font(bold=True)
@@ -224,11 +235,15 @@ def render_xlsx(sheet: Sheet) -> bytes:
         for n, question in enumerate(sheet.questions, start=1):
             row = FIRST_ROW + n - 1
             answer = sheet.answers.get(question.pk)
-            values = [question.key, sheet.article(question),
-                      f"{n}. {localized(question, 'text', sheet.language)}",
-                      sheet.instructions(question), sheet.shown(question),
-                      answer.citations if answer else "",
-                      answer.text if answer else ""]  # fmt: skip
+            values = [
+                question.key,
+                sheet.article(question),
+                f"{n}. {localized(question, 'text', sheet.language)}",
+                sheet.instructions(question),
+                sheet.shown(question),
+                answer.citations if answer else "",
+                answer.text if answer else "",
+            ]
             for column, value in zip(COLUMNS, values, strict=True):
                 ws[f"{column}{row}"] = value
                 ws[f"{column}{row}"].alignment = wrap
@@ -252,12 +267,14 @@ def render_xlsx(sheet: Sheet) -> bytes:
                     meta.cell(row=row, column=2 + i, value=label)
                 last = meta.cell(row=row, column=1 + len(options)).column_letter
                 rule = DataValidation(
-                    type="list", formula1=f"{META_SHEET}!$B${row}:${last}${row}",
+                    type="list",
+                    formula1=f"{META_SHEET}!$B${row}:${last}${row}",
                     # Several options may be typed ("a; b") where several may be chosen.
                     showErrorMessage=question.kind != Question.Kind.MULTIPLE,
                     error=_("Choose among the options offered."),
-                    prompt=sheet.instructions(question)[:250], showInputMessage=True,
-                )  # fmt: skip
+                    prompt=sheet.instructions(question)[:250],
+                    showInputMessage=True,
+                )
                 rule.add(f"E{row}")
                 ws.add_data_validation(rule)
         ws.column_dimensions["A"].hidden = True
@@ -291,11 +308,15 @@ def read_xlsx(upload) -> tuple[str | None, list[Row]]:
         if not key:
             continue
         rows.append(
-            Row(key=key, where=_("row %(row)s") % {"row": cells[0].row},
-                cell=cells[ANSWER].coordinate, value=_clean_text(cells[ANSWER].value),
+            Row(
+                key=key,
+                where=_("row %(row)s") % {"row": cells[0].row},
+                cell=cells[ANSWER].coordinate,
+                value=_clean_text(cells[ANSWER].value),
                 citations=_clean_text(cells[CITATIONS].value),
-                text=_clean_text(cells[EXPLANATION].value))
-        )  # fmt: skip
+                text=_clean_text(cells[EXPLANATION].value),
+            )
+        )
     return (token if isinstance(token, str) else None), rows
 
 
@@ -328,17 +349,22 @@ def render_docx(sheet: Sheet) -> bytes:
         document.core_properties._element._get_or_add("description").text = sheet.token()
         document.add_heading(_title(sheet), level=1)
         document.add_paragraph(_how_to())
-        labels = {"value": _("Answer"), "citations": _("Citations of legislation"),
-                  "text": _("Explanation")}  # fmt: skip
+        labels = {
+            "value": _("Answer"),
+            "citations": _("Citations of legislation"),
+            "text": _("Explanation"),
+        }
         article = None
         for n, question in enumerate(sheet.questions, start=1):
             if question.article != article:
                 article = question.article
                 document.add_heading(sheet.article(question), level=2)
             answer = sheet.answers.get(question.pk)
-            contents = {"value": sheet.shown(question),
-                        "citations": answer.citations if answer else "",
-                        "text": answer.text if answer else ""}  # fmt: skip
+            contents = {
+                "value": sheet.shown(question),
+                "citations": answer.citations if answer else "",
+                "text": answer.text if answer else "",
+            }
             fields = _rows_of(question)
             table = document.add_table(rows=1 + len(fields), cols=2)
             table.style = "Table Grid"
@@ -425,7 +451,7 @@ def _parse_value(
                     "where": where,
                     "option": part.strip(),
                     "options": "; ".join(label for _v, label in options),
-                }  # fmt: skip
+                }
             )
         elif value not in chosen:
             chosen.append(value)
@@ -473,20 +499,32 @@ def import_answers(
         meta = signing.loads(token or "", salt=SALT)
     except signing.BadSignature:
         raise OfflineError(
-            [_("This file is not a questionnaire downloaded from this platform, or its hidden "
-               "part was changed. Download the questionnaire again and fill in that file.")]
-        ) from None  # fmt: skip
+            [
+                _(
+                    "This file is not a questionnaire downloaded from this platform, or its hidden "
+                    "part was changed. Download the questionnaire again and fill in that file."
+                )
+            ]
+        ) from None
     if meta["review"] != review.pk:
         raise OfflineError(
-            [_("This file is the questionnaire of another review. Upload it on that review's "
-               "page, or download this review's questionnaire.")]
-        )  # fmt: skip
+            [
+                _(
+                    "This file is the questionnaire of another review. Upload it on that review's "
+                    "page, or download this review's questionnaire."
+                )
+            ]
+        )
     if meta["template"] != template.pk:
         raise OfflineError(
-            [_("This file holds version %(file)s of the questionnaire; this review answers "
-               "version %(current)s. Download the questionnaire again.")
-             % {"file": meta["version"], "current": template.version}]
-        )  # fmt: skip
+            [
+                _(
+                    "This file holds version %(file)s of the questionnaire; this review answers "
+                    "version %(current)s. Download the questionnaire again."
+                )
+                % {"file": meta["version"], "current": template.version}
+            ]
+        )
     current = {
         a.question_id: a
         for a in Answer.objects.filter(
@@ -530,14 +568,19 @@ def import_answers(
             continue
         version = answer.version if answer else 0
         if version != downloaded_version:
-            who = (answer.updated_by.get_full_name() or answer.updated_by.username) if (
-                answer
-            ) else "?"  # fmt: skip
+            who = (
+                (answer.updated_by.get_full_name() or answer.updated_by.username)
+                if (answer)
+                else "?"
+            )
             problems.append(
-                _("%(where)s: this answer was changed online by %(who)s after the file was "
-                  "downloaded. A new download includes that change: copy your answer into "
-                  "it and upload it.") % {"where": where, "who": who}
-            )  # fmt: skip
+                _(
+                    "%(where)s: this answer was changed online by %(who)s after the file was "
+                    "downloaded. A new download includes that change: copy your answer into "
+                    "it and upload it."
+                )
+                % {"where": where, "who": who}
+            )
             continue
         changes.append((question, version, value, citations, row.text))
     if problems:
@@ -545,13 +588,16 @@ def import_answers(
     try:
         drafts = [actions.Draft(*change) for change in changes]
         if drafts:
-            actions.save_answers(review, drafts, by=by, now=now, on_behalf_of=on_behalf_of,
-                                 reason=reason)  # fmt: skip
+            actions.save_answers(
+                review, drafts, by=by, now=now, on_behalf_of=on_behalf_of, reason=reason
+            )
     except actions.StaleAnswer as stale:  # saved online between the checks and the saves
         raise OfflineError(
-            [_("Question %(number)s: %(error)s Nothing was imported: upload the file again.")
-             % {"number": questions[stale.current.question.key].number, "error": stale}]
-        ) from None  # fmt: skip
+            [
+                _("Question %(number)s: %(error)s Nothing was imported: upload the file again.")
+                % {"number": questions[stale.current.question.key].number, "error": stale}
+            ]
+        ) from None
     except actions.AnswerError as error:
         raise OfflineError([str(error)]) from None
     return Imported(imported=len(changes), unchanged=unchanged)

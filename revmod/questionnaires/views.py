@@ -50,13 +50,21 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
     question, what is saved now, the person's values); `kept`: a refused save (the question and
     the person's values, shown again in its form with `error`)."""
     template = actions.template_for(review)
-    context = {"review": review, "access": access, "template": template,
-               "editable": access.editable(review), "conflict": conflict, "error": error,
-               "stand_in": _may_stand_in(review, access),
-               "yes_no_partly": actions.YES_NO_PARTLY, "problems": problems,
-               "file_languages": LANGUAGE_CHOICES, "file_language": suffix(),
-               "max_attachments": actions.MAX_ATTACHMENTS,
-               "kept_question": kept["question"] if kept else None}  # fmt: skip
+    context = {
+        "review": review,
+        "access": access,
+        "template": template,
+        "editable": access.editable(review),
+        "conflict": conflict,
+        "error": error,
+        "stand_in": _may_stand_in(review, access),
+        "yes_no_partly": actions.YES_NO_PARTLY,
+        "problems": problems,
+        "file_languages": LANGUAGE_CHOICES,
+        "file_language": suffix(),
+        "max_attachments": actions.MAX_ATTACHMENTS,
+        "kept_question": kept["question"] if kept else None,
+    }
     if template is None or not access.may_read:
         return context
     languages = offline.languages_for(review)
@@ -159,18 +167,27 @@ def save(request, pk, question):
     now = timezone.now()
     autosave = "application/json" in request.headers.get("Accept", "")
     try:
-        answer = actions.save_answer(review, question, by=request.user, now=now,
-                                     version=version, attach=request.FILES.getlist("attachment"),
-                                     detach=detach, language=request.POST.get("language", ""),
-                                     **mine)  # fmt: skip
+        answer = actions.save_answer(
+            review,
+            question,
+            by=request.user,
+            now=now,
+            version=version,
+            attach=request.FILES.getlist("attachment"),
+            detach=detach,
+            language=request.POST.get("language", ""),
+            **mine,
+        )
     except actions.AnswerError as error:
         status = actions.refusal_status(error, access, review)
         if not autosave:
             return _refused(request, review, access, question, mine, error, status)
         message = str(error)
         if status == 409:
-            message = _("Someone else saved this answer after you opened it: save with the "
-                        "button to see their answer next to yours.")  # fmt: skip
+            message = _(
+                "Someone else saved this answer after you opened it: save with the "
+                "button to see their answer next to yours."
+            )
         return JsonResponse({"error": message}, status=status)
     if autosave:
         when = formats.time_format(timezone.localtime(now), "TIME_FORMAT")
@@ -227,14 +244,24 @@ def offline_upload(request, pk):
             if may and review.stage != Stage.QUESTIONNAIRE
             else _("You may not answer this questionnaire.")
         )
-        return render(request, "questionnaires/answers.html", _context(review, access, error=error),
-                      status=403)  # fmt: skip
+        return render(
+            request,
+            "questionnaires/answers.html",
+            _context(review, access, error=error),
+            status=403,
+        )
     upload = request.FILES.get("file")
     try:
         fmt = uploads.check_upload(upload, allowed=offline.FORMATS).extension
-        result = offline.import_answers(review, upload, fmt, by=request.user, now=timezone.now(),
-                                        on_behalf_of=on_behalf_of,
-                                        reason=request.POST.get("reason", ""))  # fmt: skip
+        result = offline.import_answers(
+            review,
+            upload,
+            fmt,
+            by=request.user,
+            now=timezone.now(),
+            on_behalf_of=on_behalf_of,
+            reason=request.POST.get("reason", ""),
+        )
     except ValidationError as error:
         problems = error.messages
     except offline.OfflineError as error:
@@ -275,10 +302,17 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
     tasks = feedback.assignments(review)
     covers = feedback.coverage(review, loaded)
     editable = access.editable(review)
-    context = {"review": review, "access": access, "editable": editable, "error": error,
-               "conflict": conflict, "reviewers": reviewers, "template": template,
-               "may_divide": access.actor.role in {Role.SECRETARIAT, Role.FOCAL_POINT}
-               and stage_index(review.stage) <= stage_index(Stage.WRITTEN_FEEDBACK)}  # fmt: skip
+    context = {
+        "review": review,
+        "access": access,
+        "editable": editable,
+        "error": error,
+        "conflict": conflict,
+        "reviewers": reviewers,
+        "template": template,
+        "may_divide": access.actor.role in {Role.SECRETARIAT, Role.FOCAL_POINT}
+        and stage_index(review.stage) <= stage_index(Stage.WRITTEN_FEEDBACK),
+    }
     if template is None or not access.may_read:
         return context
     questions = actions.questions_for(review, template)
@@ -300,15 +334,24 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
         for q in items:
             by_party = comments.get(q.pk, {})
             clash = conflict if conflict and conflict["question"] == q.pk else None
-            rows.append({"question": q, "answer": answers.get(q.pk),
-                         "comments": [by_party[code] for code in reviewers if code in by_party],
-                         "own": by_party.get(access.writes_for) if access.writes_for else None,
-                         "conflict": clash})  # fmt: skip
+            rows.append(
+                {
+                    "question": q,
+                    "answer": answers.get(q.pk),
+                    "comments": [by_party[code] for code in reviewers if code in by_party],
+                    "own": by_party.get(access.writes_for) if access.writes_for else None,
+                    "conflict": clash,
+                }
+            )
         articles.append(
-            {"article": article, "rows": rows, "mine": bool(mine),
-             "parties": [c for c in reviewers if feedback.assigned(tasks, covers, c, article)],
-             "divided": [c for c in reviewers if article.pk in tasks.get(c, ())]}
-        )  # fmt: skip
+            {
+                "article": article,
+                "rows": rows,
+                "mine": bool(mine),
+                "parties": [c for c in reviewers if feedback.assigned(tasks, covers, c, article)],
+                "divided": [c for c in reviewers if article.pk in tasks.get(c, ())],
+            }
+        )
     context.update(
         exports=exports.links(review, "feedback", exports.working_languages(review)),
         articles=articles,
@@ -333,9 +376,11 @@ def feedback_save(request, pk, question):
     the other person saved."""
     review, access, loaded = _feedback_access(request, pk)
     template = actions.template_for(review)
-    found = [q for q in actions.questions_for(review, template) if q.pk == question] if (
-        template
-    ) else []  # fmt: skip
+    found = (
+        [q for q in actions.questions_for(review, template) if q.pk == question]
+        if (template)
+        else []
+    )
     if not found:
         raise Http404
     text = request.POST.get("text", "")
@@ -344,8 +389,9 @@ def feedback_save(request, pk, question):
     except ValueError:
         version = -1
     try:
-        feedback.save_comment(review, found[0], by=request.user, now=timezone.now(),
-                              version=version, text=text)  # fmt: skip
+        feedback.save_comment(
+            review, found[0], by=request.user, now=timezone.now(), version=version, text=text
+        )
     except feedback.StaleComment as stale:
         conflict = {"question": question, "current": stale.current, "mine": text}
         context = _feedback_context(review, access, loaded, conflict=conflict, error=str(stale))
@@ -423,7 +469,7 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
                 "current": (current.sections.get(key, "") if current else ""),
             }
             for key, label in observations.SECTIONS
-        ],  # fmt: skip
+        ],
         "parties": [{"code": code, "signed": code in signed} for code in parties],
         "my_party_signed": access.actor.party in signed,
         # The secretariat signs for a party that cannot use the platform (seed ¶33).
@@ -435,7 +481,7 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
         "choices": PublicationDecision.Choice.choices,
         "publishable": [
             (k, label) for k, label in observations.SECTIONS if k in observations.PUBLISHABLE
-        ],  # fmt: skip
+        ],
         "exports": exports.links(review, "observations", exports.working_languages(review))
         if current
         else [],
@@ -465,11 +511,13 @@ def observations_save(request, pk):
     except ValueError:
         based_on = -1
     try:
-        version = observations.save_version(review, by=request.user, now=timezone.now(),
-                                            based_on=based_on, sections=mine)  # fmt: skip
+        version = observations.save_version(
+            review, by=request.user, now=timezone.now(), based_on=based_on, sections=mine
+        )
     except observations.StaleVersion as stale:
-        context = _observations_context(review, access, conflict=stale.current,
-                                        error=str(stale), mine=mine)  # fmt: skip
+        context = _observations_context(
+            review, access, conflict=stale.current, error=str(stale), mine=mine
+        )
         return render(request, "questionnaires/observations.html", context, status=409)
     except observations.ObservationError as error:
         status = 400 if access.may_draft and review.stage == Stage.OBSERVATIONS else 403
@@ -513,9 +561,14 @@ def observations_sign(request, pk):
         number = -1
     on_behalf_of = request.POST.get("on_behalf_of") or None
     try:
-        observations.sign_off(review, by=request.user, now=timezone.now(), number=number,
-                              on_behalf_of=on_behalf_of,
-                              reason=request.POST.get("reason", ""))  # fmt: skip
+        observations.sign_off(
+            review,
+            by=request.user,
+            now=timezone.now(),
+            number=number,
+            on_behalf_of=on_behalf_of,
+            reason=request.POST.get("reason", ""),
+        )
         if on_behalf_of:
             messages.success(request, _("Signed off on the party's behalf."))
         else:
@@ -530,10 +583,14 @@ def observations_sign(request, pk):
 def observations_publication(request, pk):
     review, _access = _observations_access(request, pk)
     try:
-        observations.decide_publication(review, by=request.user, now=timezone.now(),
-                                        choice=request.POST.get("choice", ""),
-                                        sections=request.POST.getlist("section"),
-                                        parts=request.POST.get("parts", ""))  # fmt: skip
+        observations.decide_publication(
+            review,
+            by=request.user,
+            now=timezone.now(),
+            choice=request.POST.get("choice", ""),
+            sections=request.POST.getlist("section"),
+            parts=request.POST.get("parts", ""),
+        )
         messages.success(request, _("The publication decision is recorded."))
     except observations.ObservationError as error:
         messages.error(request, str(error))

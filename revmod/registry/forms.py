@@ -30,8 +30,9 @@ class PartyCodesField(forms.CharField):
     def clean(self, value):
         text = super().clean(value) or ""
         codes = [code.strip().upper() for code in text.split(",") if code.strip()]
-        unknown = sorted(set(codes) - set(Party.objects.filter(code__in=codes).values_list(
-            "code", flat=True)))  # fmt: skip
+        unknown = sorted(
+            set(codes) - set(Party.objects.filter(code__in=codes).values_list("code", flat=True))
+        )
         if unknown:
             raise forms.ValidationError(
                 _("No party has this code: %(codes)s.") % {"codes": ", ".join(unknown)}

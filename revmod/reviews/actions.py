@@ -135,8 +135,9 @@ def start_cluster(
     in_groups = Party.objects.filter(group_assignment__group__in=groups)
     if parties is not None:
         in_groups = in_groups.filter(code__in=parties)
-    created = create_reviews(cluster, by=by, now=now, parties=list(in_groups),
-                             starts_on=starts_on, reason=reason.strip())  # fmt: skip
+    created = create_reviews(
+        cluster, by=by, now=now, parties=list(in_groups), starts_on=starts_on, reason=reason.strip()
+    )
     if not created:
         raise ReviewError(_("These parties already have their review of this cluster."))
     return created
@@ -168,8 +169,14 @@ def reviews_of_published_draw(draw, *, now: dt.datetime, by: User | None, replac
         )
     under_way = Review.objects.filter(party__in=changes).exclude(stage=workflow.Stage.COMPLETED)
     for review in under_way.order_by("pk"):
-        record(review, "reviewers_changed", by=by, at=now, draw=draw.pk,
-               changes=changes[review.party_id])  # fmt: skip
+        record(
+            review,
+            "reviewers_changed",
+            by=by,
+            at=now,
+            draw=draw.pk,
+            changes=changes[review.party_id],
+        )
 
 
 @transaction.atomic

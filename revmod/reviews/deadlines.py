@@ -83,11 +83,6 @@ class Step(StrEnum):
     WRITTEN_FEEDBACK = "written_feedback"
     OBSERVATIONS = "observations"  # list of observations and summary completed
 
-    @property
-    def label_key(self) -> str:
-        """Key under which the Django layer keeps this step's translated label."""
-        return f"review.step.{self.value}"
-
 
 STEPS: tuple[Step, ...] = tuple(Step)
 
@@ -235,11 +230,6 @@ class Bucket(StrEnum):
     LATE_6_MONTHS = "late_6_months"
     LATE_OVER_6_MONTHS = "late_over_6_months"
     LATE_OVER_1_YEAR = "late_over_1_year"
-
-    @property
-    def label_key(self) -> str:
-        """Key under which the Django layer keeps this bucket's translated label."""
-        return f"review.delay.{self.value}"
 
 
 BUCKETS: tuple[Bucket, ...] = tuple(Bucket)

@@ -201,9 +201,10 @@ class BulkOfficersForm(OfficersForm):
     """Officers added to the reviews chosen on the reviews list."""
 
     reviews = forms.ModelMultipleChoiceField(
-        label=_("Reviews"), queryset=Review.objects.all(), error_messages={
-            "required": _("Choose at least one review in the list.")}
-    )  # fmt: skip
+        label=_("Reviews"),
+        queryset=Review.objects.all(),
+        error_messages={"required": _("Choose at least one review in the list.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -160,8 +160,9 @@ def review_deadline(request, pk):
     review = _visible(request, pk)
     form = DeadlineChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The deadline is unchanged. %(errors)s") % {
-            "errors": form.errors_text()})  # fmt: skip
+        messages.error(
+            request, _("The deadline is unchanged. %(errors)s") % {"errors": form.errors_text()}
+        )
         return redirect("reviews:detail", review.pk)
     try:
         actions.change_deadline(review, by=request.user, now=timezone.now(), **form.cleaned_data)
@@ -180,8 +181,12 @@ def review_officers(request, pk):
         messages.error(request, _("Choose officers among the secretariat's active accounts."))
         return redirect("reviews:detail", review.pk)
     try:
-        actions.assign_officers([review], officers=list(form.cleaned_data["officers"]),
-                                by=request.user, now=timezone.now())  # fmt: skip
+        actions.assign_officers(
+            [review],
+            officers=list(form.cleaned_data["officers"]),
+            by=request.user,
+            now=timezone.now(),
+        )
         messages.success(request, _("The review's officers are saved."))
     except actions.ReviewError as error:
         messages.error(request, str(error))
@@ -200,11 +205,15 @@ def review_assign(request):
         return redirect(back)
     try:
         changed = actions.assign_officers(
-            list(form.cleaned_data["reviews"]), officers=list(form.cleaned_data["officers"]),
-            by=request.user, now=timezone.now(), add=True,
-        )  # fmt: skip
-        messages.success(request, _("Officers assigned; reviews changed: %(n)s.") % {
-            "n": len(changed)})  # fmt: skip
+            list(form.cleaned_data["reviews"]),
+            officers=list(form.cleaned_data["officers"]),
+            by=request.user,
+            now=timezone.now(),
+            add=True,
+        )
+        messages.success(
+            request, _("Officers assigned; reviews changed: %(n)s.") % {"n": len(changed)}
+        )
     except actions.ReviewError as error:
         messages.error(request, str(error))
     return redirect(back)
@@ -238,8 +247,16 @@ def review_consultation(request, pk):
 
 
 def export_rows(reviews):
-    yield [_("Party"), _("Code"), _("Regional group"), _("Group"), _("Cluster"), _("Started on"),
-           _("Stage"), _("At this stage since")]  # fmt: skip
+    yield [
+        _("Party"),
+        _("Code"),
+        _("Regional group"),
+        _("Group"),
+        _("Cluster"),
+        _("Started on"),
+        _("Stage"),
+        _("At this stage since"),
+    ]
     for r in reviews:
         yield [
             r.party.label,
@@ -276,10 +293,14 @@ def cycles(request):
         data = form.cleaned_data
         try:
             created = actions.start_cluster(
-                data["cluster"], groups=list(data["groups"]), parties=data["parties"],
-                starts_on=data["starts_on"], reason=data["reason"], by=request.user,
+                data["cluster"],
+                groups=list(data["groups"]),
+                parties=data["parties"],
+                starts_on=data["starts_on"],
+                reason=data["reason"],
+                by=request.user,
                 now=timezone.now(),
-            )  # fmt: skip
+            )
         except actions.ReviewError as error:
             form.add_error(None, str(error))
         else:

@@ -79,11 +79,6 @@ class Stage(StrEnum):
     OBSERVATIONS = "observations"  # the list of observations and its summary
     COMPLETED = "completed"
 
-    @property
-    def label_key(self) -> str:
-        """Key under which the Django layer keeps this stage's translated label."""
-        return f"review.stage.{self.value}"
-
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
 

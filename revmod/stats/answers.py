@@ -172,21 +172,37 @@ def rows_for_download(tables: list[Table], breakdown: str | None, *, shared: boo
     slice), with the denominator beside each count."""
     hidden = _("hidden") if shared else ""
     header = [
-        _("Instrument"), _("Article"), _("Question key"), _("Question"), _("Option"),
-        str(BREAKDOWNS[breakdown]) if breakdown else _("Breakdown"), _("Parties that answered"),
-        _("Parties that chose the option"), _("Per cent of the parties that answered"), _("Note"),
-    ]  # fmt: skip
+        _("Instrument"),
+        _("Article"),
+        _("Question key"),
+        _("Question"),
+        _("Option"),
+        str(BREAKDOWNS[breakdown]) if breakdown else _("Breakdown"),
+        _("Parties that answered"),
+        _("Parties that chose the option"),
+        _("Per cent of the parties that answered"),
+        _("Note"),
+    ]
     out = [header]
     for table in tables:
         q = table.question
         for j, (_value, option) in enumerate(q.options):
             for line in [table.overall, *table.rows]:
                 count_, percent = line.counts[j], line.percents[j]
-                out.append([
-                    q.instrument, q.article, q.key, q.label, option, line.label,
-                    line.answered, count_, percent,
-                    hidden if count_ is None or line.answered is None else "",
-                ])  # fmt: skip
+                out.append(
+                    [
+                        q.instrument,
+                        q.article,
+                        q.key,
+                        q.label,
+                        option,
+                        line.label,
+                        line.answered,
+                        count_,
+                        percent,
+                        hidden if count_ is None or line.answered is None else "",
+                    ]
+                )
     return out
 
 
@@ -248,8 +264,12 @@ def load(cluster, *, instrument=None) -> Loaded:
     questions = []
     for versions in by_key.values():
         # The current version's wording first, then the latest earlier one.
-        versions.sort(key=lambda q: (q.template_id != (current and current.pk),
-                                     -templates[q.template_id].version))  # fmt: skip
+        versions.sort(
+            key=lambda q: (
+                q.template_id != (current and current.pk),
+                -templates[q.template_id].version,
+            )
+        )
         first = versions[0]
         options: list[tuple[str, str]] = []
         for question in versions:
@@ -282,7 +302,7 @@ def load(cluster, *, instrument=None) -> Loaded:
             templates[pk].version: n
             for pk, n in sorted(answered_versions.items())
             if pk in templates
-        },  # fmt: skip
+        },
     )
 
 

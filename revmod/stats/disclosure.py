@@ -108,9 +108,12 @@ def determined(values: dict[Var, int], hidden: set[Var], equations) -> set[Var]:
 
 
 def suppress(
-    cells: list[list[int]], *, additive: bool, totals: list[int] | None = None,
+    cells: list[list[int]],
+    *,
+    additive: bool,
+    totals: list[int] | None = None,
     threshold: int = THRESHOLD,
-) -> Masked:  # fmt: skip
+) -> Masked:
     """The table of `cells` (rows × options) with the values that may not be shown hidden (see
     the module's rules). `totals` are the rows' totals (the parties that answered); for an
     `additive` table (one answer per party) they default to the rows' sums. With no rows at

@@ -49,13 +49,19 @@ class AnswerFilterForm(forms.Form):
     and the form shown: the secretariat's, or the shared one (small numbers hidden)."""
 
     cluster = forms.ModelChoiceField(
-        label=_("Cluster"), queryset=Cluster.objects.all(), to_field_name="number",
-        required=False, empty_label=None,
-    )  # fmt: skip
+        label=_("Cluster"),
+        queryset=Cluster.objects.all(),
+        to_field_name="number",
+        required=False,
+        empty_label=None,
+    )
     instrument = forms.ModelChoiceField(
-        label=_("Instrument"), queryset=Instrument.objects.all(), to_field_name="code",
-        required=False, empty_label=_("All instruments"),
-    )  # fmt: skip
+        label=_("Instrument"),
+        queryset=Instrument.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All instruments"),
+    )
     breakdown = forms.ChoiceField(label=_("Breakdown"), required=False)
     shared = forms.BooleanField(label=_("Shared form (numbers under 5 hidden)"), required=False)
 

@@ -148,16 +148,22 @@ def _answer_context(request) -> dict:
     shared = bool(data.get("shared"))
     loaded = answers.load(cluster, instrument=data.get("instrument"))
     tables = answers.count(
-        loaded.questions, loaded.submissions, breakdown=breakdown,
-        slices=answers.slices_for(breakdown), shared=shared,
-    )  # fmt: skip
+        loaded.questions,
+        loaded.submissions,
+        breakdown=breakdown,
+        slices=answers.slices_for(breakdown),
+        shared=shared,
+    )
     drawn = []
     for table in tables:
         lines = table.lines_charted
         figure = charts.Figure(
-            number="", slug=table.question.key, title=table.question.label,
-            series=[line.label for line in lines], rows=table.series(),
-        )  # fmt: skip
+            number="",
+            slug=table.question.key,
+            title=table.question.label,
+            series=[line.label for line in lines],
+            rows=table.series(),
+        )
         drawn.append((table, charts.bars(figure)))
     return {
         **context,

@@ -156,8 +156,12 @@ def _check_languages(source_language: str, target: str) -> None:
 def _store(review, *, by, now, key, source, source_language, target, **fields):
     """The request already queued, working or done for the same source and languages, or a
     new queued one. Returns (request, created)."""
-    same = {"review": review, "source_key": key, "source_language": source_language,
-            "target_language": target}  # fmt: skip
+    same = {
+        "review": review,
+        "source_key": key,
+        "source_language": source_language,
+        "target_language": target,
+    }
     existing = TranslationRequest.objects.filter(**same, status__in=ACTIVE).first()
     if existing is not None:
         return existing, False
@@ -166,9 +170,13 @@ def _store(review, *, by, now, key, source, source_language, target, **fields):
         # insert fail (the partial unique constraint) without spoiling the transaction.
         with transaction.atomic():
             created = TranslationRequest.objects.create(
-                **same, source=source, requested_by=by, requested_at=now, next_attempt_at=now,
+                **same,
+                source=source,
+                requested_by=by,
+                requested_at=now,
+                next_attempt_at=now,
                 **fields,
-            )  # fmt: skip
+            )
     except IntegrityError:
         return TranslationRequest.objects.get(**same, status__in=ACTIVE), False
     return created, True
@@ -207,9 +215,18 @@ def request_answers(
     if not data["answers"]:
         raise TranslationRefused(_("There are no answers to translate yet."))
     source = sources.answers_source(data["template"], data["answers"])
-    return _store(review, by=by, now=now, key=key, source=source, target=target,
-                  source_language=source_language, kind=TranslationRequest.Kind.ANSWERS,
-                  answers=state, submission=submission)  # fmt: skip
+    return _store(
+        review,
+        by=by,
+        now=now,
+        key=key,
+        source=source,
+        target=target,
+        source_language=source_language,
+        kind=TranslationRequest.Kind.ANSWERS,
+        answers=state,
+        submission=submission,
+    )
 
 
 @transaction.atomic
@@ -226,9 +243,12 @@ def request_document(
     _check_languages(document.language, target)
     key = f"version:{version.pk}"
     same = TranslationRequest.objects.filter(
-        review=document.review_id, source_key=key, source_language=document.language,
-        target_language=target, status__in=ACTIVE,
-    ).first()  # fmt: skip
+        review=document.review_id,
+        source_key=key,
+        source_language=document.language,
+        target_language=target,
+        status__in=ACTIVE,
+    ).first()
     if same is not None:  # no need to read the file again
         return same, False
     try:
@@ -240,9 +260,17 @@ def request_document(
         paragraphs = sources.paragraphs_of(version.extension, data)
     except sources.SourceError as error:
         raise TranslationRefused(str(error)) from None
-    return _store(document.review, by=by, now=now, key=key, source={"paragraphs": paragraphs},
-                  source_language=document.language, target=target,
-                  kind=TranslationRequest.Kind.DOCUMENT, document_version=version)  # fmt: skip
+    return _store(
+        document.review,
+        by=by,
+        now=now,
+        key=key,
+        source={"paragraphs": paragraphs},
+        source_language=document.language,
+        target=target,
+        kind=TranslationRequest.Kind.DOCUMENT,
+        document_version=version,
+    )
 
 
 # The worker's part -------------------------------------------------------------------------
@@ -328,8 +356,15 @@ def process_due(
                 outcome.failed += final
                 outcome.retried += not final
             continue
-        if _record(request, now, status=Status.DONE, result=result, backend=chosen.name,
-                   finished_at=now, last_error=""):  # fmt: skip
+        if _record(
+            request,
+            now,
+            status=Status.DONE,
+            result=result,
+            backend=chosen.name,
+            finished_at=now,
+            last_error="",
+        ):
             outcome.done += 1
     return outcome
 

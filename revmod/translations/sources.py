@@ -57,11 +57,18 @@ def answers_source(template_id: int, answers: list[dict]) -> dict:
     return {
         "template": template_id,
         "answers": [
-            {key: answer.get(key, default) for key, default in
-             (("question", ""), ("value", []), ("citations", ""), ("text", ""))}
+            {
+                key: answer.get(key, default)
+                for key, default in (
+                    ("question", ""),
+                    ("value", []),
+                    ("citations", ""),
+                    ("text", ""),
+                )
+            }
             for answer in answers
         ],
-    }  # fmt: skip
+    }
 
 
 def paragraphs_of(extension: str, data: bytes) -> list[str]:

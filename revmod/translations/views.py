@@ -137,21 +137,29 @@ def answer_rows(found: TranslationRequest) -> list[dict]:
             article = q.article if q is not None else None
             heading = (
                 _("%(instrument)s, article %(number)s: %(title)s")
-                % {"instrument": article.instrument.short_label, "number": article.number,
-                   "title": article.label}
-                if article is not None else ""
-            )  # fmt: skip
+                % {
+                    "instrument": article.instrument.short_label,
+                    "number": article.number,
+                    "title": article.label,
+                }
+                if article is not None
+                else ""
+            )
             done = translated.get(answer["question"], {})
-            rows.append({
-                "key": answer["question"],
-                "article": heading,
-                "question": localized(q, "text", target) if q is not None else answer["question"],
-                "values": [labels.get(v, v) for v in answer.get("value", [])],
-                "citations": done.get("citations", ""),
-                "text": done.get("text", ""),
-                "has_value": q is None or q.has_value,
-                "has_citations": q is None or q.has_citations,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "key": answer["question"],
+                    "article": heading,
+                    "question": localized(q, "text", target)
+                    if q is not None
+                    else answer["question"],
+                    "values": [labels.get(v, v) for v in answer.get("value", [])],
+                    "citations": done.get("citations", ""),
+                    "text": done.get("text", ""),
+                    "has_value": q is None or q.has_value,
+                    "has_citations": q is None or q.has_citations,
+                }
+            )
     return rows
 
 

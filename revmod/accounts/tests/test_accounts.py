@@ -148,8 +148,17 @@ def test_createsecretariat_makes_an_account_that_runs_the_mechanism(client, monk
 
     monkeypatch.setenv("FIRST_PASSWORD", PASSWORD)
     out = StringIO()
-    call_command("createsecretariat", "amina", "--email", "amina@unodc.example",
-                 "--password-env", "FIRST_PASSWORD", "--language", "fr", stdout=out)  # fmt: skip
+    call_command(
+        "createsecretariat",
+        "amina",
+        "--email",
+        "amina@unodc.example",
+        "--password-env",
+        "FIRST_PASSWORD",
+        "--language",
+        "fr",
+        stdout=out,
+    )
     assert "Secretariat account 'amina' made" in out.getvalue()
     assert "/fr/accounts/login/" in out.getvalue() and "two-factor" in out.getvalue()
     user = User.objects.get(username="amina")
@@ -170,18 +179,33 @@ def test_createsecretariat_makes_an_account_that_runs_the_mechanism(client, monk
     "args, env, message",
     [
         (["amina", "--email", "a@example.org"], {}, "No terminal to ask the password on"),
-        (["amina", "--email", "a@example.org", "--password-env", "NOPE"], {},
-         "The environment variable NOPE is not set"),
-        (["amina", "--email", "a@example.org", "--password-env", "P"], {"P": "short"},
-         "The password is refused: This password is too short"),
-        (["amina", "--email", "not-an-address", "--password-env", "P"], {"P": PASSWORD},
-         "is not an e-mail address"),
-        (["Taken", "--email", "a@example.org", "--password-env", "P"], {"P": PASSWORD},
-         "There is already a user 'Taken'"),
-        (["amina", "--email", "TAKEN@example.org", "--password-env", "P"], {"P": PASSWORD},
-         "There is already a user with the address"),
+        (
+            ["amina", "--email", "a@example.org", "--password-env", "NOPE"],
+            {},
+            "The environment variable NOPE is not set",
+        ),
+        (
+            ["amina", "--email", "a@example.org", "--password-env", "P"],
+            {"P": "short"},
+            "The password is refused: This password is too short",
+        ),
+        (
+            ["amina", "--email", "not-an-address", "--password-env", "P"],
+            {"P": PASSWORD},
+            "is not an e-mail address",
+        ),
+        (
+            ["Taken", "--email", "a@example.org", "--password-env", "P"],
+            {"P": PASSWORD},
+            "There is already a user 'Taken'",
+        ),
+        (
+            ["amina", "--email", "TAKEN@example.org", "--password-env", "P"],
+            {"P": PASSWORD},
+            "There is already a user with the address",
+        ),
     ],
-)  # fmt: skip
+)
 def test_createsecretariat_refuses_bad_input_and_makes_nothing(monkeypatch, args, env, message):
     from django.core.management import CommandError, call_command
 

@@ -52,8 +52,16 @@ def note(name="note.pdf", data=PDF):
     return SimpleUploadedFile(name, data)
 
 
-def register(secretariat, email="ana@example.org", *, party="DEU", language="en", now=None,
-             kind=Nomination.Kind.FOCAL_POINT, scope=Nomination.Scope.OWN):  # fmt: skip
+def register(
+    secretariat,
+    email="ana@example.org",
+    *,
+    party="DEU",
+    language="en",
+    now=None,
+    kind=Nomination.Kind.FOCAL_POINT,
+    scope=Nomination.Scope.OWN,
+):
     return actions.register(
         email=email,
         first_name="Ana",
@@ -165,9 +173,10 @@ def test_registration_activation_approval_then_sign_in(client, on_commit):
     # Awaiting approval: the account cannot sign in yet, and is told why.
     assert not signs_in(client, "ana.weber@example.org")
     inactive = client.post(
-        url("account_login"), {"login": "ana.weber@example.org", "password": NEW_PASSWORD},
+        url("account_login"),
+        {"login": "ana.weber@example.org", "password": NEW_PASSWORD},
         follow=True,
-    )  # fmt: skip
+    )
     assert "approved the registration" in inactive.content.decode()
     client.force_login(secretariat)
     detail = client.get(url("accounts:registration-detail", registration.pk)).content.decode()
@@ -241,8 +250,13 @@ def test_expired_link_is_refused_with_a_page_saying_whom_to_ask(client, secretar
 
 
 def _profile_args():
-    return {"password": NEW_PASSWORD, "gender": "male", "ministry": "interior",
-            "languages": ["ru"], "preferred_language": "ru"}  # fmt: skip
+    return {
+        "password": NEW_PASSWORD,
+        "gender": "male",
+        "ministry": "interior",
+        "languages": ["ru"],
+        "preferred_language": "ru",
+    }
 
 
 def test_a_new_link_replaces_the_old_one(client, secretariat, on_commit):
@@ -307,11 +321,19 @@ def test_disguised_executable_is_refused_and_nothing_is_kept(client, secretariat
     # The action refuses it too, whatever door it is called from.
     with pytest.raises(actions.OnboardingError, match="PDF"):
         actions.register(
-            email="ana@example.org", first_name="A", last_name="W",
-            party=Party.objects.get(code="DEU"), kind="expert", scope="own", language="en",
-            note_verbale=note("note.pdf", b"MZ\x90\x00"), received_on=dt.date(2024, 5, 1),
-            by=secretariat, now=timezone.now(), site_url="http://testserver/",
-        )  # fmt: skip
+            email="ana@example.org",
+            first_name="A",
+            last_name="W",
+            party=Party.objects.get(code="DEU"),
+            kind="expert",
+            scope="own",
+            language="en",
+            note_verbale=note("note.pdf", b"MZ\x90\x00"),
+            received_on=dt.date(2024, 5, 1),
+            by=secretariat,
+            now=timezone.now(),
+            site_url="http://testserver/",
+        )
     assert not User.objects.filter(email="ana@example.org").exists()
 
 
@@ -321,10 +343,18 @@ def test_duplicate_email_is_a_form_error_and_nothing_is_created(client, secretar
     client.force_login(secretariat)
     response = client.post(
         url("accounts:registration-new"),
-        {"first_name": "Ana", "last_name": "W", "email": "ANA@example.org", "party": "FRA",
-         "kind": "expert", "scope": "own", "language": "en", "received_on": "2024-04-30",
-         "note_verbale": note()},
-    )  # fmt: skip
+        {
+            "first_name": "Ana",
+            "last_name": "W",
+            "email": "ANA@example.org",
+            "party": "FRA",
+            "kind": "expert",
+            "scope": "own",
+            "language": "en",
+            "received_on": "2024-04-30",
+            "note_verbale": note(),
+        },
+    )
     assert response.status_code == 200
     assert "already registered" in response.content.decode()
     assert Registration.objects.count() == 1 and set(media_files()) == files
@@ -427,8 +457,15 @@ def test_nominations_are_listed_a_hundred_at_a_time_keeping_the_filters(client, 
     party = Party.objects.get(code="KEN")
     now = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
     for n in range(105):
-        reviews.nominate(party=party, person=make_user(f"x{n:03d}"), kind="expert",
-                         scope="own", starts_on=now.date(), by=secretariat, now=now)  # fmt: skip
+        reviews.nominate(
+            party=party,
+            person=make_user(f"x{n:03d}"),
+            kind="expert",
+            scope="own",
+            starts_on=now.date(),
+            by=secretariat,
+            now=now,
+        )
     client.force_login(secretariat)
     first = client.get(url("accounts:nomination-list"), {"kind": "expert"}).content.decode()
     assert first.count("<tr>") == 101  # the header and a hundred rows
@@ -480,8 +517,13 @@ def test_nominations_export_csv_and_xlsx(client, secretariat):
 def test_nominate_form_names_and_replaces_a_focal_point(client, secretariat):
     first, second = make_user("first"), make_user("second")
     client.force_login(secretariat)
-    form = {"party": "KEN", "person": first.pk, "kind": "focal_point", "scope": "reviewer",
-            "starts_on": "2024-05-01"}  # fmt: skip
+    form = {
+        "party": "KEN",
+        "person": first.pk,
+        "kind": "focal_point",
+        "scope": "reviewer",
+        "starts_on": "2024-05-01",
+    }
     assert client.post(url("accounts:nomination-new"), form).status_code == 302
     replace = {**form, "person": second.pk, "starts_on": "2024-06-01"}
     refused = client.post(url("accounts:nomination-new"), replace)

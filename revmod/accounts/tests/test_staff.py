@@ -31,8 +31,14 @@ def secretariat():
 
 
 def invite(client, **fields):
-    data = {"first_name": "Chen", "last_name": "Li", "email": "chen.li@unodc.example",
-            "username": "chen", "preferred_language": "fr", **fields}  # fmt: skip
+    data = {
+        "first_name": "Chen",
+        "last_name": "Li",
+        "email": "chen.li@unodc.example",
+        "username": "chen",
+        "preferred_language": "fr",
+        **fields,
+    }
     return client.post(url("accounts:staff"), data, follow=True)
 
 
@@ -57,8 +63,10 @@ def test_an_invited_colleague_chooses_a_password_then_sets_up_the_second_factor(
     colleague = Client()
     form_page = colleague.get(link.split("testserver")[-1], follow=True)
     assert form_page.status_code == 200
-    colleague.post(form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
-                   {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})  # fmt: skip
+    colleague.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
     chen.refresh_from_db()
     assert chen.check_password(NEW_PASSWORD)
     colleague.post(url("account_login"), {"login": "chen", "password": NEW_PASSWORD})

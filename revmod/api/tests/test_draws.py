@@ -23,8 +23,9 @@ def api(client, registry):
     token = Token.objects.create(user=secretariat).key
 
     def call(method, path, body=None, token=token):
-        return getattr(client, method)(path, body, content_type="application/json",
-                                       HTTP_AUTHORIZATION=f"Token {token}")  # fmt: skip
+        return getattr(client, method)(
+            path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
+        )
 
     return call
 
@@ -33,8 +34,12 @@ def test_a_whole_draw_through_the_api_creates_the_reviews(api):
     meeting = api("post", "/api/v1/meetings/", {"held_on": "2020-11-16", "title": "Lots"})
     assert meeting.status_code == 201
     reviewed = ["KEN", "FRA", "BRA", "JPN", "POL", "NGA"]
-    body = {"kind": "initial", "meeting": meeting.json()["id"], "reviewed": reviewed,
-            "sizes": [2, 2, 2]}  # fmt: skip
+    body = {
+        "kind": "initial",
+        "meeting": meeting.json()["id"],
+        "reviewed": reviewed,
+        "sizes": [2, 2, 2],
+    }
     prepared = api("post", "/api/v1/draws/", body)
     assert prepared.status_code == 201, prepared.json()
     draw = prepared.json()
@@ -68,8 +73,12 @@ def test_only_the_secretariat_holds_draws(api):
     focal_point = Token.objects.create(user=make_user("fp")).key
     body = {"kind": "initial", "meeting": meeting.json()["id"]}
     assert api("post", "/api/v1/draws/", body, token=focal_point).status_code == 403
-    assert api("post", "/api/v1/meetings/", {"held_on": "2021-01-01", "title": "x"},
-               token=focal_point).status_code == 403  # fmt: skip
+    assert (
+        api(
+            "post", "/api/v1/meetings/", {"held_on": "2021-01-01", "title": "x"}, token=focal_point
+        ).status_code
+        == 403
+    )
     assert api("post", "/api/v1/draws/", {**body, "kind": "lottery"}).status_code == 400
     assert api("post", "/api/v1/draws/", {**body, "reviewed": ["ZZZ"]}).status_code == 400
     assert not Draw.objects.exists()
@@ -78,5 +87,6 @@ def test_only_the_secretariat_holds_draws(api):
     response = api("post", f"/api/v1/draws/{prepared['id']}/commit/", token=focal_point)
     assert response.status_code == 404
     assert Draw.objects.get().status == Draw.Status.PREPARED
-    assert dt.date.fromisoformat(api("get", "/api/v1/meetings/").json()["results"][0]
-                                 ["held_on"]) == dt.date(2020, 11, 16)  # fmt: skip
+    assert dt.date.fromisoformat(
+        api("get", "/api/v1/meetings/").json()["results"][0]["held_on"]
+    ) == dt.date(2020, 11, 16)

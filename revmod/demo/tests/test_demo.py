@@ -109,9 +109,19 @@ def test_the_demo_reproduces_the_seed_as_of_16_april_2024(demo):
     assert held.count() == 73
     keys = Counter(c.language_key for c in held)
     assert keys == {
-        "en": 42, "fr": 2, "es": 2, "ar": 1, "three": 4, "en+fr": 6, "ar+en": 7, "en+es": 4,
-        "en+ru": 1, "en+zh": 1, "es+fr": 1, "no_agreement": 2,
-    }  # fmt: skip
+        "en": 42,
+        "fr": 2,
+        "es": 2,
+        "ar": 1,
+        "three": 4,
+        "en+fr": 6,
+        "ar+en": 7,
+        "en+es": 4,
+        "en+ru": 1,
+        "en+zh": 1,
+        "es+fr": 1,
+        "no_agreement": 2,
+    }
 
     # ¶32: questionnaire answers, against the date agreed at the consultation; ¶36: written
     # feedback late against the agreed timetable.
@@ -129,9 +139,12 @@ def test_the_demo_reproduces_the_seed_as_of_16_april_2024(demo):
         if stage_of[review.pk] == "written_feedback":
             feedback_late += deadlines.delay_on(steps["written_feedback"], AS_OF) > 0
     assert buckets == {
-        "on_time": 14, "late_10_days": 6, "late_3_months": 11, "late_over_6_months": 5,
+        "on_time": 14,
+        "late_10_days": 6,
+        "late_3_months": 11,
+        "late_over_6_months": 5,
         "late_over_1_year": 5,
-    }  # fmt: skip
+    }
     assert feedback_late == 32
 
     # ¶40: the lists of observations drafted since about 2.5 and 1.5 years, two since Nov 2023.
@@ -200,14 +213,27 @@ def test_the_statistics_give_the_seeds_numbers_for_16_april_2024(demo):
     assert s["observers"]["parties"] == 14
     assert s["consultations_held"] == 73
     assert s["languages"] == {
-        "en": 42, "fr": 2, "es": 2, "ar": 1, "three": 4, "en+fr": 6, "ar+en": 7, "en+es": 4,
-        "en+ru": 1, "en+zh": 1, "es+fr": 1, "no_agreement": 2,
-    }  # fmt: skip
+        "en": 42,
+        "fr": 2,
+        "es": 2,
+        "ar": 1,
+        "three": 4,
+        "en+fr": 6,
+        "ar+en": 7,
+        "en+es": 4,
+        "en+ru": 1,
+        "en+zh": 1,
+        "es+fr": 1,
+        "no_agreement": 2,
+    }
     q = s["questionnaire"]
     assert q["submitted"] == 41 and q["in_preparation"] == 32
     assert [q[k] for k in ["on_time", "late_10_days", "late_3_months", "late_6_months"]] == [
-        14, 6, 11, 0,
-    ]  # fmt: skip
+        14,
+        6,
+        11,
+        0,
+    ]
     assert (q["late_over_6_months"], q["late_over_1_year"]) == (5, 5)
     wf = s["written_feedback"]
     assert (wf["in_progress"], wf["completed"], wf["late"]) == (37, 4, 32)

@@ -63,9 +63,15 @@ def shared_world(request, django_db_blocker):
         reviewers = sorted(p.reviewer.code for p in review.pairings())
         people = {
             name: make_user(name)
-            for name in ["reviewed_fp", "expert", "observer", "reviewer_fp", "reviewer_expert",
-                         "outsider"]
-        }  # fmt: skip
+            for name in [
+                "reviewed_fp",
+                "expert",
+                "observer",
+                "reviewer_fp",
+                "reviewer_expert",
+                "outsider",
+            ]
+        }
         nominate(people["reviewed_fp"], "FRA", FP, OWN, secretariat)
         nominate(people["expert"], "FRA", EXPERT, OWN, secretariat)
         nominate(people["observer"], "FRA", OBSERVER, OWN, secretariat)
@@ -101,8 +107,10 @@ def test_an_upload_is_stored_under_a_server_name_and_recorded(world):
     version = upload(review, people["expert"], file=pdf("../../etc/Réponses finales.pdf"))
     document = version.document
     assert (document.kind, document.language, document.title) == (
-        "questionnaire_answers", "en", "Answers",
-    )  # fmt: skip
+        "questionnaire_answers",
+        "en",
+        "Answers",
+    )
     assert document.side == "reviewed" and document.party.code == "FRA"
     assert document.stage == review.stage and document.uploaded_by == people["expert"]
     assert version.number == 1 and version.size == len(PDF)
@@ -115,9 +123,12 @@ def test_an_upload_is_stored_under_a_server_name_and_recorded(world):
     event = ReviewEvent.objects.filter(review=review, kind="document_uploaded").get()
     assert event.actor == people["expert"] and event.label == "Document uploaded"
     assert event.data == {
-        "document": document.pk, "version": 1, "kind": "questionnaire_answers",
-        "language": "en", "party": "FRA",
-    }  # fmt: skip
+        "document": document.pk,
+        "version": 1,
+        "kind": "questionnaire_answers",
+        "language": "en",
+        "party": "FRA",
+    }
 
 
 def test_a_new_upload_adds_a_version_and_keeps_the_old_one(world):
@@ -273,9 +284,13 @@ def test_a_bad_file_through_the_page_is_a_form_error_and_saves_nothing(client, w
     client.force_login(people["reviewed_fp"])
     response = client.post(
         url("documents:list", review.pk),
-        {"kind": "questionnaire_answers", "language": "en", "title": "Answers",
-         "file": SimpleUploadedFile("answers.pdf", b"MZ\x90\x00 not a pdf")},
-    )  # fmt: skip
+        {
+            "kind": "questionnaire_answers",
+            "language": "en",
+            "title": "Answers",
+            "file": SimpleUploadedFile("answers.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
     assert response.status_code == 400
     assert "The file&#x27;s content is not PDF" in response.content.decode()
     assert not Document.objects.exists() and stored_files() == []
@@ -452,8 +467,9 @@ def test_api_refusals(world):
     )
     assert response.status_code == 400
     assert response.json() == {
-        "detail": "The file's content is not PDF, whatever its name says.", "code": "bad_file",
-    }  # fmt: skip
+        "detail": "The file's content is not PDF, whatever its name says.",
+        "code": "bad_file",
+    }
     response = api_client(people["observer"]).post(
         endpoint, {**data, "file": pdf()}, format="multipart"
     )

@@ -174,7 +174,10 @@ def test_a_draft_answer_saves_itself_while_the_focal_point_writes(page, live_ser
     expect(form.locator("[data-autosave-status]")).to_contain_text("Draft saved at", timeout=15000)
     answer = Answer.objects.get(question=q)
     assert (answer.value, answer.text, answer.version) == (
-        ["partly"], "Written, never saved by hand.", 1)  # fmt: skip
+        ["partly"],
+        "Written, never saved by hand.",
+        1,
+    )
     assert form.locator("input[name=version]").input_value() == "1"
     # The button saves on top of the draft: the form carries the draft's version, no conflict.
     form.locator("textarea[name=text]").fill("Then saved with the button.")

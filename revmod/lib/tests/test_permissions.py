@@ -47,21 +47,31 @@ PARTICIPANTS_ACT = {**dict.fromkeys(PERSONAS, 302), "anonymous": "login", "outsi
 SIGNED_IN_API = {**dict.fromkeys(PERSONAS, 200), "anonymous": 403}
 PARTICIPANTS_API = {**PARTICIPANTS, "anonymous": 403}
 # An action refused by the workflow (advance while awaiting nominations) is a 409 for all.
-OWN_PARTY_API = {**dict.fromkeys(PERSONAS, 404), "anonymous": 403, "reviewer_fp": 200,
-                 "secretariat": 200}  # fmt: skip
+OWN_PARTY_API = {
+    **dict.fromkeys(PERSONAS, 404),
+    "anonymous": 403,
+    "reviewer_fp": 200,
+    "secretariat": 200,
+}
 # The secretariat's part of the API: anyone else is refused (403). A step of a published draw
 # is out of order: the secretariat is told why (400).
 SECRETARIAT_API = {**dict.fromkeys(PERSONAS, 403), "secretariat": 200}
 # An empty body where the API wants one: 400 for those who may act. A nomination is the
 # secretariat's to end: its party's people see it (403), the others do not (404).
 PARTICIPANTS_API_BAD_INPUT = {**dict.fromkeys(PERSONAS, 400), "anonymous": 403, "outsider": 404}
-SECRETARIAT_API_BAD_INPUT = {**dict.fromkeys(PERSONAS, 404), "anonymous": 403, "secretariat": 400,
-                             "reviewer_fp": 403}  # fmt: skip
+SECRETARIAT_API_BAD_INPUT = {
+    **dict.fromkeys(PERSONAS, 404),
+    "anonymous": 403,
+    "secretariat": 400,
+    "reviewer_fp": 403,
+}
 DRAW_STEP_API = {**dict.fromkeys(PERSONAS, 403), "secretariat": 400}
 # A secretariat's action on a review through the API: participants are refused (403), anyone
 # else does not see the review (404).
-SECRETARIAT_API_ACT = {**PARTICIPANTS_API, **dict.fromkeys(
-    ["reviewed_fp", "reviewer_fp", "expert", "observer"], 403)}  # fmt: skip
+SECRETARIAT_API_ACT = {
+    **PARTICIPANTS_API,
+    **dict.fromkeys(["reviewed_fp", "reviewer_fp", "expert", "observer"], 403),
+}
 PARTICIPANTS_API_ACT = {**dict.fromkeys(PERSONAS, 409), "anonymous": 403, "outsider": 404}
 
 # Third-party URL sets, checked by their own suites; the admin's door is checked below.
@@ -216,12 +226,12 @@ MATRIX = {
         "statistics/public/figures/<str:number>.<str:fmt>",
         "GET",
         "/en/statistics/public/figures/II.csv",
-    ): PUBLIC,  # fmt: skip
+    ): PUBLIC,
     ("api/v1/stats/status/", "GET", "/api/v1/stats/status/?as_of=2024-04-16"): {
         **dict.fromkeys(PERSONAS, 404),
         "anonymous": 403,
         "secretariat": 200,
-    },  # fmt: skip
+    },
     ("api/v1/schema/", "GET", "/api/v1/schema/"): PUBLIC,
     ("api/v1/docs/", "GET", "/api/v1/docs/"): PUBLIC,
     ("", "GET", "/en/"): PUBLIC,
@@ -450,39 +460,68 @@ def shared_world(request, django_db_blocker):
         drawn = Draw.objects.get()
         pairing = Pairing.objects.active().select_related("reviewed").first()
         redraw = lots.record_redraw_request(
-            pairing=pairing, requested_by=pairing.reviewed, reason="r", received_on=NOW.date(),
+            pairing=pairing,
+            requested_by=pairing.reviewed,
+            reason="r",
+            received_on=NOW.date(),
             by=secretariat,
-        )  # fmt: skip
+        )
         registration = onboarding.register(
-            email="new@example.org", first_name="New", last_name="Person",
-            party=Party.objects.get(code="FRA"), kind=Nomination.Kind.EXPERT,
-            scope=Nomination.Scope.OWN, language="fr",
-            note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"), received_on=NOW.date(),
-            by=secretariat, now=NOW, site_url="http://testserver/",
-        )  # fmt: skip
+            email="new@example.org",
+            first_name="New",
+            last_name="Person",
+            party=Party.objects.get(code="FRA"),
+            kind=Nomination.Kind.EXPERT,
+            scope=Nomination.Scope.OWN,
+            language="fr",
+            note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"),
+            received_on=NOW.date(),
+            by=secretariat,
+            now=NOW,
+            site_url="http://testserver/",
+        )
         meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
         prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
         # A document every participant of the review sees (a supporting document).
         document = upload(
-            review, by=users["reviewed_fp"], kind="supporting", language="en",
-            title="Answers", file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), now=NOW,
-        ).document  # fmt: skip
+            review,
+            by=users["reviewed_fp"],
+            kind="supporting",
+            language="en",
+            title="Answers",
+            file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"),
+            now=NOW,
+        ).document
         notes = upload(
-            review, by=users["reviewed_fp"], kind="supporting", language="en",
-            title="Notes", file=SimpleUploadedFile("n.txt", b"Hello."), now=NOW,
-        )  # fmt: skip
+            review,
+            by=users["reviewed_fp"],
+            kind="supporting",
+            language="en",
+            title="Notes",
+            file=SimpleUploadedFile("n.txt", b"Hello."),
+            now=NOW,
+        )
         translated, _created = translations.request_document(
             notes, by=users["reviewed_fp"], target="fr", now=NOW
         )
         translations.process_due(now=NOW)
         call_command("loadquestionnaire", stdout=StringIO())
         question = Question.objects.filter(article__instrument__code="UNTOC").first()
-        ids = {"drawn": drawn.pk, "prepared": prepared.pk, "request": redraw.pk,
-               "meeting": prepared.meeting_id, "staffer": secretariat.pk,
-               "question_key": question.key,
-               "pairing": pairing.pk, "review": review.pk, "document": document.pk,
-               "nomination": nominations["reviewer_fp"].pk, "registration": registration.pk,
-               "question": question.pk, "translation": translated.pk}  # fmt: skip
+        ids = {
+            "drawn": drawn.pk,
+            "prepared": prepared.pk,
+            "request": redraw.pk,
+            "meeting": prepared.meeting_id,
+            "staffer": secretariat.pk,
+            "question_key": question.key,
+            "pairing": pairing.pk,
+            "review": review.pk,
+            "document": document.pk,
+            "nomination": nominations["reviewer_fp"].pk,
+            "registration": registration.pk,
+            "question": question.pk,
+            "translation": translated.pk,
+        }
         yield users, ids
 
 

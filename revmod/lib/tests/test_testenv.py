@@ -73,7 +73,7 @@ def run_pytest(tmp_path, *args):
             "-rA",
             *args,
             str(path),
-        ],  # fmt: skip
+        ],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,

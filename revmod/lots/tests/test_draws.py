@@ -231,15 +231,18 @@ def test_redraw_requests_are_limited_and_checked(groups, secretariat):
                 reason="r",
                 received_on=NOW.date(),
                 by=secretariat,
-            )  # fmt: skip
+            )
         )
     if len(made) < 4:  # FRA has fewer pairings than the limit: withdraw and ask again
         for _ in range(4 - len(made)):
             actions.withdraw_redraw_request(made[0])
             made[0] = actions.record_redraw_request(
-                pairing=own[0], requested_by=party, reason="r", received_on=NOW.date(),
+                pairing=own[0],
+                requested_by=party,
+                reason="r",
+                received_on=NOW.date(),
                 by=secretariat,
-            )  # fmt: skip
+            )
     count = RedrawRequest.objects.count()
     with pytest.raises(actions.DrawError):
         actions.record_redraw_request(
@@ -282,8 +285,9 @@ def test_protocol_joiners_get_the_reviewers_they_lack(client, groups, secretaria
     before = active()
     meeting = actions.create_meeting(held_on=day, title="Protocol joiners")
     with pytest.raises(actions.DrawError, match="lack no reviewer"):
-        actions.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=NOW,
-                             reviewed=["FRA"])  # fmt: skip
+        actions.prepare_draw(
+            kind="protocol", meeting=meeting, by=secretariat, now=NOW, reviewed=["FRA"]
+        )
     response = client.post(url("lots:draw-prepare"), {"kind": "protocol", "meeting": meeting.pk})
     draw = Draw.objects.get(kind="protocol")
     assert response["Location"] == url("lots:draw-detail", draw.pk)
@@ -417,8 +421,15 @@ def test_pairings_api_and_exports(client, groups, secretariat):
     assert body["count"] == Pairing.objects.filter(group__number=2).count() > 126
     item = body["results"][0]
     assert set(item) == {
-        "group", "reviewed", "reviewer", "instruments", "role", "status", "since", "until",
-    }  # fmt: skip
+        "group",
+        "reviewed",
+        "reviewer",
+        "instruments",
+        "role",
+        "status",
+        "since",
+        "until",
+    }
     assert item["group"] == 2 and item["status"] == "active" and item["since"] == "2024-05-01"
     assert client.get("/api/v1/pairings/?group=x").status_code == 400
     csv = client.get(url("lots:pairing-export", "csv")).content.decode().splitlines()
@@ -526,8 +537,9 @@ def test_dry_run_reproduces_a_published_draw(groups, secretariat, tmp_path):
 def test_a_draw_around_pairings_changed_since_is_not_published(groups, secretariat):
     initial_draw(secretariat, day=dt.date(2020, 11, 16))
     meeting = actions.create_meeting(held_on=dt.date(2024, 4, 1), title="Protocol joiners")
-    first = actions.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=NOW,
-                                 reviewed=["UGA"])  # fmt: skip
+    first = actions.prepare_draw(
+        kind="protocol", meeting=meeting, by=secretariat, now=NOW, reviewed=["UGA"]
+    )
     second = actions.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=NOW)
     hold(first)
     before = active()

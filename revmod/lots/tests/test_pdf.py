@@ -42,8 +42,13 @@ def url(fmt, language="en"):
 def hold(kind, reviewed=None, day=dt.date(2024, 5, 1)):
     meeting = actions.create_meeting(held_on=day, title="Draw")
     secretariat = make_user(f"secretariat-{kind}", secretariat=True)
-    draw = actions.prepare_draw(kind=kind, meeting=meeting, by=secretariat, now=NOW,
-                                **({"reviewed": reviewed} if reviewed else {}))  # fmt: skip
+    draw = actions.prepare_draw(
+        kind=kind,
+        meeting=meeting,
+        by=secretariat,
+        now=NOW,
+        **({"reviewed": reviewed} if reviewed else {}),
+    )
     draw = actions.announce(draw, now=NOW)
     draw = actions.enter_entropy(draw, entropy="5 8 13 21", now=NOW)
     return actions.publish(actions.perform_draw(draw, now=NOW), now=NOW)
@@ -239,8 +244,12 @@ def test_pdf_query_count_stays_flat(client, drawn):
 
 def test_pdf_documents_load_no_file_but_the_fonts(tmp_path):
     fetcher = pdf.LocalFetcher(settings.REVMOD_FONT_DIR)
-    for url in ["file:///etc/passwd", "https://example.org/a.png", "data:text/plain,x",
-                f"file://{settings.REVMOD_FONT_DIR}/../fonts/../../pyproject.toml"]:  # fmt: skip
+    for url in [
+        "file:///etc/passwd",
+        "https://example.org/a.png",
+        "data:text/plain,x",
+        f"file://{settings.REVMOD_FONT_DIR}/../fonts/../../pyproject.toml",
+    ]:
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     css = fetcher.fetch(f"file://{settings.REVMOD_FONT_DIR}/{fonts.STYLESHEET}")

@@ -16,8 +16,13 @@ def shared_world(request, django_db_blocker):
     with shared_data(request, django_db_blocker):
         secretariat, reviews = make_world()
         review = reviews["FRA"]
-        languages = {"reviewed_fp": "ar", "expert": "zh-hans", "observer": "ru",
-                     "reviewer_fp": "fr", "outsider": "es"}  # fmt: skip
+        languages = {
+            "reviewed_fp": "ar",
+            "expert": "zh-hans",
+            "observer": "ru",
+            "reviewer_fp": "fr",
+            "outsider": "es",
+        }
         people, _nominations = make_people(secretariat, review, languages=languages)
         yield review, people
 

@@ -28,8 +28,9 @@ def person(registry):
 
 def queue(person, n=1, *, address=None) -> list[Message]:
     party = Party.objects.get(code="FRA")
-    nomination = Nomination(party=party, person=person, kind="expert", scope="own",
-                            starts_on=NOW.date())  # fmt: skip
+    nomination = Nomination(
+        party=party, person=person, kind="expert", scope="own", starts_on=NOW.date()
+    )
     if address:
         person.email = address
     messages = [
@@ -39,7 +40,7 @@ def queue(person, n=1, *, address=None) -> list[Message]:
             {"nomination": nomination, "party": party},
             key=f"test:{person.pk}:{i}",
             now=NOW,
-        )  # fmt: skip
+        )
         for i in range(n)
     ]
     return messages

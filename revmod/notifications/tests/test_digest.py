@@ -42,10 +42,18 @@ def may(world):
     kept = Message.objects.get(kind="step_submitted", recipient=people["expert"])
     assert kept.status == Message.Status.DIGEST
     Message.objects.create(
-        recipient=people["outsider"], address="outsider@example.org", language="es",
-        kind="redraw_published", subject="Kept for the outsider", text="-", key="outsider-kept",
-        message_id="<x@revmod>", created_at=NOW, send_after=NOW, status=Message.Status.DIGEST,
-    )  # fmt: skip
+        recipient=people["outsider"],
+        address="outsider@example.org",
+        language="es",
+        kind="redraw_published",
+        subject="Kept for the outsider",
+        text="-",
+        key="outsider-kept",
+        message_id="<x@revmod>",
+        created_at=NOW,
+        send_after=NOW,
+        status=Message.Status.DIGEST,
+    )
     return review, people, kept
 
 

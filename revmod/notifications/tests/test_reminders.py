@@ -83,8 +83,13 @@ def test_a_missing_focal_point_is_chased_through_the_partys_other_focal_point_or
         key__startswith=f"reminder:{review.pk}:focal_points:", recipient__username="officer"
     )
     assert {k.split(":")[4] for k in keys.values_list("key", flat=True)} == {
-        "soon", "today", "1", "2", "3", "4"
-    }  # fmt: skip
+        "soon",
+        "today",
+        "1",
+        "2",
+        "3",
+        "4",
+    }
     first = keys.get(key__contains=":soon:")
     assert first.key.startswith(f"reminder:{review.pk}:focal_points:{due.isoformat()}:soon:")
     # The focal point of FRA's other role cannot open FRA's review: no link to it.

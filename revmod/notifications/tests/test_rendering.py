@@ -26,11 +26,19 @@ def contexts(review, people) -> dict[str, dict]:
     fra = Party.objects.get(code="FRA")
     nomination = Nomination.objects.active().get(person=people["reviewed_fp"])
     registration = onboarding.register(
-        email="new@example.org", first_name="Nour", last_name="Haddad", party=fra,
-        kind=Nomination.Kind.EXPERT, scope=Nomination.Scope.OWN, language="ar",
-        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"), received_on=NOW.date(),
-        by=people["secretariat"], now=NOW, site_url="http://testserver/",
-    )  # fmt: skip
+        email="new@example.org",
+        first_name="Nour",
+        last_name="Haddad",
+        party=fra,
+        kind=Nomination.Kind.EXPERT,
+        scope=Nomination.Scope.OWN,
+        language="ar",
+        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"),
+        received_on=NOW.date(),
+        by=people["secretariat"],
+        now=NOW,
+        site_url="http://testserver/",
+    )
     reviewer = review.pairings().first().reviewer
     step = {
         "review": review,

@@ -49,8 +49,9 @@ def test_clear_submit_reopen_reach_the_reviews_people_and_only_them(world):
     reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
     assert recipients("step_submitted") == reviewer_fps | {"expert", "observer"}
 
-    reviews.act(review, "reopen", by=people["secretariat"], now=NOW, reason="Incomplete",
-                to="questionnaire")  # fmt: skip
+    reviews.act(
+        review, "reopen", by=people["secretariat"], now=NOW, reason="Incomplete", to="questionnaire"
+    )
     assert recipients("step_reopened") == reviewer_fps | {"reviewed_fp", "expert", "observer"}
 
     everyone = set(Message.objects.values_list("recipient__username", flat=True))
@@ -76,8 +77,9 @@ def test_the_officers_following_a_review_are_told(world):
 def test_a_replaced_focal_point_hears_of_the_handover_and_nothing_about_the_review(world):
     review, people = world
     successor = make_user("successor", language="es")
-    nominate(successor, "FRA", Nomination.Kind.FOCAL_POINT, Nomination.Scope.OWN,
-             people["secretariat"])  # fmt: skip
+    nominate(
+        successor, "FRA", Nomination.Kind.FOCAL_POINT, Nomination.Scope.OWN, people["secretariat"]
+    )
     old = Message.objects.filter(recipient=people["reviewed_fp"]).latest("pk")
     assert old.kind == "focal_point_replaced" and old.language == "ar"
     told_old = Message.objects.filter(recipient=people["reviewed_fp"]).count()
@@ -88,8 +90,7 @@ def test_a_replaced_focal_point_hears_of_the_handover_and_nothing_about_the_revi
     to_questionnaire(review, people)
     reviews.act(review, "clear", by=successor, now=NOW)
     reviews.act(review, "submit", by=successor, now=NOW)
-    reviews.act(review, "reopen", by=people["secretariat"], now=NOW, reason="r",
-                to="questionnaire")  # fmt: skip
+    reviews.act(review, "reopen", by=people["secretariat"], now=NOW, reason="r", to="questionnaire")
     assert Message.objects.count() > before
     assert Message.objects.filter(recipient=people["reviewed_fp"]).count() == told_old
     assert not Message.objects.filter(recipient=people["outsider"]).exists()
@@ -138,12 +139,16 @@ def test_a_published_redraw_reaches_the_focal_points_concerned(world):
         reviewed=review.party, reviewer__code=people["reviewer_fp"].party.code
     )
     request = lots.record_redraw_request(
-        pairing=pairing, requested_by=pairing.reviewer, reason="Workload",
-        received_on=NOW.date(), by=secretariat,
-    )  # fmt: skip
+        pairing=pairing,
+        requested_by=pairing.reviewer,
+        reason="Workload",
+        received_on=NOW.date(),
+        by=secretariat,
+    )
     meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Redraw")
-    draw = lots.prepare_draw(kind="redraw", meeting=meeting, by=secretariat, now=NOW,
-                             requests=[request])  # fmt: skip
+    draw = lots.prepare_draw(
+        kind="redraw", meeting=meeting, by=secretariat, now=NOW, requests=[request]
+    )
     draw = lots.enter_entropy(lots.announce(draw, now=NOW), entropy="5 6 7 8", now=NOW)
     lots.publish(lots.perform_draw(draw, now=NOW), now=NOW)
     # The focal points of the party under review and of the reviewer replaced (the one drawn
@@ -157,12 +162,19 @@ def test_the_activation_link_goes_through_the_outbox_and_is_not_kept(world, mail
     _review, people = world
     with transaction.atomic():
         onboarding.register(
-            email="nour@example.org", first_name="Nour", last_name="Haddad",
-            party=Party.objects.get(code="FRA"), kind=Nomination.Kind.EXPERT,
-            scope=Nomination.Scope.OWN, language="ar",
-            note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"), received_on=NOW.date(),
-            by=people["secretariat"], now=NOW, site_url="http://testserver/",
-        )  # fmt: skip
+            email="nour@example.org",
+            first_name="Nour",
+            last_name="Haddad",
+            party=Party.objects.get(code="FRA"),
+            kind=Nomination.Kind.EXPERT,
+            scope=Nomination.Scope.OWN,
+            language="ar",
+            note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"),
+            received_on=NOW.date(),
+            by=people["secretariat"],
+            now=NOW,
+            site_url="http://testserver/",
+        )
     message = Message.objects.get(kind="activation")
     assert "http://testserver/ar/people/activate/" in message.text and message.language == "ar"
     assert mail.outbox == []  # nothing is sent by the action itself
@@ -176,17 +188,30 @@ def test_the_activation_link_goes_through_the_outbox_and_is_not_kept(world, mail
 
 def _registered_and_activated(people, *, kind, scope):
     registration = onboarding.register(
-        email="nour@example.org", first_name="Nour", last_name="Haddad",
-        party=Party.objects.get(code="FRA"), kind=kind, scope=scope, language="fr",
-        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"), received_on=NOW.date(),
-        by=people["secretariat"], now=NOW, site_url="http://testserver/",
-    )  # fmt: skip
+        email="nour@example.org",
+        first_name="Nour",
+        last_name="Haddad",
+        party=Party.objects.get(code="FRA"),
+        kind=kind,
+        scope=scope,
+        language="fr",
+        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"),
+        received_on=NOW.date(),
+        by=people["secretariat"],
+        now=NOW,
+        site_url="http://testserver/",
+    )
     link = Message.objects.get(kind="activation", recipient=registration.person).text
     token = link.split("/people/activate/", 1)[1].split("/", 1)[0]
     return onboarding.activate(
-        token, password="a long pass phrase 2024", gender="female", ministry="justice",
-        languages=["fr"], preferred_language="fr", now=NOW,
-    )  # fmt: skip
+        token,
+        password="a long pass phrase 2024",
+        gender="female",
+        ministry="justice",
+        languages=["fr"],
+        preferred_language="fr",
+        now=NOW,
+    )
 
 
 def test_an_approval_is_one_message_saying_the_account_and_the_nomination(world):
@@ -253,12 +278,14 @@ def test_a_review_created_after_its_first_day_is_announced_at_once(world):
         r
         for r in reviews.create_reviews(
             Cluster.objects.get(number=2), by=people["secretariat"], now=later
-        )  # fmt: skip
+        )
         if r.party_id == review.party_id
     ]
     assert created.started_on <= later.date()
     started = Message.objects.filter(kind="review_started")
     assert {m.recipient.username for m in started if f"{created.pk}:" in m.key} >= {
-        "reviewed_fp", "expert", "observer"
-    }  # fmt: skip
+        "reviewed_fp",
+        "expert",
+        "observer",
+    }
     assert "outsider" not in recipients("review_started")

@@ -54,8 +54,15 @@ def fb(world):
     Gives (review, people, the first main reviewer's code, the other reviewers' codes, the
     second main reviewer's first)."""
     review, people = world
-    actions.save_answer(review, question("untoc-5-1a"), by=people["expert"], now=NOW,
-                        version=0, value=["yes"], text="Penal Code <art. 450-1>.")  # fmt: skip
+    actions.save_answer(
+        review,
+        question("untoc-5-1a"),
+        by=people["expert"],
+        now=NOW,
+        version=0,
+        value=["yes"],
+        text="Penal Code <art. 450-1>.",
+    )
     reviews.act(review, "clear", by=people["reviewed_fp"], now=NOW)
     reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
     review.refresh_from_db()

@@ -57,8 +57,15 @@ def test_a_file_is_attached_with_the_answer_and_read_by_those_who_read_the_answe
     review, people = world
     q = question("untoc-5-1a")
     client.force_login(people["expert"])
-    response = save(client, review, q, value="partly", citations="Penal Code, art. 450-1",
-                    attachment=[pdf(), pdf("decree.pdf")], language="fr")  # fmt: skip
+    response = save(
+        client,
+        review,
+        q,
+        value="partly",
+        citations="Penal Code, art. 450-1",
+        attachment=[pdf(), pdf("decree.pdf")],
+        language="fr",
+    )
     assert response.status_code == 302
     answer = Answer.objects.get(question=q)
     files = list(answer.attachments.select_related("version__document"))
@@ -66,10 +73,17 @@ def test_a_file_is_attached_with_the_answer_and_read_by_those_who_read_the_answe
     document = files[0].version.document
     # A document of the review like any other: the answers' kind, its language, who uploaded.
     assert (document.kind, document.language, document.party.code) == (
-        "questionnaire_answers", "fr", "FRA")  # fmt: skip
+        "questionnaire_answers",
+        "fr",
+        "FRA",
+    )
     assert document.title == "untoc-5-1a · penal-code.pdf"
-    assert ReviewEvent.objects.filter(review=review, kind="document_uploaded",
-                                      data__question="untoc-5-1a").count() == 2  # fmt: skip
+    assert (
+        ReviewEvent.objects.filter(
+            review=review, kind="document_uploaded", data__question="untoc-5-1a"
+        ).count()
+        == 2
+    )
     page = url("questionnaires:answers", review.pk)
     download = url("documents:download", review.pk, document.pk, 1)
     assert download in client.get(page).content.decode()
@@ -127,8 +141,9 @@ def test_a_refused_file_refuses_the_whole_save_and_stores_nothing(client, world)
     client.force_login(people["expert"])
     before = stored_files()
     exe = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = save(client, review, q, value="yes", text="Kept for another try.",
-                    attachment=[pdf(), exe])  # fmt: skip
+    response = save(
+        client, review, q, value="yes", text="Kept for another try.", attachment=[pdf(), exe]
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "virus.pdf" in page
@@ -147,9 +162,7 @@ def test_a_refused_file_refuses_the_whole_save_and_stores_nothing(client, world)
     assert "This file is not attached to this answer." in response.content.decode()
     assert AnswerAttachment.objects.count() == 1
     assert not Answer.objects.filter(question=q).exists()
-    assert stored_files() - before == {
-        Path(settings.MEDIA_ROOT) / other.version.file.name
-    }  # fmt: skip
+    assert stored_files() - before == {Path(settings.MEDIA_ROOT) / other.version.file.name}
 
 
 def test_a_failure_after_the_files_are_stored_deletes_them(world):
@@ -159,8 +172,16 @@ def test_a_failure_after_the_files_are_stored_deletes_them(world):
     actions.save_answer(review, q, by=people["expert"], now=NOW, version=0, value=["yes"])
     # Stale (version 0 after a save): refused after the files were checked and stored.
     with pytest.raises(actions.StaleAnswer):
-        actions.save_answer(review, q, by=people["expert2"], now=NOW, version=0, value=["no"],
-                            attach=[pdf()], language="en")  # fmt: skip
+        actions.save_answer(
+            review,
+            q,
+            by=people["expert2"],
+            now=NOW,
+            version=0,
+            value=["no"],
+            attach=[pdf()],
+            language="en",
+        )
     assert stored_files() == before
     assert not Document.objects.exists()
 
@@ -180,8 +201,15 @@ def test_only_those_who_answer_attach_and_not_once_submitted(client, world):
     reviews.act(review, "clear", by=fp, now=NOW)
     reviews.act(review, "submit", by=fp, now=NOW)
     attachment = AnswerAttachment.objects.get()
-    response = save(client, review, q, version=1, value="yes", detach=[attachment.pk],
-                    attachment=[pdf("late.pdf")])  # fmt: skip
+    response = save(
+        client,
+        review,
+        q,
+        version=1,
+        value="yes",
+        detach=[attachment.pk],
+        attachment=[pdf("late.pdf")],
+    )
     assert response.status_code == 403
     assert list(AnswerAttachment.objects.all()) == [attachment]
     assert Document.objects.count() == 1
@@ -191,17 +219,22 @@ def test_the_submission_freezes_the_files_attached(world):
     review, people = world
     fp = people["reviewed_fp"]
     q = question("untoc-6-1")
-    actions.save_answer(review, q, by=fp, now=NOW, version=0, value=["yes"], attach=[pdf()],
-                        language="en")  # fmt: skip
+    actions.save_answer(
+        review, q, by=fp, now=NOW, version=0, value=["yes"], attach=[pdf()], language="en"
+    )
     version = AnswerAttachment.objects.get().version
     reviews.act(review, "clear", by=fp, now=NOW)
     reviews.act(review, "submit", by=fp, now=NOW)
     submission = AnswerSubmission.objects.get()
     [answer] = submission.snapshot["answers"]
     assert answer["attachments"] == [
-        {"document": version.document_id, "version": 1, "name": "penal-code.pdf",
-         "sha256": version.sha256}
-    ]  # fmt: skip
+        {
+            "document": version.document_id,
+            "version": 1,
+            "name": "penal-code.pdf",
+            "sha256": version.sha256,
+        }
+    ]
     assert submission.sha256 == actions.digest(submission.snapshot)
 
 
@@ -210,11 +243,27 @@ def test_at_most_so_many_files_per_answer(world, monkeypatch):
     monkeypatch.setattr(actions, "MAX_ATTACHMENTS", 2)
     q = question("untoc-6-1")
     expert = people["expert"]
-    actions.save_answer(review, q, by=expert, now=NOW, version=0, value=["yes"],
-                        attach=[pdf(), pdf("b.pdf")], language="en")  # fmt: skip
+    actions.save_answer(
+        review,
+        q,
+        by=expert,
+        now=NOW,
+        version=0,
+        value=["yes"],
+        attach=[pdf(), pdf("b.pdf")],
+        language="en",
+    )
     with pytest.raises(actions.AnswerError, match="at most 2 files"):
-        actions.save_answer(review, q, by=expert, now=NOW, version=1, value=["yes"],
-                            attach=[pdf("c.pdf")], language="en")  # fmt: skip
+        actions.save_answer(
+            review,
+            q,
+            by=expert,
+            now=NOW,
+            version=1,
+            value=["yes"],
+            attach=[pdf("c.pdf")],
+            language="en",
+        )
     assert AnswerAttachment.objects.count() == 2
 
 
@@ -224,12 +273,30 @@ def test_the_answers_page_stays_flat_with_more_files(client, world):
     client.force_login(expert)
     page = url("questionnaires:answers", review.pk)
     questions = actions.questions_for(review, actions.template_for(review))
-    actions.save_answer(review, questions[0], by=expert, now=NOW, version=0, value=[],
-                        text="One.", attach=[pdf()], language="en")  # fmt: skip
+    actions.save_answer(
+        review,
+        questions[0],
+        by=expert,
+        now=NOW,
+        version=0,
+        value=[],
+        text="One.",
+        attach=[pdf()],
+        language="en",
+    )
     few = count_queries(lambda: client.get(page))
     for q in questions[1:6]:
-        actions.save_answer(review, q, by=expert, now=NOW, version=0, value=[], text="Two.",
-                            attach=[pdf("a.pdf"), pdf("b.pdf")], language="ar")  # fmt: skip
+        actions.save_answer(
+            review,
+            q,
+            by=expert,
+            now=NOW,
+            version=0,
+            value=[],
+            text="Two.",
+            attach=[pdf("a.pdf"), pdf("b.pdf")],
+            language="ar",
+        )
     assert count_queries(lambda: client.get(page)) == few
     assert client.get(page).content.decode().count("b.pdf") == 5
 

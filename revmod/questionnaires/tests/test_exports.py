@@ -39,18 +39,39 @@ def bilingual(world):
     """The questionnaire review working in Arabic and French (the consultation amended through
     a reopening), with two answers saved by an expert."""
     review, people = world
-    reviews.act(review, "reopen", by=people["secretariat"], now=NOW,
-                reason="Languages amended.", to="initial_consultation")  # fmt: skip
-    reviews.record_consultation(review, by=people["reviewed_fp"], now=NOW, held_on=NOW.date(),
-                                languages=["fr", "ar"])  # fmt: skip
+    reviews.act(
+        review,
+        "reopen",
+        by=people["secretariat"],
+        now=NOW,
+        reason="Languages amended.",
+        to="initial_consultation",
+    )
+    reviews.record_consultation(
+        review, by=people["reviewed_fp"], now=NOW, held_on=NOW.date(), languages=["fr", "ar"]
+    )
     reviews.act(review, "advance", by=people["reviewed_fp"], now=NOW)
     review.refresh_from_db()
     expert = people["expert"]
-    actions.save_answer(review, question("untoc-2-b"), by=expert, now=NOW, version=0,
-                        value=["penalty"], text="Code pénal, article 131-1.")  # fmt: skip
-    actions.save_answer(review, question("untoc-5-1a"), by=expert, now=NOW, version=0,
-                        value=["partly"], citations="Penal Code art. 450-1",
-                        text="Voir \x0bl'article 450-1.")  # fmt: skip
+    actions.save_answer(
+        review,
+        question("untoc-2-b"),
+        by=expert,
+        now=NOW,
+        version=0,
+        value=["penalty"],
+        text="Code pénal, article 131-1.",
+    )
+    actions.save_answer(
+        review,
+        question("untoc-5-1a"),
+        by=expert,
+        now=NOW,
+        version=0,
+        value=["partly"],
+        citations="Penal Code art. 450-1",
+        text="Voir \x0bl'article 450-1.",
+    )
     return review, people
 
 
@@ -118,15 +139,19 @@ def test_the_arabic_docx_reads_right_to_left(client, bilingual):
     assert len(every) > 50
     assert all(p.find(f"{qn('w:pPr')}/{qn('w:bidi')}") is not None for p in every)
     arabic_runs = [
-        r for p in every for r in p.iter(qn("w:r"))
+        r
+        for p in every
+        for r in p.iter(qn("w:r"))
         if any("\u0600" <= c <= "\u06ff" for t in r.iter(qn("w:t")) for c in t.text or "")
-    ]  # fmt: skip
-    assert arabic_runs and all(r.find(f"{qn('w:rPr')}/{qn('w:rtl')}") is not None
-                               for r in arabic_runs)  # fmt: skip
+    ]
+    assert arabic_runs and all(
+        r.find(f"{qn('w:rPr')}/{qn('w:rtl')}") is not None for r in arabic_runs
+    )
     # Nothing forces a side: a bidi paragraph starts, and so aligns, on the right.
     assert not any(p.find(f"{qn('w:pPr')}/{qn('w:jc')}") is not None for p in every)
-    assert all(t.table_direction == python_docx.enum.table.WD_TABLE_DIRECTION.RTL
-               for t in document.tables)  # fmt: skip
+    assert all(
+        t.table_direction == python_docx.enum.table.WD_TABLE_DIRECTION.RTL for t in document.tables
+    )
     assert document.sections[0]._sectPr.find(qn("w:bidi")) is not None
     assert document.core_properties.language == "ar-SA"
 
@@ -210,10 +235,12 @@ def test_outsiders_and_wrong_addresses_get_404(client, bilingual):
 def test_the_party_under_review_reads_the_feedback_only_once_submitted(client, fb):
     review, people, first, others = fb
     q = question("untoc-5-1a")
-    feedback.save_comment(review, q, by=people["main_fp"], now=NOW, version=0,
-                          text="Is conspiracy covered?")  # fmt: skip
-    feedback.save_comment(review, q, by=people["main2_fp"], now=NOW, version=0,
-                          text="Second reviewer.")  # fmt: skip
+    feedback.save_comment(
+        review, q, by=people["main_fp"], now=NOW, version=0, text="Is conspiracy covered?"
+    )
+    feedback.save_comment(
+        review, q, by=people["main2_fp"], now=NOW, version=0, text="Second reviewer."
+    )
     client.force_login(people["reviewed_fp"])
     for fmt in exports.FORMATS:
         assert client.get(export_url(review, "feedback", fmt)).status_code == 404
@@ -260,10 +287,16 @@ def test_the_observations_export_a_version_and_its_sign_offs(client, obs):
     page = url("questionnaires:observations", review.pk)
     client.force_login(people["observer"])
     assert "export/observations" not in client.get(page).content.decode()  # nothing saved yet
-    v1 = observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
-                                   sections=SECTIONS)  # fmt: skip
-    v2 = observations.save_version(review, by=people["expert"], now=NOW, based_on=1,
-                                   sections={**SECTIONS, "summary": "Second summary."})  # fmt: skip
+    v1 = observations.save_version(
+        review, by=people["expert"], now=NOW, based_on=0, sections=SECTIONS
+    )
+    v2 = observations.save_version(
+        review,
+        by=people["expert"],
+        now=NOW,
+        based_on=1,
+        sections={**SECTIONS, "summary": "Second summary."},
+    )
     observations.sign_off(review, by=people["reviewed_fp"], now=NOW, number=2)
     assert (
         export_url(review, "observations", "docx", lang="en") in client.get(page).content.decode()
@@ -299,8 +332,16 @@ def test_the_draft_answers_export_takes_a_flat_number_of_queries(client, bilingu
     for q in actions.questions_for(review, actions.template_for(review)):
         if q.key not in {"untoc-2-b", "untoc-5-1a"}:
             value = ["yes"] if q.kind == "yes_no_partly" else [c.value for c in q.choices.all()][:1]
-            actions.save_answer(review, q, by=people["expert"], now=NOW, version=0, value=value,
-                                citations="Law 1", text="Answered.")  # fmt: skip
+            actions.save_answer(
+                review,
+                q,
+                by=people["expert"],
+                now=NOW,
+                version=0,
+                value=value,
+                citations="Law 1",
+                text="Answered.",
+            )
     assert count_queries(lambda: client.get(path)) == few
     assert text_of(read_docx(client.get(path))).count("Answered.") > 30
 
@@ -320,16 +361,25 @@ def test_each_export_takes_a_flat_number_of_queries(client, obs):
     observations.save_version(review, by=people["expert"], now=NOW, based_on=0, sections=SECTIONS)
     few = counts()
     # More answers (on a reopened questionnaire), comments, versions and sign-offs.
-    reviews.act(review, "reopen", by=people["secretariat"], now=NOW, reason="More.",
-                to="questionnaire")  # fmt: skip
+    reviews.act(
+        review, "reopen", by=people["secretariat"], now=NOW, reason="More.", to="questionnaire"
+    )
     review.refresh_from_db()
     questions = actions.questions_for(review, actions.template_for(review))
     saved = set(Answer.objects.values_list("question_id", flat=True))
     for q in questions:
         if q.pk not in saved:
             value = ["yes"] if q.kind == "yes_no_partly" else [c.value for c in q.choices.all()][:1]
-            actions.save_answer(review, q, by=people["expert"], now=NOW, version=0, value=value,
-                                citations="Law 1", text="Answered.")  # fmt: skip
+            actions.save_answer(
+                review,
+                q,
+                by=people["expert"],
+                now=NOW,
+                version=0,
+                value=value,
+                citations="Law 1",
+                text="Answered.",
+            )
     reviews.act(review, "clear", by=people["reviewed_fp"], now=NOW)
     reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
     review.refresh_from_db()
@@ -343,8 +393,13 @@ def test_each_export_takes_a_flat_number_of_queries(client, obs):
         reviews.act(review, "clear", by=fp, now=NOW)
     reviews.act(review, "submit", by=people["main_fp"], now=NOW)
     for n in range(1, 5):
-        observations.save_version(review, by=people["expert"], now=NOW, based_on=n,
-                                  sections={**SECTIONS, "summary": str(n)})  # fmt: skip
+        observations.save_version(
+            review,
+            by=people["expert"],
+            now=NOW,
+            based_on=n,
+            sections={**SECTIONS, "summary": str(n)},
+        )
         for fp in people["fps"]:
             observations.sign_off(review, by=fp, now=NOW, number=n + 1)
     assert len(actions.questions_for(review, actions.template_for(review))) > 30

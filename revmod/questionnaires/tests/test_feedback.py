@@ -68,8 +68,9 @@ def test_a_party_writes_only_on_the_articles_given_to_it(client, fb):
     article5 = question("untoc-5-1a").article_id
     # The first reviewer takes article 5 only; the others are left with every article.
     client.force_login(people["secretariat"])
-    response = client.post(url("questionnaires:feedback_tasks", review.pk),
-                           {"task": [f"{first}:{article5}"]})  # fmt: skip
+    response = client.post(
+        url("questionnaires:feedback_tasks", review.pk), {"task": [f"{first}:{article5}"]}
+    )
     assert response.status_code == 302
     assert feedback.assignments(review) == {first: {article5}}
     assert ReviewEvent.objects.filter(kind="division_of_tasks").exists()
@@ -131,8 +132,9 @@ def test_the_feedback_page_query_count_stays_flat(client, fb):
     def fetch():
         assert client.get(page).status_code == 200
 
-    feedback.save_comment(review, questions[0], by=people["main_fp"], now=NOW, version=0,
-                          text="One.")  # fmt: skip
+    feedback.save_comment(
+        review, questions[0], by=people["main_fp"], now=NOW, version=0, text="One."
+    )
     few = count_queries(fetch)
     covers = feedback.coverage(review, Loaded([review]))
     saved = 0
@@ -166,8 +168,15 @@ def test_by_default_a_party_comments_on_the_instruments_it_was_drawn_for():
 
 def test_reviewers_do_not_read_the_answers_here_before_they_are_submitted(client, world):
     review, people = world
-    actions.save_answer(review, question("untoc-5-1a"), by=people["expert"], now=NOW,
-                        version=0, value=["yes"], text="Not yet submitted.")  # fmt: skip
+    actions.save_answer(
+        review,
+        question("untoc-5-1a"),
+        by=people["expert"],
+        now=NOW,
+        version=0,
+        value=["yes"],
+        text="Not yet submitted.",
+    )
     page = url("questionnaires:feedback", review.pk)
     client.force_login(people["reviewer_fp"])
     body = client.get(page).content.decode()

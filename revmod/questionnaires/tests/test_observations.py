@@ -38,8 +38,10 @@ def obs(fb):
 
 
 def save(client, review, based_on, **sections):
-    return client.post(url("questionnaires:observations_save", review.pk),
-                       {**SECTIONS, **sections, "based_on": based_on})  # fmt: skip
+    return client.post(
+        url("questionnaires:observations_save", review.pk),
+        {**SECTIONS, **sections, "based_on": based_on},
+    )
 
 
 def test_every_save_is_a_new_version_and_a_stale_one_is_refused(client, obs):
@@ -78,8 +80,9 @@ def test_the_diff_is_readable_and_escaped(client, obs):
     review, people = obs
     by = people["expert"]
     observations.save_version(review, by=by, now=NOW, based_on=0, sections=SECTIONS)
-    observations.save_version(review, by=by, now=NOW, based_on=1,
-                              sections={**SECTIONS, "gaps": "No law on <b>x</b>."})  # fmt: skip
+    observations.save_version(
+        review, by=by, now=NOW, based_on=1, sections={**SECTIONS, "gaps": "No law on <b>x</b>."}
+    )
     client.force_login(people["reviewer_fp"])
     diff = url("questionnaires:observations_diff", review.pk)
     assert client.get(diff).status_code == 200  # the choice of versions
@@ -95,8 +98,9 @@ def test_the_diff_is_readable_and_escaped(client, obs):
 def test_completion_needs_every_party_to_sign_the_same_version(client, obs):
     review, people = obs
     fps, secretariat = people["fps"], people["secretariat"]
-    v1 = observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
-                                   sections=SECTIONS)  # fmt: skip
+    v1 = observations.save_version(
+        review, by=people["expert"], now=NOW, based_on=0, sections=SECTIONS
+    )
     # The generic "clear" does not stand in for a sign-off, and is not offered either.
     with pytest.raises(reviews.ReviewError, match="Sign off"):
         reviews.act(review, "clear", by=fps[0], now=NOW)
@@ -107,8 +111,13 @@ def test_completion_needs_every_party_to_sign_the_same_version(client, obs):
     for fp in fps[:-1]:
         observations.sign_off(review, by=fp, now=NOW, number=1)
     # A new version before the last party signs: the sign-offs were of another text.
-    v2 = observations.save_version(review, by=people["reviewer_expert"], now=NOW, based_on=1,
-                                   sections={**SECTIONS, "summary": "Changed."})  # fmt: skip
+    v2 = observations.save_version(
+        review,
+        by=people["reviewer_expert"],
+        now=NOW,
+        based_on=1,
+        sections={**SECTIONS, "summary": "Changed."},
+    )
     review.refresh_from_db()
     assert review.cleared == []
     with pytest.raises(observations.ObservationError, match="latest version"):
@@ -135,8 +144,9 @@ def test_completion_needs_every_party_to_sign_the_same_version(client, obs):
     assert review.stage == "completed"
     assert ReviewEvent.objects.filter(kind="observations_signed").count() == 2 * len(fps) - 1
     with pytest.raises(observations.ObservationError, match="only at the observations stage"):
-        observations.save_version(review, by=people["expert"], now=NOW, based_on=2,
-                                  sections=SECTIONS)  # fmt: skip
+        observations.save_version(
+            review, by=people["expert"], now=NOW, based_on=2, sections=SECTIONS
+        )
 
 
 def test_the_party_under_review_decides_on_publication(client, obs):
@@ -149,28 +159,42 @@ def test_the_party_under_review_decides_on_publication(client, obs):
     with pytest.raises(observations.ObservationError, match="which parts"):
         observations.decide_publication(review, by=people["reviewed_fp"], now=NOW, choice="part")
     with pytest.raises(observations.ObservationError, match="among the sections"):
-        observations.decide_publication(review, by=people["reviewed_fp"], now=NOW,
-                                        choice="part", sections=["summary", "secrets"])  # fmt: skip
+        observations.decide_publication(
+            review,
+            by=people["reviewed_fp"],
+            now=NOW,
+            choice="part",
+            sections=["summary", "secrets"],
+        )
     client.force_login(people["reviewed_fp"])
-    client.post(target, {"choice": "part", "section": ["recommendations", "good_practices"],
-                         "parts": "Paragraph 3 left out."})  # fmt: skip
+    client.post(
+        target,
+        {
+            "choice": "part",
+            "section": ["recommendations", "good_practices"],
+            "parts": "Paragraph 3 left out.",
+        },
+    )
     decision = PublicationDecision.objects.get()
     assert (decision.choice, decision.sections, decision.parts, decision.by) == (
-        "part", ["good_practices", "recommendations"], "Paragraph 3 left out.",
-        people["reviewed_fp"])  # fmt: skip
+        "part",
+        ["good_practices", "recommendations"],
+        "Paragraph 3 left out.",
+        people["reviewed_fp"],
+    )
     assert decision.at is not None
     page = client.get(url("questionnaires:observations", review.pk)).content.decode()
     assert "Good practices; Recommendations (Paragraph 3 left out.)" in page
     assert "recorded by reviewed_fp" in page
-    full = observations.decide_publication(review, by=people["reviewed_fp"], now=NOW,
-                                           choice="full", sections=["gaps"])  # fmt: skip
+    full = observations.decide_publication(
+        review, by=people["reviewed_fp"], now=NOW, choice="full", sections=["gaps"]
+    )
     assert full.sections == observations.PUBLISHABLE
 
 
 def complete(review, people, sections):
     """Save `sections` as the list of observations, every party signs it, the review completes."""
-    observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
-                              sections=sections)  # fmt: skip
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=0, sections=sections)
     for fp in people["fps"]:
         observations.sign_off(review, by=fp, now=NOW, number=1)
     reviews.act(review, "submit", by=people["secretariat"], now=NOW)
@@ -193,21 +217,26 @@ def test_the_public_reads_what_the_party_under_review_published(
     review, people = obs
     public = url("party-detail", "FRA")
     # Nothing while the three parties are still drafting, whatever is decided already.
-    observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
-                              sections={**SECTIONS, "summary": "Draft summary."})  # fmt: skip
+    observations.save_version(
+        review,
+        by=people["expert"],
+        now=NOW,
+        based_on=0,
+        sections={**SECTIONS, "summary": "Draft summary."},
+    )
     observations.decide_publication(review, by=people["reviewed_fp"], now=NOW, choice="full")
     page = client.get(public).content.decode()
     assert "Draft summary." not in page and "No law on" not in page
     assert "No country review of this party is completed yet." in page
-    observations.save_version(review, by=people["expert"], now=NOW, based_on=1,
-                              sections=SECTIONS)  # fmt: skip
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=1, sections=SECTIONS)
     for fp in people["fps"]:
         observations.sign_off(review, by=fp, now=NOW, number=2)
     reviews.act(review, "submit", by=people["secretariat"], now=NOW)
     PublicationDecision.objects.all().delete()  # each case decides (or not) after completion
     if choice:
-        observations.decide_publication(review, by=people["reviewed_fp"], now=NOW,
-                                        choice=choice, sections=sections)  # fmt: skip
+        observations.decide_publication(
+            review, by=people["reviewed_fp"], now=NOW, choice=choice, sections=sections
+        )
     client.logout()
     page = client.get(public).content.decode()
     assert all(text in page for text in shown), shown
@@ -223,8 +252,9 @@ def test_the_public_party_page_query_count_stays_flat(client, obs):
     observations.decide_publication(review, by=people["reviewed_fp"], now=NOW, choice="none")
     few = count_queries(lambda: client.get(public))
     for choice in ["part", "full", "none", "full"]:
-        observations.decide_publication(review, by=people["reviewed_fp"], now=NOW,
-                                        choice=choice, sections=["gaps"])  # fmt: skip
+        observations.decide_publication(
+            review, by=people["reviewed_fp"], now=NOW, choice=choice, sections=["gaps"]
+        )
     assert count_queries(lambda: client.get(public)) == few
     assert "No law on" in client.get(public).content.decode()  # the latest decision: full
 
@@ -235,16 +265,22 @@ def test_the_observations_pages_query_counts_stay_flat(client, obs):
     page = url("questionnaires:observations", review.pk)
     diff = url("questionnaires:observations_diff", review.pk)
     observations.save_version(review, by=people["expert"], now=NOW, based_on=0, sections=SECTIONS)
-    observations.save_version(review, by=people["expert"], now=NOW, based_on=1,
-                              sections={**SECTIONS, "summary": "1"})  # fmt: skip
+    observations.save_version(
+        review, by=people["expert"], now=NOW, based_on=1, sections={**SECTIONS, "summary": "1"}
+    )
     observations.sign_off(review, by=people["reviewed_fp"], now=NOW, number=2)
     few = (
         count_queries(lambda: client.get(page)),
         count_queries(lambda: client.get(diff, {"a": 1, "b": 2})),
     )
     for n in range(2, 8):
-        observations.save_version(review, by=people["expert"], now=NOW, based_on=n,
-                                  sections={**SECTIONS, "summary": str(n)})  # fmt: skip
+        observations.save_version(
+            review,
+            by=people["expert"],
+            now=NOW,
+            based_on=n,
+            sections={**SECTIONS, "summary": str(n)},
+        )
         for fp in people["fps"]:
             observations.sign_off(review, by=fp, now=NOW, number=n + 1)
     many = (
@@ -257,8 +293,7 @@ def test_the_observations_pages_query_counts_stay_flat(client, obs):
 def test_the_secretariat_signs_off_on_behalf_of_a_party_that_cannot(client, obs):
     """Seed ¶33 (the digital gap): with a reason, recorded and shown."""
     review, people = obs
-    observations.save_version(review, by=people["expert"], now=NOW, based_on=0,
-                              sections=SECTIONS)  # fmt: skip
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=0, sections=SECTIONS)
     code = review.pairings().order_by("reviewer__code").first().reviewer.code
     page = url("questionnaires:observations", review.pk)
     sign = url("questionnaires:observations_sign", review.pk)
@@ -267,8 +302,11 @@ def test_the_secretariat_signs_off_on_behalf_of_a_party_that_cannot(client, obs)
     refused = client.post(sign, {"version": 1, "on_behalf_of": code}, follow=True)
     assert "Say why the secretariat acts on behalf of the party." in refused.content.decode()
     assert not SignOff.objects.exists()
-    done = client.post(sign, {"version": 1, "on_behalf_of": code,
-                              "reason": "No access to the Internet."}, follow=True)  # fmt: skip
+    done = client.post(
+        sign,
+        {"version": 1, "on_behalf_of": code, "reason": "No access to the Internet."},
+        follow=True,
+    )
     assert "Signed off on the party" in done.content.decode()
     signed = SignOff.objects.get()
     assert (signed.party.code, signed.by) == (code, people["secretariat"])

@@ -74,8 +74,11 @@ def docx_tables(document) -> dict:
 
 
 def answers_in_db() -> list:
-    return list(Answer.objects.order_by("pk").values_list("question__key", "value", "citations",
-                                                          "text", "version"))  # fmt: skip
+    return list(
+        Answer.objects.order_by("pk").values_list(
+            "question__key", "value", "citations", "text", "version"
+        )
+    )
 
 
 def test_xlsx_round_trip_in_french(client, world):
@@ -108,8 +111,11 @@ def test_xlsx_round_trip_in_french(client, world):
     assert "<dd>5 / " in page  # the progress counts them
     a = Answer.objects.get(question__key="untoc-5-1a")
     assert (a.value, a.citations, a.text, a.version) == (
-        ["partly"], "Code pénal, art. 450-1", "Entente seulement.", 1
-    )  # fmt: skip
+        ["partly"],
+        "Code pénal, art. 450-1",
+        "Entente seulement.",
+        1,
+    )
     assert Answer.objects.get(question__key="untoc-2-b").value == ["list"]
     assert Answer.objects.get(question__key=form).value == ["agreement", "participation"]
     assert Answer.objects.get(question__key="untoc-2-c").text == "Voir le code pénal."
@@ -140,8 +146,10 @@ def test_docx_round_trip_in_french(client, world):
     assert "3 answers imported" in client.get(response["Location"]).content.decode()
     a = Answer.objects.get(question__key="untoc-5-1a")
     assert (a.value, a.citations, a.text) == (
-        ["yes"], "Loi 12", "Premier paragraphe.\nSecond paragraphe."
-    )  # fmt: skip
+        ["yes"],
+        "Loi 12",
+        "Premier paragraphe.\nSecond paragraphe.",
+    )
     assert Answer.objects.get(question__key=form).value == ["agreement", "participation"]
     assert Answer.objects.get(question__key="untoc-6-2d").citations == "Code pénal, art. 113-6"
 
@@ -149,8 +157,7 @@ def test_docx_round_trip_in_french(client, world):
 def test_every_error_is_reported_per_cell_and_nothing_is_imported(client, world):
     review, people = world
     expert = people["expert"]
-    actions.save_answer(review, question("untoc-6-1"), by=expert, now=NOW, version=0,
-                        value=["yes"])  # fmt: skip
+    actions.save_answer(review, question("untoc-6-1"), by=expert, now=NOW, version=0, value=["yes"])
     before = answers_in_db()
     client.force_login(expert)
     workbook = openpyxl.load_workbook(download(client, review, "xlsx"))
@@ -202,14 +209,14 @@ def test_a_file_of_another_review_or_version_or_not_ours_is_refused(client, worl
     assert response.status_code == 400
     assert "The file&#x27;s content is not XLSX, whatever its name says." in (
         response.content.decode()
-    )  # fmt: skip
+    )
     # A workbook that is not one of ours.
     foreign = openpyxl.Workbook()
     foreign.active["A4"] = "untoc-2-a"
     response = upload(client, review, saved(foreign))
     assert "This file is not a questionnaire downloaded from this platform" in (
         response.content.decode()
-    )  # fmt: skip
+    )
     # A file of the previous version of the questionnaire, once a new one is published.
     mine = openpyxl.load_workbook(download(client, review, "xlsx"))
     draft = actions.new_version(actions.template_for(review))
@@ -229,8 +236,15 @@ def test_an_answer_changed_online_since_the_download_is_a_conflict(client, world
     ws, rows = workbook.worksheets[0], xlsx_rows(workbook)
     # Meanwhile expert2 answers two questions online.
     for key in ["untoc-2-a", "untoc-5-2"]:
-        actions.save_answer(review, question(key), by=people["expert2"], now=NOW, version=0,
-                            value=["no"], text="Online.")  # fmt: skip
+        actions.save_answer(
+            review,
+            question(key),
+            by=people["expert2"],
+            now=NOW,
+            version=0,
+            value=["no"],
+            text="Online.",
+        )
     ws[f"E{rows['untoc-2-a']}"] = "Oui"  # edited offline too: a conflict
     ws[f"E{rows['untoc-8-1']}"] = "Oui"
     before = answers_in_db()
@@ -310,13 +324,22 @@ def test_the_download_query_count_stays_flat(client, world, fmt):
         assert client.get(link).status_code == 200
 
     questions = actions.questions_for(review, actions.template_for(review))
-    actions.save_answer(review, questions[0], by=people["expert"], now=NOW, version=0,
-                        value=[], text="One.")  # fmt: skip
+    actions.save_answer(
+        review, questions[0], by=people["expert"], now=NOW, version=0, value=[], text="One."
+    )
     few = count_queries(fetch)
     for q in questions[1:]:
         value = ["yes"] if q.kind == "yes_no_partly" else [c.value for c in q.choices.all()][:1]
-        actions.save_answer(review, q, by=people["expert"], now=NOW, version=0, value=value,
-                            citations="Loi 1", text="Répondu.")  # fmt: skip
+        actions.save_answer(
+            review,
+            q,
+            by=people["expert"],
+            now=NOW,
+            version=0,
+            value=value,
+            citations="Loi 1",
+            text="Répondu.",
+        )
     assert count_queries(fetch) == few
     # More questions (a new version) for a review without answers yet: still flat.
     client.force_login(people["secretariat"])
@@ -357,8 +380,9 @@ def test_the_secretariat_uploads_a_partys_questionnaire_on_its_behalf(client, wo
     response = client.post(url("questionnaires:offline_upload", review.pk), form)
     assert response.status_code == 302
     assert {a.question.key: a.updated_by for a in Answer.objects.select_related("question")} == {
-        "untoc-2-a": people["secretariat"], "untoc-2-c": people["secretariat"],
-    }  # fmt: skip
+        "untoc-2-a": people["secretariat"],
+        "untoc-2-c": people["secretariat"],
+    }
     event = review.events.get(kind="answers_on_behalf")
     assert event.data["on_behalf_of"] == "FRA" and event.data["reason"].startswith("The ministry")
     assert sorted(event.data["questions"]) == ["untoc-2-a", "untoc-2-c"]
@@ -367,20 +391,28 @@ def test_the_secretariat_uploads_a_partys_questionnaire_on_its_behalf(client, wo
     # The party's own people still answer as before; a reviewing party is never stood in for.
     bad = client.post(
         f"/api/v1/reviews/{review.pk}/answers/untoc-6-1/",
-        {"version": 0, "value": ["no"], "on_behalf_of": review.pairings()[0].reviewer.code,
-         "reason": "No connection."},
+        {
+            "version": 0,
+            "value": ["no"],
+            "on_behalf_of": review.pairings()[0].reviewer.code,
+            "reason": "No connection.",
+        },
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert bad.status_code == 400 and "Only the party under review" in bad.json()["detail"]
-    assert client.post(
-        f"/api/v1/reviews/{review.pk}/answers/untoc-6-1/", {"version": 0, "value": ["no"]},
-        content_type="application/json",
-    ).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            f"/api/v1/reviews/{review.pk}/answers/untoc-6-1/",
+            {"version": 0, "value": ["no"]},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
     ok = client.post(
         f"/api/v1/reviews/{review.pk}/answers/untoc-6-1/",
         {"version": 0, "value": ["no"], "on_behalf_of": "FRA", "reason": "No connection."},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert ok.status_code == 200 and ok.json()["value"] == ["no"]
     assert ok.json()["updated_by"] == "secretariat"
     # Once submitted, nobody changes the answers, the secretariat included.

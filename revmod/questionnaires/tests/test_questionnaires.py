@@ -102,8 +102,14 @@ def test_questions_are_those_of_the_instruments_the_party_is_party_to(client, wo
 def test_answering_and_progress_per_article(client, world):
     review, people = world
     client.force_login(people["expert"])
-    response = post(client, review, question("untoc-5-1a"), value="partly",
-                    citations="Penal Code, art. 450-1", text="Conspiracy only.")  # fmt: skip
+    response = post(
+        client,
+        review,
+        question("untoc-5-1a"),
+        value="partly",
+        citations="Penal Code, art. 450-1",
+        text="Conspiracy only.",
+    )
     assert response.status_code == 302
     client.force_login(people["reviewed_fp"])
     post(client, review, question("untoc-5-1a-form"), value=["agreement", "participation"])
@@ -130,8 +136,12 @@ def test_who_reads_and_who_answers(client, world):
     for name in ["reviewed_fp", "expert"]:
         client.force_login(people[name])
         version = Answer.objects.filter(question=q).values_list("version", flat=True).first()
-        assert post(client, review, q, value="yes", text=f"By {name}.",
-                    version=version or 0).status_code == 302, name  # fmt: skip
+        assert (
+            post(
+                client, review, q, value="yes", text=f"By {name}.", version=version or 0
+            ).status_code
+            == 302
+        ), name
     for name in ["observer", "secretariat", "reviewer_fp"]:
         client.force_login(people[name])
         assert post(client, review, q, value="no", version=2).status_code == 403, name
@@ -215,13 +225,22 @@ def test_the_answers_page_query_count_stays_flat(client, world):
     def fetch():
         assert client.get(page).status_code == 200
 
-    actions.save_answer(review, questions[0], by=people["expert"], now=NOW, version=0,
-                        value=[], text="One.")  # fmt: skip
+    actions.save_answer(
+        review, questions[0], by=people["expert"], now=NOW, version=0, value=[], text="One."
+    )
     few = count_queries(fetch)
     for q in questions[1:]:
         value = ["yes"] if q.kind == "yes_no_partly" else [c.value for c in q.choices.all()][:1]
-        actions.save_answer(review, q, by=people["expert"], now=NOW, version=0, value=value,
-                            citations="Law 1", text="Answered.")  # fmt: skip
+        actions.save_answer(
+            review,
+            q,
+            by=people["expert"],
+            now=NOW,
+            version=0,
+            value=value,
+            citations="Law 1",
+            text="Answered.",
+        )
     assert count_queries(fetch) == few
     # More questions (a new version) for a review that has no answers yet: still flat.
     client.force_login(people["secretariat"])
@@ -312,8 +331,11 @@ def test_drafts_save_themselves_through_the_same_checks(client, world):
 
     def autosave(**data):
         data.setdefault("version", 0)
-        return client.post(url("questionnaires:save", review.pk, q.pk), data,
-                           headers={"Accept": "application/json"})  # fmt: skip
+        return client.post(
+            url("questionnaires:save", review.pk, q.pk),
+            data,
+            headers={"Accept": "application/json"},
+        )
 
     response = autosave(value="yes", text="Half writ")
     assert response.status_code == 200
@@ -356,16 +378,24 @@ def test_the_api_reads_and_writes_answers_with_the_pages_version_check(client, w
     assert saved.status_code == 200 and saved.json()["version"] == 1
     # Someone who opened version 0 meanwhile is refused and shown what is saved now.
     client.force_login(people["expert2"])
-    stale = client.post(path + "untoc-5-1a/", {**body, "value": ["no"]},
-                        content_type="application/json")  # fmt: skip
+    stale = client.post(
+        path + "untoc-5-1a/", {**body, "value": ["no"]}, content_type="application/json"
+    )
     assert stale.status_code == 409 and stale.json()["current"]["value"] == ["yes"]
-    assert client.post(path + "no-such-question/", body,
-                       content_type="application/json").status_code == 404  # fmt: skip
-    assert client.post(path + "untoc-5-1a/", {"value": "yes"},
-                       content_type="application/json").status_code == 400  # fmt: skip
+    assert (
+        client.post(path + "no-such-question/", body, content_type="application/json").status_code
+        == 404
+    )
+    assert (
+        client.post(
+            path + "untoc-5-1a/", {"value": "yes"}, content_type="application/json"
+        ).status_code
+        == 400
+    )
     client.force_login(people["observer"])  # reads, never writes
     assert client.get(path).status_code == 200
-    refused = client.post(path + "untoc-5-1a/", {**body, "version": 1},
-                          content_type="application/json")  # fmt: skip
+    refused = client.post(
+        path + "untoc-5-1a/", {**body, "version": 1}, content_type="application/json"
+    )
     assert refused.status_code == 403
     assert Answer.objects.get(question__key="untoc-5-1a").value == ["yes"]

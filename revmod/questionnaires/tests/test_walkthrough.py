@@ -66,8 +66,10 @@ def test_questionnaire_feedback_observations_statistics_and_translation(client, 
     )
     assert "2 answers imported" in response.content.decode()
     assert dict(Answer.objects.values_list("question__key", "value")) == {
-        online.key: ["yes"], offline[0].key: ["partly"], offline[1].key: ["no"]
-    }  # fmt: skip
+        online.key: ["yes"],
+        offline[0].key: ["partly"],
+        offline[1].key: ["no"],
+    }
 
     # Its focal point clears and submits.
     client.force_login(people["reviewed_fp"])
@@ -110,9 +112,14 @@ def test_questionnaire_feedback_observations_statistics_and_translation(client, 
 
     # The list of observations: drafted once, signed off by the three parties' focal points.
     client.force_login(people["expert"])
-    sections = {"gaps": "No register of convictions.", "good_practices": "Joint teams.",
-                "recommendations": "Keep a register.", "assistance": "Training.",
-                "summary": "Mostly in place.", "based_on": 0}  # fmt: skip
+    sections = {
+        "gaps": "No register of convictions.",
+        "good_practices": "Joint teams.",
+        "recommendations": "Keep a register.",
+        "assistance": "Training.",
+        "summary": "Mostly in place.",
+        "based_on": 0,
+    }
     assert (
         client.post(url("questionnaires:observations_save", review.pk), sections).status_code == 302
     )

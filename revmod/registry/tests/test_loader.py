@@ -52,16 +52,26 @@ def test_shipped_registry_has_the_seeds_189_parties(registry):
     assert list(Party.objects.filter(kind=Party.Kind.REIO).values_list("code", flat=True)) == ["EU"]
     assert Party.objects.party_to("UNTOC").count() == 189
     assert set(RegionalGroup.objects.values_list("code", flat=True)) == {
-        "AFR", "APG", "EEG", "GRULAC", "WEOG",
-    }  # fmt: skip
+        "AFR",
+        "APG",
+        "EEG",
+        "GRULAC",
+        "WEOG",
+    }
     assert Party.objects.get(code="TUR").regional_group.code == "WEOG"
     assert Party.objects.get(code="EU").regional_group is None
 
 
 def test_every_party_has_a_name_in_six_languages(registry):
     for party in Party.objects.all():
-        names = [party.name_ar, party.name_zh, party.name_en, party.name_fr, party.name_ru,
-                 party.name_es]  # fmt: skip
+        names = [
+            party.name_ar,
+            party.name_zh,
+            party.name_en,
+            party.name_fr,
+            party.name_ru,
+            party.name_es,
+        ]
         assert all(names), party.code
     turkiye = Party.objects.get(code="TUR")
     assert turkiye.name_en == "Türkiye"
@@ -129,26 +139,54 @@ def test_a_corrected_date_supersedes_and_keeps_history(data_copy, capsys):
 @pytest.mark.parametrize(
     "filename, old, new, problem",
     [
-        ("adherences.csv", "DEU,FIR,ratification,2021-10-14", "DEU,FIR,ratification,2021-02-30",
-         "'2021-02-30' is not a date"),
-        ("adherences.csv", "DEU,FIR,ratification,2021-10-14", "DEU,FIR,ratification,14/10/2021",
-         "'14/10/2021' is not a date"),
-        ("adherences.csv", "DEU,FIR,ratification,2021-10-14", "DEU,FIR,ratified,2021-10-14",
-         "action must be one of"),
-        ("adherences.csv", "DEU,FIR,ratification,2021-10-14", "XXX,FIR,ratification,2021-10-14",
-         "unknown party 'XXX'"),
-        ("adherences.csv", "DEU,FIR,ratification,2021-10-14", "DEU,ABC,ratification,2021-10-14",
-         "unknown instrument 'ABC'"),
-        ("adherences.csv", "BTN,TIP,accession,2023-02-20", "BTN,TIP,accession,2023-02-19",
-         "before it joined the Convention"),
-        ("adherences.csv", "DEU,FIR,ratification,2021-10-14", "DEU,FIR,ratification,2999-01-01",
-         "in the future"),
+        (
+            "adherences.csv",
+            "DEU,FIR,ratification,2021-10-14",
+            "DEU,FIR,ratification,2021-02-30",
+            "'2021-02-30' is not a date",
+        ),
+        (
+            "adherences.csv",
+            "DEU,FIR,ratification,2021-10-14",
+            "DEU,FIR,ratification,14/10/2021",
+            "'14/10/2021' is not a date",
+        ),
+        (
+            "adherences.csv",
+            "DEU,FIR,ratification,2021-10-14",
+            "DEU,FIR,ratified,2021-10-14",
+            "action must be one of",
+        ),
+        (
+            "adherences.csv",
+            "DEU,FIR,ratification,2021-10-14",
+            "XXX,FIR,ratification,2021-10-14",
+            "unknown party 'XXX'",
+        ),
+        (
+            "adherences.csv",
+            "DEU,FIR,ratification,2021-10-14",
+            "DEU,ABC,ratification,2021-10-14",
+            "unknown instrument 'ABC'",
+        ),
+        (
+            "adherences.csv",
+            "BTN,TIP,accession,2023-02-20",
+            "BTN,TIP,accession,2023-02-19",
+            "before it joined the Convention",
+        ),
+        (
+            "adherences.csv",
+            "DEU,FIR,ratification,2021-10-14",
+            "DEU,FIR,ratification,2999-01-01",
+            "in the future",
+        ),
         ("parties.csv", "ZWE,state,AFR", "ZZZ,state,AFR", "unknown code 'ZZZ'"),
         ("parties.csv", "ZWE,state,AFR", "ZWE,state,AFRICA", "unknown regional group 'AFRICA'"),
         ("parties.csv", "ZWE,state,AFR", "ZWE,country,AFR", "kind must be one of"),
         ("parties.csv", "ZWE,state,AFR,,,,,,", "ZWE,state,AFR,,,,", "7 fields where the header"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_row_stops_the_load_names_the_line_and_changes_nothing(
     data_copy, filename, old, new, problem
 ):

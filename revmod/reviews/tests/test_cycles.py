@@ -71,20 +71,28 @@ def test_a_late_joiner_gets_its_review_and_a_redraw_none(secretariat):
     before = set(Review.objects.values_list("pk", "party__code"))
     late_day = dt.datetime(2023, 12, 5, 12, tzinfo=dt.UTC)
     meeting = lots.create_meeting(held_on=late_day.date(), title="Late joiners")
-    hold(lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=late_day),
-         now=late_day, by=secretariat)  # fmt: skip
+    hold(
+        lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=late_day),
+        now=late_day,
+        by=secretariat,
+    )
     after = set(Review.objects.values_list("pk", "party__code"))
     assert before < after and {code for _pk, code in after - before} == {"BTN", "SSD"}
     late = Review.objects.filter(party__code__in=["BTN", "SSD"]).select_related("group")
     assert {r.group.number for r in late} == {3} and {r.cluster.number for r in late} == {1}
     # A redraw replaces a reviewer; the reviews stay as they are.
     pairing = Pairing.objects.active().filter(reviewed__code="BTN").first()
-    request = lots.record_redraw_request(pairing=pairing, requested_by=pairing.reviewed,
-                                         reason="Conflict of interest.",
-                                         received_on=late_day.date(), by=secretariat)  # fmt: skip
+    request = lots.record_redraw_request(
+        pairing=pairing,
+        requested_by=pairing.reviewed,
+        reason="Conflict of interest.",
+        received_on=late_day.date(),
+        by=secretariat,
+    )
     meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Redraw")
-    redraw = lots.prepare_draw(kind="redraw", meeting=meeting, by=secretariat, now=late_day,
-                               requests=[request])  # fmt: skip
+    redraw = lots.prepare_draw(
+        kind="redraw", meeting=meeting, by=secretariat, now=late_day, requests=[request]
+    )
     hold(redraw, now=late_day, by=secretariat)
     assert set(Review.objects.values_list("pk", "party__code")) == after
 
@@ -114,9 +122,17 @@ def test_a_failing_hook_publishes_nothing(secretariat, monkeypatch):
 
 def started(client, secretariat):
     meeting = lots.create_meeting(held_on=NOW.date(), title="Drawing of lots")
-    hold(lots.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW,
-                           reviewed=["KEN", "FRA", "BRA", "JPN", "POL", "UGA"],
-                           sizes=[2, 2, 2]), by=secretariat)  # fmt: skip
+    hold(
+        lots.prepare_draw(
+            kind="initial",
+            meeting=meeting,
+            by=secretariat,
+            now=NOW,
+            reviewed=["KEN", "FRA", "BRA", "JPN", "POL", "UGA"],
+            sizes=[2, 2, 2],
+        ),
+        by=secretariat,
+    )
     client.force_login(secretariat)
 
 
@@ -126,8 +142,11 @@ def test_the_next_cluster_waits_for_the_rule_or_a_recorded_reason(client, secret
     html = client.get(page).content.decode()
     assert "Cluster 1: Criminalization and jurisdiction" in html and "0%" in html
     group1 = ReviewGroup.objects.get(number=1)
-    start = {"cluster": Cluster.objects.get(number=4).pk, "groups": [group1.pk],
-             "starts_on": "2023-01-10"}  # fmt: skip
+    start = {
+        "cluster": Cluster.objects.get(number=4).pk,
+        "groups": [group1.pk],
+        "starts_on": "2023-01-10",
+    }
     response = client.post(page, start)
     assert "has not completed 70% of its reviews of cluster 1" in response.content.decode()
     assert not Review.objects.filter(cluster__number=4).exists()
@@ -135,8 +154,9 @@ def test_the_next_cluster_waits_for_the_rule_or_a_recorded_reason(client, secret
     response = client.post(page, {**start, "reason": "Decided by the Conference (CTOC/COP)."})
     assert response.status_code == 302
     new = Review.objects.filter(cluster__number=4).select_related("party")
-    in_group1 = set(Review.objects.filter(cluster__number=1, group=group1).values_list(
-        "party__code", flat=True))  # fmt: skip
+    in_group1 = set(
+        Review.objects.filter(cluster__number=1, group=group1).values_list("party__code", flat=True)
+    )
     assert {r.party.code for r in new} == in_group1 and len(in_group1) == 2
     assert {r.started_on for r in new} == {dt.date(2023, 1, 10)}
     created = ReviewEvent.objects.get(review=new[0], kind="created")
@@ -151,15 +171,25 @@ def test_the_share_is_a_setting_and_parties_can_be_chosen(client, secretariat, s
     started(client, secretariat)
     group2 = ReviewGroup.objects.get(number=2)
     one = Review.objects.filter(cluster__number=1, group=group2).first().party.code
-    response = client.post(url("reviews:cycles"), {"cluster": Cluster.objects.get(number=4).pk,
-                           "groups": [group2.pk], "parties": f"{one.lower()}, ",
-                           "starts_on": "2023-01-10"})  # fmt: skip
+    response = client.post(
+        url("reviews:cycles"),
+        {
+            "cluster": Cluster.objects.get(number=4).pk,
+            "groups": [group2.pk],
+            "parties": f"{one.lower()}, ",
+            "starts_on": "2023-01-10",
+        },
+    )
     assert response.status_code == 302
     assert list(Review.objects.filter(cluster__number=4).values_list("party__code", flat=True)) == [
         one
     ]
-    form = {"cluster": Cluster.objects.get(number=4).pk, "groups": [group2.pk],
-            "parties": "ZZZ", "starts_on": "2023-01-10"}  # fmt: skip
+    form = {
+        "cluster": Cluster.objects.get(number=4).pk,
+        "groups": [group2.pk],
+        "parties": "ZZZ",
+        "starts_on": "2023-01-10",
+    }
     bad = client.post(url("reviews:cycles"), form)
     assert "No party has this code: ZZZ." in bad.content.decode()
 
@@ -169,8 +199,7 @@ def test_the_cycles_page_query_count_stays_flat(client, secretariat):
     page = url("reviews:cycles")
     few = count_queries(lambda: client.get(page))
     lots_more = lots.create_meeting(held_on=dt.date(2023, 12, 5), title="Late joiners")
-    hold(lots.prepare_draw(kind="late", meeting=lots_more, by=secretariat, now=NOW),
-         by=secretariat)  # fmt: skip
+    hold(lots.prepare_draw(kind="late", meeting=lots_more, by=secretariat, now=NOW), by=secretariat)
     assert Review.objects.count() > 6
     assert count_queries(lambda: client.get(page)) == few
 
@@ -191,8 +220,13 @@ def test_a_protocol_joiners_draw_is_on_the_timelines_and_in_the_e_mails(client, 
     assert "Uganda" in client.get(url("reviews:cycles")).content.decode()
     day = dt.datetime(2024, 4, 2, 9, tzinfo=dt.UTC)
     meeting = lots.create_meeting(held_on=day.date(), title="Protocol joiners")
-    draw = hold(lots.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=day,
-                                  reviewed=["UGA"]), now=day, by=secretariat)  # fmt: skip
+    draw = hold(
+        lots.prepare_draw(
+            kind="protocol", meeting=meeting, by=secretariat, now=day, reviewed=["UGA"]
+        ),
+        now=day,
+        by=secretariat,
+    )
     new = list(draw.pairings.select_related("reviewer"))
     assert new and {p.reviewed.code for p in new} == {"UGA"}
     review = Review.objects.get(party__code="UGA")

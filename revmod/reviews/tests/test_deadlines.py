@@ -337,7 +337,6 @@ def test_at_least() -> None:
     assert at_least(Bucket.LATE_OVER_6_MONTHS, Bucket.LATE_OVER_6_MONTHS)
     assert not at_least(Bucket.LATE_6_MONTHS, Bucket.LATE_OVER_6_MONTHS)
     assert at_least("on_time", "on_time")
-    assert Bucket.LATE_3_MONTHS.label_key == "review.delay.late_3_months"
 
 
 def test_the_seeds_questionnaire_counts() -> None:

@@ -29,15 +29,23 @@ def test_a_whole_cycle_from_a_fresh_install(client, monkeypatch):
     call_command("loadregistry", stdout=quiet)
     call_command("loadquestionnaire", stdout=quiet)
     monkeypatch.setenv("FIRST_PASSWORD", PASSWORD)
-    call_command("createsecretariat", "amina", "--email", "amina@unodc.example",
-                 "--password-env", "FIRST_PASSWORD", stdout=quiet)  # fmt: skip
+    call_command(
+        "createsecretariat",
+        "amina",
+        "--email",
+        "amina@unodc.example",
+        "--password-env",
+        "FIRST_PASSWORD",
+        stdout=quiet,
+    )
     amina = User.objects.get(username="amina")
     TOTP.activate(amina, generate_totp_secret())  # her second factor (test_accounts: the pages)
     client.force_login(amina)
     today = timezone.localdate()
     for number in (1, 2, 3):  # the groups, in the admin
-        response = client.post("/en/admin/lots/reviewgroup/add/",
-                               {"number": number, "starts_on": str(today)})  # fmt: skip
+        response = client.post(
+            "/en/admin/lots/reviewgroup/add/", {"number": number, "starts_on": str(today)}
+        )
         assert response["Location"] == "/en/admin/lots/reviewgroup/"
     assert ReviewGroup.objects.count() == 3
 
@@ -52,9 +60,15 @@ def test_a_whole_cycle_from_a_fresh_install(client, monkeypatch):
         return response.json()
 
     meeting = post("/api/v1/meetings/", {"held_on": str(today), "title": "Drawing of lots"})
-    draw = post("/api/v1/draws/", {"kind": "initial", "meeting": meeting["id"],
-                                   "reviewed": ["KEN", "FRA", "BRA", "JPN", "POL", "NGA"],
-                                   "sizes": [2, 2, 2]})  # fmt: skip
+    draw = post(
+        "/api/v1/draws/",
+        {
+            "kind": "initial",
+            "meeting": meeting["id"],
+            "reviewed": ["KEN", "FRA", "BRA", "JPN", "POL", "NGA"],
+            "sizes": [2, 2, 2],
+        },
+    )
     for step in ("commit", "entropy", "draw", "publish"):
         post(f"/api/v1/draws/{draw['id']}/{step}/", {"entropy": "7 21 3 88"})
     [kenya] = api.get("/api/v1/reviews/?party=KEN").json()["results"]
@@ -64,20 +78,32 @@ def test_a_whole_cycle_from_a_fresh_install(client, monkeypatch):
     # People: nominated by the secretariat on its nominations page.
     people = {}
     for name, party, kind, scope in [
-        ("ken_fp", "KEN", "focal_point", "own"), ("ken_expert", "KEN", "expert", "own"),
+        ("ken_fp", "KEN", "focal_point", "own"),
+        ("ken_expert", "KEN", "expert", "own"),
         *[(f"fp_{code}", code, "focal_point", "reviewer") for code in reviewers],
-    ]:  # fmt: skip
+    ]:
         people[name] = make_user(name)
-        response = client.post("/en/people/nominations/new/", {
-            "party": party, "person": people[name].pk, "kind": kind, "scope": scope,
-            "starts_on": str(today)})  # fmt: skip
+        response = client.post(
+            "/en/people/nominations/new/",
+            {
+                "party": party,
+                "person": people[name].pk,
+                "kind": kind,
+                "scope": scope,
+                "starts_on": str(today),
+            },
+        )
         assert response.status_code == 302, response.content.decode()[:3000]
 
     # On the way: an officer assigned and a deadline extended, from the review's page.
     page = f"/en/reviews/{review.pk}/"
     assert client.post(page + "officers/", {"officers": ["amina"]}).status_code == 302
-    extend = {"step": "questionnaire", "kind": "extension", "days": 30,
-              "reason": "Elections in the capital."}  # fmt: skip
+    extend = {
+        "step": "questionnaire",
+        "kind": "extension",
+        "days": 30,
+        "reason": "Elections in the capital.",
+    }
     assert client.post(page + "deadline/", extend).status_code == 302
     assert review.officers.get() == amina and review.deadline_changes.count() == 1
 
@@ -85,8 +111,11 @@ def test_a_whole_cycle_from_a_fresh_install(client, monkeypatch):
     fp = Client()
     fp.force_login(people["ken_fp"])
     assert fp.post(page + "act/start_consultation/").status_code == 302
-    consultation = {"held_on": str(today), "languages": ["en"],
-                    "division_of_tasks": "Each reviewer takes every article."}  # fmt: skip
+    consultation = {
+        "held_on": str(today),
+        "languages": ["en"],
+        "division_of_tasks": "Each reviewer takes every article.",
+    }
     assert fp.post(page + "consultation/", consultation).status_code == 302
     assert fp.post(page + "act/advance/").status_code == 302
     assert Review.objects.get(pk=review.pk).stage == "questionnaire"
@@ -118,8 +147,14 @@ def test_a_whole_cycle_from_a_fresh_install(client, monkeypatch):
     assert Review.objects.get(pk=review.pk).stage == "observations"
 
     # The list of observations: saved, signed by every party, published in full.
-    sections = {"gaps": "None found.", "good_practices": "", "recommendations": "Train judges.",
-                "assistance": "", "summary": "In place.", "based_on": 0}  # fmt: skip
+    sections = {
+        "gaps": "None found.",
+        "good_practices": "",
+        "recommendations": "Train judges.",
+        "assistance": "",
+        "summary": "In place.",
+        "based_on": 0,
+    }
     assert fp.post(page + "observations/save/", sections).status_code == 302
     for signer in [fp, *reviewing.values()]:
         assert signer.post(page + "observations/sign/", {"version": 1}).status_code == 302

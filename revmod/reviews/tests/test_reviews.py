@@ -194,9 +194,14 @@ def test_replacing_a_focal_point_moves_access_at_once(client, world):
 
     with pytest.raises(actions.ReviewError, match="handover note"):
         actions.nominate(
-            party=Party.objects.get(code="FRA"), person=new, kind=FP, scope=OWN,
-            starts_on=dt.date(2022, 3, 1), by=secretariat, now=NOW,
-        )  # fmt: skip
+            party=Party.objects.get(code="FRA"),
+            person=new,
+            kind=FP,
+            scope=OWN,
+            starts_on=dt.date(2022, 3, 1),
+            by=secretariat,
+            now=NOW,
+        )
     nominate(new, "FRA", FP, OWN, secretariat, on=dt.date(2022, 3, 1))
     # The old focal point's session is over, and access with it.
     response = client.get(url("reviews:detail", review.pk))
@@ -221,15 +226,35 @@ def test_duplicate_and_impossible_nominations_are_refused(world):
     fra = Party.objects.get(code="FRA")
     count = Nomination.objects.count()
     with pytest.raises(actions.ReviewError, match="already holds"):
-        actions.nominate(party=fra, person=people["expert"], kind=EXPERT, scope=OWN,
-                         starts_on=NOW.date(), by=secretariat, now=NOW)  # fmt: skip
+        actions.nominate(
+            party=fra,
+            person=people["expert"],
+            kind=EXPERT,
+            scope=OWN,
+            starts_on=NOW.date(),
+            by=secretariat,
+            now=NOW,
+        )
     with pytest.raises(actions.ReviewError, match="own review only"):
-        actions.nominate(party=fra, person=people["outsider"], kind=OBSERVER, scope=REVIEWER,
-                         starts_on=NOW.date(), by=secretariat, now=NOW)  # fmt: skip
+        actions.nominate(
+            party=fra,
+            person=people["outsider"],
+            kind=OBSERVER,
+            scope=REVIEWER,
+            starts_on=NOW.date(),
+            by=secretariat,
+            now=NOW,
+        )
     with pytest.raises(actions.ReviewError, match="another party"):
-        actions.nominate(party=Party.objects.get(code="DEU"), person=people["expert"],
-                         kind=EXPERT, scope=OWN, starts_on=NOW.date(), by=secretariat,
-                         now=NOW)  # fmt: skip
+        actions.nominate(
+            party=Party.objects.get(code="DEU"),
+            person=people["expert"],
+            kind=EXPERT,
+            scope=OWN,
+            starts_on=NOW.date(),
+            by=secretariat,
+            now=NOW,
+        )
     assert Nomination.objects.count() == count
 
 
@@ -284,8 +309,13 @@ def test_api_reviews_carry_reviewers_languages_and_deadlines(world):
     steps = {d["step"]: d for d in item["deadlines"]}
     assert steps["focal_points"]["guideline"] == str(review.started_on + dt.timedelta(days=14))
     assert set(steps["questionnaire"]) == {
-        "step", "guideline", "agreed", "due", "done_on", "delay_days",
-    }  # fmt: skip
+        "step",
+        "guideline",
+        "agreed",
+        "due",
+        "done_on",
+        "delay_days",
+    }
     assert api_client(people["outsider"]).get("/api/v1/reviews/").json()["count"] == 0
     assert api_client(people["outsider"]).get(f"/api/v1/reviews/{review.pk}/").status_code == 404
     assert api_client(secretariat).get("/api/v1/reviews/").json()["count"] == 4
@@ -408,8 +438,9 @@ def test_the_secretariat_extends_and_pauses_a_deadline_from_the_review_page(clie
     before = due(client, review, "focal_points")
     assert "Change a deadline" in client.get(page).content.decode()
     # A refused change says why and changes nothing.
-    response = client.post(change, {"step": "focal_points", "kind": "extension",
-                                    "reason": "Elections."}, follow=True)  # fmt: skip
+    response = client.post(
+        change, {"step": "focal_points", "kind": "extension", "reason": "Elections."}, follow=True
+    )
     assert "either a new date or a number of days" in response.content.decode()
     no_reason = {"step": "focal_points", "kind": "extension", "new_date": "2021-06-30"}
     response = client.post(change, {**no_reason, "reason": ""}, follow=True)
@@ -417,13 +448,27 @@ def test_the_secretariat_extends_and_pauses_a_deadline_from_the_review_page(clie
     assert due(client, review, "focal_points") == before
     assert not review.deadline_changes.exists()
 
-    response = client.post(change, {"step": "focal_points", "kind": "extension",
-                                    "new_date": "2021-06-30",
-                                    "reason": "Elections in the capital."})  # fmt: skip
+    response = client.post(
+        change,
+        {
+            "step": "focal_points",
+            "kind": "extension",
+            "new_date": "2021-06-30",
+            "reason": "Elections in the capital.",
+        },
+    )
     assert response.status_code == 302
     assert due(client, review, "focal_points") == "2021-06-30"
-    client.post(change, {"step": "focal_points", "kind": "pause", "first_day": "2021-07-01",
-                         "last_day": "2021-07-10", "reason": "Floods."})  # fmt: skip
+    client.post(
+        change,
+        {
+            "step": "focal_points",
+            "kind": "pause",
+            "first_day": "2021-07-01",
+            "last_day": "2021-07-10",
+            "reason": "Floods.",
+        },
+    )
     assert due(client, review, "focal_points") == "2021-07-10"  # ten days more
     # Every participant reads the changes and their reasons, and the timeline has them.
     client.force_login(people["reviewer_fp"])
@@ -431,8 +476,12 @@ def test_the_secretariat_extends_and_pauses_a_deadline_from_the_review_page(clie
     assert "Elections in the capital." in html and "Floods." in html
     assert "Deadline extended" in html and "Deadline paused" in html
     assert "Change a deadline" not in html  # the form is the secretariat's
-    assert client.post(change, {"step": "focal_points", "kind": "extension", "days": "5",
-                                "reason": "x"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            change, {"step": "focal_points", "kind": "extension", "days": "5", "reason": "x"}
+        ).status_code
+        == 404
+    )
     assert review.deadline_changes.count() == 2
 
 
@@ -465,8 +514,15 @@ def test_the_review_page_lists_deadline_changes_in_flat_queries(client, world):
     page = url("reviews:detail", review.pk)
 
     def change(n):
-        actions.change_deadline(review, by=secretariat, now=NOW, step="focal_points",
-                                kind="extension", days=n, reason=f"Reason {n}.")  # fmt: skip
+        actions.change_deadline(
+            review,
+            by=secretariat,
+            now=NOW,
+            step="focal_points",
+            kind="extension",
+            days=n,
+            reason=f"Reason {n}.",
+        )
 
     change(1)
     few = count_queries(lambda: client.get(page))
@@ -510,12 +566,14 @@ def test_officers_are_assigned_in_bulk_and_the_list_filters_by_officer(client, w
     client.force_login(secretariat)
     listing = url("reviews:list")
     assert "Assign to the reviews ticked below" in client.get(listing).content.decode()
-    response = client.post(url("reviews:assign"), {"officers": ["secretariat"],
-                           "query": "stage=awaiting_nominations"})  # fmt: skip
+    response = client.post(
+        url("reviews:assign"), {"officers": ["secretariat"], "query": "stage=awaiting_nominations"}
+    )
     assert response["Location"] == listing + "?stage=awaiting_nominations"  # nothing ticked
     assert not Review.officers.through.objects.exists()
-    client.post(url("reviews:assign"), {"officers": ["secretariat"],
-                                        "reviews": [review.pk, others[0].pk]})  # fmt: skip
+    client.post(
+        url("reviews:assign"), {"officers": ["secretariat"], "reviews": [review.pk, others[0].pk]}
+    )
     client.post(url("reviews:assign"), {"officers": ["colleague"], "reviews": [review.pk]})
     assert {o.username for o in review.officers.all()} == {"secretariat", "colleague"}
 
@@ -530,16 +588,21 @@ def test_officers_are_assigned_in_bulk_and_the_list_filters_by_officer(client, w
     body = client.get("/api/v1/reviews/?officer=me").json()
     assert {r["id"] for r in body["results"]} == {review.pk, others[0].pk}
     assert {tuple(sorted(r["officers"])) for r in body["results"]} == {
-        ("colleague", "secretariat"), ("secretariat",)
-    }  # fmt: skip
+        ("colleague", "secretariat"),
+        ("secretariat",),
+    }
 
 
 def test_the_api_assigns_officers_as_the_page_does(client, world):
     secretariat, review, _reviewers, people = world
     path = f"/api/v1/reviews/{review.pk}/officers/"
     client.force_login(people["reviewed_fp"])
-    assert client.post(path, {"officers": ["secretariat"]},
-                       content_type="application/json").status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            path, {"officers": ["secretariat"]}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     client.force_login(secretariat)
     bad = client.post(path, {"officers": "secretariat"}, content_type="application/json")
     assert bad.status_code == 400 and "list of user names" in bad.json()["officers"][0]
@@ -560,8 +623,9 @@ def test_the_reviews_list_with_officers_keeps_query_counts_flat(client, world):
         count_queries(lambda: client.get(listing)),
         count_queries(lambda: client.get(api)),
     )
-    actions.assign_officers(list(Review.objects.all()), officers=colleagues, by=secretariat,
-                            now=NOW, add=True)  # fmt: skip
+    actions.assign_officers(
+        list(Review.objects.all()), officers=colleagues, by=secretariat, now=NOW, add=True
+    )
     assert count_queries(lambda: client.get(listing)) == few
     assert count_queries(lambda: client.get(api)) == few_api
 
@@ -618,8 +682,9 @@ def test_the_secretariat_clears_and_submits_on_behalf_of_a_party(client, world, 
     name_all_focal_points(review, reviewers, secretariat)
     for action in ("start_consultation",):
         actions.act(review, action, by=secretariat, now=NOW)
-    actions.record_consultation(review, by=secretariat, now=NOW, held_on=NOW.date(),
-                                languages=["fr"])  # fmt: skip
+    actions.record_consultation(
+        review, by=secretariat, now=NOW, held_on=NOW.date(), languages=["fr"]
+    )
     actions.act(review, "advance", by=secretariat, now=NOW)
     act = "/en/reviews/{}/act/{}/"
     client.force_login(secretariat)
@@ -629,19 +694,23 @@ def test_the_secretariat_clears_and_submits_on_behalf_of_a_party(client, world, 
     # Without a reason, for a party outside the review, or by anyone else: refused, unchanged.
     page = client.post(act.format(review.pk, "clear"), {"on_behalf_of": "FRA"}, follow=True)
     assert "Say why the secretariat acts on behalf of the party." in page.content.decode()
-    page = client.post(act.format(review.pk, "clear"),
-                       {"on_behalf_of": "ZAF" if "ZAF" not in reviewers else "ARG",
-                        "reason": "No connection."}, follow=True)  # fmt: skip
+    page = client.post(
+        act.format(review.pk, "clear"),
+        {"on_behalf_of": "ZAF" if "ZAF" not in reviewers else "ARG", "reason": "No connection."},
+        follow=True,
+    )
     assert "This party takes no part in this review." in page.content.decode()
     with pytest.raises(actions.ReviewError, match="Only the secretariat"):
-        actions.act(review, "clear", by=people["reviewed_fp"], now=NOW, on_behalf_of="FRA",
-                    reason="x")  # fmt: skip
+        actions.act(
+            review, "clear", by=people["reviewed_fp"], now=NOW, on_behalf_of="FRA", reason="x"
+        )
     assert Review.objects.get(pk=review.pk).cleared == []
 
     reason = "The ministry's network is down since the floods."
     for action in ("clear", "submit"):
-        response = client.post(act.format(review.pk, action),
-                               {"on_behalf_of": "FRA", "reason": reason})  # fmt: skip
+        response = client.post(
+            act.format(review.pk, action), {"on_behalf_of": "FRA", "reason": reason}
+        )
         assert response.status_code == 302
     review.refresh_from_db()
     assert review.stage == "written_feedback"
@@ -653,8 +722,11 @@ def test_the_secretariat_clears_and_submits_on_behalf_of_a_party(client, world, 
     from revmod.notifications.delivery import deliver_all_due
 
     deliver_all_due(now=timezone.now())  # the pages enqueued them now
-    told = [m for m in mailoutbox if m.to == ["reviewed_fp@example.org"]
-            and "has been submitted" in m.body]  # fmt: skip
+    told = [
+        m
+        for m in mailoutbox
+        if m.to == ["reviewed_fp@example.org"] and "has been submitted" in m.body
+    ]
     assert len(told) == 1
     assert "The secretariat did this on behalf of France" in told[0].body
     assert reason in told[0].body
@@ -671,8 +743,13 @@ def test_the_api_records_replaces_and_ends_nominations(client, world):
     def post(path, body):
         return client.post(path, body, content_type="application/json")
 
-    body = {"party": "FRA", "person": "new_fp", "kind": "focal_point", "scope": "own",
-            "starts_on": "2021-03-01"}  # fmt: skip
+    body = {
+        "party": "FRA",
+        "person": "new_fp",
+        "kind": "focal_point",
+        "scope": "own",
+        "starts_on": "2021-03-01",
+    }
     refused = post("/api/v1/nominations/", body)  # France has a focal point: a handover note
     assert refused.status_code == 400 and refused.json()["detail"]
     assert post("/api/v1/nominations/", {**body, "person": "nobody"}).status_code == 400
@@ -692,14 +769,19 @@ def test_the_api_records_the_consultation_as_the_page_does(client, world):
     actions.act(review, "start_consultation", by=secretariat, now=NOW)
     path = f"/api/v1/reviews/{review.pk}/consultation/"
     client.force_login(people["reviewed_fp"])
-    bad = client.post(path, {"held_on": "2021-02-01", "languages": ["xx"]},
-                      content_type="application/json")  # fmt: skip
+    bad = client.post(
+        path, {"held_on": "2021-02-01", "languages": ["xx"]}, content_type="application/json"
+    )
     assert bad.status_code == 400 and "languages" in bad.json()
     three = {"held_on": "2021-02-01", "languages": ["en", "fr", "es"]}
     refused = client.post(path, three, content_type="application/json")
     assert refused.status_code == 409 and "exceptional reason" in refused.json()["detail"]
-    body = {"held_on": "2021-02-01", "languages": ["fr", "en"],
-            "agreed_questionnaire": "2021-07-01", "division_of_tasks": "By article."}  # fmt: skip
+    body = {
+        "held_on": "2021-02-01",
+        "languages": ["fr", "en"],
+        "agreed_questionnaire": "2021-07-01",
+        "division_of_tasks": "By article.",
+    }
     response = client.post(path, body, content_type="application/json")
     assert response.status_code == 200 and response.json()["languages"] == ["en", "fr"]
     consultation = Review.objects.get(pk=review.pk).consultation
@@ -717,9 +799,15 @@ def test_new_periods_apply_to_the_reviews_started_from_their_date(client, world)
     start = review.started_on
     assert due(client, review, "focal_points") == str(start + dt.timedelta(days=14))
     add = "/en/admin/reviews/deadlineperiods/add/"
-    periods = {"focal_points_days": 30, "experts_days": 28, "consultation_months": 1,
-               "questionnaire_months": 6, "feedback_months": 6, "observations_months": 6,
-               "note": "Decision of the Conference."}  # fmt: skip
+    periods = {
+        "focal_points_days": 30,
+        "experts_days": 28,
+        "consultation_months": 1,
+        "questionnaire_months": 6,
+        "feedback_months": 6,
+        "observations_months": 6,
+        "note": "Decision of the Conference.",
+    }
     # A version for the reviews starting after this one changes nothing here.
     later = client.post(add, {**periods, "applies_from": str(start + dt.timedelta(days=1))})
     assert later.status_code == 302

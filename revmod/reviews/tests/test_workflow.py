@@ -67,7 +67,7 @@ def refused(state: ReviewState, action: Action, actor: Actor, **kw: object) -> W
 # --- stages ---------------------------------------------------------------------------------
 
 
-def test_stages_in_order_with_index_next_and_label_key() -> None:
+def test_stages_in_order_with_index_and_next() -> None:
     assert [s.value for s in STAGES] == [
         "awaiting_nominations",
         "initial_consultation",
@@ -79,7 +79,6 @@ def test_stages_in_order_with_index_next_and_label_key() -> None:
     assert [stage_index(s) for s in STAGES] == [0, 1, 2, 3, 4, 5]
     assert stage_index("questionnaire") == 2
     assert [next_stage(s) for s in STAGES] == [*STAGES[1:], None]
-    assert Stage.QUESTIONNAIRE.label_key == "review.stage.questionnaire"
     assert Stage.QUESTIONNAIRE == "questionnaire"  # a str, for model fields and JSON
     with pytest.raises(ValueError):
         stage_index("published")

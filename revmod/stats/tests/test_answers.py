@@ -52,8 +52,13 @@ def shared_world(request, django_db_blocker):
             for pairing in review.pairings():
                 if pairing.reviewer.code not in named:
                     named.add(pairing.reviewer.code)
-                    nominate(make_user(f"rfp-{pairing.reviewer.code}"), pairing.reviewer.code, FP,
-                             REVIEWER, secretariat)  # fmt: skip
+                    nominate(
+                        make_user(f"rfp-{pairing.reviewer.code}"),
+                        pairing.reviewer.code,
+                        FP,
+                        REVIEWER,
+                        secretariat,
+                    )
             people[code] = (to_questionnaire(review, fp, now=NOW), fp)
         yield secretariat, people
 
@@ -77,8 +82,15 @@ def answer(people, code, submit=True, **values):
     for key, value in values.items():
         q = question(key.replace("_", "-"))
         saved = q.answers.filter(answer_set__review=review).first()
-        actions.save_answer(review, q, by=fp, now=NOW, version=saved.version if saved else 0,
-                            value=value, text="An explanation.")  # fmt: skip
+        actions.save_answer(
+            review,
+            q,
+            by=fp,
+            now=NOW,
+            version=saved.version if saved else 0,
+            value=value,
+            text="An explanation.",
+        )
     if submit:
         reviews.act(review, "clear", by=fp, now=NOW)
         reviews.act(review, "submit", by=fp, now=NOW)
@@ -86,8 +98,13 @@ def answer(people, code, submit=True, **values):
 
 def tables(breakdown=None, shared=False, instrument=None):
     loaded = answers.load(Cluster.objects.get(number=1), instrument=instrument)
-    found = answers.count(loaded.questions, loaded.submissions, breakdown=breakdown,
-                          slices=answers.slices_for(breakdown), shared=shared)  # fmt: skip
+    found = answers.count(
+        loaded.questions,
+        loaded.submissions,
+        breakdown=breakdown,
+        slices=answers.slices_for(breakdown),
+        shared=shared,
+    )
     return {t.question.key: t for t in found}
 
 
@@ -117,11 +134,15 @@ def test_drafts_never_count_and_only_the_latest_submission_does(world):
     secretariat, people = world
     answer(people, "FRA", untoc_5_1a=["yes"])
     answer(people, "DEU", submit=False, untoc_5_1a=["no"])  # a draft, never submitted
-    assert options(tables()["untoc-5-1a"]) == {"yes": (1, 100.0), "no": (0, 0.0),
-                                                "partly": (0, 0.0)}  # fmt: skip
+    assert options(tables()["untoc-5-1a"]) == {
+        "yes": (1, 100.0),
+        "no": (0, 0.0),
+        "partly": (0, 0.0),
+    }
     review, _fp = people["FRA"]
-    reviews.act(review, "reopen", by=secretariat, now=NOW, reason="Wrong law cited.",
-                to="questionnaire")  # fmt: skip
+    reviews.act(
+        review, "reopen", by=secretariat, now=NOW, reason="Wrong law cited.", to="questionnaire"
+    )
     answer(people, "FRA", submit=False, untoc_5_1a=["no"])
     # Reopened and changed, not yet submitted again: the first submission still counts.
     assert options(tables()["untoc-5-1a"])["yes"] == (1, 100.0)
@@ -141,8 +162,11 @@ def test_breakdowns_by_regional_group_and_by_group(world):
     by_label = {line.label: line for line in table.rows}
     assert by_label["Western European and other States"].answered == 3
     assert options(table, by_label["Western European and other States"])["yes"] == (3, 100.0)
-    assert options(table, by_label["African States"]) == {"yes": (0, 0.0), "no": (1, 50.0),
-                                                         "partly": (1, 50.0)}  # fmt: skip
+    assert options(table, by_label["African States"]) == {
+        "yes": (0, 0.0),
+        "no": (1, 50.0),
+        "partly": (1, 50.0),
+    }
     assert sum(line.answered for line in table.rows) == table.overall.answered == 5
     groups = tables("group")["untoc-5-1a"]
     expected = {}
@@ -191,9 +215,7 @@ def test_the_shared_download_hides_what_the_page_hides(client, world):
         assert response.status_code == 200
         sheet = load_workbook(BytesIO(response.content)).active
         values = list(sheet.iter_rows(values_only=True))
-        return values[0][0], {
-            (r[2], r[4], r[5]): r for r in values[4:] if r[2] == "untoc-5-1a"
-        }  # fmt: skip
+        return values[0][0], {(r[2], r[4], r[5]): r for r in values[4:] if r[2] == "untoc-5-1a"}
 
     title, full = rows()
     assert title.startswith("Secretariat only")
@@ -238,11 +260,15 @@ def test_query_count_stays_flat_as_submissions_grow(client, world):
     page, xlsx = url("stats:answers"), url("stats:answers-xlsx")
     params = {"breakdown": "regional_group", "shared": "1"}
     answer(people, "FRA", untoc_5_1a=["yes"], untoc_2_b=["penalty"])
-    few = (count_queries(lambda: client.get(page, params)),
-           count_queries(lambda: client.get(xlsx, params)))  # fmt: skip
+    few = (
+        count_queries(lambda: client.get(page, params)),
+        count_queries(lambda: client.get(xlsx, params)),
+    )
     for code in PARTIES[1:]:
         answer(people, code, untoc_5_1a=["partly"], untoc_2_b=["list"], untoc_6_2b=["all"])
-    many = (count_queries(lambda: client.get(page, params)),
-            count_queries(lambda: client.get(xlsx, params)))  # fmt: skip
+    many = (
+        count_queries(lambda: client.get(page, params)),
+        count_queries(lambda: client.get(xlsx, params)),
+    )
     assert many == few
     assert "10 submitted questionnaires counted" in client.get(page, params).content.decode()

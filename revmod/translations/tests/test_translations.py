@@ -40,13 +40,15 @@ def question(key):
 
 def answer(review, person, key, version=0, **fields):
     fields.setdefault("value", [])
-    return questionnaires.save_answer(review, question(key), by=person, now=NOW,
-                                      version=version, **fields)  # fmt: skip
+    return questionnaires.save_answer(
+        review, question(key), by=person, now=NOW, version=version, **fields
+    )
 
 
 def ask(client, review, target="fr", source="answers", **data):
-    return client.post(url("translations:new", review.pk), {"source": source, "target": target,
-                                                             **data})  # fmt: skip
+    return client.post(
+        url("translations:new", review.pk), {"source": source, "target": target, **data}
+    )
 
 
 def submit(review, people):
@@ -66,8 +68,13 @@ def test_the_client_speaks_the_libretranslate_api(libretranslate, settings):
         "Entente seulement.",
     ]
     body = libretranslate.received[-1]
-    assert body == {"q": ["Hello.", "Conspiracy only."], "source": "en", "target": "fr",
-                    "format": "text", "api_key": API_KEY}  # fmt: skip
+    assert body == {
+        "q": ["Hello.", "Conspiracy only."],
+        "source": "en",
+        "target": "fr",
+        "format": "text",
+        "api_key": API_KEY,
+    }
     # Chinese is "zh" for LibreTranslate, whichever revmod code comes in.
     backend.translate(["Hello."], "zh", "en")
     backend.translate(["Hello."], "en", "zh-hans")
@@ -123,8 +130,14 @@ def test_the_dummy_is_the_default_without_a_url(settings):
 def test_french_translation_of_english_answers(client, world, libretranslate):
     review, people = world
     expert = people["expert"]
-    answer(review, expert, "untoc-5-1a", value=["partly"], citations="Penal Code, art. 450-1",
-           text="Conspiracy only.")  # fmt: skip
+    answer(
+        review,
+        expert,
+        "untoc-5-1a",
+        value=["partly"],
+        citations="Penal Code, art. 450-1",
+        text="Conspiracy only.",
+    )
     client.force_login(expert)
     page = client.get(url("questionnaires:answers", review.pk)).content.decode()
     assert "Request a machine translation" in page
@@ -133,7 +146,11 @@ def test_french_translation_of_english_answers(client, world, libretranslate):
     assert response.status_code == 302
     assert response["Location"] == url("translations:detail", review.pk, made.pk)
     assert (made.status, made.answers, made.source_language, made.target_language) == (
-        Status.QUEUED, TranslationRequest.Answers.DRAFT, "en", "fr")  # fmt: skip
+        Status.QUEUED,
+        TranslationRequest.Answers.DRAFT,
+        "en",
+        "fr",
+    )
     page = client.get(response["Location"]).content.decode()
     assert "waiting its turn" in page and "Entente" not in page
 
@@ -144,9 +161,15 @@ def test_french_translation_of_english_answers(client, world, libretranslate):
     # Stored apart: the original answer is untouched.
     original = Answer.objects.get(question__key="untoc-5-1a")
     assert (original.text, original.citations, original.version) == (
-        "Conspiracy only.", "Penal Code, art. 450-1", 1)  # fmt: skip
-    translated = {"question": "untoc-5-1a", "citations": "Code pénal, art. 450-1",
-                  "text": "Entente seulement."}  # fmt: skip
+        "Conspiracy only.",
+        "Penal Code, art. 450-1",
+        1,
+    )
+    translated = {
+        "question": "untoc-5-1a",
+        "citations": "Code pénal, art. 450-1",
+        "text": "Entente seulement.",
+    }
     assert made.result == {"answers": [translated]}
 
     page = client.get(url("translations:detail", review.pk, made.pk)).content.decode()
@@ -259,8 +282,9 @@ def test_bad_requests_are_refused_with_a_message(client, world):
     review, people = world
     client.force_login(people["expert"])
     response = ask(client, review, "fr")
-    assert response.status_code == 302 and response["Location"] == url("translations:list",
-                                                                        review.pk)  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == url(
+        "translations:list", review.pk
+    )
     page = client.get(response["Location"]).content.decode()
     assert "There are no answers to translate yet." in page
     answer(review, people["expert"], "untoc-5-1a", text="Conspiracy only.")
@@ -269,8 +293,9 @@ def test_bad_requests_are_refused_with_a_message(client, world):
         ({"target": "de"}, "one of the six official languages"),
         ({"source": "nothing"}, "Choose what to translate."),
     ]:
-        page = client.post(url("translations:new", review.pk), {"source": "answers", **data},
-                           follow=True).content.decode()  # fmt: skip
+        page = client.post(
+            url("translations:new", review.pk), {"source": "answers", **data}, follow=True
+        ).content.decode()
         assert message in page, data
     assert ask(client, review, "fr", source="version-999999").status_code == 404
     assert TranslationRequest.objects.count() == 0
@@ -279,8 +304,9 @@ def test_bad_requests_are_refused_with_a_message(client, world):
     assert TranslationRequest.objects.get().target_language == "zh"
 
 
-def test_transient_errors_are_retried_then_the_request_fails(client, world, libretranslate,
-                                                             settings):  # fmt: skip
+def test_transient_errors_are_retried_then_the_request_fails(
+    client, world, libretranslate, settings
+):
     review, people = world
     settings.REVMOD_MT_MAX_ATTEMPTS = 3
     settings.REVMOD_MT_RETRY_SECONDS = 60
@@ -366,8 +392,9 @@ def test_the_requester_who_left_the_review_is_not_told(world):
     review, people = world
     answer(review, people["expert"], "untoc-5-1a", text="Conspiracy only.")
     actions.request_answers(review, by=people["expert"], target="fr", now=NOW)
-    reviews.end_nomination(people["expert_nomination"], on=NOW.date(), by=people["secretariat"],
-                           now=NOW)  # fmt: skip
+    reviews.end_nomination(
+        people["expert_nomination"], on=NOW.date(), by=people["secretariat"], now=NOW
+    )
     assert actions.process_due(now=NOW).done == 1
     assert not Message.objects.filter(kind="translation_ready").exists()
 
@@ -401,10 +428,18 @@ def test_documents_are_translated_from_txt_and_docx(client, world):
     review, people = world
     fp = people["reviewed_fp"]
     notes = SimpleUploadedFile("notes.txt", b"Hello.\n\nSecond paragraph.\n")
-    txt = upload(review, by=fp, kind="supporting", language="en", title="Notes", now=NOW,
-                 file=notes)  # fmt: skip
-    word = upload(review, by=fp, kind="supporting", language="fr", title="Loi", now=NOW,
-                  file=SimpleUploadedFile("loi.docx", _docx("Bonjour.", "", "Fin.")))  # fmt: skip
+    txt = upload(
+        review, by=fp, kind="supporting", language="en", title="Notes", now=NOW, file=notes
+    )
+    word = upload(
+        review,
+        by=fp,
+        kind="supporting",
+        language="fr",
+        title="Loi",
+        now=NOW,
+        file=SimpleUploadedFile("loi.docx", _docx("Bonjour.", "", "Fin.")),
+    )
     client.force_login(people["reviewer_fp"])
     page = client.get(url("documents:list", review.pk)).content.decode()
     assert f'value="version-{txt.pk}"' in page and f'value="version-{word.pk}"' in page
@@ -416,34 +451,58 @@ def test_documents_are_translated_from_txt_and_docx(client, world):
     assert (from_txt.source_language, from_txt.status) == ("en", Status.DONE)
     assert from_txt.result == {"paragraphs": ["[es] Hello.", "[es] Second paragraph."]}
     assert from_docx.source_language == "fr"
-    assert from_docx.result["paragraphs"] == ["[en] Bonjour.", "[en] Fin.", "[en] Article 5",
-                                              "[en] In force."]  # fmt: skip
+    assert from_docx.result["paragraphs"] == [
+        "[en] Bonjour.",
+        "[en] Fin.",
+        "[en] Article 5",
+        "[en] In force.",
+    ]
     page = client.get(url("translations:detail", review.pk, from_docx.pk)).content.decode()
     assert "[en] Fin." in page
     assert "the original in French is authoritative" in page
     # The document's own language is refused.
-    page = client.post(url("translations:new", review.pk), {"source": f"version-{word.pk}",
-                       "target": "fr"}, follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        url("translations:new", review.pk),
+        {"source": f"version-{word.pk}", "target": "fr"},
+        follow=True,
+    ).content.decode()
     assert "into another language" in page
 
 
 def test_a_pdf_is_refused_with_a_clear_message(client, world):
     review, people = world
-    pdf = upload(review, by=people["reviewed_fp"], kind="supporting", language="en", title="Law",
-                 now=NOW, file=SimpleUploadedFile("law.pdf", b"%PDF-1.7\n"))  # fmt: skip
+    pdf = upload(
+        review,
+        by=people["reviewed_fp"],
+        kind="supporting",
+        language="en",
+        title="Law",
+        now=NOW,
+        file=SimpleUploadedFile("law.pdf", b"%PDF-1.7\n"),
+    )
     client.force_login(people["reviewed_fp"])
     page = client.get(url("documents:list", review.pk)).content.decode()
     assert f'value="version-{pdf.pk}"' not in page  # not offered
-    page = client.post(url("translations:new", review.pk), {"source": f"version-{pdf.pk}",
-                       "target": "fr"}, follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        url("translations:new", review.pk),
+        {"source": f"version-{pdf.pk}", "target": "fr"},
+        follow=True,
+    ).content.decode()
     assert "Machine translation reads TXT, DOCX and XLSX files; this document is PDF." in page
     assert not TranslationRequest.objects.exists()
 
 
 def test_unsubmitted_answer_documents_stay_with_their_side(client, world):
     review, people = world
-    doc = upload(review, by=people["reviewed_fp"], kind="questionnaire_answers", language="en",
-                 title="Answers", now=NOW, file=SimpleUploadedFile("a.txt", b"Yes."))  # fmt: skip
+    doc = upload(
+        review,
+        by=people["reviewed_fp"],
+        kind="questionnaire_answers",
+        language="en",
+        title="Answers",
+        now=NOW,
+        file=SimpleUploadedFile("a.txt", b"Yes."),
+    )
     made, _ = actions.request_document(doc, by=people["expert"], target="fr", now=NOW)
     client.force_login(people["reviewer_fp"])
     assert client.get(url("translations:detail", review.pk, made.pk)).status_code == 404
@@ -459,16 +518,29 @@ def test_the_translations_list_query_count_stays_flat(client, world):
     listing = url("translations:list", review.pk)
     answer(review, people["expert"], "untoc-5-1a", text="One.")
     actions.request_answers(review, by=people["expert"], target="fr", now=NOW)
-    upload_one = upload(review, by=people["reviewed_fp"], kind="supporting", language="en",
-                        title="N0", now=NOW, file=SimpleUploadedFile("n.txt", b"Hi."))  # fmt: skip
+    upload_one = upload(
+        review,
+        by=people["reviewed_fp"],
+        kind="supporting",
+        language="en",
+        title="N0",
+        now=NOW,
+        file=SimpleUploadedFile("n.txt", b"Hi."),
+    )
     actions.request_document(upload_one, by=people["reviewed_fp"], target="fr", now=NOW)
     actions.process_due(now=NOW)
     few = count_queries(lambda: client.get(listing))
     for n, target in enumerate(["ar", "es", "ru", "zh"]):
         actions.request_answers(review, by=people["expert"], target=target, now=NOW)
-        version = upload(review, by=people["reviewed_fp"],
-                         kind="supporting", language="en", title=f"N{n + 1}", now=NOW,
-                         file=SimpleUploadedFile("n.txt", b"Hi."))  # fmt: skip
+        version = upload(
+            review,
+            by=people["reviewed_fp"],
+            kind="supporting",
+            language="en",
+            title=f"N{n + 1}",
+            now=NOW,
+            file=SimpleUploadedFile("n.txt", b"Hi."),
+        )
         actions.request_document(version, by=people["expert"], target=target, now=NOW)
     actions.process_due(now=NOW, limit=20)
     assert TranslationRequest.objects.count() == 10
@@ -484,8 +556,16 @@ def test_a_result_page_query_count_stays_flat(client, world):
     small, _ = actions.request_answers(review, by=people["expert"], target="fr", now=NOW)
     for q in questionnaires.questions_for(review, questionnaires.template_for(review))[:30]:
         if q.key != "untoc-5-1a":
-            questionnaires.save_answer(review, q, by=people["expert"], now=NOW, version=0,
-                                       value=[], citations="Law 1", text="Answered.")  # fmt: skip
+            questionnaires.save_answer(
+                review,
+                q,
+                by=people["expert"],
+                now=NOW,
+                version=0,
+                value=[],
+                citations="Law 1",
+                text="Answered.",
+            )
     large, _ = actions.request_answers(review, by=people["expert"], target="fr", now=NOW)
     actions.process_due(now=NOW)
     few = count_queries(lambda: client.get(url("translations:detail", review.pk, small.pk)))
@@ -500,8 +580,15 @@ def test_the_documents_page_offers_translations_in_flat_queries(client, world):
 
     def add(n):
         note = SimpleUploadedFile("n.txt", b"Hi.")
-        return upload(review, by=people["reviewed_fp"], kind="supporting", language="en",
-                      title=f"Note {n}", now=NOW, file=note)  # fmt: skip
+        return upload(
+            review,
+            by=people["reviewed_fp"],
+            kind="supporting",
+            language="en",
+            title=f"Note {n}",
+            now=NOW,
+            file=note,
+        )
 
     add(0)
     few = count_queries(lambda: client.get(page))

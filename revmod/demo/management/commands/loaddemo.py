@@ -126,10 +126,17 @@ class Command(BaseCommand):
         )
         file = SimpleUploadedFile("legislation-extract.txt", text.encode(), "text/plain")
         questionnaires.save_answer(
-            review, question, by=answer.updated_by, now=timezone.now(), version=answer.version,
-            value=answer.value, citations=answer.citations, text=answer.text, attach=[file],
+            review,
+            question,
+            by=answer.updated_by,
+            now=timezone.now(),
+            version=answer.version,
+            value=answer.value,
+            citations=answer.citations,
+            text=answer.text,
+            attach=[file],
             language="en",
-        )  # fmt: skip
+        )
         self.stdout.write(
             f"demo attachment: legislation-extract.txt on question {question.key} of the review "
             f"of {review.party.name_en}, /en/reviews/{review.pk}/questionnaire/#q{question.pk}"
