@@ -9,7 +9,9 @@ distribution pi the draw must follow, so that 20,000 seeded draws can be compare
 from __future__ import annotations
 
 import collections
+import hashlib
 import itertools
+import json
 import random
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
@@ -666,6 +668,74 @@ def test_a_real_sized_draw_is_valid_even_and_reproducible() -> None:
     b = draw(parties, codes, rules=rules, rng=HashRandom(b"seed two"))
     assert b != a
     assert len(set(a) & set(b)) < len(a) // 2
+
+
+def digest(value: object) -> str:
+    """The first 16 hex digits of SHA-256 of a JSON form of pairings (in lists and tuples)."""
+
+    def plain(v: object) -> object:
+        if isinstance(v, Pairing):
+            return v.to_dict()
+        if isinstance(v, list | tuple):
+            return [plain(x) for x in v]
+        return v
+
+    text = json.dumps(plain(value), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def test_the_output_for_a_seed_never_changes() -> None:
+    """Stored draws are verified by drawing them again: the same inputs and seed must give the
+    same pairings forever (the same random numbers consumed in the same order). The digests
+    were computed by the algorithm `revmod-lots/2`; if this fails, a change altered the output
+    for a seed - undo it, or change ALGORITHM and then these digests."""
+    from revmod.lots.rng import HashRandom
+
+    assert ALGORITHM == "revmod-lots/2"
+    got = {}
+    parties = registry_189()
+    codes = [p.code for p in parties]
+    full = draw(parties, codes, rules=DrawRules(), rng=HashRandom(b"pinned"))
+    got["189 parties (search, then the chain)"] = digest(full)
+    spec, reviewed, rules, existing, exclusions = FAIR_CASES[2].values
+    small = draw(
+        parse(spec),
+        reviewed,
+        rules=rules,
+        rng=random.Random(7),
+        existing=existing,
+        exclusions=exclusions,
+    )
+    got["small (exact rejection sampling)"] = digest(small)
+    few = registry_small(7)
+    few_codes = [p.code for p in few]
+    first = draw(few, few_codes[:36], rules=DrawRules(), rng=random.Random(7))
+    late = draw(few, few_codes[36:], rules=DrawRules(), rng=random.Random(8), existing=first)
+    got["late joiners"] = digest([first, late])
+    redrawn: list[object] = []
+    for old in full[:40:4]:
+        try:
+            new = redraw_slot(
+                parties, full, old.reviewed, old.reviewer, rules=DrawRules(), rng=HashRandom(b"r")
+            )
+        except Infeasible as e:
+            redrawn.append(e.rule)
+        else:
+            redrawn.append(new)
+    got["redraw_slot"] = digest(redrawn)
+    joined = parse("R:G:TF A:G: B:H: C:H:TF D:G:TF E:H:T F:H:F G:G:TF")
+    mains = [Pairing("R", "A", ("UNTOC",), "main"), Pairing("R", "B", ("UNTOC",), "main")]
+    covers = [
+        solver.cover(joined, mains, "R", rules=DrawRules(), rng=random.Random(s)) for s in range(5)
+    ]
+    got["cover"] = digest(covers)
+    assert got == {
+        "189 parties (search, then the chain)": "ec5c5771838cc127",
+        "small (exact rejection sampling)": "2921c99b5f65572f",
+        "late joiners": "7758835a592a3583",
+        "redraw_slot": "6f171723a146fd57",
+        "cover": "7305ba7db2d31474",
+    }
 
 
 def test_the_distribution_is_stored_with_a_version_and_rules_round_trip() -> None:
