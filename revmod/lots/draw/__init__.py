@@ -169,7 +169,7 @@ opening with what it guarantees:
 - `precheck`: the necessary conditions (sampling step 1).
 - `state`: an assignment with its loads, pairings and evenness bookkeeping (rules 3, 4).
 - `repair` and `start`: a valid start, or a proof that none exists (step 3).
-- `chain`: the Metropolis-Hastings chain (steps 4, 5).
+- `chain`: the Metropolis-Hastings chain, one function per move (steps 4, 5).
 - `sampler`: `draw`, the steps in order (step 2 is its private generator).
 - `slots`: `redraw_slot` and `cover`.
 """
