@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from revmod.lots.draw import DrawRules, Pairing, PartyInfo, draw  # noqa: E402
 from revmod.lots.groups import draw_groups  # noqa: E402
 from revmod.lots.rng import HashRandom  # noqa: E402
-from revmod.lots.solver import DrawRules, Pairing, PartyInfo, draw  # noqa: E402
 
 # Instrument profiles besides UNTOC and how many of the 189 parties have each (demo data).
 PROFILES = [

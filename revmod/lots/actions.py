@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from revmod.lib.hooks import Hook
-from revmod.lots import solver
+from revmod.lots import draw as pairing_draw
 from revmod.lots.compute import compute, stable_hash
 from revmod.lots.models import (
     Draw,
@@ -31,7 +31,7 @@ class DrawError(Exception):
 
 def registry_on(day: dt.date) -> list[dict]:
     """The parties to the Convention on `day`, each with the instruments it had joined by then,
-    as the solver sees them. Sorted by code."""
+    as the pairing draw sees them. Sorted by code."""
     adherences = (
         Adherence.objects.current()
         .filter(date__lte=day)
@@ -61,7 +61,7 @@ def registry_on(day: dt.date) -> list[dict]:
 
 
 def pairing_json(pairing: Pairing) -> dict:
-    return solver.Pairing(
+    return pairing_draw.Pairing(
         pairing.reviewed.code, pairing.reviewer.code, tuple(pairing.instruments), pairing.role
     ).to_dict()
 
@@ -213,14 +213,14 @@ def prepare_draw(
     frozen_rules = rules.as_json()
     if kind == Draw.Kind.LATE:
         # Existing loads are already as even as the first draw made them, most at the cap: the
-        # late joiners' draw keeps the cap but cannot also keep the spread (the solver applies
-        # evenness to new work only, and there is too little of it to choose from).
+        # late joiners' draw keeps the cap but cannot also keep the spread (the pairing draw
+        # applies evenness to new work only, and there is too little of it to choose from).
         frozen_rules["max_load_spread"] = None
     # A trial run now, so that rules that cannot be met are found before a commitment is
     # published and a meeting held, not at the meeting.
     try:
         compute(kind, inputs, frozen_rules, b"feasibility trial")
-    except solver.Infeasible as error:
+    except pairing_draw.Infeasible as error:
         raise DrawError(
             _("The rules cannot all be met (%(rule)s): %(message)s")
             % {"rule": error.rule, "message": error.message}
@@ -231,11 +231,16 @@ def prepare_draw(
         meeting=meeting,
         prepared_by=by,
         prepared_at=now,
-        algorithm=solver.ALGORITHM,
+        algorithm=pairing_draw.ALGORITHM,
         inputs=inputs,
         rules=frozen_rules,
         inputs_hash=stable_hash(
-            {"kind": kind, "inputs": inputs, "rules": frozen_rules, "algorithm": solver.ALGORITHM}
+            {
+                "kind": kind,
+                "inputs": inputs,
+                "rules": frozen_rules,
+                "algorithm": pairing_draw.ALGORITHM,
+            }
         ),
         secret=secret.hex(),
         commitment=commitment(secret),
@@ -292,7 +297,7 @@ def perform_draw(draw: Draw, *, now: dt.datetime) -> Draw:
     seed = derive_seed(bytes.fromhex(draw.secret), draw.entropy)
     try:
         result = compute(draw.kind, draw.inputs, draw.rules, seed)
-    except solver.Infeasible as error:
+    except pairing_draw.Infeasible as error:
         raise DrawError(
             _("The rules cannot all be met (%(rule)s): %(message)s")
             % {"rule": error.rule, "message": error.message}
@@ -491,15 +496,15 @@ def verify(draw: Draw) -> Verification:
     if seed.hex() != draw.seed:
         problems.append(_("The stored seed is not SHA-256(secret ‖ entropy)."))
     recomputed_hash = ""
-    if draw.algorithm != solver.ALGORITHM:
+    if draw.algorithm != pairing_draw.ALGORITHM:
         problems.append(
             _("This draw used the algorithm %(old)s; this installation runs %(new)s.")
-            % {"old": draw.algorithm, "new": solver.ALGORITHM}
+            % {"old": draw.algorithm, "new": pairing_draw.ALGORITHM}
         )
     else:
         try:
             recomputed = compute(draw.kind, draw.inputs, draw.rules, seed)
-        except (solver.Infeasible, ValueError, KeyError, TypeError) as error:
+        except (pairing_draw.Infeasible, ValueError, KeyError, TypeError) as error:
             problems.append(_("The stored inputs cannot be recomputed: %(e)s") % {"e": error})
         else:
             recomputed_hash = stable_hash(recomputed)

@@ -9,7 +9,7 @@ by kind:
   late:    `reviewed` [codes], `group`, `existing` [pairings], `exclusions`;
   redraw:  `existing` [pairings], `slots` [{reviewed, reviewer}], `exclusions`;
   protocol: `reviewed` [codes], `existing` [pairings], `exclusions`.
-rules (JSON) — the solver's DrawRules plus `volunteers_first`.
+rules (JSON) — the pairing draw's DrawRules plus `volunteers_first`.
 result (JSON) — `groups` {code: group} (initial, late), `pairings` [pairings] (initial, late,
   protocol: the new additional reviewers), `replacements` [{reviewed, replaced, pairing}]
   (redraw), `extended` [pairings] (protocol: main pairings that take the new instruments).
@@ -19,8 +19,8 @@ import hashlib
 import json
 from typing import Any
 
+from revmod.lots import draw as pairing_draw
 from revmod.lots import groups as group_draw
-from revmod.lots import solver
 from revmod.lots.rng import HashRandom
 
 KINDS = ("initial", "late", "redraw", "protocol")
@@ -37,24 +37,28 @@ def stable_hash(value: Any) -> str:
     return hashlib.sha256(canonical_json(value)).hexdigest()
 
 
-def party_infos(inputs: dict) -> list[solver.PartyInfo]:
+def party_infos(inputs: dict) -> list[pairing_draw.PartyInfo]:
     return [
-        solver.PartyInfo(p["code"], p.get("regional_group") or None, frozenset(p["instruments"]))
+        pairing_draw.PartyInfo(
+            p["code"], p.get("regional_group") or None, frozenset(p["instruments"])
+        )
         for p in inputs["parties"]
     ]
 
 
-def draw_rules(rules: dict) -> solver.DrawRules:
-    return solver.DrawRules.from_dict({k: v for k, v in rules.items() if k not in EXTRA_RULES})
+def draw_rules(rules: dict) -> pairing_draw.DrawRules:
+    return pairing_draw.DrawRules.from_dict(
+        {k: v for k, v in rules.items() if k not in EXTRA_RULES}
+    )
 
 
-def pairings(items) -> list[solver.Pairing]:
-    return [solver.Pairing.from_dict(item) for item in items]
+def pairings(items) -> list[pairing_draw.Pairing]:
+    return [pairing_draw.Pairing.from_dict(item) for item in items]
 
 
 def compute(kind: str, inputs: dict, rules: dict, seed: bytes) -> dict:
     """The result of a draw. Same arguments, same result, on any machine. Raises
-    solver.Infeasible when the rules cannot be met, ValueError on malformed inputs."""
+    pairing_draw.Infeasible when the rules cannot be met, ValueError on malformed inputs."""
     rng = HashRandom(seed)
     parties = party_infos(inputs)
     exclusions = [tuple(pair) for pair in inputs.get("exclusions", [])]
@@ -68,12 +72,12 @@ def compute(kind: str, inputs: dict, rules: dict, seed: bytes) -> dict:
             sizes=inputs.get("sizes"),
             rng=rng,
         )
-        drawn = solver.draw(
+        drawn = pairing_draw.draw(
             parties, inputs["reviewed"], rules=draw_rules(rules), rng=rng, exclusions=exclusions
         )
         return {"groups": dict(sorted(placed.items())), "pairings": [p.to_dict() for p in drawn]}
     if kind == "late":
-        drawn = solver.draw(
+        drawn = pairing_draw.draw(
             parties,
             inputs["reviewed"],
             rules=draw_rules(rules),
@@ -89,7 +93,7 @@ def compute(kind: str, inputs: dict, rules: dict, seed: bytes) -> dict:
         current = pairings(inputs["existing"])
         replacements = []
         for slot in inputs["slots"]:
-            new = solver.redraw_slot(
+            new = pairing_draw.redraw_slot(
                 parties,
                 current,
                 slot["reviewed"],
@@ -116,7 +120,7 @@ def compute(kind: str, inputs: dict, rules: dict, seed: bytes) -> dict:
         current = pairings(inputs["existing"])
         extended, added = [], []
         for code in inputs["reviewed"]:
-            longer, new = solver.cover(
+            longer, new = pairing_draw.cover(
                 parties, current, code, rules=draw_rules(rules), rng=rng, exclusions=exclusions
             )
             # Later parties of the same draw see these pairings (loads, mutuality).

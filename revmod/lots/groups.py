@@ -82,8 +82,8 @@ def draw_groups(
 ) -> dict[str, int]:
     """Assign every party in `reviewed` to a group 1..n_groups (see the module docstring for
     the rules and the distribution). `parties` gives the regional groups (objects with `code`
-    and `regional_group`, e.g. solver.PartyInfo). Returns {code: group}, in code order.
-    Raises ValueError for malformed inputs (unknown codes, sizes that do not add up,
+    and `regional_group`, e.g. revmod.lots.draw.PartyInfo). Returns {code: group}, in code
+    order. Raises ValueError for malformed inputs (unknown codes, sizes that do not add up,
     volunteers for a group that does not exist)."""
     if isinstance(n_groups, bool) or not isinstance(n_groups, int) or n_groups < 1:
         raise ValueError("n_groups must be a positive integer")

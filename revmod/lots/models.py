@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from revmod.lib.access import is_secretariat
-from revmod.lots.solver import DrawRules
+from revmod.lots.draw import DrawRules
 from revmod.registry.models import Party
 
 
@@ -74,7 +74,7 @@ class Rules(models.Model):
         return rules
 
     def as_json(self) -> dict:
-        """The rules a draw freezes: the solver's, and how volunteers are placed."""
+        """The rules a draw freezes: the pairing draw's, and how volunteers are placed."""
         return {
             **DrawRules(
                 reviewers_per_review=self.reviewers_per_review,

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from revmod.lots.draw import PartyInfo
 from revmod.lots.groups import draw_groups
-from revmod.lots.solver import PartyInfo
 
 # --------------------------------------------------------------------------------------------
 # Reference implementation, straight from the rules in the module docstring

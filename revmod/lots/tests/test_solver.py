@@ -1,7 +1,7 @@
-"""Tests of the pairing draw (revmod.lots.solver).
+"""Tests of the pairing draw (the package revmod.lots.draw).
 
-The reference implementation below (`violations`, `enumerate_outcomes`) is written straight
-from the rules in the solver's module docstring and shares no code with the solver: it checks
+The reference implementation below (`Ref.violations`, `Ref.enumerate`) is written straight
+from the rules in the package docstring and shares no code with the draw: it checks
 every draw, enumerates every valid outcome of small instances by brute force, and computes the
 distribution pi the draw must follow, so that 20,000 seeded draws can be compared with it.
 """
@@ -9,7 +9,9 @@ distribution pi the draw must follow, so that 20,000 seeded draws can be compare
 from __future__ import annotations
 
 import collections
+import hashlib
 import itertools
+import json
 import random
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
@@ -18,16 +20,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from revmod.lots import solver
-from revmod.lots.solver import (
+import revmod.lots.draw as lots
+from revmod.lots.draw import (
     ALGORITHM,
     DrawRules,
     Infeasible,
     Pairing,
     PartyInfo,
+    cover,
     draw,
     redraw_slot,
 )
+from revmod.lots.draw.chain import chain_steps, mix
+from revmod.lots.draw.problem import Problem
+from revmod.lots.draw.sampler import to_pairings
+from revmod.lots.draw.start import exhaustive
+from revmod.lots.draw.state import State, state_of
 
 ORDER = ("UNTOC", "TIP", "SOM", "FIR")
 
@@ -434,8 +442,8 @@ CHAIN_CASES = [
 ]
 
 
-def solver_state(pb: solver._Problem, o: frozenset[Pairing]) -> solver._State:
-    """The solver's internal state for an outcome (mains ordered by slot kind)."""
+def internal_state(pb: Problem, o: frozenset[Pairing]) -> State:
+    """The draw's internal state for an outcome (mains ordered by slot kind)."""
     reg = pb.reg
     sol = []
     for r in range(pb.n_rev):
@@ -454,7 +462,7 @@ def solver_state(pb: solver._Problem, o: frozenset[Pairing]) -> solver._State:
         masks = pb.structure(r, mains)
         assert tuple(m for m, _ in adds) == masks
         sol.append((tuple(mains), tuple(q for _, q in adds), masks))
-    return solver._state_of(pb, sol)
+    return state_of(pb, sol)
 
 
 @pytest.mark.parametrize("spec, reviewed, cap", CHAIN_CASES)
@@ -464,14 +472,14 @@ def test_the_chain_keeps_pi(spec: str, reviewed: list[str], cap: int) -> None:
     pi = Ref(parties, reviewed, rules).enumerate()
     outcomes = sorted(pi, key=lambda o: sorted(map(key, o)))
     weights = [float(pi[o]) for o in outcomes]
-    pb = solver._Problem(parties, reviewed, rules, (), ())
+    pb = Problem(parties, reviewed, rules, (), ())
     n = 3000
     counts: collections.Counter = collections.Counter()
     for seed in range(n):
         rng = random.Random(seed)
-        st = solver_state(pb, rng.choices(outcomes, weights)[0])
-        solver._mix(pb, st, 60, rng)
-        counts[outcome(solver._to_pairings(pb, st))] += 1
+        st = internal_state(pb, rng.choices(outcomes, weights)[0])
+        mix(pb, st, 60, rng)
+        counts[outcome(to_pairings(pb, st))] += 1
     assert set(counts) <= set(pi)
     assert tv_distance(counts, pi, n) < 1.2 * noise(len(pi), n) + 0.005
 
@@ -481,18 +489,18 @@ def test_the_chain_forgets_a_fixed_start() -> None:
     parties = parse(spec)
     rules = DrawRules(max_reviews_per_reviewer=2, max_load_spread=None)
     pi = Ref(parties, reviewed, rules).enumerate()
-    pb = solver._Problem(parties, reviewed, rules, (), ())
-    start = solver._exhaustive(pb, random.Random(0), 10**6)
+    pb = Problem(parties, reviewed, rules, (), ())
+    start = exhaustive(pb, random.Random(0), 10**6)
     assert start is not None
-    # A draw runs at least _chain_steps after a searched start; 200 are enough here.
+    # A draw runs at least chain_steps after a searched start; 200 are enough here.
     steps = 200
-    assert solver._chain_steps(rules, pb) >= steps
+    assert chain_steps(rules, pb) >= steps
     n = 2000
     counts: collections.Counter = collections.Counter()
     for seed in range(n):
-        st = solver._state_of(pb, start)  # every chain from the same outcome
-        solver._mix(pb, st, steps, random.Random(seed))
-        counts[outcome(solver._to_pairings(pb, st))] += 1
+        st = state_of(pb, start)  # every chain from the same outcome
+        mix(pb, st, steps, random.Random(seed))
+        counts[outcome(to_pairings(pb, st))] += 1
     assert tv_distance(counts, pi, n) < 1.2 * noise(len(pi), n) + 0.005
 
 
@@ -546,16 +554,16 @@ def instances(draw_: st.DrawFn, n_min: int, n_max: int, rev_max: int) -> tuple:
 
 
 KNOWN_RULES = {
-    solver.RULE_REVIEWERS,
-    solver.RULE_SAME_GROUP,
-    solver.RULE_OTHER_GROUP,
-    solver.RULE_INSTRUMENT,
-    solver.RULE_MUTUAL,
-    solver.RULE_CAP,
-    solver.RULE_SPREAD,
-    solver.RULE_EXCLUSIONS,
-    solver.RULE_COMBINED,
-    solver.RULE_SEARCH,
+    lots.RULE_REVIEWERS,
+    lots.RULE_SAME_GROUP,
+    lots.RULE_OTHER_GROUP,
+    lots.RULE_INSTRUMENT,
+    lots.RULE_MUTUAL,
+    lots.RULE_CAP,
+    lots.RULE_SPREAD,
+    lots.RULE_EXCLUSIONS,
+    lots.RULE_COMBINED,
+    lots.RULE_SEARCH,
 }
 
 
@@ -586,7 +594,7 @@ def test_small_draws_are_valid_and_infeasible_only_when_nothing_is_valid(case: t
             exclusions=exclusions,
         )
     except Infeasible as e:
-        assert e.rule in KNOWN_RULES and e.rule != solver.RULE_SEARCH
+        assert e.rule in KNOWN_RULES and e.rule != lots.RULE_SEARCH
         assert not pi, f"Infeasible ({e}) but {len(pi)} valid outcomes exist"
         return
     assert ref.violations(out) == []
@@ -668,6 +676,72 @@ def test_a_real_sized_draw_is_valid_even_and_reproducible() -> None:
     assert len(set(a) & set(b)) < len(a) // 2
 
 
+def digest(value: object) -> str:
+    """The first 16 hex digits of SHA-256 of a JSON form of pairings (in lists and tuples)."""
+
+    def plain(v: object) -> object:
+        if isinstance(v, Pairing):
+            return v.to_dict()
+        if isinstance(v, list | tuple):
+            return [plain(x) for x in v]
+        return v
+
+    text = json.dumps(plain(value), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def test_the_output_for_a_seed_never_changes() -> None:
+    """Stored draws are verified by drawing them again: the same inputs and seed must give the
+    same pairings forever (the same random numbers consumed in the same order). The digests
+    were computed by the algorithm `revmod-lots/2`; if this fails, a change altered the output
+    for a seed - undo it, or change ALGORITHM and then these digests."""
+    from revmod.lots.rng import HashRandom
+
+    assert ALGORITHM == "revmod-lots/2"
+    got = {}
+    parties = registry_189()
+    codes = [p.code for p in parties]
+    full = draw(parties, codes, rules=DrawRules(), rng=HashRandom(b"pinned"))
+    got["189 parties (search, then the chain)"] = digest(full)
+    spec, reviewed, rules, existing, exclusions = FAIR_CASES[2].values
+    small = draw(
+        parse(spec),
+        reviewed,
+        rules=rules,
+        rng=random.Random(7),
+        existing=existing,
+        exclusions=exclusions,
+    )
+    got["small (exact rejection sampling)"] = digest(small)
+    few = registry_small(7)
+    few_codes = [p.code for p in few]
+    first = draw(few, few_codes[:36], rules=DrawRules(), rng=random.Random(7))
+    late = draw(few, few_codes[36:], rules=DrawRules(), rng=random.Random(8), existing=first)
+    got["late joiners"] = digest([first, late])
+    redrawn: list[object] = []
+    for old in full[:40:4]:
+        try:
+            new = redraw_slot(
+                parties, full, old.reviewed, old.reviewer, rules=DrawRules(), rng=HashRandom(b"r")
+            )
+        except Infeasible as e:
+            redrawn.append(e.rule)
+        else:
+            redrawn.append(new)
+    got["redraw_slot"] = digest(redrawn)
+    joined = parse("R:G:TF A:G: B:H: C:H:TF D:G:TF E:H:T F:H:F G:G:TF")
+    mains = [Pairing("R", "A", ("UNTOC",), "main"), Pairing("R", "B", ("UNTOC",), "main")]
+    covers = [cover(joined, mains, "R", rules=DrawRules(), rng=random.Random(s)) for s in range(5)]
+    got["cover"] = digest(covers)
+    assert got == {
+        "189 parties (search, then the chain)": "ec5c5771838cc127",
+        "small (exact rejection sampling)": "2921c99b5f65572f",
+        "late joiners": "7758835a592a3583",
+        "redraw_slot": "6f171723a146fd57",
+        "cover": "7305ba7db2d31474",
+    }
+
+
 def test_the_distribution_is_stored_with_a_version_and_rules_round_trip() -> None:
     assert ALGORITHM.startswith("revmod-lots/")
     rules = DrawRules(max_load_spread=None, no_group_policy="strict", mixing_sweeps=3)
@@ -692,7 +766,7 @@ def test_no_other_party_in_the_group_is_named() -> None:
     parties = parse("P0:GRULAC:F P1:WEOG:F P2:WEOG:F P3:AFR:F")
     with pytest.raises(Infeasible) as e:
         draw(parties, ["P0"], rules=DrawRules(), rng=random.Random(1))
-    assert e.value.rule == solver.RULE_SAME_GROUP
+    assert e.value.rule == lots.RULE_SAME_GROUP
     assert "GRULAC" in e.value.message and "P0" in e.value.message
 
 
@@ -700,7 +774,7 @@ def test_too_few_parties_to_an_instrument_are_named() -> None:
     parties = parse("P0:A:F P1:A:F P2:B: P3:B: P4:A:")
     with pytest.raises(Infeasible) as e:
         draw(parties, ["P0"], rules=DrawRules(), rng=random.Random(1))
-    assert e.value.rule == solver.RULE_INSTRUMENT
+    assert e.value.rule == lots.RULE_INSTRUMENT
     assert "FIR of P0" in e.value.message
 
 
@@ -709,7 +783,7 @@ def test_the_workload_cap_counts_slots() -> None:
     codes = [p.code for p in parties]
     with pytest.raises(Infeasible) as e:
         draw(parties, codes, rules=DrawRules(max_reviews_per_reviewer=1), rng=random.Random(1))
-    assert e.value.rule == solver.RULE_CAP
+    assert e.value.rule == lots.RULE_CAP
     assert "40 reviews need 80 reviewer slots" in e.value.message
 
 
@@ -717,7 +791,7 @@ def test_mutual_reviews_that_cannot_be_avoided_are_named() -> None:
     parties = parse("P0:: P1:: P2::")
     with pytest.raises(Infeasible) as e:
         draw(parties, ["P0", "P1", "P2"], rules=DrawRules(), rng=random.Random(1))
-    assert e.value.rule == solver.RULE_MUTUAL
+    assert e.value.rule == lots.RULE_MUTUAL
 
 
 def test_an_impossible_evenness_is_found_by_the_exhaustive_search() -> None:
@@ -729,7 +803,7 @@ def test_an_impossible_evenness_is_found_by_the_exhaustive_search() -> None:
     assert not Ref(parties, ["P0", "P1", "P2"], rules, (), exclusions).enumerate()
     with pytest.raises(Infeasible) as e:
         draw(parties, ["P0", "P1", "P2"], rules=rules, rng=random.Random(1), exclusions=exclusions)
-    assert e.value.rule == solver.RULE_SPREAD
+    assert e.value.rule == lots.RULE_SPREAD
 
 
 def test_a_large_impossible_draw_gives_up_and_says_why() -> None:
@@ -739,7 +813,7 @@ def test_a_large_impossible_draw_gives_up_and_says_why() -> None:
         # Cap 2: the 378 main slots use every party's capacity, and additional reviewers
         # are needed - a bounded search gives up, naming what it could not fix.
         draw(parties, codes, rules=DrawRules(max_reviews_per_reviewer=2), rng=random.Random(1))
-    assert e.value.rule == solver.RULE_SEARCH and solver.RULE_CAP in e.value.message
+    assert e.value.rule == lots.RULE_SEARCH and lots.RULE_CAP in e.value.message
 
 
 # --------------------------------------------------------------------------------------------
@@ -850,7 +924,7 @@ def test_a_main_reviewer_party_to_the_new_protocol_takes_it_and_one_is_drawn() -
     ]
     drawn = collections.Counter()
     for s in range(400):
-        extended, added = solver.cover(
+        extended, added = cover(
             parties, pairings, "R", rules=DrawRules(max_load_spread=None), rng=random.Random(s)
         )
         assert extended == [Pairing("R", "A", ("UNTOC", "FIR"), "main")]
@@ -867,12 +941,12 @@ def test_without_a_main_reviewer_party_to_it_two_are_drawn_or_split() -> None:
     # Nobody covers R's TIP and FIR: two additional reviewers each party to both.
     parties = parse("R:G:TF A:G: B:H: C:H:TF D:G:TF E:H:T F:H:F")
     pairings = [Pairing("R", "A", ("UNTOC",), "main"), Pairing("R", "B", ("UNTOC",), "main")]
-    extended, added = solver.cover(parties, pairings, "R", rules=rules, rng=random.Random(1))
+    extended, added = cover(parties, pairings, "R", rules=rules, rng=random.Random(1))
     assert extended == [] and {p.reviewer for p in added} == {"C", "D"}
     assert all(p.instruments == ("TIP", "FIR") for p in added)
     # Nobody is party to both: one reviewer per instrument and level.
     parties = parse("R:G:TF A:G: B:H: C:H:T D:G:T E:H:F F:H:F")
-    extended, added = solver.cover(parties, pairings, "R", rules=rules, rng=random.Random(1))
+    extended, added = cover(parties, pairings, "R", rules=rules, rng=random.Random(1))
     assert sorted((p.instruments, p.reviewer) for p in added) == [
         (("FIR",), "E"), (("FIR",), "F"), (("TIP",), "C"), (("TIP",), "D"),
     ]  # fmt: skip
@@ -881,18 +955,18 @@ def test_without_a_main_reviewer_party_to_it_two_are_drawn_or_split() -> None:
 def test_nothing_lacking_draws_nothing_and_the_impossible_is_named() -> None:
     parties = parse("R:G:F A:G:F B:H:F C:H:")
     covered = [Pairing("R", "A", ("UNTOC", "FIR"), "main"), Pairing("R", "B", ("UNTOC", "FIR"))]
-    assert solver.cover(parties, covered, "R", rules=DrawRules(), rng=random.Random(1)) == ([], [])
+    assert cover(parties, covered, "R", rules=DrawRules(), rng=random.Random(1)) == ([], [])
     # R joined TIP; nobody else is party to it.
     parties = parse("R:G:FT A:G:F B:H:F C:H:")
     with pytest.raises(Infeasible) as e:
-        solver.cover(parties, covered, "R", rules=DrawRules(), rng=random.Random(1))
-    assert e.value.rule == solver.RULE_INSTRUMENT and "TIP" in e.value.message
+        cover(parties, covered, "R", rules=DrawRules(), rng=random.Random(1))
+    assert e.value.rule == lots.RULE_INSTRUMENT and "TIP" in e.value.message
     # The only party to TIP is at the cap.
     parties = parse("R:G:T A:G: B:H: C:H:T X:G: Y:G: Z:G:")
     full = [Pairing(code, "C", ("UNTOC",)) for code in "XYZ"]
     base = [Pairing("R", "A", ("UNTOC",)), Pairing("R", "B", ("UNTOC",))]
     with pytest.raises(Infeasible) as e:
-        solver.cover(parties, base + full, "R", rules=DrawRules(), rng=random.Random(1))
-    assert e.value.rule == solver.RULE_CAP
+        cover(parties, base + full, "R", rules=DrawRules(), rng=random.Random(1))
+    assert e.value.rule == lots.RULE_CAP
     with pytest.raises(ValueError, match="late joiner"):
-        solver.cover(parties, full, "R", rules=DrawRules(), rng=random.Random(1))
+        cover(parties, full, "R", rules=DrawRules(), rng=random.Random(1))

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from revmod.lots import solver
+from revmod.lots import draw as pairing_draw
 from revmod.lots.compute import compute
 from revmod.lots.rng import run_seed
 
-DEFAULT_RULES = {**solver.DrawRules().to_dict(), "volunteers_first": True}
+DEFAULT_RULES = {**pairing_draw.DrawRules().to_dict(), "volunteers_first": True}
 
 
 def read_registry(path: Path) -> list[dict]:
@@ -96,13 +96,13 @@ class Command(BaseCommand):
             run_bytes = run_seed(base, run)
             try:
                 result = compute("initial", inputs, rule_set, run_bytes)
-            except solver.Infeasible as error:
+            except pairing_draw.Infeasible as error:
                 raise CommandError(f"impossible rule set: {error.rule}: {error.message}") from None
             except ValueError as error:
                 raise CommandError(f"malformed input: {error}") from None
             output = {
                 "seed": run_bytes.hex(),
-                "algorithm": solver.ALGORITHM,
+                "algorithm": pairing_draw.ALGORITHM,
                 "groups": result["groups"],
                 "pairings": [
                     {k: p[k] for k in ("reviewed", "reviewer", "instruments")}
@@ -141,7 +141,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: unknown rule(s) {', '.join(sorted(unknown))}")
         rules = {**DEFAULT_RULES, **data}
         try:
-            solver.DrawRules.from_dict({k: v for k, v in rules.items() if k != "volunteers_first"})
+            pairing_draw.DrawRules.from_dict(
+                {k: v for k, v in rules.items() if k != "volunteers_first"}
+            )
         except (TypeError, ValueError) as error:
             raise CommandError(f"{path}: {error}") from None
         return rules
