@@ -31,6 +31,7 @@ from django.db import transaction
 
 from revmod.accounts.models import Nomination, User
 from revmod.notifications import triggers
+from revmod.notifications.models import Message
 from revmod.notifications.outbox import enqueue
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
@@ -166,7 +167,6 @@ def _nominations(review, loaded, step, base, context, now) -> int:
 
 
 def _enqueue(kind, person, context, key, now) -> int:
-    from revmod.notifications.models import Message
 
     if Message.objects.filter(key=key).exists():
         return 0

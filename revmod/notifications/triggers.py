@@ -10,14 +10,18 @@ and anyone else get nothing about the review."""
 from django.db.models import Q
 
 from revmod.accounts.models import Nomination, User
+from revmod.lots.models import Pairing
+from revmod.notifications.models import Message
 from revmod.notifications.outbox import enqueue
+from revmod.registry.models import Party
+from revmod.reviews import deadlines
+from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, Review
+from revmod.reviews.workflow import Stage
 
 
 def review_audience(review, *, focal_points_only: bool = False, exclude=None) -> list[User]:
     """The people who may see `review` and hear about it, by id; `exclude` (the person who
     acted) is left out."""
-    from revmod.lots.models import Pairing
-    from revmod.reviews.models import Review
 
     reviewing = Pairing.objects.active().filter(reviewed=review.party_id).values("reviewer")
     nominations = Nomination.objects.active().filter(
@@ -55,9 +59,6 @@ REVIEW_EVENT_KINDS = {
 def review_event(review, event, *, by, now) -> None:
     """A step cleared (to the review's focal points: they clear and submit), submitted or
     reopened (to everyone in the review); never to the person who did it."""
-    from revmod.registry.models import Party
-    from revmod.reviews.models import STAGE_LABELS
-    from revmod.reviews.workflow import Stage
 
     kind = REVIEW_EVENT_KINDS.get(event.kind)
     if kind is None:
@@ -157,9 +158,6 @@ def review_started(review, loaded, *, today, now) -> int:
     see it is told who reviews whom and what is due first. Once per person (the key), however
     often it is called; `review` comes from `with_schedule_data`, `loaded` is its `Loaded`.
     The number of messages stored."""
-    from revmod.notifications.models import Message
-    from revmod.reviews import deadlines
-    from revmod.reviews.models import STEP_LABELS
 
     steps = deadlines.schedule(
         deadlines.as_of(loaded.dates(review), today), loaded.rules(review.started_on)

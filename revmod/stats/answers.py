@@ -20,6 +20,11 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from revmod.lots.models import ReviewGroup
+from revmod.questionnaires.actions import YES_NO_PARTLY
+from revmod.questionnaires.models import AnswerSubmission, Choice, Question
+from revmod.questionnaires.models import QuestionnaireTemplate as Template
+from revmod.registry.models import RegionalGroup
 from revmod.stats.disclosure import suppress
 
 CLOSED = ("yes_no_partly", "single", "multiple")
@@ -222,9 +227,6 @@ def load(cluster, *, instrument=None) -> Loaded:
     the counted submissions answered, for keys the current one no longer has), and the latest
     submission of each of the cluster's reviews. Four queries, whatever the number of
     submissions."""
-    from revmod.questionnaires.actions import YES_NO_PARTLY
-    from revmod.questionnaires.models import AnswerSubmission, Choice, Question
-    from revmod.questionnaires.models import QuestionnaireTemplate as Template
 
     templates = {t.pk: t for t in Template.objects.filter(cluster=cluster)}
     published = [t for t in templates.values() if t.published]
@@ -308,8 +310,6 @@ def load(cluster, *, instrument=None) -> Loaded:
 
 def slices_for(breakdown: str | None) -> list[tuple[str, str]]:
     """The slices of a breakdown, in the order shown (one query)."""
-    from revmod.lots.models import ReviewGroup
-    from revmod.registry.models import RegionalGroup
 
     if breakdown == "regional_group":
         groups = [(str(g.pk), g.label) for g in RegionalGroup.objects.all()]
