@@ -140,11 +140,11 @@ def to_questionnaire(review, by, *, languages=("en",), now=None):
 def nominate(user, party_code, kind, scope, secretariat, on=None):
     import datetime as dt
 
+    from revmod.accounts import actions as accounts
     from revmod.registry.models import Party
-    from revmod.reviews import actions as reviews
 
     on = on or dt.date(2021, 1, 4)
-    return reviews.nominate(
+    return accounts.nominate(
         party=Party.objects.get(code=party_code),
         person=user,
         kind=kind,

@@ -27,6 +27,7 @@ from rest_framework.authtoken.models import Token
 from revmod.accounts.models import Nomination, Registration, User
 from revmod.lib import hooks
 from revmod.lib.access import is_secretariat
+from revmod.lib.hooks import Hook
 from revmod.lib.uploads import check_upload, server_name
 from revmod.registry.models import Party
 
@@ -225,14 +226,12 @@ def approve(
     """Approve an activated registration: the person may sign in, and the nomination asked for
     is made through the review actions' `nominate` (events recorded in the reviews concerned;
     a new focal point replaces the active one, which needs a handover note)."""
-    from revmod.reviews import actions as reviews  # reviews builds on accounts, not the reverse
-
     _check_secretariat(by)
     registration = _locked(registration)
     if registration.status != Registration.Status.ACTIVATED:
         raise OnboardingError(_("Only a registration awaiting approval can be approved."))
     try:
-        nomination = reviews.nominate(
+        nomination = nominate(
             party=registration.party,
             person=registration.person,
             kind=registration.kind,
@@ -243,7 +242,7 @@ def approve(
             handover_note=handover_note,
             approval=True,
         )
-    except reviews.ReviewError as error:
+    except NominationError as error:
         raise OnboardingError(str(error)) from None
     person = registration.person
     person.is_active = True
@@ -360,3 +359,81 @@ def deactivate_secretariat(person: User, *, by: User, now: dt.datetime) -> User:
     person.save(update_fields=["is_active", "session_epoch"])
     Token.objects.filter(user=person).delete()
     return person
+
+
+class NominationError(Exception):
+    """A nomination refused, with a message for the person who tried."""
+
+
+# What the layers above do when a nomination is made or ends (reviews records it on the reviews
+# concerned, notifications e-mails the people), in the nomination's transaction.
+NOMINATED = Hook("hook(nomination, *, replaced, approved, by, now): a person is nominated")
+NOMINATION_ENDED = Hook("hook(nomination, *, by, now): a nomination ends")
+
+
+@transaction.atomic
+def nominate(
+    *,
+    party: Party,
+    person: User,
+    kind: str,
+    scope: str,
+    starts_on: dt.date,
+    by: User,
+    now: dt.datetime,
+    handover_note: str = "",
+    approval: bool = False,
+) -> Nomination:
+    """Record a party's nomination. A new focal point replaces the active one for the same
+    role at once: the new one has access now, the old one loses it and is signed out
+    everywhere (seed ¶14: a handover, with a note); the history stays. The person nominated
+    is e-mailed (`approval`: as part of approving their registration, one message says both),
+    and so is the focal point replaced; the reviews concerned record it (NOMINATED)."""
+    if person.is_secretariat:
+        raise NominationError(_("Secretariat staff cannot be nominated by a party."))
+    if person.party_id not in (None, party.pk):
+        raise NominationError(_("This person works for another party."))
+    if kind == Nomination.Kind.OBSERVER and scope != Nomination.Scope.OWN:
+        raise NominationError(_("Observers follow their party's own review only."))
+    active = Nomination.objects.active().select_for_update().filter(party=party, scope=scope)
+    if active.filter(kind=kind, person=person).exists():
+        raise NominationError(_("This person already holds this nomination."))
+    replaced = None
+    if kind == Nomination.Kind.FOCAL_POINT:
+        replaced = active.filter(kind=kind).select_related("person").first()
+        if replaced:
+            if not handover_note.strip():
+                raise NominationError(_("Replacing a focal point needs a handover note."))
+            replaced.ends_on = starts_on
+            replaced.save(update_fields=["ends_on"])
+            old = replaced.person
+            old.session_epoch += 1
+            old.save(update_fields=["session_epoch"])
+    if person.party_id is None:
+        person.party = party
+        person.save(update_fields=["party"])
+    nomination = Nomination.objects.create(
+        party=party,
+        person=person,
+        kind=kind,
+        scope=scope,
+        starts_on=starts_on,
+        handover_note=handover_note.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    NOMINATED(nomination, replaced=replaced, approved=approval, by=by, now=now)
+    return nomination
+
+
+@transaction.atomic
+def end_nomination(nomination: Nomination, *, on: dt.date, by: User, now: dt.datetime) -> None:
+    """End a nomination (an expert leaving, say). A focal point is ended by naming another."""
+    if nomination.ends_on is not None:
+        raise NominationError(_("This nomination has already ended."))
+    nomination.ends_on = on
+    nomination.save(update_fields=["ends_on"])
+    person = nomination.person
+    person.session_epoch += 1
+    person.save(update_fields=["session_epoch"])
+    NOMINATION_ENDED(nomination, by=by, now=now)

@@ -34,7 +34,6 @@ from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lib.i18n import normalize_language
 from revmod.lib.uploads import FORMATS
-from revmod.reviews import actions as reviews
 
 
 def set_language(request):
@@ -330,7 +329,7 @@ def nomination_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            reviews.nominate(
+            actions.nominate(
                 party=data["party"],
                 person=data["person"],
                 kind=data["kind"],
@@ -340,7 +339,7 @@ def nomination_new(request):
                 now=timezone.now(),
                 handover_note=data["handover_note"],
             )
-        except reviews.ReviewError as error:
+        except actions.NominationError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The nomination is recorded."))
@@ -357,10 +356,10 @@ def nomination_end(request, pk):
         messages.error(request, _("Give the date the nomination ends."))
     else:
         try:
-            reviews.end_nomination(
+            actions.end_nomination(
                 nomination, on=form.cleaned_data["ends_on"], by=request.user, now=timezone.now()
             )
-        except reviews.ReviewError as error:
+        except actions.NominationError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The nomination has ended."))

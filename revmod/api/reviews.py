@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from revmod.accounts import actions as accounts
 from revmod.accounts.forms import EndNominationForm, NominateForm
 from revmod.accounts.models import Nomination, User
 from revmod.api.forms import cleaned
@@ -554,7 +555,7 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         )
         values = cleaned(form)
         try:
-            nomination = actions.nominate(
+            nomination = accounts.nominate(
                 party=values["party"],
                 person=values["person"],
                 kind=values["kind"],
@@ -564,7 +565,7 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
                 now=timezone.now(),
                 handover_note=values["handover_note"],
             )
-        except actions.ReviewError as error:
+        except accounts.NominationError as error:
             raise ValidationError({"detail": str(error)}) from error
         return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
 
@@ -576,8 +577,8 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         self._secretariat()
         ends_on = cleaned(EndNominationForm(request.data))["ends_on"]
         try:
-            actions.end_nomination(nomination, on=ends_on, by=request.user, now=timezone.now())
-        except actions.ReviewError as error:
+            accounts.end_nomination(nomination, on=ends_on, by=request.user, now=timezone.now())
+        except accounts.NominationError as error:
             raise ValidationError({"detail": str(error)}) from error
         nomination.refresh_from_db()
         return Response(NominationSerializer(nomination).data)

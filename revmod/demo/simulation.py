@@ -4,7 +4,7 @@ produced by the real actions along a simulated calendar, never by writing review
 `plan()` decides, with a fixed `random.Random(SEED)`, who names whom and when, which reviews
 get under way, the languages agreed and how late each questionnaire is; `run()` then walks the
 calendar from the groups' start dates (1 Dec 2020, 1 Nov 2021, 1 Nov 2022, seed ¶22) to
-16 April 2024, calling `actions.nominate`, `actions.act` and `actions.record_consultation`
+16 April 2024, calling `accounts.nominate`, `actions.act` and `actions.record_consultation`
 with `now` set to each simulated day. Same database of draws, same result.
 
 What the seed gives and the demo reproduces (test: revmod/demo/tests/test_demo.py):
@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from revmod.accounts import actions as accounts
 from revmod.accounts.models import Nomination, User
 from revmod.lots.models import Pairing
 from revmod.questionnaires import actions as questionnaires
@@ -426,7 +427,7 @@ def run(secretariat: User, password: str) -> None:
         kind, code, *rest = step
         if kind == "nominate":
             username, role, scope, replacing = rest
-            actions.nominate(
+            accounts.nominate(
                 party=parties[code],
                 person=users[username],
                 kind=role,

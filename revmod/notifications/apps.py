@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         """The outbox takes the messages of the layers below (lib.hooks.post), and the facts
         they report are e-mailed to the people concerned (docs/architecture.md)."""
+        from revmod.accounts import actions as accounts
         from revmod.lib import hooks
         from revmod.lots import actions as lots
         from revmod.notifications import outbox, triggers
@@ -18,4 +19,4 @@ class NotificationsConfig(AppConfig):
         lots.when_published(triggers.draw_published)
         reviews.STARTED.register(triggers.review_started)
         reviews.RECORDED.register(triggers.review_event)
-        reviews.NOMINATED.register(triggers.nomination_recorded)
+        accounts.NOMINATED.register(triggers.nomination_recorded)

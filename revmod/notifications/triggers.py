@@ -76,7 +76,7 @@ def review_event(review, event, *, by, now) -> None:
         enqueue(kind, person, context, key=f"event:{event.pk}:{person.pk}", now=now)
 
 
-def nomination_recorded(nomination, *, replaced=None, approved=False, now) -> None:
+def nomination_recorded(nomination, *, replaced=None, approved=False, now, by=None) -> None:
     """The person nominated is told (with the handover note when they replace a focal point);
     the focal point replaced is told who follows. `approved`: the nomination comes with the
     approval of the person's registration, so their one message says both (they may sign in

@@ -25,7 +25,6 @@ from revmod.reviews.workflow import Action, ReviewState, WorkflowError
 # registered in NotificationsConfig.ready), called in the action's transaction.
 STARTED = Hook("hook(review, loaded, *, today, now): a review's first day has come")
 RECORDED = Hook("hook(review, event, *, by, now): a workflow action is recorded")
-NOMINATED = Hook("hook(nomination, *, replaced, approved, now): a person is nominated")
 
 
 class ReviewError(Exception):
@@ -454,82 +453,25 @@ def _reviews_of(party: Party, scope: str):
     return Review.objects.filter(party__in=reviewed)
 
 
-@transaction.atomic
-def nominate(
-    *,
-    party: Party,
-    person: User,
-    kind: str,
-    scope: str,
-    starts_on: dt.date,
-    by: User,
-    now: dt.datetime,
-    handover_note: str = "",
-    approval: bool = False,
-) -> Nomination:
-    """Record a party's nomination. A new focal point replaces the active one for the same
-    role at once: the new one has access now, the old one loses it and is signed out
-    everywhere (seed ¶14: a handover, with a note); the history stays. The person nominated
-    is e-mailed (`approval`: as part of approving their registration, one message says both),
-    and so is the focal point replaced."""
-    if person.is_secretariat:
-        raise ReviewError(_("Secretariat staff cannot be nominated by a party."))
-    if person.party_id not in (None, party.pk):
-        raise ReviewError(_("This person works for another party."))
-    if kind == Nomination.Kind.OBSERVER and scope != Nomination.Scope.OWN:
-        raise ReviewError(_("Observers follow their party's own review only."))
-    active = Nomination.objects.active().select_for_update().filter(party=party, scope=scope)
-    if active.filter(kind=kind, person=person).exists():
-        raise ReviewError(_("This person already holds this nomination."))
-    replaced = None
-    if kind == Nomination.Kind.FOCAL_POINT:
-        replaced = active.filter(kind=kind).select_related("person").first()
-        if replaced:
-            if not handover_note.strip():
-                raise ReviewError(_("Replacing a focal point needs a handover note."))
-            replaced.ends_on = starts_on
-            replaced.save(update_fields=["ends_on"])
-            old = replaced.person
-            old.session_epoch += 1
-            old.save(update_fields=["session_epoch"])
-    if person.party_id is None:
-        person.party = party
-        person.save(update_fields=["party"])
-    nomination = Nomination.objects.create(
-        party=party,
-        person=person,
-        kind=kind,
-        scope=scope,
-        starts_on=starts_on,
-        handover_note=handover_note.strip(),
-        recorded_by=by,
-        recorded_at=now,
-    )
-    NOMINATED(nomination, replaced=replaced, approved=approval, now=now)
-    event = "focal_point_replaced" if replaced else f"{kind}_named"
-    for review in _reviews_of(party, scope):
+def nomination_recorded(nomination: Nomination, *, replaced, approved, by, now) -> None:
+    """accounts.actions.NOMINATED's handler (ReviewsConfig.ready): the event on every review the
+    nomination gives access to."""
+    party = nomination.party
+    event = "focal_point_replaced" if replaced else f"{nomination.kind}_named"
+    for review in _reviews_of(party, nomination.scope):
         record(
             review,
             event,
             by=by,
             at=now,
             party=party.code,
-            scope=scope,
-            person=person.get_username(),
-            on=starts_on.isoformat(),
+            scope=nomination.scope,
+            person=nomination.person.get_username(),
+            on=nomination.starts_on.isoformat(),
         )
-    return nomination
 
 
-@transaction.atomic
-def end_nomination(nomination: Nomination, *, on: dt.date, by: User, now: dt.datetime) -> None:
-    """End a nomination (an expert leaving, say). A focal point is ended by naming another."""
-    if nomination.ends_on is not None:
-        raise ReviewError(_("This nomination has already ended."))
-    nomination.ends_on = on
-    nomination.save(update_fields=["ends_on"])
-    person = nomination.person
-    person.session_epoch += 1
-    person.save(update_fields=["session_epoch"])
+def nomination_ended(nomination: Nomination, *, by, now) -> None:
+    """accounts.actions.NOMINATION_ENDED's handler: the event on the reviews concerned."""
     for review in _reviews_of(nomination.party, nomination.scope):
         record(review, f"{nomination.kind}_ended", by=by, at=now, party=nomination.party.code)

@@ -7,7 +7,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Country reviews")
 
     def ready(self):
+        from revmod.accounts import actions as accounts
         from revmod.lots import actions as lots
         from revmod.reviews import actions
 
         lots.when_published(actions.reviews_of_published_draw)
+        accounts.NOMINATED.register(actions.nomination_recorded)
+        accounts.NOMINATION_ENDED.register(actions.nomination_ended)

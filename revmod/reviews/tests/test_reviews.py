@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from revmod.accounts import actions as accounts
 from revmod.accounts.models import Nomination
 from revmod.lots.models import Pairing
 from revmod.reviews import actions
@@ -192,8 +193,8 @@ def test_replacing_a_focal_point_moves_access_at_once(client, world):
     new = make_user("new_fp")
     from revmod.registry.models import Party
 
-    with pytest.raises(actions.ReviewError, match="handover note"):
-        actions.nominate(
+    with pytest.raises(accounts.NominationError, match="handover note"):
+        accounts.nominate(
             party=Party.objects.get(code="FRA"),
             person=new,
             kind=FP,
@@ -225,8 +226,8 @@ def test_duplicate_and_impossible_nominations_are_refused(world):
 
     fra = Party.objects.get(code="FRA")
     count = Nomination.objects.count()
-    with pytest.raises(actions.ReviewError, match="already holds"):
-        actions.nominate(
+    with pytest.raises(accounts.NominationError, match="already holds"):
+        accounts.nominate(
             party=fra,
             person=people["expert"],
             kind=EXPERT,
@@ -235,8 +236,8 @@ def test_duplicate_and_impossible_nominations_are_refused(world):
             by=secretariat,
             now=NOW,
         )
-    with pytest.raises(actions.ReviewError, match="own review only"):
-        actions.nominate(
+    with pytest.raises(accounts.NominationError, match="own review only"):
+        accounts.nominate(
             party=fra,
             person=people["outsider"],
             kind=OBSERVER,
@@ -245,8 +246,8 @@ def test_duplicate_and_impossible_nominations_are_refused(world):
             by=secretariat,
             now=NOW,
         )
-    with pytest.raises(actions.ReviewError, match="another party"):
-        actions.nominate(
+    with pytest.raises(accounts.NominationError, match="another party"):
+        accounts.nominate(
             party=Party.objects.get(code="DEU"),
             person=people["expert"],
             kind=EXPERT,

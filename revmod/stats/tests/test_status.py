@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from revmod.accounts import actions as accounts
 from revmod.accounts.models import Nomination
 from revmod.registry.models import Party
 from revmod.reviews import actions
@@ -28,7 +29,7 @@ def person(username, gender="", ministry=""):
 
 
 def name(user, code, kind, scope, day, secretariat):
-    return actions.nominate(
+    return accounts.nominate(
         party=Party.objects.get(code=code),
         person=user,
         kind=kind,

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from revmod.accounts import actions as accounts
 from revmod.documents.actions import upload
 from revmod.notifications.models import Message
 from revmod.questionnaires import actions as questionnaires
@@ -392,7 +393,7 @@ def test_the_requester_who_left_the_review_is_not_told(world):
     review, people = world
     answer(review, people["expert"], "untoc-5-1a", text="Conspiracy only.")
     actions.request_answers(review, by=people["expert"], target="fr", now=NOW)
-    reviews.end_nomination(
+    accounts.end_nomination(
         people["expert_nomination"], on=NOW.date(), by=people["secretariat"], now=NOW
     )
     assert actions.process_due(now=NOW).done == 1
