@@ -64,10 +64,9 @@ def _schedules(reviews, today):
         )
         loaded = Loaded(batch)
         for review in batch:
-            dates = deadlines.as_of(loaded.dates(review), today)
             steps = [
                 sd
-                for sd in deadlines.schedule(dates, loaded.rules(review.started_on))
+                for sd in loaded.schedule(review, today)
                 if sd.done is None and sd.due is not None
             ]
             review._prefetched_objects_cache = {}

@@ -33,7 +33,6 @@ from revmod.accounts.models import Nomination, User
 from revmod.notifications import triggers
 from revmod.notifications.models import Message
 from revmod.notifications.outbox import enqueue
-from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import STEP_LABELS, Review
 from revmod.reviews.schedule import Loaded, with_schedule_data
@@ -109,8 +108,7 @@ def send_reminders(today: dt.date, *, now: dt.datetime) -> int:
         if 0 <= (today - review.started_on).days < STARTED_CATCH_UP_DAYS:
             with transaction.atomic():
                 stored += triggers.review_started(review, loaded, today=today, now=now)
-        dates = deadlines.as_of(loaded.dates(review), today)
-        for sd in deadlines.schedule(dates, loaded.rules(review.started_on)):
+        for sd in loaded.schedule(review, today):
             if sd.done is not None or sd.due is None:
                 continue
             n = slot(sd.due, today, LEAD_DAYS.get(sd.step, STEP_LEAD_DAYS))

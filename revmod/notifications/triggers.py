@@ -14,7 +14,6 @@ from revmod.lots.models import Pairing
 from revmod.notifications.models import Message
 from revmod.notifications.outbox import enqueue
 from revmod.registry.models import Party
-from revmod.reviews import deadlines
 from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, Review
 from revmod.reviews.workflow import Stage
 
@@ -159,9 +158,7 @@ def review_started(review, loaded, *, today, now) -> int:
     often it is called; `review` comes from `with_schedule_data`, `loaded` is its `Loaded`.
     The number of messages stored."""
 
-    steps = deadlines.schedule(
-        deadlines.as_of(loaded.dates(review), today), loaded.rules(review.started_on)
-    )
+    steps = loaded.schedule(review, today)
     first = next((sd for sd in steps if sd.done is None and sd.due is not None), None)
     context = {
         "review": review,

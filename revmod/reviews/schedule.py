@@ -143,8 +143,16 @@ class Loaded:
             **done,
         )
 
-    def schedule(self, review: Review) -> list[deadlines.StepDeadline]:
-        return deadlines.schedule(self.dates(review), self.rules(review.started_on))
+    def schedule(
+        self, review: Review, today: dt.date | None = None
+    ) -> list[deadlines.StepDeadline]:
+        """The one entry point to a review's schedule: its steps with their due dates, under the
+        deadline rules in force when it started; as of `today` (what had happened by then) when
+        given."""
+        dates = self.dates(review)
+        if today is not None:
+            dates = deadlines.as_of(dates, today)
+        return deadlines.schedule(dates, self.rules(review.started_on))
 
 
 @dataclass(frozen=True)
