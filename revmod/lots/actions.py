@@ -4,6 +4,7 @@ argument; every check happens before anything is written, so a refused action ch
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -111,6 +112,98 @@ def create_meeting(*, held_on: dt.date, title: str, place: str = "", notes: str 
     return Meeting.objects.create(held_on=held_on, title=title, place=place, notes=notes)
 
 
+@dataclass(frozen=True)
+class _Setting:
+    """What preparing a draw reads once: the registry on the meeting's day, its codes, the
+    review groups' numbers and the rules in force."""
+
+    registry: list[dict]
+    codes: set[str]
+    groups: list[int]
+    rules: Rules
+
+
+def _initial_inputs(s: _Setting, reviewed, sizes, volunteers, requests) -> dict:
+    if Draw.objects.filter(kind=Draw.Kind.INITIAL).exists():
+        raise DrawError(_("The initial draw has already been prepared."))
+    reviewed = sorted(reviewed or s.codes)
+    unknown = sorted(set(reviewed) - s.codes)
+    if unknown:
+        raise DrawError(
+            _("Not parties to the Convention on the day of the meeting: %(codes)s")
+            % {"codes": ", ".join(unknown)}
+        )
+    if sizes is not None and (len(sizes) != len(s.groups) or sum(sizes) != len(reviewed)):
+        raise DrawError(
+            _("Give one size per group, adding up to the %(n)s parties under review.")
+            % {"n": len(reviewed)}
+        )
+    volunteers = volunteers or {}
+    if any(group not in s.groups for group in volunteers.values()):
+        raise DrawError(_("A volunteer asked for a group that does not exist."))
+    return {
+        "reviewed": reviewed,
+        "groups": len(s.groups),
+        "sizes": sizes,
+        "volunteers": volunteers,
+        "exclusions": [],
+    }
+
+
+def _late_inputs(s: _Setting, reviewed, sizes, volunteers, requests) -> dict:
+    placed = set(GroupAssignment.objects.values_list("party__code", flat=True))
+    reviewed = sorted(reviewed or (s.codes - placed))
+    if not reviewed:
+        raise DrawError(_("Every party to the Convention is already in a group."))
+    if set(reviewed) & placed or set(reviewed) - s.codes:
+        raise DrawError(_("Only parties to the Convention not yet in a group can join late."))
+    if s.rules.late_joiner_group not in s.groups:
+        raise DrawError(_("The late joiners' group in the rules does not exist."))
+    return {
+        "reviewed": reviewed,
+        "group": s.rules.late_joiner_group,
+        "existing": active_pairings_json(),
+        "exclusions": [],
+    }
+
+
+def _protocol_inputs(s: _Setting, reviewed, sizes, volunteers, requests, *, day) -> dict:
+    gaps = {gap.party.code for gap in uncovered(day)}
+    if not gaps:
+        raise DrawError(
+            _("No party lacks reviewers for an instrument it joined by the meeting's day.")
+        )
+    reviewed = sorted(reviewed or gaps)
+    if set(reviewed) - gaps:
+        raise DrawError(
+            _("These parties lack no reviewer on the day of the meeting: %(codes)s")
+            % {"codes": ", ".join(sorted(set(reviewed) - gaps))}
+        )
+    return {
+        "reviewed": reviewed,
+        "existing": active_pairings_json(),
+        "exclusions": former_reviewers(reviewed),
+    }
+
+
+def _redraw_inputs(s: _Setting, reviewed, sizes, volunteers, requests) -> dict:
+    requests = list(requests or [])
+    if not requests:
+        raise DrawError(_("Choose the redraw requests to draw."))
+    if any(r.status != RedrawRequest.Status.PENDING for r in requests):
+        raise DrawError(_("Only pending requests can be drawn."))
+    slots = [
+        {"reviewed": r.pairing.reviewed.code, "reviewer": r.pairing.reviewer.code}
+        for r in sorted(requests, key=lambda r: (r.received_on, r.pk))
+    ]
+    return {
+        "existing": active_pairings_json(),
+        "slots": slots,
+        "requests": [r.pk for r in requests],
+        "exclusions": former_reviewers([slot["reviewed"] for slot in slots]),
+    }
+
+
 @transaction.atomic
 def prepare_draw(
     *,
@@ -127,90 +220,27 @@ def prepare_draw(
 
     initial: every party to the Convention on the meeting's day (or `reviewed`) is placed in a
     group and given reviewers; `sizes` fixes the groups' sizes. late: the parties not yet in a
-    group go to the rules' late-joiner group. redraw: the pending `requests` are redrawn."""
-    rules = Rules.current()
+    group go to the rules' late-joiner group. redraw: the pending `requests` are redrawn.
+    protocol: the parties that lack reviewers for a Protocol joined later (`uncovered` on the
+    meeting's day; `reviewed` chooses among them) get them."""
     registry = registry_on(meeting.held_on)
-    codes = {p["code"] for p in registry}
     groups = list(ReviewGroup.objects.values_list("number", flat=True))
     if not groups:
         raise DrawError(_("Set up the review groups and their start dates first."))
-    inputs: dict = {"parties": registry}
-    if kind == Draw.Kind.INITIAL:
-        if Draw.objects.filter(kind=Draw.Kind.INITIAL).exists():
-            raise DrawError(_("The initial draw has already been prepared."))
-        reviewed = sorted(reviewed or codes)
-        unknown = sorted(set(reviewed) - codes)
-        if unknown:
-            raise DrawError(
-                _("Not parties to the Convention on the day of the meeting: %(codes)s")
-                % {"codes": ", ".join(unknown)}
-            )
-        if sizes is not None and (len(sizes) != len(groups) or sum(sizes) != len(reviewed)):
-            raise DrawError(
-                _("Give one size per group, adding up to the %(n)s parties under review.")
-                % {"n": len(reviewed)}
-            )
-        volunteers = volunteers or {}
-        if any(group not in groups for group in volunteers.values()):
-            raise DrawError(_("A volunteer asked for a group that does not exist."))
-        inputs.update(
-            reviewed=reviewed,
-            groups=len(groups),
-            sizes=sizes,
-            volunteers=volunteers,
-            exclusions=[],
-        )
-    elif kind == Draw.Kind.LATE:
-        placed = set(GroupAssignment.objects.values_list("party__code", flat=True))
-        reviewed = sorted(reviewed or (codes - placed))
-        if not reviewed:
-            raise DrawError(_("Every party to the Convention is already in a group."))
-        if set(reviewed) & placed or set(reviewed) - codes:
-            raise DrawError(_("Only parties to the Convention not yet in a group can join late."))
-        if rules.late_joiner_group not in groups:
-            raise DrawError(_("The late joiners' group in the rules does not exist."))
-        inputs.update(
-            reviewed=reviewed,
-            group=rules.late_joiner_group,
-            existing=active_pairings_json(),
-            exclusions=[],
-        )
-    elif kind == Draw.Kind.PROTOCOL:
-        gaps = {gap.party.code for gap in uncovered(meeting.held_on)}
-        if not gaps:
-            raise DrawError(
-                _("No party lacks reviewers for an instrument it joined by the meeting's day.")
-            )
-        reviewed = sorted(reviewed or gaps)
-        if set(reviewed) - gaps:
-            raise DrawError(
-                _("These parties lack no reviewer on the day of the meeting: %(codes)s")
-                % {"codes": ", ".join(sorted(set(reviewed) - gaps))}
-            )
-        inputs.update(
-            reviewed=reviewed,
-            existing=active_pairings_json(),
-            exclusions=former_reviewers(reviewed),
-        )
-    elif kind == Draw.Kind.REDRAW:
-        requests = list(requests or [])
-        if not requests:
-            raise DrawError(_("Choose the redraw requests to draw."))
-        if any(r.status != RedrawRequest.Status.PENDING for r in requests):
-            raise DrawError(_("Only pending requests can be drawn."))
-        slots = [
-            {"reviewed": r.pairing.reviewed.code, "reviewer": r.pairing.reviewer.code}
-            for r in sorted(requests, key=lambda r: (r.received_on, r.pk))
-        ]
-        inputs.update(
-            existing=active_pairings_json(),
-            slots=slots,
-            requests=[r.pk for r in requests],
-            exclusions=former_reviewers([s["reviewed"] for s in slots]),
-        )
-    else:
+    setting = _Setting(registry, {p["code"] for p in registry}, groups, Rules.current())
+    inputs_of = {
+        Draw.Kind.INITIAL: _initial_inputs,
+        Draw.Kind.LATE: _late_inputs,
+        Draw.Kind.REDRAW: _redraw_inputs,
+        Draw.Kind.PROTOCOL: partial(_protocol_inputs, day=meeting.held_on),
+    }
+    if kind not in inputs_of:
         raise DrawError(_("Unknown kind of draw."))
-    frozen_rules = rules.as_json()
+    inputs = {
+        "parties": registry,
+        **inputs_of[kind](setting, reviewed, sizes, volunteers, requests),
+    }
+    frozen_rules = setting.rules.as_json()
     if kind == Draw.Kind.LATE:
         # Existing loads are already as even as the first draw made them, most at the cap: the
         # late joiners' draw keeps the cap but cannot also keep the spread (the pairing draw
@@ -226,6 +256,12 @@ def prepare_draw(
             % {"rule": error.rule, "message": error.message}
         ) from None
     secret = secrets.token_bytes(32)
+    frozen = {
+        "kind": kind,
+        "inputs": inputs,
+        "rules": frozen_rules,
+        "algorithm": pairing_draw.ALGORITHM,
+    }
     return Draw.objects.create(
         kind=kind,
         meeting=meeting,
@@ -234,14 +270,7 @@ def prepare_draw(
         algorithm=pairing_draw.ALGORITHM,
         inputs=inputs,
         rules=frozen_rules,
-        inputs_hash=stable_hash(
-            {
-                "kind": kind,
-                "inputs": inputs,
-                "rules": frozen_rules,
-                "algorithm": pairing_draw.ALGORITHM,
-            }
-        ),
+        inputs_hash=stable_hash(frozen),
         secret=secret.hex(),
         commitment=commitment(secret),
     )
@@ -319,6 +348,80 @@ PUBLISHED = Hook("hook(draw, *, now, by, replaced): a draw's result is published
 when_published = PUBLISHED.register
 
 
+def _supersede(draw: Draw, reviewed: str, reviewer: str, item: dict, new_reviewer) -> Pairing:
+    """End the pairing in force of `reviewer` reviewing `reviewed` on the meeting's day, and put
+    the pairing `item` (by `new_reviewer`) in its place, linked to it as history."""
+    since = draw.meeting.held_on
+    old = Pairing.objects.select_for_update().get(
+        reviewed__code=reviewed, reviewer__code=reviewer, until=None
+    )
+    old.until = since
+    old.save(update_fields=["until"])
+    new = Pairing.objects.create(
+        group=old.group,
+        reviewed=old.reviewed,
+        reviewer=new_reviewer,
+        instruments=item["instruments"],
+        role=item["role"],
+        draw=draw,
+        since=since,
+    )
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by"])
+    return old
+
+
+def _new_pairings(draw: Draw, parties: dict, items: list[dict], group_of) -> None:
+    Pairing.objects.bulk_create(
+        Pairing(
+            group_id=group_of(item["reviewed"]),
+            reviewed=parties[item["reviewed"]],
+            reviewer=parties[item["reviewer"]],
+            instruments=item["instruments"],
+            role=item["role"],
+            draw=draw,
+            since=draw.meeting.held_on,
+        )
+        for item in items
+    )
+
+
+def _put_placed(draw: Draw, parties: dict) -> None:
+    """A full or late-joiners' draw: the parties' groups and all their pairings."""
+    result = draw.result
+    groups = {g.number: g for g in ReviewGroup.objects.all()}
+    GroupAssignment.objects.bulk_create(
+        GroupAssignment(party=parties[code], group=groups[number], draw=draw)
+        for code, number in result["groups"].items()
+    )
+    _new_pairings(draw, parties, result["pairings"], lambda code: groups[result["groups"][code]].pk)
+
+
+def _put_protocol(draw: Draw, parties: dict) -> None:
+    """A Protocol joiners' draw: main pairings that take the new instruments (superseded by
+    the longer ones) and new additional pairings."""
+    for item in draw.result["extended"]:
+        _supersede(draw, item["reviewed"], item["reviewer"], item, parties[item["reviewer"]])
+    placed = dict(GroupAssignment.objects.values_list("party__code", "group_id"))
+    _new_pairings(draw, parties, draw.result["pairings"], placed.__getitem__)
+
+
+def _put_redraw(draw: Draw, parties: dict) -> list[tuple[Party, Party, Party]]:
+    """A redraw: each slot's pairing superseded by the one drawn; its requests are drawn.
+    Returns (party under review, reviewer replaced, reviewer drawn) per slot."""
+    replaced = []
+    for replacement in draw.result["replacements"]:
+        item = replacement["pairing"]
+        old = _supersede(
+            draw, replacement["reviewed"], replacement["replaced"], item, parties[item["reviewer"]]
+        )
+        replaced.append((old.reviewed, old.reviewer, parties[item["reviewer"]]))
+    RedrawRequest.objects.filter(pk__in=draw.inputs["requests"]).update(
+        status=RedrawRequest.Status.DRAWN, draw=draw
+    )
+    return replaced
+
+
 @transaction.atomic
 def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
     """Make the result the pairings in force, from the meeting's day. A redraw supersedes only
@@ -335,84 +438,14 @@ def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
                 "was published). Prepare a new draw."
             )
         )
-    since = draw.meeting.held_on
-    result = draw.result
     parties = {p.code: p for p in Party.objects.all()}
-    groups = {g.number: g for g in ReviewGroup.objects.all()}
     replaced: list[tuple[Party, Party, Party]] = []
     if draw.kind in (Draw.Kind.INITIAL, Draw.Kind.LATE):
-        GroupAssignment.objects.bulk_create(
-            GroupAssignment(party=parties[code], group=groups[number], draw=draw)
-            for code, number in result["groups"].items()
-        )
-        Pairing.objects.bulk_create(
-            Pairing(
-                group=groups[result["groups"][item["reviewed"]]],
-                reviewed=parties[item["reviewed"]],
-                reviewer=parties[item["reviewer"]],
-                instruments=item["instruments"],
-                role=item["role"],
-                draw=draw,
-                since=since,
-            )
-            for item in result["pairings"]
-        )
+        _put_placed(draw, parties)
     elif draw.kind == Draw.Kind.PROTOCOL:
-        placed = dict(GroupAssignment.objects.values_list("party__code", "group_id"))
-        for item in result["extended"]:
-            old = Pairing.objects.select_for_update().get(
-                reviewed__code=item["reviewed"], reviewer__code=item["reviewer"], until=None
-            )
-            old.until = since
-            old.save(update_fields=["until"])
-            new = Pairing.objects.create(
-                group=old.group,
-                reviewed=old.reviewed,
-                reviewer=old.reviewer,
-                instruments=item["instruments"],
-                role=item["role"],
-                draw=draw,
-                since=since,
-            )
-            old.superseded_by = new
-            old.save(update_fields=["superseded_by"])
-        Pairing.objects.bulk_create(
-            Pairing(
-                group_id=placed[item["reviewed"]],
-                reviewed=parties[item["reviewed"]],
-                reviewer=parties[item["reviewer"]],
-                instruments=item["instruments"],
-                role=item["role"],
-                draw=draw,
-                since=since,
-            )
-            for item in result["pairings"]
-        )
+        _put_protocol(draw, parties)
     else:
-        for replacement in result["replacements"]:
-            old = Pairing.objects.select_for_update().get(
-                reviewed__code=replacement["reviewed"],
-                reviewer__code=replacement["replaced"],
-                until=None,
-            )
-            old.until = since
-            old.save(update_fields=["until"])
-            item = replacement["pairing"]
-            new = Pairing.objects.create(
-                group=old.group,
-                reviewed=old.reviewed,
-                reviewer=parties[item["reviewer"]],
-                instruments=item["instruments"],
-                role=item["role"],
-                draw=draw,
-                since=since,
-            )
-            old.superseded_by = new
-            old.save(update_fields=["superseded_by"])
-            replaced.append((old.reviewed, old.reviewer, new.reviewer))
-        RedrawRequest.objects.filter(pk__in=draw.inputs["requests"]).update(
-            status=RedrawRequest.Status.DRAWN, draw=draw
-        )
+        replaced = _put_redraw(draw, parties)
     draw.status, draw.published_at = Draw.Status.PUBLISHED, now
     draw.save(update_fields=["status", "published_at"])
     PUBLISHED(draw, now=now, by=by, replaced=replaced)
