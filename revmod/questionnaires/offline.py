@@ -467,34 +467,9 @@ class Imported:
     unchanged: int
 
 
-def import_answers(
-    review: Review,
-    upload,
-    fmt: str,
-    *,
-    by: User,
-    now: dt.datetime,
-    on_behalf_of: str | None = None,
-    reason: str = "",
-) -> Imported:
-    """Import the answers of an uploaded XLSX or DOCX (already checked by check_upload) into
-    `review`, as `by`. Every answer is validated first; any problem raises OfflineError listing
-    them all and nothing is saved. Otherwise every answer edited in the file is saved, all or
-    none, through actions.save_answers (answers left as they were are not saved again). Who
-    may answer, and when, is save_answers' to decide (AnswerError); `on_behalf_of`, `reason`:
-    the secretariat uploads the file a party sent (actions.answering_access)."""
-    if on_behalf_of:
-        try:
-            actions.answering_access(by, review, on_behalf_of, reason)
-        except actions.AnswerError as error:
-            raise OfflineError([str(error)]) from None
-    template = actions.template_for(review)
-    if template is None:
-        raise OfflineError([_("This review has no questionnaire yet.")])
-    questions = {q.key: q for q in actions.questions_for(review, template)}
-    for number, question in enumerate(questions.values(), start=1):
-        question.number = number
-    token, rows = read_xlsx(upload) if fmt == "xlsx" else read_docx(upload, questions)
+def _meta(token, review: Review, template) -> dict:
+    """The file's signed hidden part (which review, which version, what was downloaded), or
+    OfflineError when it is not this review's questionnaire as downloaded from here."""
     try:
         meta = signing.loads(token or "", salt=SALT)
     except signing.BadSignature:
@@ -525,6 +500,12 @@ def import_answers(
                 % {"file": meta["version"], "current": template.version}
             ]
         )
+    return meta
+
+
+def _check_rows(rows, questions: dict, meta: dict, review: Review, template):
+    """Every row of the file checked: (problems, the answers changed as (question, version,
+    value, citations, text), how many rows are unchanged). Nothing is saved."""
     current = {
         a.question_id: a
         for a in Answer.objects.filter(
@@ -583,6 +564,39 @@ def import_answers(
             )
             continue
         changes.append((question, version, value, citations, row.text))
+    return problems, changes, unchanged
+
+
+def import_answers(
+    review: Review,
+    upload,
+    fmt: str,
+    *,
+    by: User,
+    now: dt.datetime,
+    on_behalf_of: str | None = None,
+    reason: str = "",
+) -> Imported:
+    """Import the answers of an uploaded XLSX or DOCX (already checked by check_upload) into
+    `review`, as `by`. Every answer is validated first; any problem raises OfflineError listing
+    them all and nothing is saved. Otherwise every answer edited in the file is saved, all or
+    none, through actions.save_answers (answers left as they were are not saved again). Who
+    may answer, and when, is save_answers' to decide (AnswerError); `on_behalf_of`, `reason`:
+    the secretariat uploads the file a party sent (actions.answering_access)."""
+    if on_behalf_of:
+        try:
+            actions.answering_access(by, review, on_behalf_of, reason)
+        except actions.AnswerError as error:
+            raise OfflineError([str(error)]) from None
+    template = actions.template_for(review)
+    if template is None:
+        raise OfflineError([_("This review has no questionnaire yet.")])
+    questions = {q.key: q for q in actions.questions_for(review, template)}
+    for number, question in enumerate(questions.values(), start=1):
+        question.number = number
+    token, rows = read_xlsx(upload) if fmt == "xlsx" else read_docx(upload, questions)
+    meta = _meta(token, review, template)
+    problems, changes, unchanged = _check_rows(rows, questions, meta, review, template)
     if problems:
         raise OfflineError(problems)
     try:
