@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from revmod.lib import downloads, uploads
 from revmod.lib.i18n import LANGUAGE_CHOICES, suffix
-from revmod.questionnaires import actions, exports, offline
+from revmod.questionnaires import actions, exports, offline, offline_import
 from revmod.questionnaires.models import (
     Answer,
     AnswerSubmission,
@@ -240,7 +240,7 @@ def offline_upload(request, pk):
     upload = request.FILES.get("file")
     try:
         fmt = uploads.check_upload(upload, allowed=offline.FORMATS).extension
-        result = offline.import_answers(
+        result = offline_import.import_answers(
             review,
             upload,
             fmt,
