@@ -69,6 +69,10 @@ class Access:
     def editable(self, review: Review) -> bool:
         return self.may_answer and review.stage == Stage.QUESTIONNAIRE
 
+    def may_stand_in(self, review: Review) -> bool:
+        """The secretariat may answer for the party under review now (answering_access)."""
+        return self.actor.role == Role.SECRETARIAT and review.stage == Stage.QUESTIONNAIRE
+
 
 def refusal_status(
     error: AnswerError, access: Access, review: Review, on_behalf_of: str | None = None
@@ -78,8 +82,7 @@ def refusal_status(
     for the party, `on_behalf_of`, may change them at the questionnaire stage)."""
     if isinstance(error, StaleAnswer):
         return 409
-    standing_in = bool(on_behalf_of) and access.actor.role == Role.SECRETARIAT
-    if standing_in and review.stage == Stage.QUESTIONNAIRE:
+    if on_behalf_of and access.may_stand_in(review):
         return 400
     return 400 if access.editable(review) else 403
 

@@ -44,7 +44,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         "editable": access.editable(review),
         "conflict": conflict,
         "error": error,
-        "stand_in": _may_stand_in(review, access),
+        "stand_in": access.may_stand_in(review),
         "yes_no_partly": actions.YES_NO_PARTLY,
         "problems": problems,
         "file_languages": LANGUAGE_CHOICES,
@@ -102,11 +102,6 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         submission=AnswerSubmission.objects.filter(answer_set__review=review).last(),
     )
     return context
-
-
-def _may_stand_in(review, access) -> bool:
-    """The secretariat may upload the answers of a party that cannot use the platform."""
-    return access.actor.role == Role.SECRETARIAT and review.stage == Stage.QUESTIONNAIRE
 
 
 def _labels(question) -> dict:
@@ -224,7 +219,7 @@ def offline_upload(request, pk):
     (400) and nothing is imported. Those who may not answer now are refused (403)."""
     review, access = _review_and_access(request, pk)
     on_behalf_of = request.POST.get("on_behalf_of") or None
-    if not (access.editable(review) or on_behalf_of and _may_stand_in(review, access)):
+    if not (access.editable(review) or on_behalf_of and access.may_stand_in(review)):
         may = access.may_answer or access.actor.role == Role.SECRETARIAT
         error = (
             _("The answers can be changed only at the questionnaire stage.")
