@@ -200,17 +200,8 @@ class DrawStepsMixin:
             }
         )
         values = cleaned(form)
-        try:
-            draw = actions.prepare_draw(
-                kind=values["kind"],
-                meeting=values["meeting"],
-                by=request.user,
-                now=timezone.now(),
-                reviewed=values["reviewed"],
-                sizes=values["sizes"],
-                volunteers=values["volunteers"],
-                requests=list(values["requests"]),
-            )
+        try:  # the form's fields are prepare_draw's arguments, as on the page
+            draw = actions.prepare_draw(by=request.user, now=timezone.now(), **values)
         except actions.DrawError as error:
             raise ValidationError({"detail": str(error)}) from error
         return Response(DrawSerializer(draw).data, status=status.HTTP_201_CREATED)

@@ -3,8 +3,8 @@ argument; every check happens before anything is written, so a refused action ch
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -114,9 +114,10 @@ def create_meeting(*, held_on: dt.date, title: str, place: str = "", notes: str 
 
 @dataclass(frozen=True)
 class _Setting:
-    """What preparing a draw reads once: the registry on the meeting's day, its codes, the
-    review groups' numbers and the rules in force."""
+    """What preparing a draw reads once: the meeting's day, the registry on that day, its
+    codes, the review groups' numbers and the rules in force."""
 
+    day: dt.date
     registry: list[dict]
     codes: set[str]
     groups: list[int]
@@ -167,8 +168,8 @@ def _late_inputs(s: _Setting, reviewed, sizes, volunteers, requests) -> dict:
     }
 
 
-def _protocol_inputs(s: _Setting, reviewed, sizes, volunteers, requests, *, day) -> dict:
-    gaps = {gap.party.code for gap in uncovered(day)}
+def _protocol_inputs(s: _Setting, reviewed, sizes, volunteers, requests) -> dict:
+    gaps = {gap.party.code for gap in uncovered(s.day)}
     if not gaps:
         raise DrawError(
             _("No party lacks reviewers for an instrument it joined by the meeting's day.")
@@ -214,7 +215,7 @@ def prepare_draw(
     reviewed: list[str] | None = None,
     sizes: list[int] | None = None,
     volunteers: dict[str, int] | None = None,
-    requests: list[RedrawRequest] | None = None,
+    requests: Iterable[RedrawRequest] | None = None,
 ) -> Draw:
     """Freeze a draw's inputs, rules and algorithm, and make its secret and commitment.
 
@@ -227,12 +228,14 @@ def prepare_draw(
     groups = list(ReviewGroup.objects.values_list("number", flat=True))
     if not groups:
         raise DrawError(_("Set up the review groups and their start dates first."))
-    setting = _Setting(registry, {p["code"] for p in registry}, groups, Rules.current())
+    setting = _Setting(
+        meeting.held_on, registry, {p["code"] for p in registry}, groups, Rules.current()
+    )
     inputs_of = {
         Draw.Kind.INITIAL: _initial_inputs,
         Draw.Kind.LATE: _late_inputs,
         Draw.Kind.REDRAW: _redraw_inputs,
-        Draw.Kind.PROTOCOL: partial(_protocol_inputs, day=meeting.held_on),
+        Draw.Kind.PROTOCOL: _protocol_inputs,
     }
     if kind not in inputs_of:
         raise DrawError(_("Unknown kind of draw."))

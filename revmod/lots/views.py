@@ -103,18 +103,8 @@ def draw_counts(draw: Draw) -> dict:
 def draw_prepare(request):
     form = PrepareDrawForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            draw = actions.prepare_draw(
-                kind=data["kind"],
-                meeting=data["meeting"],
-                by=request.user,
-                now=timezone.now(),
-                reviewed=data["reviewed"],
-                sizes=data["sizes"],
-                volunteers=data["volunteers"],
-                requests=list(data["requests"]),
-            )
+        try:  # the form's fields are prepare_draw's arguments
+            draw = actions.prepare_draw(by=request.user, now=timezone.now(), **form.cleaned_data)
         except actions.DrawError as error:
             form.add_error(None, str(error))
         else:
