@@ -59,6 +59,14 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    @property
+    def display_name(self) -> str:
+        """How other people see the person (timelines, the events API): the full name; never
+        the e-mail address, which is the user name of a person registered by their party."""
+        if self.get_full_name():
+            return self.get_full_name()
+        return str(_("A participant")) if "@" in self.username else self.username
+
     def working_language_names(self) -> list[str]:
         """The names of the languages the person works in, in the active language."""
         names = {SUFFIXES[code]: name for code, name in settings.LANGUAGES}

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -124,12 +125,10 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = upload.validated_data
         document = None
         if data.get("document") is not None:
-            document = review.documents.filter(pk=data["document"]).first()
+            # One answer for a document that is missing and one the caller may not read.
+            document = self.get_queryset().filter(pk=data["document"]).first()
             if document is None:
-                return Response(
-                    {"document": [_("No such document in this review.")]},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
+                raise NotFound(_("No such document in this review."))
         try:
             version = actions.upload(
                 review,

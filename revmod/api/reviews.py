@@ -21,7 +21,7 @@ from revmod.lib.access import is_secretariat
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer
 from revmod.reviews import actions
-from revmod.reviews.access import people_of
+from revmod.reviews.access import actor_for, events_for, people_of
 from revmod.reviews.forms import (
     ConsultationForm,
     DeadlineChangeForm,
@@ -115,7 +115,8 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    # The name, never the e-mail address (a registered person's user name).
+    actor = serializers.CharField(source="actor.display_name", allow_null=True, default=None)
 
     class Meta:
         model = ReviewEvent
@@ -328,8 +329,10 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def events(self, request, pk=None, **kwargs):
         review = self.get_object()
+        loaded = Loaded([review])
+        actor = actor_for(request.user, review, set(loaded.reviewer_codes(review)))
         events = review.events.select_related("actor").order_by("at", "pk")
-        return Response(EventSerializer(events, many=True).data)
+        return Response(EventSerializer(events_for(actor, review, events), many=True).data)
 
     @extend_schema(
         request=ActionInput,

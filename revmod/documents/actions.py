@@ -140,6 +140,7 @@ def record(
         "version": version.number,
         "kind": version.document.kind,
         "language": version.document.language,
+        "material": rules.MATERIAL[rules.Kind(version.document.kind)].value,
         **event,
     }
     if actor.party:

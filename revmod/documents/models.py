@@ -9,20 +9,12 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from revmod.accounts.models import Nomination
-from revmod.documents.rules import SUBMISSIONS, Kind
-from revmod.lib.access import is_secretariat
+from revmod.documents.rules import MATERIAL, SUBMISSIONS, Kind
 from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.registry.models import Party
+from revmod.reviews import access
 from revmod.reviews.models import STAGE_LABELS, Review
 from revmod.reviews.workflow import Stage
-
-# Stages at which the questionnaire answers have not been submitted yet.
-BEFORE_SUBMISSION = [
-    Stage.AWAITING_NOMINATIONS.value,
-    Stage.INITIAL_CONSULTATION.value,
-    Stage.QUESTIONNAIRE.value,
-]
 
 KIND_LABELS = {
     Kind.QUESTIONNAIRE_ANSWERS: _("Questionnaire answers"),
@@ -38,18 +30,14 @@ KIND_CHOICES = [(k.value, label) for k, label in KIND_LABELS.items()]
 
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DocumentQuerySet":
-        """The documents of the reviews `user` may see (reviews.Review.objects.visible_to):
-        every document for the secretariat, none for anyone else. The party under review's
-        questionnaire answers reach its reviewing parties only once the answers are submitted
-        (seed ¶33, rule 40): until the review has left the questionnaire stage they are its own
-        side's (and the secretariat's)."""
-        if is_secretariat(user):
-            return self
-        own = Nomination.objects.active().filter(person=user, scope=Nomination.Scope.OWN)
-        unsubmitted = Q(kind=Kind.QUESTIONNAIRE_ANSWERS, review__stage__in=BEFORE_SUBMISSION)
-        return self.filter(review__in=Review.objects.visible_to(user)).exclude(
-            unsubmitted & ~Q(review__party__in=own.values("party"))
-        )
+        """The documents `user` may read (reviews.access): of the reviews they take part in,
+        those whose material they may read now — uploaded answers reach the reviewing parties
+        and uploaded written feedback the party under review only once submitted, as online."""
+        readable = Q(pk__in=[])
+        for material in set(MATERIAL.values()):
+            kinds = [k.value for k, m in MATERIAL.items() if m == material]
+            readable |= Q(kind__in=kinds) & access.readable_q(user, material)
+        return self.filter(review__in=Review.objects.visible_to(user)).filter(readable)
 
     def submissions(self) -> "DocumentQuerySet":
         return self.filter(kind__in=[k.value for k in SUBMISSIONS])

@@ -1,6 +1,6 @@
 """Who may upload which kind of document in a country review.
 
-Pure module: standard library and the workflow's vocabulary only, no database. The Django layer
+Pure module: standard library and the reviews' vocabulary only, no database. The Django layer
 turns a user into a workflow `Actor` (reviews.access.actor_for) and asks here.
 
 The rules (domain.md "Country review steps" and "Roles")
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from revmod.reviews.access import Material
 from revmod.reviews.workflow import Actor, Role, Side
 
 
@@ -47,6 +48,16 @@ SIDES_FOR = {
     Kind.SUMMARY: ALL_SIDES,
     Kind.SUPPORTING: ALL_SIDES,
     Kind.NOTE_VERBALE: ALL_SIDES,
+}
+# What each kind is, for who reads it when (reviews.access): uploaded answers are answers and
+# uploaded feedback is feedback, exactly as typed online.
+MATERIAL = {
+    Kind.QUESTIONNAIRE_ANSWERS: Material.ANSWERS,
+    Kind.WRITTEN_FEEDBACK: Material.FEEDBACK,
+    Kind.LIST_OF_OBSERVATIONS: Material.OBSERVATIONS,
+    Kind.SUMMARY: Material.OBSERVATIONS,
+    Kind.SUPPORTING: Material.SHARED,
+    Kind.NOTE_VERBALE: Material.SHARED,
 }
 JOINT = frozenset({Kind.WRITTEN_FEEDBACK, Kind.LIST_OF_OBSERVATIONS, Kind.SUMMARY})
 # The outputs gathered on the submissions page and in its ZIP (brief: answers, lists of

@@ -21,8 +21,9 @@ os.environ.setdefault("REVMOD_REQUIRE_SECRETARIAT_2FA", "1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("DEBUG", "0")
-# Uploaded files of a test run go to a throw-away folder, never into the checkout's var/media.
-os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="revmod-test-media-"))
+# Uploaded files of a test run go to a throw-away folder, never into the checkout's var/media:
+# one per process, so that parallel workers never see (or delete) each other's files.
+os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="revmod-test-media-")
 
 DESELECTED = pytest.StashKey[int]()
 

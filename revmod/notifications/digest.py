@@ -25,7 +25,8 @@ from revmod.accounts.models import Nomination, User
 from revmod.notifications.models import Message
 from revmod.notifications.outbox import prepare
 from revmod.reviews import deadlines
-from revmod.reviews.models import EVENT_LABELS, STEP_LABELS, Review, ReviewEvent, Visibility
+from revmod.reviews.access import Material, Visibility, submitted
+from revmod.reviews.models import EVENT_LABELS, STEP_LABELS, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Stage
 
@@ -121,17 +122,19 @@ class Month:
         # The most overdue first, at most OVERDUE_LINES of them: the message links to the
         # reviews page filtered on what is overdue for the whole list.
         self.overdue, self.overdue_more = overdue[:OVERDUE_LINES], len(overdue[OVERDUE_LINES:])
-        self.counts: dict[int, Counter] = {}
-        for review_id, kind, n in (
+        # Counted by material: an event about answers or feedback not yet submitted is counted
+        # only in the secretariat's digests (reviews.access: the other side may not read it).
+        by_material: dict[int, Counter] = {}
+        for review_id, kind, material, n in (
             ReviewEvent.objects.filter(at__gte=self.start, at__lt=self.end)
-            .values_list("review", "kind")
+            .values_list("review", "kind", "data__material")
             .annotate(n=Count("pk"))
             .order_by()
         ):
-            self.counts.setdefault(review_id, Counter())[kind] = n
+            by_material.setdefault(review_id, Counter())[kind, material or Material.SHARED] += n
         # Completed reviews with events this month are not among the schedules.
         self.reviews = {pk: review for pk, (review, _steps) in self.schedules.items()}
-        missing = set(self.counts) - set(self.reviews)
+        missing = set(by_material) - set(self.reviews)
         self.reviews.update(Review.objects.select_related("party", "cluster").in_bulk(missing))
         self.kept: dict[int, list[str]] = {}
         for recipient, subject in Message.objects.filter(
@@ -140,20 +143,34 @@ class Month:
             self.kept.setdefault(recipient, []).append(subject)
         self.visibility = Visibility(Review.objects.all())
         self.rendered: dict = {}
-        rendered = self.rendered
-        self.blocks = {}
-        for pk in set(self.counts) | set(self.schedules):
-            _review, steps = self.schedules.get(pk, (None, []))
-            item = review_item(
-                self.reviews[pk], self.counts.get(pk, Counter()), steps, self.following
-            )
-            if item is not None:
-                self.blocks[pk] = Shared(item, rendered, pk)
+        self.blocks: dict[int, Shared] = {}  # the secretariat's
+        self.shared_blocks: dict[int, Shared] = {}  # the participants'
+        for pk in set(by_material) | set(self.schedules):
+            self._add_blocks(pk, by_material.get(pk, Counter()))
         self.parts = Shared(
             {"month": self.start.date(), "overdue": self.overdue, "more": self.overdue_more},
-            rendered,
+            self.rendered,
             "month",
         )
+
+    def _add_blocks(self, pk: int, counted: Counter) -> None:
+        review = self.reviews[pk]
+        everything, shared = Counter(), Counter()
+        for (kind, material), n in counted.items():
+            everything[kind] += n
+            if submitted(Material(material), review.stage):
+                shared[kind] += n
+        _review, steps = self.schedules.get(pk, (None, []))
+        item = review_item(review, everything, steps, self.following)
+        if item is None:
+            return
+        self.blocks[pk] = Shared(item, self.rendered, pk)
+        if shared == everything:
+            self.shared_blocks[pk] = self.blocks[pk]
+        else:
+            item = review_item(review, shared, steps, self.following)
+            if item is not None:
+                self.shared_blocks[pk] = Shared(item, self.rendered, (pk, "shared"))
 
 
 def send_digests(month: dt.date, *, now: dt.datetime) -> int:
@@ -252,11 +269,12 @@ class Greeting:
 
 def digest_context(person, visible: set[int], data: Month) -> dict:
     """The digest of `person`, who may see the reviews `visible` (pks)."""
+    blocks = data.blocks if person.is_secretariat else data.shared_blocks
     return {
         "month": data.start.date(),
         "greeting": Greeting(person),
         "parts": data.parts,
-        "reviews": [data.blocks[pk] for pk in sorted(visible & data.blocks.keys())],
+        "reviews": [blocks[pk] for pk in sorted(visible & blocks.keys())],
         "kept": data.kept.get(person.pk, []),
         "overdue": data.overdue if person.is_secretariat else [],
     }

@@ -2,50 +2,27 @@
 recipients and enqueues one message per person; keys make a repeated call harmless.
 
 Recipients of anything about a review are only people who may see it now (the rule of
-`Review.objects.visible_to`): the active focal points, experts and observers of the party under
+`reviews.access`): the active focal points, experts and observers of the party under
 review, the active focal points and experts of its reviewing parties in force, and the
 secretariat officers following it. A replaced focal point, a replaced reviewing party's people
 and anyone else get nothing about the review."""
 
-from django.db.models import Q
-
 from revmod.accounts.models import Nomination, User
-from revmod.lots.models import Pairing
 from revmod.notifications.models import Message
 from revmod.notifications.outbox import enqueue
 from revmod.registry.models import Party
-from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, Review
+from revmod.reviews import access
+from revmod.reviews.models import STAGE_LABELS, STEP_LABELS
 from revmod.reviews.workflow import Stage
 
 
 def review_audience(review, *, focal_points_only: bool = False, exclude=None) -> list[User]:
-    """The people who may see `review` and hear about it, by id; `exclude` (the person who
-    acted) is left out."""
-
-    reviewing = Pairing.objects.active().filter(reviewed=review.party_id).values("reviewer")
-    nominations = Nomination.objects.active().filter(
-        Q(scope=Nomination.Scope.OWN, party=review.party_id)
-        | Q(
-            scope=Nomination.Scope.REVIEWER,
-            kind__in=[Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT],
-            party__in=reviewing,
-        )
-    )
-    if focal_points_only:
-        nominations = nominations.filter(kind=Nomination.Kind.FOCAL_POINT)
-    people = User.objects.filter(
-        Q(pk__in=nominations.values("person")) | Q(followed_reviews=review, is_secretariat=True),
-        is_active=True,
-    ).distinct()
+    """The people who may see `review` and hear about it (reviews.access.audience), by id;
+    `exclude` (the person who acted) is left out."""
+    people = access.audience(review, focal_points_only=focal_points_only)
     if exclude is not None:
         people = people.exclude(pk=exclude.pk)
-    # The same answer as the review's page gives, asked once more per person: a message about a
-    # review goes to nobody who could not open it.
-    return [
-        person
-        for person in people.order_by("pk")
-        if Review.objects.visible_to(person).filter(pk=review.pk).exists()
-    ]
+    return list(people.order_by("pk"))
 
 
 REVIEW_EVENT_KINDS = {

@@ -28,10 +28,11 @@ from revmod.questionnaires.models import (
 )
 from revmod.registry.models import Adherence
 from revmod.reviews import actions as reviews
-from revmod.reviews.access import actor_for
+from revmod.reviews.access import Material, actor_for
+from revmod.reviews.access import may_read as may_read_material
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
-from revmod.reviews.workflow import Action, Actor, Role, Side, Stage, stage_index
+from revmod.reviews.workflow import Action, Actor, Role, Side, Stage
 
 YES_NO_PARTLY = [
     ("yes", gettext_lazy("Yes")),
@@ -88,22 +89,17 @@ def refusal_status(
 
 
 def access_for(user, review: Review) -> Access | None:
-    """None when `user` takes no part in `review`. The party under review's people read the
-    answers at all times, its focal point and experts answer them (guideline 6: experts draft,
-    the focal point clears); the reviewing parties read them once submitted (rule 40, seed
-    ¶33); the secretariat reads everything."""
+    """None when `user` takes no part in `review`. The answers are read as `reviews.access`
+    says (the reviewing parties once submitted: rule 40, seed ¶33); the party under review's
+    focal point and experts answer them (guideline 6: experts draft, the focal point clears)."""
     loaded = Loaded([review])
     actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
     if actor is None:
         return None
-    if actor.role == Role.SECRETARIAT:
-        return Access(actor, may_read=True, may_answer=False)
-    if actor.side == Side.REVIEWED:
-        return Access(
-            actor, may_read=True, may_answer=actor.role in {Role.FOCAL_POINT, Role.EXPERT}
-        )
-    submitted = stage_index(review.stage) > stage_index(Stage.QUESTIONNAIRE)
-    return Access(actor, may_read=submitted, may_answer=False)
+    answers = actor.side == Side.REVIEWED and actor.role in {Role.FOCAL_POINT, Role.EXPERT}
+    return Access(
+        actor, may_read=may_read_material(actor, Material.ANSWERS, review.stage), may_answer=answers
+    )
 
 
 def answering_access(user, review: Review, on_behalf_of: str | None, reason: str) -> Access | None:
@@ -236,6 +232,7 @@ def _attach(review, answer, by, now, files, detach, language) -> None:
             "attachment_removed",
             by=by,
             at=now,
+            material=Material.ANSWERS,
             question=key,
             document=attachment.version.document_id,
             version=attachment.version.number,
@@ -340,6 +337,7 @@ def save_answers(
             by=by,
             at=now,
             questions=keys,
+            material=Material.ANSWERS,
             on_behalf_of=access.actor.party,
             reason=reason.strip(),
         )

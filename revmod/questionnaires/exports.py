@@ -32,9 +32,10 @@ from revmod.questionnaires.models import (
     SignOff,
 )
 from revmod.registry.models import Party
+from revmod.reviews import access as review_access
+from revmod.reviews.access import Material
 from revmod.reviews.models import Consultation, Review
 from revmod.reviews.schedule import Loaded
-from revmod.reviews.workflow import Stage, stage_index
 
 WHATS = ("answers", "feedback", "observations")
 FORMATS = ("pdf", "docx")
@@ -175,7 +176,7 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
     if template is None:
         return None
     questions = actions.questions_for(review, template)
-    submitted = stage_index(review.stage) > stage_index(Stage.QUESTIONNAIRE)
+    submitted = review_access.submitted(Material.ANSWERS, review.stage)
     submission = (
         AnswerSubmission.objects.filter(answer_set__review=review).last() if submitted else None
     )
@@ -253,7 +254,7 @@ def feedback_export(review: Review, loaded: Loaded, language: str) -> Export | N
     if template is None:
         return None
     questions = actions.questions_for(review, template)
-    submitted = stage_index(review.stage) > stage_index(Stage.WRITTEN_FEEDBACK)
+    submitted = review_access.submitted(Material.FEEDBACK, review.stage)
     submission = FeedbackSubmission.objects.filter(review=review).last() if submitted else None
     if submission is not None:
         comments = [

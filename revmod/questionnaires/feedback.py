@@ -14,7 +14,8 @@ from revmod.questionnaires.actions import digest, questions_for, template_for
 from revmod.questionnaires.models import Comment, FeedbackSubmission, Question, TaskAssignment
 from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
-from revmod.reviews.access import actor_for
+from revmod.reviews.access import Material, actor_for
+from revmod.reviews.access import may_read as may_read_material
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
 from revmod.reviews.workflow import Action, Actor, Role, Side, Stage, stage_index
@@ -45,21 +46,20 @@ class FeedbackAccess:
 
 
 def access_for(user, review: Review, loaded: Loaded | None = None) -> FeedbackAccess | None:
-    """None when `user` takes no part in `review`. The reviewing parties' focal points and
-    experts write (guideline 6) and read each other's comments (the feedback is joint, rule 35);
-    the party under review and its observers read it only once submitted; the secretariat reads
-    everything."""
+    """None when `user` takes no part in `review`. The feedback is read as `reviews.access`
+    says (the party under review once submitted); the reviewing parties' focal points and
+    experts write it (guideline 6) and read each other's comments (it is joint, rule 35)."""
     loaded = loaded or Loaded([review])
     actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
     if actor is None:
         return None
-    if actor.role == Role.SECRETARIAT:
-        return FeedbackAccess(actor, may_read=True, writes_for=None)
-    if actor.side == Side.REVIEWING:
-        writes = actor.party if actor.role in {Role.FOCAL_POINT, Role.EXPERT} else None
-        return FeedbackAccess(actor, may_read=True, writes_for=writes)
-    submitted = stage_index(review.stage) > stage_index(Stage.WRITTEN_FEEDBACK)
-    return FeedbackAccess(actor, may_read=submitted, writes_for=None)
+    writes = (
+        actor.party
+        if actor.side == Side.REVIEWING and actor.role in {Role.FOCAL_POINT, Role.EXPERT}
+        else None
+    )
+    readable = may_read_material(actor, Material.FEEDBACK, review.stage)
+    return FeedbackAccess(actor, may_read=readable, writes_for=writes)
 
 
 def assignments(review: Review) -> dict[str, set[int]]:

@@ -5,14 +5,12 @@ from dataclasses import fields
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from revmod.accounts.models import Nomination
-from revmod.lib.access import is_secretariat
 from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import Pairing, ReviewGroup
 from revmod.registry.models import Cluster, Party
+from revmod.reviews import access
 from revmod.reviews.deadlines import DeadlineRules, Step
 from revmod.reviews.workflow import Stage
 
@@ -67,54 +65,10 @@ EVENT_LABELS = {
 
 class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReviewQuerySet":
-        """The reviews `user` may see: all for the secretariat; for a nominated person, the
-        reviews of the party they were nominated for — its own review (focal point, expert,
-        observer) or the reviews it takes part in as reviewing party (focal point, expert).
-        Nothing for anyone else."""
-        if is_secretariat(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        own = Nomination.objects.active().filter(
-            person=user, scope=Nomination.Scope.OWN, party=OuterRef("party")
-        )
-        reviewing = Nomination.objects.active().filter(
-            person=user,
-            scope=Nomination.Scope.REVIEWER,
-            kind__in=[Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT],
-            party__reviewing__reviewed=OuterRef("party"),
-            party__reviewing__until=None,
-        )
-        return self.filter(Q(Exists(own)) | Q(Exists(reviewing)))
-
-
-class Visibility:
-    """Which of `reviews` each of many people may see, the rule of `visible_to` computed in
-    bulk for the monthly digest (a test compares the two): built once in two queries, then
-    one query per batch of people. The secretariat is left to the caller."""
-
-    def __init__(self, reviews: "ReviewQuerySet"):
-        self.by_party: dict[int, set[int]] = {}
-        for pk, party in reviews.values_list("pk", "party"):
-            self.by_party.setdefault(party, set()).add(pk)
-        self.reviewed: dict[int, set[int]] = {}
-        for reviewer, party in Pairing.objects.active().values_list("reviewer", "reviewed"):
-            self.reviewed.setdefault(reviewer, set()).add(party)
-
-    def of(self, people: list[int]) -> dict[int, set[int]]:
-        """{person pk: the pks of the reviews they may see} for the people `people` (pks)."""
-        result: dict[int, set[int]] = {pk: set() for pk in people}
-        for person, party, scope, kind in (
-            Nomination.objects.active()
-            .filter(person__in=people)
-            .values_list("person", "party", "scope", "kind")
-        ):
-            if scope == Nomination.Scope.OWN:
-                result[person] |= self.by_party.get(party, set())
-            elif kind in (Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT):
-                for other in self.reviewed.get(party, ()):
-                    result[person] |= self.by_party.get(other, set())
-        return result
+        """The reviews `user` takes part in (the rule is `reviews.access`'s): all for the
+        secretariat; for a nominated person, its party's own review and the reviews it takes
+        part in as reviewing party; nothing for anyone else."""
+        return access.visible_reviews(self, user)
 
 
 class Review(models.Model):

@@ -18,7 +18,7 @@ from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lots import actions as lots
 from revmod.registry.models import Cluster
 from revmod.reviews import actions
-from revmod.reviews.access import people_of
+from revmod.reviews.access import actor_for, events_for, people_of
 from revmod.reviews.forms import (
     ActionForm,
     BulkOfficersForm,
@@ -98,6 +98,8 @@ def review_detail(request, pk):
         for item in loaded.schedule(review)
     ]
     people = people_of(review, [p.reviewer_id for p in pairings])
+    actor = actor_for(request.user, review, set(loaded.reviewer_codes(review)))
+    events = review.events.select_related("actor").order_by("-at", "-pk")
     return render(
         request,
         "reviews/review_detail.html",
@@ -106,8 +108,12 @@ def review_detail(request, pk):
             "pairings": pairings,
             "steps": steps,
             "people": people,
-            "events": review.events.select_related("actor").order_by("-at", "-pk"),
-            "documents": review.documents.with_versions().order_by("kind", "created_at", "pk"),
+            "events": events_for(actor, review, events),
+            # The documents app's rule of who reads which kind (reviews.access), through the
+            # relation: this layer does not import it.
+            "documents": review.documents.visible_to(request.user)
+            .with_versions()
+            .order_by("kind", "created_at", "pk"),
             "buttons": [(a.value, ACTION_LABELS[a]) for a in allowed if a in ACTION_LABELS],
             "on_behalf": [review.party, *[p.reviewer for p in pairings]]
             if is_secretariat(request.user)

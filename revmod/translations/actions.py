@@ -2,11 +2,11 @@
 part (claim due requests with a lease, translate, record, tell the requester).
 
 Who may read a translation is exactly who may read its source, asked again at every view:
-- the questionnaire answers: `questionnaires.actions.access_for(...).may_read` (the party under
-  review and the secretariat always; the reviewing parties once submitted, seed ¶33). A
-  translation of draft answers (requested before submission, or while the questionnaire is
-  reopened) stays with the party under review and the secretariat, whatever the stage later;
-- a document version: `Document.objects.visible_to`.
+- the questionnaire answers: `reviews.access.may_read` for the answers (the party under review
+  and the secretariat always; the reviewing parties once submitted, seed ¶33). A translation of
+  draft answers (requested before submission, or while the questionnaire is reopened) stays
+  with the party under review and the secretariat, whatever the stage later;
+- a document version: `Document.objects.visible_to` (the same rule, by the document's kind).
 Who may read a source may ask for its translation; nobody else learns it exists (404).
 
 Answers are translated as submitted when the review is past the questionnaire (the latest
@@ -29,8 +29,9 @@ from revmod.lib import hooks, queue
 from revmod.lib.i18n import DATA_CODES, LANGUAGE_CHOICES, normalize_language
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import AnswerSet, AnswerSubmission
+from revmod.reviews import access as review_access
+from revmod.reviews.access import Material
 from revmod.reviews.models import Review
-from revmod.reviews.workflow import Side, Stage, stage_index
 from revmod.translations import sources
 from revmod.translations.backends import TranslationError, get_backend, translate_all
 from revmod.translations.models import TranslationRequest
@@ -92,18 +93,16 @@ def readable(user, review: Review, requests) -> list[TranslationRequest]:
         documents = set(
             Document.objects.visible_to(user).filter(review=review).values_list("pk", flat=True)
         )
-    return [r for r in requests if _may_read(r, access, documents)]
+    return [r for r in requests if _may_read(r, access, documents, review.stage)]
 
 
-def _may_read(request: TranslationRequest, access, documents: set[int]) -> bool:
+def _may_read(request: TranslationRequest, access, documents: set[int], stage: str) -> bool:
     if request.kind == TranslationRequest.Kind.DOCUMENT:
         return request.document_version.document_id in documents
-    if access is None or not access.may_read:
+    if access is None:
         return False
-    # Drafts are the party under review's (and the secretariat's), never the reviewers'.
-    return request.answers == TranslationRequest.Answers.SUBMITTED or (
-        access.actor.side != Side.REVIEWING
-    )
+    draft = request.answers == TranslationRequest.Answers.DRAFT
+    return review_access.may_read(access.actor, Material.ANSWERS, stage, draft=draft)
 
 
 def may_read(user, request: TranslationRequest) -> bool:
@@ -197,15 +196,15 @@ def request_answers(
     source_language = source_language or default_language(review)
     _check_languages(source_language, target)
     submission = None
-    if stage_index(review.stage) > stage_index(Stage.QUESTIONNAIRE):
+    if review_access.submitted(Material.ANSWERS, review.stage):
         submission = AnswerSubmission.objects.filter(answer_set__review=review).last()
     if submission is not None:
         data = submission.snapshot
         key = f"submitted:{submission.sha256}"
         state = TranslationRequest.Answers.SUBMITTED
     else:
-        if access.actor.side == Side.REVIEWING:  # cannot happen: they read no drafts
-            raise NotVisible
+        if not review_access.may_read(access.actor, Material.ANSWERS, review.stage, draft=True):
+            raise NotVisible  # cannot happen: the other side reads answers once submitted
         answer_set = AnswerSet.objects.filter(review=review).first()
         answers = questionnaires.snapshot(answer_set) if answer_set else []
         data = {"template": answer_set.template_id if answer_set else None, "answers": answers}

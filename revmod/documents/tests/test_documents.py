@@ -127,6 +127,7 @@ def test_an_upload_is_stored_under_a_server_name_and_recorded(world):
         "version": 1,
         "kind": "questionnaire_answers",
         "language": "en",
+        "material": "answers",
         "party": "FRA",
     }
 
@@ -483,7 +484,7 @@ def test_api_refusals(world):
     response = api_client(people["expert"]).post(
         endpoint, {"document": 999, "file": pdf()}, format="multipart"
     )
-    assert response.status_code == 400
+    assert response.status_code == 404  # as for a document the caller may not see
     assert not Document.objects.exists() and stored_files() == []
 
 

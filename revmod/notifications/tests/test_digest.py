@@ -125,11 +125,11 @@ def test_the_worker_sends_last_months_digests_on_the_first_of_a_month(may):
 
 def test_the_digests_bulk_visibility_is_the_rule_of_the_review_pages(world):
     """The digest decides who may see which review for thousands of people at once
-    (reviews.models.Visibility); it must give what `Review.objects.visible_to` gives each
+    (reviews.access.Visibility); it must give what `Review.objects.visible_to` gives each
     person, also after a reviewing party is replaced by a redraw and a nomination ended."""
     from revmod.accounts.models import Nomination, User
     from revmod.lots.models import Pairing
-    from revmod.reviews.models import Visibility
+    from revmod.reviews.access import Visibility
 
     review, people = world
     pairing = Pairing.objects.active().filter(reviewed=review.party).first()

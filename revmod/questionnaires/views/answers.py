@@ -22,13 +22,8 @@ from revmod.questionnaires.models import (
     Answer,
     AnswerSubmission,
 )
-from revmod.questionnaires.views.common import found, visible_review
+from revmod.questionnaires.views.common import step_access
 from revmod.reviews.workflow import Role, Stage
-
-
-def _review_and_access(request, pk):
-    review = visible_review(request, pk)
-    return review, found(actions.access_for(request.user, review))
 
 
 def _context(review, access, *, conflict=None, error=None, problems=None, kept=None) -> dict:
@@ -118,7 +113,7 @@ def _answered(question, answer) -> bool:
 @login_required
 @require_GET
 def answers(request, pk):
-    review, access = _review_and_access(request, pk)
+    review, access = step_access(request, pk, actions.access_for)
     return render(request, "questionnaires/answers.html", _context(review, access))
 
 
@@ -128,7 +123,7 @@ def save(request, pk, question):
     """Save one answer (with its files); a stale version is refused (409) showing what the other
     person saved, and nothing is overwritten. Asked for JSON (the page's autosave), the answer
     is the new version and a line to show, or the error with the same status."""
-    review, access = _review_and_access(request, pk)
+    review, access = step_access(request, pk, actions.access_for)
     template = actions.template_for(review)
     if template is None:
         raise Http404
@@ -196,7 +191,7 @@ def _refused(request, review, access, question, mine, error, status):
 def offline_download(request, pk, fmt):
     """The questions and current answers as XLSX or DOCX, in `?language=` (one of the review's
     working languages; by default the person's, when it is one of them), to fill offline."""
-    review, access = _review_and_access(request, pk)
+    review, access = step_access(request, pk, actions.access_for)
     if fmt not in offline.FORMATS or not access.may_read:
         raise Http404
     languages = offline.languages_for(review)
@@ -217,7 +212,7 @@ def offline_download(request, pk, fmt):
 def offline_upload(request, pk):
     """Import a filled XLSX or DOCX: every answer is validated first; any problem is listed
     (400) and nothing is imported. Those who may not answer now are refused (403)."""
-    review, access = _review_and_access(request, pk)
+    review, access = step_access(request, pk, actions.access_for)
     on_behalf_of = request.POST.get("on_behalf_of") or None
     if not (access.editable(review) or on_behalf_of and access.may_stand_in(review)):
         may = access.may_answer or access.actor.role == Role.SECRETARIAT

@@ -14,8 +14,11 @@ def visible_review(request, pk) -> Review:
     )
 
 
-def found(access):
-    """A step's access (its access rule's answer for the person), or 404 when it is None."""
+def step_access(request, pk, access_for):
+    """The review `pk` and what the step's access rule (`access_for(user, review)`) gives
+    `request.user` in it; 404 when they may not see the review or the rule gives them nothing."""
+    review = visible_review(request, pk)
+    access = access_for(request.user, review)
     if access is None:
         raise Http404
-    return access
+    return review, access

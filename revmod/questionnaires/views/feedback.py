@@ -17,15 +17,11 @@ from revmod.questionnaires.models import (
     Comment,
     FeedbackSubmission,
 )
-from revmod.questionnaires.views.common import found, visible_review
+from revmod.questionnaires.views.common import step_access
+from revmod.reviews import access as review_access
+from revmod.reviews.access import Material
 from revmod.reviews.schedule import Loaded
-from revmod.reviews.workflow import Role, Side, Stage, stage_index
-
-
-def _feedback_access(request, pk):
-    review = visible_review(request, pk)
-    loaded = Loaded([review])
-    return review, found(feedback.access_for(request.user, review, loaded)), loaded
+from revmod.reviews.workflow import Role, Stage, stage_index
 
 
 def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> dict:
@@ -54,8 +50,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
     # this page shows them the questions (to divide the tasks), not the answers.
     answers = (
         {a.question_id: a for a in Answer.objects.filter(answer_set__review=review)}
-        if access.actor.side != Side.REVIEWING
-        or stage_index(review.stage) > stage_index(Stage.QUESTIONNAIRE)
+        if review_access.may_read(access.actor, Material.ANSWERS, review.stage)
         else {}
     )
     comments = {}
@@ -97,7 +92,8 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
 @login_required
 @require_GET
 def feedback_page(request, pk):
-    review, access, loaded = _feedback_access(request, pk)
+    review, access = step_access(request, pk, feedback.access_for)
+    loaded = Loaded([review])
     return render(
         request, "questionnaires/feedback.html", _feedback_context(review, access, loaded)
     )
@@ -108,7 +104,8 @@ def feedback_page(request, pk):
 def feedback_save(request, pk, question):
     """Save one comment of the person's party; a stale version is refused (409) showing what
     the other person saved."""
-    review, access, loaded = _feedback_access(request, pk)
+    review, access = step_access(request, pk, feedback.access_for)
+    loaded = Loaded([review])
     template = actions.template_for(review)
     found = (
         [q for q in actions.questions_for(review, template) if q.pk == question]
@@ -142,7 +139,7 @@ def feedback_save(request, pk, question):
 @require_POST
 def feedback_tasks(request, pk):
     """Record the division of tasks: checkboxes named `task`, valued `PARTY:article id`."""
-    review, access, loaded = _feedback_access(request, pk)
+    review, access = step_access(request, pk, feedback.access_for)
     tasks: dict[str, list[int]] = {}
     for item in request.POST.getlist("task"):
         code, _sep, article = item.partition(":")
