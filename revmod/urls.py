@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -11,7 +12,11 @@ from revmod.registry import views as registry
 
 
 def admin_login(request, extra_context=None):
-    # The admin signs in through allauth, so the secretariat's second factor always applies.
+    """The admin signs in through allauth, so the secretariat's second factor always applies.
+    Someone signed in who is not the secretariat gets 404, as everywhere (sending them to sign
+    in would send them straight back here, in a loop)."""
+    if request.user.is_authenticated:
+        raise Http404
     return redirect_to_login(request.GET.get("next", "/admin/"))
 
 

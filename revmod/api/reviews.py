@@ -21,7 +21,7 @@ from revmod.lib.access import is_secretariat
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer
 from revmod.reviews import actions
-from revmod.reviews.access import actor_for, events_for, people_of
+from revmod.reviews.access import actor_for, events_for, people_of, visible_nominations
 from revmod.reviews.forms import (
     ConsultationForm,
     DeadlineChangeForm,
@@ -527,10 +527,7 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         nominations = Nomination.objects.select_related("party", "person").order_by(
             "party__code", "scope", "kind", "starts_on"
         )
-        if is_secretariat(self.request.user):
-            return nominations
-        party = getattr(self.request.user, "party_id", None)
-        return nominations.filter(party=party) if party else nominations.none()
+        return visible_nominations(nominations, self.request.user)
 
     def _secretariat(self):
         if not is_secretariat(self.request.user):

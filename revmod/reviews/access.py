@@ -32,7 +32,8 @@ The forms of one rule
 ---------------------
 `actor_for` (one person, one review), `visible_reviews` (a queryset filter), `Visibility` (many
 people at once, for the digest), `audience` (the people to tell about a review), and
-`readable_q` (a queryset filter on material). Their agreement is tested
+`readable_q` (a queryset filter on material); and `visible_nominations`, a party's nominations
+for its people in force. Their agreement is tested
 (`reviews/tests/test_access.py`).
 """
 
@@ -215,6 +216,18 @@ def audience(review, *, focal_points_only: bool = False) -> QuerySet:
         Q(pk__in=nominations.values("person")) | Q(followed_reviews=review, is_secretariat=True),
         is_active=True,
     ).distinct()
+
+
+def visible_nominations(nominations: QuerySet, user) -> QuerySet:
+    """Those of `nominations` that `user` may see: all for the secretariat; for anyone else
+    those of the parties they hold a nomination in force for (a person whose nominations all
+    ended sees none, whatever party their account names)."""
+    if is_secretariat(user):
+        return nominations
+    if not user.is_authenticated:
+        return nominations.none()
+    parties = Nomination.objects.active().filter(person=user).values("party")
+    return nominations.filter(party__in=parties)
 
 
 def people_of(review, reviewer_ids) -> list[Nomination]:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from revmod.accounts.models import Nomination
 from revmod.documents.actions import upload
 from revmod.documents.rules import Kind
 from revmod.notifications.digest import Month, digest_context
@@ -163,3 +164,16 @@ def test_the_forms_of_the_rule_agree(world):
     told = {p.pk for p in access.audience(review)} - {people["secretariat"].pk}
     assert by_actor == by_filter == by_bulk == told
     assert people["outsider"].pk not in by_actor and people["observer"].pk in by_actor
+
+
+def test_a_person_whose_nomination_ended_sees_no_nominations_of_their_party(client, world):
+    review, people, _documents = world
+    expert = people["expert"]
+    expert.party = review.party
+    expert.save()
+    client.force_login(expert)
+    assert client.get("/api/v1/nominations/").json()["count"] > 0
+    Nomination.objects.filter(person=expert).update(ends_on=dt.date(2024, 1, 1))
+    client.force_login(expert)
+    listed = client.get("/api/v1/nominations/")
+    assert listed.status_code == 200 and listed.json()["count"] == 0
