@@ -103,6 +103,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The embedded default as a real database for a web server and a worker side by side:
+    # write-ahead logging (readers never wait for a writer), a write transaction takes the
+    # write lock when it begins (so a concurrent one waits its turn instead of failing midway
+    # with "database is locked"), and a busy timeout long enough for any action's transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(env("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -73,6 +73,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "group",
             "cluster",
             "stage",
+            "version",
             "started_on",
             "reviewers",
             "languages",
@@ -263,8 +264,27 @@ ActionInput = inline_serializer(
             required=False,
             help_text="secretariat: the code of the party it acts for (with a reason)",
         ),
+        "version": serializers.IntegerField(
+            required=False,
+            min_value=0,
+            help_text="the review's version you saw (its `version`): refused (409) when it "
+            "has changed since, so a repeated call does nothing",
+        ),
     },
 )
+
+
+def _version(value) -> int | None:
+    """The `version` of an action's input: None when absent; 400 when not a whole number."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0 or str(number) != str(value).strip():
+        raise ValidationError({"version": [_("Give the review's version, a whole number.")]})
+    return number
 
 
 @extend_schema_view(
@@ -355,6 +375,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
                 reason=request.data.get("reason"),
                 to=request.data.get("to"),
                 on_behalf_of=request.data.get("on_behalf_of"),
+                version=_version(request.data.get("version")),
             )
         except actions.ReviewError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)

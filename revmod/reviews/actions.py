@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,9 +18,9 @@ from revmod.registry.models import Cluster, Party
 from revmod.reviews import stages, workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
-from revmod.reviews.models import Consultation, DeadlineChange, Review, ReviewEvent
+from revmod.reviews.models import STAGE_LABELS, Consultation, DeadlineChange, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
-from revmod.reviews.workflow import Action, ReviewState, WorkflowError
+from revmod.reviews.workflow import Action, ReviewState, Stage, WorkflowError
 
 # What the layers above do when these facts happen (notifications e-mails the people concerned;
 # registered in NotificationsConfig.ready), called in the action's transaction.
@@ -34,6 +35,10 @@ class ReviewError(Exception):
 ERROR_MESSAGES = {
     "not_allowed": gettext_lazy("You may not do this in this review."),
     "out_of_order": gettext_lazy("This is not possible at the review's current stage."),
+    "stale": gettext_lazy(
+        "The review has changed since you opened this page (it is now at the stage "
+        "“%s”): nothing was done. Look at it again before you act."
+    ),
     "guard_focal_points": gettext_lazy(
         "Every party of the review must first name its focal point: %s."
     ),
@@ -231,10 +236,16 @@ def act(
     reason: str | None = None,
     to: str | None = None,
     on_behalf_of: str | None = None,
+    version: int | None = None,
 ) -> Review:
     """Take a workflow action (start the consultation, advance, draft, clear, submit, reopen)
     as `by`; refused with ReviewError when the workflow says no. Clearing, submitting and
     reopening e-mail the people of the review (RECORDED, notifications.triggers).
+
+    `version`: the review's version the person saw (the pages and the API send it); refused,
+    changing nothing, when the review has changed since — a double click or a stale page. The
+    review is locked before anything is read, and the event's time is never earlier than the
+    review's last event, so the timeline stays in the order things happened.
 
     `on_behalf_of` (a party code; the secretariat only, with a `reason`): the secretariat acts
     as the focal point of a party of the review that cannot use the platform (seed ¶33, the
@@ -245,6 +256,10 @@ def act(
     actor = actor_for(by, review, reviewer_codes)
     if actor is None:
         raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
+    if version is not None and version != review.version:
+        raise ReviewError(str(ERROR_MESSAGES["stale"]) % STAGE_LABELS[Stage(review.stage)])
+    last = review.events.aggregate(last=Max("at"))["last"]
+    now = max(now, last) if last else now
     if on_behalf_of:
         actor = _on_behalf(actor, on_behalf_of, review, reviewer_codes, reason)
     before = state_of(review, loaded)
@@ -261,7 +276,8 @@ def act(
         raise ReviewError(str(ERROR_MESSAGES["out_of_order"])) from None
     review.cleared = sorted(after.cleared)
     review.consultation_recorded = after.consultation_recorded
-    fields = ["cleared", "consultation_recorded"]
+    review.version += 1
+    fields = ["cleared", "consultation_recorded", "version"]
     if after.stage != before.stage:
         review.stage, review.stage_since = after.stage.value, now
         fields += ["stage", "stage_since"]

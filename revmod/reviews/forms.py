@@ -102,6 +102,9 @@ class ReviewFilterForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    # The review's version the page showed (Review.version): a stale page or a double click
+    # changes nothing.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea({"rows": 2}))
     on_behalf_of = forms.CharField(label=_("On behalf of"), required=False, max_length=3)
     to = forms.ChoiceField(

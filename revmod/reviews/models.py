@@ -94,6 +94,9 @@ class Review(models.Model):
     cleared = models.JSONField(default=list, blank=True)
     consultation_recorded = models.BooleanField(default=False)
     stage_since = models.DateTimeField(_("at this stage since"))
+    # Raised by every workflow action: a form or API call names the version it saw, so a double
+    # click or a stale page changes nothing (reviews.actions.act).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

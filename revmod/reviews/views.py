@@ -153,6 +153,7 @@ def review_act(request, pk, action):
             reason=form.cleaned_data.get("reason") or None,
             to=form.cleaned_data.get("to") or None,
             on_behalf_of=form.cleaned_data.get("on_behalf_of") or None,
+            version=form.cleaned_data.get("version"),
         )
         messages.success(request, _("Done."))
     except actions.ReviewError as error:
