@@ -23,6 +23,10 @@ os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("DEBUG", "0")
 # Uploaded files of a test run go to a throw-away folder, never into the checkout's var/media.
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="revmod-test-media-"))
+# Each pytest-xdist worker in a folder of its own (the workers inherit the controller's
+# environment): a test comparing the files before and after never sees another worker's.
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["MEDIA_ROOT"] = os.path.join(os.environ["MEDIA_ROOT"], worker)
 
 DESELECTED = pytest.StashKey[int]()
 
