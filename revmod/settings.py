@@ -116,7 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, where an address pending verification names nobody.
+    "revmod.accounts.backends.AccountBackend",
     "revmod.accounts.backends.SecretariatBackend",
 ]
 
@@ -158,6 +159,13 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "revmod.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# A person changes their address themselves, with their password, and the new address replaces
+# the old only once the link e-mailed to it is followed (docs/decisions.md, "E-mail addresses").
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_FORMS = {
+    "add_email": "revmod.accounts.forms.ChangeEmailForm",
+    "reset_password": "revmod.accounts.forms.ResetPasswordForm",
+}
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "revmod"

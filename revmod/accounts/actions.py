@@ -13,6 +13,7 @@ import hashlib
 import secrets
 
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -24,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from revmod.accounts.addresses import address_taken
 from revmod.accounts.models import Nomination, Registration, User
 from revmod.lib import hooks
 from revmod.lib.access import is_secretariat
@@ -41,6 +43,37 @@ class OnboardingError(Exception):
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def record_address(person: User, email: str) -> None:
+    """Record `email` as `person`'s verified address: the secretariat vouches for it (a note
+    verbale, a colleague's invitation). Another account's change to it that awaits
+    verification is cancelled, and its link stops working, so nobody can capture an address
+    by claiming it first."""
+    email = email.lower()
+    pending = EmailAddress.objects.filter(email__iexact=email, verified=False).exclude(user=person)
+    for address in pending.select_related("user"):
+        address.remove()  # the account's own address, if it had been switched to this one
+    EmailAddress.objects.filter(user=person).delete()
+    EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+
+
+def trust_account_address(person: User) -> None:
+    """The address on an account that allauth never recorded (the demo's, an account made
+    before issue 15) was set by the secretariat: it is recorded as verified when the person
+    first opens their e-mail page, so it keeps naming them. An address the person made
+    primary without verifying it (possible before issue 15) stays unverified."""
+    email = person.email.lower()
+    if not email or EmailAddress.objects.filter(user=person, primary=True).exists():
+        return
+    if EmailAddress.objects.filter(email=email, verified=True).exclude(user=person).exists():
+        return
+    address = EmailAddress.objects.filter(user=person, email=email).first()
+    if address is None:
+        EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+    elif not address.verified:
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
 
 
 def _log(registration: Registration, what: str, *, by: User | None, at: dt.datetime, **data):
@@ -100,10 +133,7 @@ def register(
     or a note verbale that is not PDF, DOCX, ODT or TXT by its content."""
     _check_secretariat(by)
     email = User.objects.normalize_email(email.strip()).lower()
-    if (
-        User.objects.filter(email__iexact=email).exists()
-        or User.objects.filter(username__iexact=email).exists()
-    ):
+    if address_taken(email):
         raise OnboardingError(_("Someone with this e-mail address is already registered."))
     if kind == Nomination.Kind.OBSERVER and scope != Nomination.Scope.OWN:
         raise OnboardingError(_("Observers follow their party's own review only."))
@@ -126,6 +156,7 @@ def register(
                 preferred_language=language,
                 is_active=False,
             )
+            record_address(person, email)
             registration = Registration(
                 person=person,
                 party=party,
@@ -312,7 +343,7 @@ def invite_secretariat(
     _check_secretariat(by)
     if User.objects.filter(username__iexact=username).exists():
         raise OnboardingError(_("There is already an account with this user name."))
-    if User.objects.filter(email__iexact=email).exists():
+    if address_taken(email):
         raise OnboardingError(_("There is already an account with this e-mail address."))
     person = User(
         username=username,
@@ -325,6 +356,7 @@ def invite_secretariat(
     )
     person.set_unusable_password()
     person.save()
+    record_address(person, email)
     _send_invitation(person, by=by, now=now, site_url=site_url)
     return person
 

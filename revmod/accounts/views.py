@@ -1,5 +1,7 @@
 from urllib.parse import urlsplit
 
+from allauth.account.adapter import get_adapter
+from allauth.account.views import EmailView as AllauthEmailView
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,6 +54,30 @@ def set_language(request):
     if page_language:
         translation.activate(page_language)
     return django_set_language(request)
+
+
+class EmailView(AllauthEmailView):
+    """allauth's page for the account's e-mail address (ACCOUNT_CHANGE_EMAIL: a new address
+    replaces the old once verified; ChangeEmailForm asks for the current password). The
+    address the secretariat set is recorded as verified first, and an address not verified
+    is never made the account's, whatever is posted."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            actions.trust_account_address(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _action_primary(self, request, *args, **kwargs):
+        address = self._get_email_address(request)
+        if address is not None and not address.verified:
+            get_adapter(request).add_message(
+                request, messages.ERROR, "account/messages/unverified_primary_email.txt"
+            )
+            return None
+        return super()._action_primary(request, *args, **kwargs)
+
+
+email = EmailView.as_view()
 
 
 def _site_url(request) -> str:
