@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -173,6 +172,8 @@ MFA_TOTP_ISSUER = "revmod"
 REVMOD_REQUIRE_SECRETARIAT_2FA = env_bool("REVMOD_REQUIRE_SECRETARIAT_2FA", True)
 # Days an activation link sent to a newly registered person stays valid (UNODC onboarding: 10).
 REVMOD_ACTIVATION_DAYS = int(env("REVMOD_ACTIVATION_DAYS", "10"))
+# Days an API token stays valid after it is made (a new one is made on the tokens page).
+REVMOD_API_TOKEN_DAYS = int(env("REVMOD_API_TOKEN_DAYS", "90"))
 
 # --- E-mail: console by default; SMTP in production through EMAIL_URL-like variables.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -215,7 +216,8 @@ REVMOD_REMINDER_OVERDUE_MAX = int(env("REVMOD_REMINDER_OVERDUE_MAX", "4"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Personal tokens, stored hashed, expiring (revmod.accounts.authentication).
+        "revmod.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "revmod.api.pagination.Pagination",

@@ -23,10 +23,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from revmod.accounts.addresses import address_taken
-from revmod.accounts.models import Nomination, Registration, User
+from revmod.accounts.models import ApiToken, Nomination, Registration, User
 from revmod.lib import hooks
 from revmod.lib.access import is_secretariat
 from revmod.lib.hooks import Hook
@@ -389,8 +388,66 @@ def deactivate_secretariat(person: User, *, by: User, now: dt.datetime) -> User:
     person.is_active = False
     person.session_epoch += 1  # every session of the account ends (User.get_session_auth_hash)
     person.save(update_fields=["is_active", "session_epoch"])
-    Token.objects.filter(user=person).delete()
+    revoke_api_tokens(person, by=by, now=now)
     return person
+
+
+# --- API tokens (a person's own; the secretariat may revoke anyone's) ------------------------
+
+
+class TokenError(Exception):
+    """An API token operation refused, with a message for the person who tried."""
+
+
+def create_api_token(person: User, *, name: str, now: dt.datetime) -> tuple[ApiToken, str]:
+    """A new API token of `person`, valid REVMOD_API_TOKEN_DAYS: the row (which keeps only the
+    token's SHA-256) and the token itself, to be shown once and never again."""
+    name = name.strip()
+    if not name:
+        raise TokenError(_("Give the token a name, to recognise it later."))
+    if not person.is_active:
+        raise TokenError(_("This account is deactivated."))
+    prefix = secrets.token_hex(4)
+    while ApiToken.objects.filter(prefix=prefix).exists():
+        prefix = secrets.token_hex(4)
+    token = f"{prefix}.{secrets.token_urlsafe(32)}"
+    row = ApiToken.objects.create(
+        person=person,
+        name=name[:100],
+        prefix=prefix,
+        digest=token_hash(token),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.REVMOD_API_TOKEN_DAYS),
+    )
+    return row, token
+
+
+def api_token_for(token: str) -> ApiToken | None:
+    """The row of `token` (revoked or expired ones included), or None."""
+    prefix, _dot, _secret = token.partition(".")
+    row = ApiToken.objects.select_related("person").filter(prefix=prefix).first()
+    if row is None or not secrets.compare_digest(row.digest, token_hash(token)):
+        return None
+    return row
+
+
+def revoke_api_token(token: ApiToken, *, by: User, now: dt.datetime) -> ApiToken:
+    """Revoke a token: its owner's, or anyone's by the secretariat. It stops working at once."""
+    if token.person_id != by.pk and not is_secretariat(by):
+        raise TokenError(_("Only the token's owner or the secretariat may revoke it."))
+    if token.revoked_at is not None:
+        raise TokenError(_("This token is already revoked."))
+    token.revoked_at, token.revoked_by = now, by
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
+def revoke_api_tokens(person: User, *, by: User | None, now: dt.datetime) -> int:
+    """Revoke every token of `person` still in force (an account deactivated; `manage.py
+    apitoken --rotate`, `by` None); returns how many."""
+    return (
+        ApiToken.objects.in_force(now).filter(person=person).update(revoked_at=now, revoked_by=by)
+    )
 
 
 class NominationError(Exception):

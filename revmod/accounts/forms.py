@@ -258,3 +258,13 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
         email = super().clean_email()
         self.users = list(accounts_with_address(email).filter(is_active=True))
         return email
+
+
+class ApiTokenForm(forms.Form):
+    """A person makes an API token for a script: its name says which."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script that uses it."),
+    )
