@@ -264,7 +264,7 @@ class ApiTokenForm(forms.Form):
     """A person makes an API token for a script: its name says which."""
 
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Token name"),
         max_length=100,
         help_text=_("What the token is for, e.g. the script that uses it."),
     )
