@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -125,7 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, where an address pending verification names nobody.
+    "revmod.accounts.backends.AccountBackend",
     "revmod.accounts.backends.SecretariatBackend",
 ]
 
@@ -167,6 +167,13 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "revmod.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# A person changes their address themselves, with their password, and the new address replaces
+# the old only once the link e-mailed to it is followed (docs/decisions.md, "E-mail addresses").
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_FORMS = {
+    "add_email": "revmod.accounts.forms.ChangeEmailForm",
+    "reset_password": "revmod.accounts.forms.ResetPasswordForm",
+}
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "revmod"
@@ -174,6 +181,8 @@ MFA_TOTP_ISSUER = "revmod"
 REVMOD_REQUIRE_SECRETARIAT_2FA = env_bool("REVMOD_REQUIRE_SECRETARIAT_2FA", True)
 # Days an activation link sent to a newly registered person stays valid (UNODC onboarding: 10).
 REVMOD_ACTIVATION_DAYS = int(env("REVMOD_ACTIVATION_DAYS", "10"))
+# Days an API token stays valid after it is made (a new one is made on the tokens page).
+REVMOD_API_TOKEN_DAYS = int(env("REVMOD_API_TOKEN_DAYS", "90"))
 
 # --- E-mail: console by default; SMTP in production through EMAIL_URL-like variables.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -216,7 +225,8 @@ REVMOD_REMINDER_OVERDUE_MAX = int(env("REVMOD_REMINDER_OVERDUE_MAX", "4"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Personal tokens, stored hashed, expiring (revmod.accounts.authentication).
+        "revmod.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "revmod.api.pagination.Pagination",

@@ -40,6 +40,16 @@ def make_user(username: str, *, secretariat: bool = False, language: str = "en",
     return user
 
 
+def token_for(user) -> str:
+    """A new API token of `user`, through the action of the tokens page."""
+    import datetime as dt
+
+    from revmod.accounts.actions import create_api_token
+
+    now = dt.datetime.now(dt.UTC)
+    return create_api_token(user, name="tests", now=now)[1]
+
+
 def make_party(code: str, **names) -> Party:
     """A synthetic party outside ISO 3166 (for growing lists in query-count tests)."""
     return Party.objects.create(

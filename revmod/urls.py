@@ -5,6 +5,7 @@ from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from revmod.accounts import views as accounts
 from revmod.accounts.views import set_language
 from revmod.lib.access import is_secretariat
 from revmod.public import views as public
@@ -50,6 +51,8 @@ urlpatterns += i18n_patterns(
         registry.registry_export,
         name="registry-export",
     ),
+    # Before allauth's: the change of address asks for the password and a verified address.
+    path("accounts/email/", accounts.email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

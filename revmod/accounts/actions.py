@@ -13,6 +13,7 @@ import hashlib
 import secrets
 
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -22,9 +23,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
-from revmod.accounts.models import Nomination, Registration, User
+from revmod.accounts.addresses import address_taken
+from revmod.accounts.models import ApiToken, Nomination, Registration, User
 from revmod.lib import hooks
 from revmod.lib.access import is_secretariat
 from revmod.lib.hooks import Hook
@@ -41,6 +42,37 @@ class OnboardingError(Exception):
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def record_address(person: User, email: str) -> None:
+    """Record `email` as `person`'s verified address: the secretariat vouches for it (a note
+    verbale, a colleague's invitation). Another account's change to it that awaits
+    verification is cancelled, and its link stops working, so nobody can capture an address
+    by claiming it first."""
+    email = email.lower()
+    pending = EmailAddress.objects.filter(email__iexact=email, verified=False).exclude(user=person)
+    for address in pending.select_related("user"):
+        address.remove()  # the account's own address, if it had been switched to this one
+    EmailAddress.objects.filter(user=person).delete()
+    EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+
+
+def trust_account_address(person: User) -> None:
+    """The address on an account that allauth never recorded (the demo's, an account made
+    before issue 15) was set by the secretariat: it is recorded as verified when the person
+    first opens their e-mail page, so it keeps naming them. An address the person made
+    primary without verifying it (possible before issue 15) stays unverified."""
+    email = person.email.lower()
+    if not email or EmailAddress.objects.filter(user=person, primary=True).exists():
+        return
+    if EmailAddress.objects.filter(email=email, verified=True).exclude(user=person).exists():
+        return
+    address = EmailAddress.objects.filter(user=person, email=email).first()
+    if address is None:
+        EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+    elif not address.verified:
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
 
 
 def _log(registration: Registration, what: str, *, by: User | None, at: dt.datetime, **data):
@@ -100,10 +132,7 @@ def register(
     or a note verbale that is not PDF, DOCX, ODT or TXT by its content."""
     _check_secretariat(by)
     email = User.objects.normalize_email(email.strip()).lower()
-    if (
-        User.objects.filter(email__iexact=email).exists()
-        or User.objects.filter(username__iexact=email).exists()
-    ):
+    if address_taken(email):
         raise OnboardingError(_("Someone with this e-mail address is already registered."))
     if kind == Nomination.Kind.OBSERVER and scope != Nomination.Scope.OWN:
         raise OnboardingError(_("Observers follow their party's own review only."))
@@ -126,6 +155,7 @@ def register(
                 preferred_language=language,
                 is_active=False,
             )
+            record_address(person, email)
             registration = Registration(
                 person=person,
                 party=party,
@@ -312,7 +342,7 @@ def invite_secretariat(
     _check_secretariat(by)
     if User.objects.filter(username__iexact=username).exists():
         raise OnboardingError(_("There is already an account with this user name."))
-    if User.objects.filter(email__iexact=email).exists():
+    if address_taken(email):
         raise OnboardingError(_("There is already an account with this e-mail address."))
     person = User(
         username=username,
@@ -325,6 +355,7 @@ def invite_secretariat(
     )
     person.set_unusable_password()
     person.save()
+    record_address(person, email)
     _send_invitation(person, by=by, now=now, site_url=site_url)
     return person
 
@@ -357,8 +388,66 @@ def deactivate_secretariat(person: User, *, by: User, now: dt.datetime) -> User:
     person.is_active = False
     person.session_epoch += 1  # every session of the account ends (User.get_session_auth_hash)
     person.save(update_fields=["is_active", "session_epoch"])
-    Token.objects.filter(user=person).delete()
+    revoke_api_tokens(person, by=by, now=now)
     return person
+
+
+# --- API tokens (a person's own; the secretariat may revoke anyone's) ------------------------
+
+
+class TokenError(Exception):
+    """An API token operation refused, with a message for the person who tried."""
+
+
+def create_api_token(person: User, *, name: str, now: dt.datetime) -> tuple[ApiToken, str]:
+    """A new API token of `person`, valid REVMOD_API_TOKEN_DAYS: the row (which keeps only the
+    token's SHA-256) and the token itself, to be shown once and never again."""
+    name = name.strip()
+    if not name:
+        raise TokenError(_("Give the token a name, to recognise it later."))
+    if not person.is_active:
+        raise TokenError(_("This account is deactivated."))
+    prefix = secrets.token_hex(4)
+    while ApiToken.objects.filter(prefix=prefix).exists():
+        prefix = secrets.token_hex(4)
+    token = f"{prefix}.{secrets.token_urlsafe(32)}"
+    row = ApiToken.objects.create(
+        person=person,
+        name=name[:100],
+        prefix=prefix,
+        digest=token_hash(token),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.REVMOD_API_TOKEN_DAYS),
+    )
+    return row, token
+
+
+def api_token_for(token: str) -> ApiToken | None:
+    """The row of `token` (revoked or expired ones included), or None."""
+    prefix, _dot, _secret = token.partition(".")
+    row = ApiToken.objects.select_related("person").filter(prefix=prefix).first()
+    if row is None or not secrets.compare_digest(row.digest, token_hash(token)):
+        return None
+    return row
+
+
+def revoke_api_token(token: ApiToken, *, by: User, now: dt.datetime) -> ApiToken:
+    """Revoke a token: its owner's, or anyone's by the secretariat. It stops working at once."""
+    if token.person_id != by.pk and not is_secretariat(by):
+        raise TokenError(_("Only the token's owner or the secretariat may revoke it."))
+    if token.revoked_at is not None:
+        raise TokenError(_("This token is already revoked."))
+    token.revoked_at, token.revoked_by = now, by
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
+
+
+def revoke_api_tokens(person: User, *, by: User | None, now: dt.datetime) -> int:
+    """Revoke every token of `person` still in force (an account deactivated; `manage.py
+    apitoken --rotate`, `by` None); returns how many."""
+    return (
+        ApiToken.objects.in_force(now).filter(person=person).update(revoked_at=now, revoked_by=by)
+    )
 
 
 class NominationError(Exception):

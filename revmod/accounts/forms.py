@@ -1,3 +1,5 @@
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -6,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from revmod.accounts.actions import NOTE_VERBALE_FORMATS
+from revmod.accounts.addresses import accounts_with_address, address_taken
 from revmod.accounts.models import Nomination, Registration, User
 from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.lib.uploads import check_upload
@@ -46,9 +49,7 @@ class RegistrationForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists() or (
-            User.objects.filter(username__iexact=email).exists()
-        ):
+        if address_taken(email):
             raise ValidationError(_("Someone with this e-mail address is already registered."))
         return email
 
@@ -230,3 +231,40 @@ class InviteSecretariatForm(forms.Form):
         help_text=_("Letters, digits and . @ + - _ only."),
     )
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class ChangeEmailForm(allauth_forms.AddEmailForm):
+    """allauth's change of address (ACCOUNT_CHANGE_EMAIL: the new address replaces the old one
+    once the link e-mailed to it is followed), which also asks for the current password: a
+    session left open is not enough to take the account's e-mail, and with it its password
+    resets and notifications."""
+
+    password = allauth_forms.PasswordField(
+        label=_("Current password"), autocomplete="current-password", required=False
+    )
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password") or ""
+        if not self.user.check_password(password):
+            raise get_adapter().validation_error("enter_current_password")
+        return password
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """allauth's password reset, sent only to an account's own address (`accounts_with_address`:
+    never to an address pending verification)."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        self.users = list(accounts_with_address(email).filter(is_active=True))
+        return email
+
+
+class ApiTokenForm(forms.Form):
+    """A person makes an API token for a script: its name says which."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script that uses it."),
+    )

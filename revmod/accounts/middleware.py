@@ -1,6 +1,5 @@
 """Per-user language, and two-factor authentication enforced for the secretariat."""
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -32,7 +31,8 @@ class UserLanguageMiddleware:
 
 class SecretariatTwoFactorMiddleware:
     """Secretariat accounts must set up TOTP before they can do anything else: every page but
-    the two-factor set-up, logout and static files sends them to the set-up page."""
+    the two-factor set-up, logout and static files sends them to the set-up page (their API
+    tokens are refused: revmod.accounts.authentication)."""
 
     ALLOWED_PREFIXES = ("/static/",)
 
@@ -42,11 +42,10 @@ class SecretariatTwoFactorMiddleware:
     def __call__(self, request):
         user = request.user
         if (
-            settings.REVMOD_REQUIRE_SECRETARIAT_2FA
-            and user.is_authenticated
+            user.is_authenticated
             and user.is_secretariat
             and not self._allowed(request.path_info)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and user.lacks_second_factor()
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -71,6 +72,16 @@ class User(AbstractUser):
         """The names of the languages the person works in, in the active language."""
         names = {SUFFIXES[code]: name for code, name in settings.LANGUAGES}
         return [str(names.get(code, code)) for code in self.languages]
+
+    def lacks_second_factor(self) -> bool:
+        """A secretariat account that has not set up TOTP, where the rule applies
+        (REVMOD_REQUIRE_SECRETARIAT_2FA): it may do nothing else until it has, neither on the
+        pages (SecretariatTwoFactorMiddleware) nor through the API (its tokens)."""
+        return bool(
+            settings.REVMOD_REQUIRE_SECRETARIAT_2FA
+            and self.is_secretariat
+            and not Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+        )
 
     def get_session_auth_hash(self) -> str:
         """Django checks this on every request: a new epoch ends the user's sessions."""
@@ -220,3 +231,44 @@ class Registration(models.Model):
 
     def state_label(self, now) -> str:
         return self.State(self.state(now)).label
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def in_force(self, now) -> "ApiTokenQuerySet":
+        """Tokens neither revoked nor expired at `now`."""
+        return self.filter(revoked_at=None, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A person's token for the API (`Authorization: Token <token>`), made by the person on
+    their tokens page or by `manage.py apitoken`. Only the SHA-256 of the token is stored and
+    the token is shown once, when it is made: a copy of the database, or the secretariat,
+    cannot act as anyone. It expires (REVMOD_API_TOKEN_DAYS) and can be revoked by its owner
+    or the secretariat; it works only while its owner may use the API
+    (revmod.accounts.authentication)."""
+
+    person = models.ForeignKey(
+        User, models.CASCADE, related_name="api_tokens", verbose_name=_("person")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The token's first characters, shown to recognise it and used to find it.
+    prefix = models.CharField(_("starts with"), max_length=8, unique=True)
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    def in_force(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -1,6 +1,9 @@
 from urllib.parse import urlsplit
 
+from allauth.account.adapter import get_adapter
+from allauth.account.views import EmailView as AllauthEmailView
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -19,6 +22,7 @@ from django.views.i18n import set_language as django_set_language
 from revmod.accounts import actions
 from revmod.accounts.forms import (
     ActivationForm,
+    ApiTokenForm,
     DecisionForm,
     DirectoryForm,
     EndNominationForm,
@@ -29,7 +33,7 @@ from revmod.accounts.forms import (
     RegistrationForm,
     RejectForm,
 )
-from revmod.accounts.models import Nomination, Registration, User
+from revmod.accounts.models import ApiToken, Nomination, Registration, User
 from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lib.i18n import normalize_language
@@ -52,6 +56,30 @@ def set_language(request):
     if page_language:
         translation.activate(page_language)
     return django_set_language(request)
+
+
+class EmailView(AllauthEmailView):
+    """allauth's page for the account's e-mail address (ACCOUNT_CHANGE_EMAIL: a new address
+    replaces the old once verified; ChangeEmailForm asks for the current password). The
+    address the secretariat set is recorded as verified first, and an address not verified
+    is never made the account's, whatever is posted."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            actions.trust_account_address(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _action_primary(self, request, *args, **kwargs):
+        address = self._get_email_address(request)
+        if address is not None and not address.verified:
+            get_adapter(request).add_message(
+                request, messages.ERROR, "account/messages/unverified_primary_email.txt"
+            )
+            return None
+        return super()._action_primary(request, *args, **kwargs)
+
+
+email = EmailView.as_view()
 
 
 def _site_url(request) -> str:
@@ -441,3 +469,65 @@ def staff_deactivate(request, pk):
     except actions.OnboardingError as error:
         messages.error(request, str(error))
     return redirect("accounts:staff")
+
+
+# --- API tokens (every signed-in person's own; the secretariat may revoke anyone's)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """A person's API tokens: make one (shown once, in this answer only: only its SHA-256 is
+    kept), see when each was last used, revoke one. The secretariat also sees everyone's tokens
+    in force, by name and first characters, never the tokens, and may revoke any."""
+    user, now = request.user, timezone.now()
+    form = ApiTokenForm(request.POST or None)
+    made = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = actions.create_api_token(user, name=form.cleaned_data["name"], now=now)
+        except actions.TokenError as error:
+            form.add_error(None, str(error))
+        else:
+            form = ApiTokenForm()
+    secretariat = is_secretariat(user)
+    others = (
+        ApiToken.objects.in_force(now)
+        .exclude(person=user)
+        .select_related("person")
+        .order_by("person__username", "-created_at")
+        if secretariat
+        else None
+    )
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "made": made,
+            "tokens": ApiToken.objects.filter(person=user),
+            "others": others,
+            "now": now,
+            "days": settings.REVMOD_API_TOKEN_DAYS,
+            "has_access": secretariat or Nomination.objects.active().filter(person=user).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    """Revoke a token: one's own, or anyone's for the secretariat (anyone else: 404)."""
+    tokens = ApiToken.objects.all()
+    if not is_secretariat(request.user):
+        tokens = tokens.filter(person=request.user)
+    token = get_object_or_404(tokens, pk=pk)
+    try:
+        actions.revoke_api_token(token, by=request.user, now=timezone.now())
+    except actions.TokenError as error:
+        messages.error(request, str(error))
+    else:
+        done = _("The token %(name)s is revoked: it no longer works.")
+        messages.success(request, done % {"name": token.name})
+    return redirect("accounts:api-tokens")

@@ -9,12 +9,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
 
-from revmod.accounts.models import User
+from revmod.accounts.models import ApiToken, User
 from revmod.notifications.delivery import deliver_all_due
 from revmod.notifications.models import Message
-from revmod.test import PASSWORD, count_queries, make_user
+from revmod.test import PASSWORD, count_queries, make_user, token_for
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Tr3e-frogs-under-the-bridge"
@@ -86,8 +85,8 @@ def test_an_invitation_refuses_a_taken_name_or_address_and_makes_nothing(client,
 
 
 def test_a_deactivated_colleague_loses_sessions_and_tokens_at_once(client, secretariat):
-    leaving = make_user("leaving", secretariat=True, totp=False)
-    token = Token.objects.create(user=leaving).key
+    leaving = make_user("leaving", secretariat=True)
+    token = token_for(leaving)
     their_browser = Client()
     their_browser.force_login(leaving)
     assert their_browser.get(url("mfa_index")).status_code == 200
@@ -105,7 +104,8 @@ def test_a_deactivated_colleague_loses_sessions_and_tokens_at_once(client, secre
     response = their_browser.get(url("mfa_index"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     api = Client().get("/api/v1/reviews/", HTTP_AUTHORIZATION=f"Token {token}")
-    assert api.status_code in (401, 403)
+    assert api.status_code == 401
+    assert ApiToken.objects.get(person=leaving).revoked_by == secretariat
     assert not Client().login(username="leaving", password=PASSWORD)
 
 

@@ -5,11 +5,11 @@ through the reviews list's filters."""
 import datetime as dt
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from revmod.accounts.models import User
 from revmod.lots.models import Draw, ReviewGroup
 from revmod.reviews.models import Review
-from revmod.test import make_user
+from revmod.test import make_user, nominate, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def api(client, registry):
     for number, day in [(1, "2020-12-01"), (2, "2021-11-01"), (3, "2022-11-01")]:
         ReviewGroup.objects.create(number=number, starts_on=day)
     secretariat = make_user("secretariat", secretariat=True)
-    token = Token.objects.create(user=secretariat).key
+    token = token_for(secretariat)
 
     def call(method, path, body=None, token=token):
         return getattr(client, method)(
@@ -70,7 +70,9 @@ def test_a_whole_draw_through_the_api_creates_the_reviews(api):
 
 def test_only_the_secretariat_holds_draws(api):
     meeting = api("post", "/api/v1/meetings/", {"held_on": "2020-11-16", "title": "Lots"})
-    focal_point = Token.objects.create(user=make_user("fp")).key
+    fp = make_user("fp")
+    nominate(fp, "KEN", "focal_point", "own", User.objects.get(username="secretariat"))
+    focal_point = token_for(fp)
     body = {"kind": "initial", "meeting": meeting.json()["id"]}
     assert api("post", "/api/v1/draws/", body, token=focal_point).status_code == 403
     assert (

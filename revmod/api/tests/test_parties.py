@@ -107,9 +107,3 @@ def test_the_openapi_schema_is_valid_and_warning_free(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
     assert "/api/v1/pairings/" in text and "/api/v1/draws/{id}/" in text
-
-
-def token_for(user) -> str:
-    from rest_framework.authtoken.models import Token
-
-    return Token.objects.get_or_create(user=user)[0].key

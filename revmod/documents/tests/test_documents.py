@@ -424,7 +424,7 @@ def test_the_submissions_page_shows_what_the_user_may_see(client, world):
 def api_client(user=None):
     from rest_framework.test import APIClient
 
-    from revmod.api.tests.test_parties import token_for
+    from revmod.test import token_for
 
     client = APIClient()
     if user is not None:
@@ -478,8 +478,9 @@ def test_api_refusals(world):
     response = api_client(people["outsider"]).post(
         endpoint, {**data, "file": pdf()}, format="multipart"
     )
-    assert response.status_code == 404
-    assert api_client(people["outsider"]).get(endpoint).status_code == 404
+    # A person with no nomination in force: their token gives no access (issue 15).
+    assert response.status_code == 403
+    assert api_client(people["outsider"]).get(endpoint).status_code == 403
     assert api_client().get(endpoint).status_code == 403
     response = api_client(people["expert"]).post(
         endpoint, {"document": 999, "file": pdf()}, format="multipart"
@@ -497,7 +498,7 @@ def test_api_downloads(world):
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"] == 'attachment; filename="Answers-en-v1.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert api_client(people["outsider"]).get(path).status_code == 404
+    assert api_client(people["outsider"]).get(path).status_code == 403  # no nomination
     assert api_client().get(path).status_code == 403
     assert api_client(people["expert"]).get(path.replace("/1/file/", "/2/file/")).status_code == 404
 

@@ -274,6 +274,14 @@ MATRIX = {
     # The directory of focal points: people with a nomination and the secretariat.
     ("people/directory/", "GET", "/en/people/directory/"): PARTICIPANTS,
     ("people/staff/", "GET", "/en/people/staff/"): SECRETARIAT_ONLY,
+    # Every signed-in person's API tokens; a token is revoked by its owner or the secretariat.
+    ("people/tokens/", "GET", "/en/people/tokens/"): {**PUBLIC, "anonymous": "login"},
+    ("people/tokens/<int:pk>/revoke/", "POST", "/en/people/tokens/{token}/revoke/"): {
+        **dict.fromkeys(PERSONAS, 404),
+        "anonymous": "login",
+        "reviewed_fp": 302,
+        "secretariat": 302,
+    },
     # The secretariat deactivating itself is refused with a message on the page (302).
     ("people/staff/<int:pk>/deactivate/", "POST", "/en/people/staff/{staffer}/deactivate/"): (
         SECRETARIAT_ACT
@@ -480,6 +488,7 @@ def shared_world(request, django_db_blocker):
             now=NOW,
             site_url="http://testserver/",
         )
+        token, _secret = onboarding.create_api_token(users["reviewed_fp"], name="x", now=NOW)
         meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
         prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
         # A document every participant of the review sees (a supporting document).
@@ -521,6 +530,7 @@ def shared_world(request, django_db_blocker):
             "registration": registration.pk,
             "question": question.pk,
             "translation": translated.pk,
+            "token": token.pk,
         }
         yield users, ids
 

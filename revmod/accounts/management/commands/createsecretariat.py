@@ -9,7 +9,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
+from django.db import transaction
 
+from revmod.accounts.actions import record_address
+from revmod.accounts.addresses import address_taken
 from revmod.accounts.models import User
 from revmod.lib.i18n import LANGUAGE_CODES
 
@@ -47,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"{email!r} is not an e-mail address.") from error
         if User.objects.filter(username__iexact=username).exists():
             raise CommandError(f"There is already a user {username!r}: choose another name.")
-        if User.objects.filter(email__iexact=email).exists():
+        if address_taken(email):
             raise CommandError(f"There is already a user with the address {email}.")
         user = User(username=username, email=email, preferred_language=language)
         password = self._password(password_env)
@@ -55,14 +58,16 @@ class Command(BaseCommand):
             validate_password(password, user=user)
         except ValidationError as error:
             raise CommandError("The password is refused: " + " ".join(error.messages)) from error
-        user = User.objects.create_user(
-            username,
-            email,
-            password,
-            is_secretariat=True,
-            is_staff=True,
-            preferred_language=language,
-        )
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username,
+                email,
+                password,
+                is_secretariat=True,
+                is_staff=True,
+                preferred_language=language,
+            )
+            record_address(user, email)
         self.stdout.write(
             f"Secretariat account {user.username!r} made. Sign in at "
             f"{settings.REVMOD_SITE_URL.rstrip('/')}/{language}/accounts/login/; "
