@@ -371,7 +371,6 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
                 review,
                 name,
                 by=request.user,
-                now=timezone.now(),
                 reason=request.data.get("reason"),
                 to=request.data.get("to"),
                 on_behalf_of=request.data.get("on_behalf_of"),

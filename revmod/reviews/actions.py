@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -232,7 +232,7 @@ def act(
     action: Action | str,
     *,
     by: User,
-    now: dt.datetime,
+    now: dt.datetime | None = None,
     reason: str | None = None,
     to: str | None = None,
     on_behalf_of: str | None = None,
@@ -244,8 +244,8 @@ def act(
 
     `version`: the review's version the person saw (the pages and the API send it); refused,
     changing nothing, when the review has changed since — a double click or a stale page. The
-    review is locked before anything is read, and the event's time is never earlier than the
-    review's last event, so the timeline stays in the order things happened.
+    review is locked before anything is read; without `now` (the pages and the API), the time
+    is taken under the lock, so the timeline stays in the order things happened.
 
     `on_behalf_of` (a party code; the secretariat only, with a `reason`): the secretariat acts
     as the focal point of a party of the review that cannot use the platform (seed ¶33, the
@@ -258,8 +258,7 @@ def act(
         raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
     if version is not None and version != review.version:
         raise ReviewError(str(ERROR_MESSAGES["stale"]) % STAGE_LABELS[Stage(review.stage)])
-    last = review.events.aggregate(last=Max("at"))["last"]
-    now = max(now, last) if last else now
+    now = now or timezone.now()  # taken under the lock: the timeline's order is the real one
     if on_behalf_of:
         actor = _on_behalf(actor, on_behalf_of, review, reviewer_codes, reason)
     before = state_of(review, loaded)

@@ -149,7 +149,6 @@ def review_act(request, pk, action):
             review,
             action,
             by=request.user,
-            now=timezone.now(),
             reason=form.cleaned_data.get("reason") or None,
             to=form.cleaned_data.get("to") or None,
             on_behalf_of=form.cleaned_data.get("on_behalf_of") or None,

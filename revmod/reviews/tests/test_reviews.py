@@ -416,6 +416,7 @@ def test_the_overdue_filter_keeps_query_counts_flat(client, world):
         assert client.get(url("reviews:export", "xlsx"), {"overdue": "on"}).status_code == 200
         assert api.get("/api/v1/reviews/", {"overdue": "true"}).status_code == 200
 
+    fetch()  # the API token records its first use once a minute: not a list's query
     few = count_queries(fetch)
     from revmod.registry.models import Cluster
 
