@@ -18,9 +18,11 @@ import json
 from dataclasses import dataclass
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from revmod.lib import uploads
 from revmod.lib.downloads import xml_safe
 from revmod.lib.i18n import LANGUAGE_CODES, RTL_LANGUAGES, localized, normalize_language
 from revmod.questionnaires import actions
@@ -289,33 +291,52 @@ def render_xlsx(sheet: Sheet) -> bytes:
 
 
 def read_xlsx(upload) -> tuple[str | None, list[Row]]:
-    """The signed metadata (None when absent) and the rows of an uploaded workbook."""
+    """The signed metadata (None when absent) and the rows of an uploaded workbook, read as a
+    stream (openpyxl's read-only mode) once the archive is checked (lib.uploads.check_archive),
+    at most settings.REVMOD_MAX_ROWS rows: beyond a limit, OfflineError says which. Text comes
+    back as written: the cells we wrote are strings (lib.cells), not text with a quote added."""
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(upload, data_only=True)
+        uploads.check_archive(upload, "xlsx")
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except ValidationError as error:
+        raise OfflineError(error.messages) from None
     except Exception:  # a damaged or foreign workbook: openpyxl raises many kinds
         return None, []
-    if META_SHEET not in workbook.sheetnames or len(workbook.worksheets) < 2:
+    try:
+        if META_SHEET not in workbook.sheetnames or len(workbook.worksheets) < 2:
+            return None, []
+        token = workbook[META_SHEET]["A1"].value
+        rows = _xlsx_rows(workbook.worksheets[0])
+    except ValidationError as error:
+        raise OfflineError(error.messages) from None
+    except Exception:  # read as a stream: a damaged sheet is found while reading it
         return None, []
-    token = workbook[META_SHEET]["A1"].value
-    ws = workbook.worksheets[0]
+    finally:
+        workbook.close()
+    return (token if isinstance(token, str) else None), rows
+
+
+def _xlsx_rows(ws) -> list[Row]:
     rows = []
-    for cells in ws.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS)):
-        key = _clean_text(cells[0].value)
+    read = ws.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS))
+    for cells_of_row in uploads.rows_within_limit(read):
+        key = _clean_text(cells_of_row[0].value)
         if not key:
             continue
+        number = cells_of_row[0].row
         rows.append(
             Row(
                 key=key,
-                where=_("row %(row)s") % {"row": cells[0].row},
-                cell=cells[ANSWER].coordinate,
-                value=_clean_text(cells[ANSWER].value),
-                citations=_clean_text(cells[CITATIONS].value),
-                text=_clean_text(cells[EXPLANATION].value),
+                where=_("row %(row)s") % {"row": number},
+                cell=f"{COLUMNS[ANSWER]}{number}",
+                value=_clean_text(cells_of_row[ANSWER].value),
+                citations=_clean_text(cells_of_row[CITATIONS].value),
+                text=_clean_text(cells_of_row[EXPLANATION].value),
             )
         )
-    return (token if isinstance(token, str) else None), rows
+    return rows
 
 
 # DOCX ---------------------------------------------------------------------------------------
@@ -397,10 +418,12 @@ def render_docx(sheet: Sheet) -> bytes:
 def read_docx(upload, questions: dict[str, Question]) -> tuple[str | None, list[Row]]:
     """The signed metadata (None when absent) and the answers of an uploaded document. Each
     question's table is found by the key in its first cell; its rows are read by position."""
-    from docx import Document
+    from revmod.lib import docx  # python-docx is loaded only when needed
 
     try:
-        document = Document(upload)
+        document = docx.read(upload)  # within the limits of lib.uploads
+    except ValidationError as error:
+        raise OfflineError(error.messages) from None
     except Exception:  # a damaged or foreign document: python-docx raises many kinds
         return None, []
     token = document.core_properties.comments or None

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from revmod.lib import uploads
 from revmod.lib.i18n import field_names
 from revmod.registry.models import (
     Adherence,
@@ -458,6 +460,10 @@ def read_csv(name: str, text: str) -> tuple[Table, list[Row]]:
 def read_xlsx(name: str, data: bytes) -> list[tuple[Table, list[Row]]]:
     from openpyxl import load_workbook  # loaded only when needed
 
+    try:
+        uploads.check_archive(io.BytesIO(data), "xlsx")  # within the limits, whole
+    except ValidationError as error:
+        raise LoadError(name, " ".join(error.messages)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX

@@ -18,10 +18,15 @@ from revmod.accounts.models import Nomination, Registration, User
 from revmod.notifications.delivery import deliver_all_due
 from revmod.registry.models import Party
 from revmod.reviews.models import ReviewEvent
-from revmod.test import count_queries, make_user, make_world, nominate
+from revmod.test import (
+    PDF,
+    count_queries,
+    make_user,
+    make_world,
+    nominate,
+)
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 NEW_PASSWORD = "Tr3e-frogs-under-the-bridge"
 LINK = re.compile(r"https?://\S+/activate/\S+/")
 

@@ -17,9 +17,7 @@ from revmod.accounts.models import Nomination
 from revmod.questionnaires import actions
 from revmod.questionnaires.models import Answer, Choice, Question, QuestionnaireTemplate
 from revmod.reviews import actions as reviews
-from revmod.test import (
-    count_queries,
-)
+from revmod.test import count_queries, zip_bomb
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
@@ -178,6 +176,31 @@ def test_every_error_is_reported_per_cell_and_nothing_is_imported(client, world)
     assert f"{where}: choose one option only" in page
     assert f"row {rows['untoc-8-1']}: “untoc-99” is not a question" in page
     assert answers_in_db() == before
+
+
+def test_a_bomb_or_a_file_beyond_the_limits_is_refused_and_nothing_imported(
+    client, world, settings
+):
+    review, people = world
+    client.force_login(people["expert"])
+    response = upload(client, review, zip_bomb("xlsx"))
+    assert response.status_code == 400
+    assert "as in a decompression bomb" in response.content.decode()
+    # One of ours with a row a million rows down: read as a stream, it stops at the limit.
+    workbook = openpyxl.load_workbook(download(client, review, "xlsx"))
+    ws, rows = workbook.worksheets[0], xlsx_rows(workbook)
+    ws[f"G{rows['untoc-2-c']}"] = "Would be imported with the rest."
+    ws["A1000000"] = "untoc-2-c"
+    response = upload(client, review, saved(workbook))
+    assert response.status_code == 400
+    assert "The workbook has more than 20000 rows; it is not read." in response.content.decode()
+    settings.REVMOD_MAX_PARAGRAPHS = 50
+    document = docx.Document(download(client, review, "docx"))
+    docx_tables(document)["untoc-2-c"].cell(1, 1).text = "Would be imported."
+    response = upload(client, review, saved(document), name="a.docx")
+    assert response.status_code == 400
+    assert "more than 50 paragraphs and table cells" in response.content.decode()
+    assert not Answer.objects.exists()
 
 
 def test_a_docx_error_names_the_question_number(client, world):
