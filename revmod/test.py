@@ -4,6 +4,7 @@ Data is set up through the real code paths (the registry loader, the actions), n
 writing rows the application would not write itself."""
 
 import copy
+import csv
 import functools
 import io
 import zipfile
@@ -93,6 +94,38 @@ def zip_bomb(extension: str, megabytes: int = 20) -> bytes:
         for name, data in parts.items():
             archive.writestr(name, data)
     return out.getvalue()
+
+
+# Text a spreadsheet would run as a formula (a live link), as someone may type it anywhere.
+FORMULA = '=HYPERLINK("http://example.org/x","Open")'
+
+
+def rename(table: str, code: str, name_en: str) -> None:
+    """A registry row's English name (a party's, a regional group's) changed as a registry
+    import changes it: the table read back, edited, loaded."""
+    read, rows = tabular.read_csv(f"{table}.csv", tabular.export_csv(tabular.TABLES_BY_NAME[table]))
+    for row in rows:
+        if row.values["code"] == code:
+            row.values["name_en"] = name_en
+    tabular.load([(read, rows)])
+
+
+def assert_inert(response, text: str) -> None:
+    """`text` is in the CSV or XLSX download `response` and cannot run as a formula: a CSV cell
+    with a leading quote; an XLSX cell that openpyxl reads back as a string (data type "s"), and
+    no formula anywhere in the workbook."""
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.status_code
+    if response["Content-Type"].startswith("text/csv"):
+        cells = [c for row in csv.reader(io.StringIO(response.content.decode())) for c in row]
+        assert "'" + text in cells and text not in cells
+        return
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    found = [c for c in cells if c.value == text]
+    assert found and all(c.data_type == "s" for c in found)
 
 
 def make_party(code: str, **names) -> Party:

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from revmod.lib import uploads
+from revmod.lib import cells, uploads
 from revmod.lib.downloads import xml_safe
 from revmod.lib.i18n import LANGUAGE_CODES, RTL_LANGUAGES, localized, normalize_language
 from revmod.questionnaires import actions
@@ -198,7 +198,8 @@ def _how_to() -> str:
 
 def render_xlsx(sheet: Sheet) -> bytes:
     """The questionnaire as a workbook: one row per question, the answer cells unlocked (with a
-    drop-down of the options), everything else locked; the signed metadata on a hidden sheet."""
+    drop-down of the options), everything else locked; the signed metadata on a hidden sheet.
+    Every cell is written by lib.cells: text, whoever typed it, never runs as a formula."""
     from openpyxl import Workbook
 
     with translation.override(sheet.language):
@@ -207,7 +208,7 @@ def render_xlsx(sheet: Sheet) -> bytes:
         ws.title = _("Questionnaire")[:31]
         meta = workbook.create_sheet(META_SHEET)
         meta.sheet_state = "hidden"
-        meta["A1"] = sheet.token()
+        cells.set_cell(meta["A1"], sheet.token())
         _xlsx_headings(ws, sheet)
         for n, question in enumerate(sheet.questions, start=1):
             row = FIRST_ROW + n - 1
@@ -224,9 +225,9 @@ def _xlsx_headings(ws, sheet: Sheet) -> None:
     """The title, how to answer, and the columns' headings (rows 1 to 3)."""
     from openpyxl.styles import Alignment, Font
 
-    ws["B1"] = _title(sheet)
+    cells.set_cell(ws["B1"], _title(sheet))
     ws["B1"].font = Font(bold=True, size=14)
-    ws["B2"] = _how_to()
+    cells.set_cell(ws["B2"], _how_to())
     ws["B2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(f"B2:{ATTACHED}2")
     ws.row_dimensions[2].height = 60
@@ -240,9 +241,9 @@ def _xlsx_headings(ws, sheet: Sheet) -> None:
         _("Explanation"),
     ]
     for column, heading in zip(COLUMNS, headings, strict=True):
-        ws[f"{column}3"] = heading
+        cells.set_cell(ws[f"{column}3"], heading)
         ws[f"{column}3"].font = Font(bold=True)
-    ws[f"{ATTACHED}3"] = _("Attached files (attach them online)")
+    cells.set_cell(ws[f"{ATTACHED}3"], _("Attached files (attach them online)"))
     ws[f"{ATTACHED}3"].font = Font(bold=True)
 
 
@@ -264,12 +265,12 @@ def _xlsx_question(ws, sheet: Sheet, question: Question, n: int, row: int) -> No
         answer.text if answer else "",
     ]
     for column, value in zip(COLUMNS, values, strict=True):
-        ws[f"{column}{row}"] = value
+        cells.set_cell(ws[f"{column}{row}"], value)
         ws[f"{column}{row}"].alignment = wrap
     editable = [EXPLANATION]
     editable += [ANSWER] if question.has_value else []
     editable += [CITATIONS] if question.has_citations else []
-    ws[f"{ATTACHED}{row}"] = sheet.attached(question)
+    cells.set_cell(ws[f"{ATTACHED}{row}"], sheet.attached(question))
     ws[f"{ATTACHED}{row}"].alignment = wrap
     ws[f"{ATTACHED}{row}"].fill = grey
     for index in (ANSWER, CITATIONS, EXPLANATION):
@@ -287,7 +288,7 @@ def _xlsx_options(ws, meta, sheet: Sheet, question: Question, row: int) -> None:
 
     options = [label for _v, label in choice_options(question, sheet.language)]
     for i, label in enumerate(options):
-        meta.cell(row=row, column=2 + i, value=label)
+        cells.set_cell(meta.cell(row=row, column=2 + i), label)
     last = meta.cell(row=row, column=1 + len(options)).column_letter
     rule = DataValidation(
         type="list",
@@ -319,7 +320,7 @@ def read_xlsx(upload) -> tuple[str | None, list[Row]]:
     """The signed metadata (None when absent) and the rows of an uploaded workbook, read as a
     stream (openpyxl's read-only mode) once the archive is checked (lib.uploads.check_archive),
     at most settings.REVMOD_MAX_ROWS rows: beyond a limit, OfflineError says which. Text comes
-    back as written."""
+    back as written: the cells we wrote are strings (lib.cells), not text with a quote added."""
     from openpyxl import load_workbook
 
     try:
