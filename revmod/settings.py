@@ -147,6 +147,14 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 REVMOD_FONT_DIR = Path(env("REVMOD_FONT_DIR", str(BASE_DIR / "var" / "fonts")))
 # Largest upload accepted (documents, notes verbales); Django itself streams larger bodies to disk.
 REVMOD_MAX_UPLOAD_BYTES = int(env("REVMOD_MAX_UPLOAD_MB", "25")) * 1024 * 1024
+# Office files (DOCX, XLSX, ODT) are ZIP archives: before one is parsed, the sum of its parts'
+# unpacked sizes, their number and each large part's compression ratio are checked, and reading
+# stops past so many paragraphs (DOCX) or rows (XLSX). See docs/security.md, "Files and exports".
+REVMOD_MAX_UNCOMPRESSED_BYTES = int(env("REVMOD_MAX_UNCOMPRESSED_MB", "50")) * 1024 * 1024
+REVMOD_MAX_ARCHIVE_MEMBERS = int(env("REVMOD_MAX_ARCHIVE_MEMBERS", "1000"))
+REVMOD_MAX_COMPRESSION_RATIO = int(env("REVMOD_MAX_COMPRESSION_RATIO", "100"))
+REVMOD_MAX_PARAGRAPHS = int(env("REVMOD_MAX_PARAGRAPHS", "20000"))
+REVMOD_MAX_ROWS = int(env("REVMOD_MAX_ROWS", "20000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

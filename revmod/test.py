@@ -4,6 +4,10 @@ Data is set up through the real code paths (the registry loader, the actions), n
 writing rows the application would not write itself."""
 
 import copy
+import csv
+import functools
+import io
+import zipfile
 from contextlib import contextmanager
 
 import pytest
@@ -48,6 +52,89 @@ def token_for(user) -> str:
 
     now = dt.datetime.now(dt.UTC)
     return create_api_token(user, name="tests", now=now)[1]
+
+def pdf_bytes(text: str = "") -> bytes:
+    """A small whole PDF (header, objects, cross-reference table, trailer, "%%EOF"), as an
+    upload must be; `text` (a comment in it) makes files that differ."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = b"%PDF-1.7\n%" + text.encode() + b"\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    return out + b"startxref\n%d\n%%%%EOF\n" % xref
+
+
+PDF = pdf_bytes()
+
+
+@functools.cache
+def zip_bomb(extension: str, megabytes: int = 20) -> bytes:
+    """A DOCX or XLSX of a few tens of KB whose main part unpacks to about `megabytes` MB of one
+    repeated element: a decompression bomb, made in memory."""
+    types = b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+    count = megabytes * 1024 * 1024 // 6
+    if extension == "docx":
+        w = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        parts = {
+            "word/document.xml": b'<w:document xmlns:w="%s"><w:body>' % w
+            + b"<w:p/>" * count
+            + b"</w:body></w:document>"
+        }
+    else:
+        s = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        parts = {
+            "xl/workbook.xml": b'<workbook xmlns="%s"/>' % s,
+            "xl/worksheets/sheet1.xml": b'<worksheet xmlns="%s"><sheetData>' % s
+            + b"<row/>" * count
+            + b"</sheetData></worksheet>",
+        }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+# Text a spreadsheet would run as a formula (a live link), as someone may type it anywhere.
+FORMULA = '=HYPERLINK("http://example.org/x","Open")'
+
+
+def rename(table: str, code: str, name_en: str) -> None:
+    """A registry row's English name (a party's, a regional group's) changed as a registry
+    import changes it: the table read back, edited, loaded."""
+    read, rows = tabular.read_csv(f"{table}.csv", tabular.export_csv(tabular.TABLES_BY_NAME[table]))
+    for row in rows:
+        if row.values["code"] == code:
+            row.values["name_en"] = name_en
+    tabular.load([(read, rows)])
+
+
+def assert_inert(response, text: str) -> None:
+    """`text` is in the CSV or XLSX download `response` and cannot run as a formula: a CSV cell
+    with a leading quote; an XLSX cell that openpyxl reads back as a string (data type "s"), and
+    no formula anywhere in the workbook."""
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.status_code
+    if response["Content-Type"].startswith("text/csv"):
+        cells = [c for row in csv.reader(io.StringIO(response.content.decode())) for c in row]
+        assert "'" + text in cells and text not in cells
+        return
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    found = [c for c in cells if c.value == text]
+    assert found and all(c.data_type == "s" for c in found)
 
 
 def make_party(code: str, **names) -> Party:

@@ -1,4 +1,5 @@
-"""Word documents (DOCX, with python-docx) in the six languages, right to left in Arabic.
+"""Word documents (DOCX, with python-docx) in the six languages, right to left in Arabic; and
+reading an uploaded one within limits (`read`: docs/security.md, "Files and exports").
 
 python-docx writes the run's direction (`Font.rtl`) and the table's (`table_direction`) but not
 the paragraph's: `rtl(document)` adds the rest, once the document is written, so code building
@@ -22,13 +23,17 @@ What right to left means in WordprocessingML (ECMA-376 §17.3.1.6, §17.3.2.30, 
 
 import io
 import unicodedata
+import zipfile
+from xml.parsers import expat
 
+from django.conf import settings
 from docx import Document as new_document
 from docx.document import Document
 from docx.enum.table import WD_TABLE_DIRECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from revmod.lib import uploads
 from revmod.lib.i18n import RTL_LANGUAGES, SUFFIXES
 
 # The language tag of each language's text (w:lang), by column suffix ("zh") or UI code.
@@ -142,6 +147,53 @@ def rtl(document: Document) -> None:
         ppr = OxmlElement("w:pPr")
         ppr_default.append(ppr)
     _set_bidi(ppr, _AFTER_PPR_BIDI)
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# What `read` counts, as expat names them with a space between namespace and local name.
+_COUNTED = frozenset({f"{W} p", f"{W} tc"})
+
+
+class _TooMany(Exception):
+    pass
+
+
+def _count_paragraphs(archive: zipfile.ZipFile, limit: int) -> None:
+    """_TooMany once the XML parts hold more than `limit` paragraphs and table cells, counted
+    as a stream (expat, no tree) so that counting a bomb costs no memory."""
+    count = 0
+
+    def start(name, _attributes):
+        nonlocal count
+        if name in _COUNTED:
+            count += 1
+            if count > limit:
+                raise _TooMany
+
+    for name in archive.namelist():
+        if name.endswith(".xml"):
+            parser = expat.ParserCreate(namespace_separator=" ")
+            parser.StartElementHandler = start
+            with archive.open(name) as stream:
+                parser.ParseFile(stream)
+
+
+def read(file) -> Document:
+    """An uploaded or stored DOCX (a file object) opened with python-docx once it is checked:
+    the archive within the limits (`lib.uploads.check_archive`), and at most
+    settings.REVMOD_MAX_PARAGRAPHS paragraphs and table cells, counted before python-docx
+    builds the whole tree. ValidationError, with a message for the person, otherwise."""
+    uploads.check_archive(file, "docx")
+    try:
+        with zipfile.ZipFile(file) as archive:
+            _count_paragraphs(archive, settings.REVMOD_MAX_PARAGRAPHS)
+    except _TooMany:
+        raise uploads.too_many_paragraphs() from None
+    except expat.ExpatError:
+        raise uploads.damaged("DOCX") from None
+    finally:
+        file.seek(0)
+    return new_document(file)
 
 
 def save(document: Document) -> bytes:

@@ -1,12 +1,14 @@
-"""Downloads: rows of a table as CSV or XLSX, a rendered template as PDF."""
+"""Downloads: rows of a table as CSV or XLSX, a rendered template as PDF. The cells are written
+by `lib.cells`: no text runs as a formula in a spreadsheet."""
 
-import csv
 import io
 import re
 from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from revmod.lib import cells
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,9 +34,7 @@ def attachment(content: bytes | str, content_type: str, filename: str) -> HttpRe
 
 
 def csv_response(rows: Iterable[list], filename: str) -> HttpResponse:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return attachment(out.getvalue(), CSV, filename)
+    return attachment(cells.csv_text(rows), CSV, filename)
 
 
 def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str) -> HttpResponse:
@@ -43,7 +43,7 @@ def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str) -> Http
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
     for row in rows:
-        sheet.append(row)
+        cells.append(sheet, row)
     out = io.BytesIO()
     workbook.save(out)
     return attachment(out.getvalue(), XLSX, filename)

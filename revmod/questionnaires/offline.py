@@ -18,9 +18,11 @@ import json
 from dataclasses import dataclass
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from revmod.lib import cells, uploads
 from revmod.lib.downloads import xml_safe
 from revmod.lib.i18n import LANGUAGE_CODES, RTL_LANGUAGES, localized, normalize_language
 from revmod.questionnaires import actions
@@ -196,10 +198,9 @@ def _how_to() -> str:
 
 def render_xlsx(sheet: Sheet) -> bytes:
     """The questionnaire as a workbook: one row per question, the answer cells unlocked (with a
-    drop-down of the options), everything else locked; the signed metadata on a hidden sheet."""
+    drop-down of the options), everything else locked; the signed metadata on a hidden sheet.
+    Every cell is written by lib.cells: text, whoever typed it, never runs as a formula."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     with translation.override(sheet.language):
         workbook = Workbook()
@@ -207,115 +208,161 @@ def render_xlsx(sheet: Sheet) -> bytes:
         ws.title = _("Questionnaire")[:31]
         meta = workbook.create_sheet(META_SHEET)
         meta.sheet_state = "hidden"
-        meta["A1"] = sheet.token()
-        ws["B1"] = _title(sheet)
-        ws["B1"].font = Font(bold=True, size=14)
-        ws["B2"] = _how_to()
-        ws["B2"].alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(f"B2:{ATTACHED}2")
-        ws.row_dimensions[2].height = 60
-        headings = [
-            "key",
-            _("Article"),
-            _("Question"),
-            _("How to answer"),
-            _("Answer"),
-            _("Citations of legislation"),
-            _("Explanation"),
-        ]
-        for column, heading in zip(COLUMNS, headings, strict=True):
-            ws[f"{column}3"] = heading
-            ws[f"{column}3"].font = Font(bold=True)
-        ws[f"{ATTACHED}3"] = _("Attached files (attach them online)")
-        ws[f"{ATTACHED}3"].font = Font(bold=True)
-        grey = PatternFill("solid", fgColor="DDDDDD")
-        wrap = Alignment(wrap_text=True, vertical="top")
+        cells.set_cell(meta["A1"], sheet.token())
+        _xlsx_headings(ws, sheet)
         for n, question in enumerate(sheet.questions, start=1):
             row = FIRST_ROW + n - 1
-            answer = sheet.answers.get(question.pk)
-            values = [
-                question.key,
-                sheet.article(question),
-                f"{n}. {localized(question, 'text', sheet.language)}",
-                sheet.instructions(question),
-                sheet.shown(question),
-                answer.citations if answer else "",
-                answer.text if answer else "",
-            ]
-            for column, value in zip(COLUMNS, values, strict=True):
-                ws[f"{column}{row}"] = value
-                ws[f"{column}{row}"].alignment = wrap
-            editable = [EXPLANATION]
-            editable += [ANSWER] if question.has_value else []
-            editable += [CITATIONS] if question.has_citations else []
-            ws[f"{ATTACHED}{row}"] = sheet.attached(question)
-            ws[f"{ATTACHED}{row}"].alignment = wrap
-            ws[f"{ATTACHED}{row}"].fill = grey
-            for index in (ANSWER, CITATIONS, EXPLANATION):
-                cell = ws[f"{COLUMNS[index]}{row}"]
-                if index in editable:
-                    cell.protection = Protection(locked=False)
-                else:
-                    cell.fill = grey
+            _xlsx_question(ws, sheet, question, n, row)
             if question.has_value:
-                # The options on the hidden sheet, one row per question: a list written inline
-                # in the rule breaks on commas and stops at 255 characters.
-                options = [label for _v, label in choice_options(question, sheet.language)]
-                for i, label in enumerate(options):
-                    meta.cell(row=row, column=2 + i, value=label)
-                last = meta.cell(row=row, column=1 + len(options)).column_letter
-                rule = DataValidation(
-                    type="list",
-                    formula1=f"{META_SHEET}!$B${row}:${last}${row}",
-                    # Several options may be typed ("a; b") where several may be chosen.
-                    showErrorMessage=question.kind != Question.Kind.MULTIPLE,
-                    error=_("Choose among the options offered."),
-                    prompt=sheet.instructions(question)[:250],
-                    showInputMessage=True,
-                )
-                rule.add(f"E{row}")
-                ws.add_data_validation(rule)
-        ws.column_dimensions["A"].hidden = True
-        for column, width in zip("BCDEFGH", [30, 60, 30, 30, 40, 60, 30], strict=True):
-            ws.column_dimensions[column].width = width
-        ws.freeze_panes = f"B{FIRST_ROW}"
-        ws.protection.sheet = True
-        ws.protection.formatColumns = False  # widths and heights may still be changed
-        ws.protection.formatRows = False
-        ws.sheet_view.rightToLeft = sheet.language in RTL_LANGUAGES
+                _xlsx_options(ws, meta, sheet, question, row)
+        _xlsx_layout(ws, sheet)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
+def _xlsx_headings(ws, sheet: Sheet) -> None:
+    """The title, how to answer, and the columns' headings (rows 1 to 3)."""
+    from openpyxl.styles import Alignment, Font
+
+    cells.set_cell(ws["B1"], _title(sheet))
+    ws["B1"].font = Font(bold=True, size=14)
+    cells.set_cell(ws["B2"], _how_to())
+    ws["B2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(f"B2:{ATTACHED}2")
+    ws.row_dimensions[2].height = 60
+    headings = [
+        "key",
+        _("Article"),
+        _("Question"),
+        _("How to answer"),
+        _("Answer"),
+        _("Citations of legislation"),
+        _("Explanation"),
+    ]
+    for column, heading in zip(COLUMNS, headings, strict=True):
+        cells.set_cell(ws[f"{column}3"], heading)
+        ws[f"{column}3"].font = Font(bold=True)
+    cells.set_cell(ws[f"{ATTACHED}3"], _("Attached files (attach them online)"))
+    ws[f"{ATTACHED}3"].font = Font(bold=True)
+
+
+def _xlsx_question(ws, sheet: Sheet, question: Question, n: int, row: int) -> None:
+    """Question `n`'s row: its text and answer, the cells it answers in unlocked, the others
+    grey, the attached files' names shown (grey: attached online only)."""
+    from openpyxl.styles import Alignment, PatternFill, Protection
+
+    grey = PatternFill("solid", fgColor="DDDDDD")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    answer = sheet.answers.get(question.pk)
+    values = [
+        question.key,
+        sheet.article(question),
+        f"{n}. {localized(question, 'text', sheet.language)}",
+        sheet.instructions(question),
+        sheet.shown(question),
+        answer.citations if answer else "",
+        answer.text if answer else "",
+    ]
+    for column, value in zip(COLUMNS, values, strict=True):
+        cells.set_cell(ws[f"{column}{row}"], value)
+        ws[f"{column}{row}"].alignment = wrap
+    editable = [EXPLANATION]
+    editable += [ANSWER] if question.has_value else []
+    editable += [CITATIONS] if question.has_citations else []
+    cells.set_cell(ws[f"{ATTACHED}{row}"], sheet.attached(question))
+    ws[f"{ATTACHED}{row}"].alignment = wrap
+    ws[f"{ATTACHED}{row}"].fill = grey
+    for index in (ANSWER, CITATIONS, EXPLANATION):
+        cell = ws[f"{COLUMNS[index]}{row}"]
+        if index in editable:
+            cell.protection = Protection(locked=False)
+        else:
+            cell.fill = grey
+
+
+def _xlsx_options(ws, meta, sheet: Sheet, question: Question, row: int) -> None:
+    """A choice question's drop-down: its options on the hidden sheet, one row per question (a
+    list written inline in the rule breaks on commas and stops at 255 characters)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    options = [label for _v, label in choice_options(question, sheet.language)]
+    for i, label in enumerate(options):
+        cells.set_cell(meta.cell(row=row, column=2 + i), label)
+    last = meta.cell(row=row, column=1 + len(options)).column_letter
+    rule = DataValidation(
+        type="list",
+        formula1=f"{META_SHEET}!$B${row}:${last}${row}",
+        # Several options may be typed ("a; b") where several may be chosen.
+        showErrorMessage=question.kind != Question.Kind.MULTIPLE,
+        error=_("Choose among the options offered."),
+        prompt=sheet.instructions(question)[:250],
+        showInputMessage=True,
+    )
+    rule.add(f"E{row}")
+    ws.add_data_validation(rule)
+
+
+def _xlsx_layout(ws, sheet: Sheet) -> None:
+    """Widths, the key column hidden, the headings frozen, the sheet protected (widths and
+    heights may still be changed), right to left in Arabic."""
+    ws.column_dimensions["A"].hidden = True
+    for column, width in zip("BCDEFGH", [30, 60, 30, 30, 40, 60, 30], strict=True):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = f"B{FIRST_ROW}"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.sheet_view.rightToLeft = sheet.language in RTL_LANGUAGES
+
+
 def read_xlsx(upload) -> tuple[str | None, list[Row]]:
-    """The signed metadata (None when absent) and the rows of an uploaded workbook."""
+    """The signed metadata (None when absent) and the rows of an uploaded workbook, read as a
+    stream (openpyxl's read-only mode) once the archive is checked (lib.uploads.check_archive),
+    at most settings.REVMOD_MAX_ROWS rows: beyond a limit, OfflineError says which. Text comes
+    back as written: the cells we wrote are strings (lib.cells), not text with a quote added."""
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(upload, data_only=True)
+        uploads.check_archive(upload, "xlsx")
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except ValidationError as error:
+        raise OfflineError(error.messages) from None
     except Exception:  # a damaged or foreign workbook: openpyxl raises many kinds
         return None, []
-    if META_SHEET not in workbook.sheetnames or len(workbook.worksheets) < 2:
+    try:
+        if META_SHEET not in workbook.sheetnames or len(workbook.worksheets) < 2:
+            return None, []
+        token = workbook[META_SHEET]["A1"].value
+        rows = _xlsx_rows(workbook.worksheets[0])
+    except ValidationError as error:
+        raise OfflineError(error.messages) from None
+    except Exception:  # read as a stream: a damaged sheet is found while reading it
         return None, []
-    token = workbook[META_SHEET]["A1"].value
-    ws = workbook.worksheets[0]
+    finally:
+        workbook.close()
+    return (token if isinstance(token, str) else None), rows
+
+
+def _xlsx_rows(ws) -> list[Row]:
     rows = []
-    for cells in ws.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS)):
-        key = _clean_text(cells[0].value)
+    read = ws.iter_rows(min_row=FIRST_ROW, max_col=len(COLUMNS))
+    for cells_of_row in uploads.rows_within_limit(read):
+        key = _clean_text(cells_of_row[0].value)
         if not key:
             continue
+        number = cells_of_row[0].row
         rows.append(
             Row(
                 key=key,
-                where=_("row %(row)s") % {"row": cells[0].row},
-                cell=cells[ANSWER].coordinate,
-                value=_clean_text(cells[ANSWER].value),
-                citations=_clean_text(cells[CITATIONS].value),
-                text=_clean_text(cells[EXPLANATION].value),
+                where=_("row %(row)s") % {"row": number},
+                cell=f"{COLUMNS[ANSWER]}{number}",
+                value=_clean_text(cells_of_row[ANSWER].value),
+                citations=_clean_text(cells_of_row[CITATIONS].value),
+                text=_clean_text(cells_of_row[EXPLANATION].value),
             )
         )
-    return (token if isinstance(token, str) else None), rows
+    return rows
 
 
 # DOCX ---------------------------------------------------------------------------------------
@@ -397,10 +444,12 @@ def render_docx(sheet: Sheet) -> bytes:
 def read_docx(upload, questions: dict[str, Question]) -> tuple[str | None, list[Row]]:
     """The signed metadata (None when absent) and the answers of an uploaded document. Each
     question's table is found by the key in its first cell; its rows are read by position."""
-    from docx import Document
+    from revmod.lib import docx  # python-docx is loaded only when needed
 
     try:
-        document = Document(upload)
+        document = docx.read(upload)  # within the limits of lib.uploads
+    except ValidationError as error:
+        raise OfflineError(error.messages) from None
     except Exception:  # a damaged or foreign document: python-docx raises many kinds
         return None, []
     token = document.core_properties.comments or None

@@ -3,6 +3,8 @@ database in one transaction, and written back out in the same format.
 
 Every table has a file of its own under data/ (`parties.csv`, ...). An XLSX workbook holds the
 same tables as sheets of the same names. Lines starting with '#' in a CSV file are comments.
+Text a spreadsheet would run as a formula ("=...", "+...") is written with a leading quote in
+CSV and as a string in XLSX (lib.cells); the loader takes that quote off again.
 The loader never deletes a row: it adds and changes, and an adherence whose date or action
 changes supersedes the earlier one, which is kept as history.
 """
@@ -17,9 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from revmod.lib import cells, uploads
 from revmod.lib.i18n import field_names
 from revmod.registry.models import (
     Adherence,
@@ -447,7 +451,7 @@ def read_csv(name: str, text: str) -> tuple[Table, list[Row]]:
     table = _table_for(Path(name).stem, header, f"{name}, line {header_line}")
     rows = []
     for number, line in numbered[1:]:
-        values = next(csv.reader([line]))
+        values = [cells.from_csv(v) for v in next(csv.reader([line]))]
         where = f"{name}, line {number}"
         if len(values) != len(header):
             raise LoadError(where, f"{len(values)} fields where the header has {len(header)}")
@@ -458,6 +462,10 @@ def read_csv(name: str, text: str) -> tuple[Table, list[Row]]:
 def read_xlsx(name: str, data: bytes) -> list[tuple[Table, list[Row]]]:
     from openpyxl import load_workbook  # loaded only when needed
 
+    try:
+        uploads.check_archive(io.BytesIO(data), "xlsx")  # within the limits, whole
+    except ValidationError as error:
+        raise LoadError(name, " ".join(error.messages)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
@@ -542,12 +550,9 @@ def load(tables: list[tuple[Table, list[Row]]]) -> list[Report]:
 
 
 def export_csv(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.columns)
-    for values in table.export():
-        writer.writerow(["" if v is None else v for v in values])
-    return out.getvalue()
+    """A table as CSV; text a spreadsheet would run as a formula is quoted (lib.cells), and
+    `read_csv` takes the quote off again."""
+    return cells.csv_text([table.columns, *table.export()])
 
 
 def export_xlsx() -> bytes:
@@ -557,9 +562,9 @@ def export_xlsx() -> bytes:
     workbook = Workbook(write_only=True)
     for table in TABLES:
         sheet = workbook.create_sheet(table.name)
-        sheet.append(table.columns)
+        cells.append(sheet, table.columns)
         for values in table.export():
-            sheet.append([_xlsx_value(v) for v in values])
+            cells.append(sheet, [_xlsx_value(v) for v in values])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -1,8 +1,8 @@
 """What a machine translation translates, as plain data, and its result.
 
-Pure module (python-docx and openpyxl for reading files, no database). A source is captured
-when the translation is requested, so what is translated is what the requester saw then, and
-the original is never touched:
+Pure module (python-docx and openpyxl for reading files, within the limits of lib.uploads; no
+database). A source is captured when the translation is requested, so what is translated is
+what the requester saw then, and the original is never touched:
 
 - answers: {"template": id, "answers": [{"question": key, "value": [...], "citations": str,
   "text": str}, ...]} — the values are choices, shown from the template in the target
@@ -15,9 +15,11 @@ The result has the same shape with the translated texts: {"answers": [{"question
 import io
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from revmod.documents.rules import READABLE
+from revmod.lib import uploads
 
 ANSWER_FIELDS = ("citations", "text")
 
@@ -94,6 +96,8 @@ def paragraphs_of(extension: str, data: bytes) -> list[str]:
             found = _xlsx(data)
     except SourceError:
         raise
+    except ValidationError as error:  # beyond the limits of lib.uploads, or damaged
+        raise SourceError(" ".join(error.messages)) from None
     except Exception:  # a damaged file: python-docx and openpyxl raise many kinds
         raise SourceError(_("The text of this document could not be read.")) from None
     found = [p for p in found if p and p.strip()]
@@ -103,9 +107,9 @@ def paragraphs_of(extension: str, data: bytes) -> list[str]:
 
 
 def _docx(data: bytes) -> list[str]:
-    import docx
+    from revmod.lib import docx  # python-docx is loaded only when needed
 
-    document = docx.Document(io.BytesIO(data))
+    document = docx.read(io.BytesIO(data))  # within the paragraphs' limit
     found = [p.text.strip() for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -121,12 +125,14 @@ def _docx(data: bytes) -> list[str]:
 def _xlsx(data: bytes) -> list[str]:
     import openpyxl
 
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    file = io.BytesIO(data)
+    uploads.check_archive(file, "xlsx")
+    workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    rows = (row for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True))
     try:
         return [
             cell.strip()
-            for sheet in workbook.worksheets
-            for row in sheet.iter_rows(values_only=True)
+            for row in uploads.rows_within_limit(rows)
             for cell in row
             if isinstance(cell, str)
         ]

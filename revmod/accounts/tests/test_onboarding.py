@@ -18,10 +18,17 @@ from revmod.accounts.models import Nomination, Registration, User
 from revmod.notifications.delivery import deliver_all_due
 from revmod.registry.models import Party
 from revmod.reviews.models import ReviewEvent
-from revmod.test import count_queries, make_user, make_world, nominate
+from revmod.test import (
+    FORMULA,
+    PDF,
+    assert_inert,
+    count_queries,
+    make_user,
+    make_world,
+    nominate,
+)
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 NEW_PASSWORD = "Tr3e-frogs-under-the-bridge"
 LINK = re.compile(r"https?://\S+/activate/\S+/")
 
@@ -511,6 +518,14 @@ def test_nominations_export_csv_and_xlsx(client, secretariat):
     xlsx = client.get(url("accounts:nomination-export", "xlsx"))
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
     assert client.get(url("accounts:nomination-export", "pdf")).status_code == 404
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(client, secretariat):
+    person = User.objects.create_user("someone", "someone@example.org", first_name=FORMULA)
+    nominate(person, "FRA", Nomination.Kind.EXPERT, "own", secretariat)
+    client.force_login(secretariat)
+    for fmt in ("csv", "xlsx"):
+        assert_inert(client.get(url("accounts:nomination-export", fmt)), FORMULA)
 
 
 def test_nominate_form_names_and_replaces_a_focal_point(client, secretariat):

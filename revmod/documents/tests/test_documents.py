@@ -18,7 +18,17 @@ from revmod.documents import actions
 from revmod.documents.models import Document, DocumentVersion
 from revmod.lib.tests.test_uploads import DOCX
 from revmod.reviews.models import ReviewEvent
-from revmod.test import count_queries, fresh, make_user, make_world, nominate, shared_data
+from revmod.test import (
+    PDF,
+    count_queries,
+    fresh,
+    make_user,
+    make_world,
+    nominate,
+    pdf_bytes,
+    shared_data,
+    zip_bomb,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
@@ -28,7 +38,6 @@ FP, EXPERT, OBSERVER = (
     Nomination.Kind.EXPERT,
     Nomination.Kind.OBSERVER,
 )
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 
 
 def url(name, *args):
@@ -171,6 +180,23 @@ def test_a_refused_file_saves_and_stores_nothing(world, settings, name, data, me
     assert refused.value.code == "bad_file"
     assert not Document.objects.exists() and not DocumentVersion.objects.exists()
     assert not ReviewEvent.objects.filter(kind="document_uploaded").exists()
+    assert stored_files() == []
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("bomb.docx", lambda: zip_bomb("docx"), "decompression bomb"),
+        ("bomb.xlsx", lambda: zip_bomb("xlsx"), "decompression bomb"),
+        ("broken.xlsx", lambda: zip_bomb("xlsx")[:-200] + bytes(200), "not XLSX"),
+        ("page.pdf", lambda: b"%PDF-1.4\n<html><script>alert(1)</script></html>", "real PDF"),
+    ],
+)
+def test_a_hostile_file_is_refused_and_stores_nothing(world, name, data, message):
+    review, _reviews, people = world
+    with pytest.raises(actions.DocumentError, match=message):
+        upload(review, people["reviewed_fp"], file=SimpleUploadedFile(name, data()))
+    assert not Document.objects.exists() and not DocumentVersion.objects.exists()
     assert stored_files() == []
 
 
@@ -569,7 +595,7 @@ def test_questionnaire_answers_reach_the_reviewers_only_once_submitted(client):
         kind="questionnaire_answers",
         language="en",
         title="Draft answers",
-        file=SimpleUploadedFile("a.pdf", b"%PDF-1.7 draft"),
+        file=SimpleUploadedFile("a.pdf", pdf_bytes("draft")),
         now=now,
     )
     download = f"/en/reviews/{review.pk}/documents/{version.document_id}/v{version.number}/"

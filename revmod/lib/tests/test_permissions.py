@@ -18,7 +18,7 @@ from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires.models import Question
 from revmod.registry.models import Party
-from revmod.test import fresh, make_people, make_world, shared_data
+from revmod.test import PDF, fresh, make_people, make_world, shared_data
 from revmod.translations import actions as translations
 
 pytestmark = pytest.mark.django_db
@@ -482,7 +482,7 @@ def shared_world(request, django_db_blocker):
             kind=Nomination.Kind.EXPERT,
             scope=Nomination.Scope.OWN,
             language="fr",
-            note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"),
+            note_verbale=SimpleUploadedFile("note.pdf", PDF),
             received_on=NOW.date(),
             by=secretariat,
             now=NOW,
@@ -498,7 +498,7 @@ def shared_world(request, django_db_blocker):
             kind="supporting",
             language="en",
             title="Answers",
-            file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"),
+            file=SimpleUploadedFile("a.pdf", PDF),
             now=NOW,
         ).document
         notes = upload(

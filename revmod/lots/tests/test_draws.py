@@ -22,7 +22,7 @@ from revmod.lots.models import (
     ReviewGroup,
 )
 from revmod.registry.models import Adherence, Party
-from revmod.test import count_queries, make_user
+from revmod.test import FORMULA, assert_inert, count_queries, make_user, rename
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2020, 11, 1, 9, tzinfo=dt.UTC)
@@ -437,6 +437,13 @@ def test_pairings_api_and_exports(client, groups, secretariat):
     xlsx = client.get(url("lots:pairing-export", "xlsx"))
     assert xlsx.content[:4] == b"PK\x03\x04"
     assert client.get(url("lots:pairing-export", "doc")).status_code == 404
+
+
+def test_a_party_name_that_looks_like_a_formula_is_exported_as_text(client, groups, secretariat):
+    rename("parties", "FRA", FORMULA)  # as a registry import may
+    initial_draw(secretariat, reviewed=["FRA", "DEU", "KEN"])
+    for fmt in ("csv", "xlsx"):
+        assert_inert(client.get(url("lots:pairing-export", fmt)), FORMULA)
 
 
 def test_pairing_pages_and_api_query_counts_stay_flat(client, groups, secretariat):

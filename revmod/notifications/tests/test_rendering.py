@@ -16,6 +16,7 @@ from revmod.notifications.outbox import KINDS, render
 from revmod.registry.models import Party
 from revmod.reviews.models import STAGE_LABELS
 from revmod.reviews.workflow import Stage
+from revmod.test import PDF
 from revmod.translations.models import TranslationRequest
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def contexts(review, people) -> dict[str, dict]:
         kind=Nomination.Kind.EXPERT,
         scope=Nomination.Scope.OWN,
         language="ar",
-        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"),
+        note_verbale=SimpleUploadedFile("note.pdf", PDF),
         received_on=NOW.date(),
         by=people["secretariat"],
         now=NOW,

@@ -17,7 +17,7 @@ from revmod.notifications.models import Message
 from revmod.notifications.outbox import enqueue
 from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
-from revmod.test import make_user, nominate
+from revmod.test import PDF, make_user, nominate
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
@@ -169,7 +169,7 @@ def test_the_activation_link_goes_through_the_outbox_and_is_not_kept(world, mail
             kind=Nomination.Kind.EXPERT,
             scope=Nomination.Scope.OWN,
             language="ar",
-            note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"),
+            note_verbale=SimpleUploadedFile("note.pdf", PDF),
             received_on=NOW.date(),
             by=people["secretariat"],
             now=NOW,
@@ -195,7 +195,7 @@ def _registered_and_activated(people, *, kind, scope):
         kind=kind,
         scope=scope,
         language="fr",
-        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"),
+        note_verbale=SimpleUploadedFile("note.pdf", PDF),
         received_on=NOW.date(),
         by=people["secretariat"],
         now=NOW,

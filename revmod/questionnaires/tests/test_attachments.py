@@ -31,11 +31,10 @@ from revmod.questionnaires.tests.test_offline import (
 from revmod.questionnaires.tests.test_questionnaires import question, url
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import ReviewEvent
-from revmod.test import count_queries
+from revmod.test import PDF, count_queries
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 
 
 def pdf(name="penal-code.pdf", data=PDF):

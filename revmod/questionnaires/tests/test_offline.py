@@ -14,12 +14,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from revmod.accounts.models import Nomination
+from revmod.lib import cells
 from revmod.questionnaires import actions
 from revmod.questionnaires.models import Answer, Choice, Question, QuestionnaireTemplate
 from revmod.reviews import actions as reviews
-from revmod.test import (
-    count_queries,
-)
+from revmod.test import FORMULA, assert_inert, count_queries, zip_bomb
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
@@ -178,6 +177,57 @@ def test_every_error_is_reported_per_cell_and_nothing_is_imported(client, world)
     assert f"{where}: choose one option only" in page
     assert f"row {rows['untoc-8-1']}: “untoc-99” is not a question" in page
     assert answers_in_db() == before
+
+
+def test_text_like_a_formula_is_downloaded_as_text_and_read_back_as_typed(client, world):
+    review, people = world
+    expert = people["expert"]
+    key = "untoc-5-1a"
+    actions.save_answer(
+        review, question(key), by=expert, now=NOW, version=0, value=["yes"], text=FORMULA
+    )
+    client.force_login(expert)
+    response = client.get(url("questionnaires:offline_download", review.pk, "xlsx"))
+    assert_inert(response, FORMULA)
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    ws, rows = workbook.worksheets[0], xlsx_rows(workbook)
+    # Unchanged in the file: nothing to import, the answer as it was (no quote added).
+    response = upload(client, review, saved(workbook))
+    assert "0 answers imported" in client.get(response["Location"]).content.decode()
+    assert Answer.objects.get(question__key=key).text == FORMULA
+    # Typed in the file, as a spreadsheet keeps text typed after a quote: imported as typed.
+    cells.set_cell(ws[f"G{rows['untoc-2-c']}"], "-5 years; @ the court's choice")
+    cells.set_cell(ws[f"F{rows[key]}"], "+ Code pénal, art. 450-1")
+    response = upload(client, review, saved(workbook))
+    assert "2 answers imported" in client.get(response["Location"]).content.decode()
+    assert Answer.objects.get(question__key="untoc-2-c").text == "-5 years; @ the court's choice"
+    answer = Answer.objects.get(question__key=key)
+    assert (answer.citations, answer.text) == ("+ Code pénal, art. 450-1", FORMULA)
+
+
+def test_a_bomb_or_a_file_beyond_the_limits_is_refused_and_nothing_imported(
+    client, world, settings
+):
+    review, people = world
+    client.force_login(people["expert"])
+    response = upload(client, review, zip_bomb("xlsx"))
+    assert response.status_code == 400
+    assert "as in a decompression bomb" in response.content.decode()
+    # One of ours with a row a million rows down: read as a stream, it stops at the limit.
+    workbook = openpyxl.load_workbook(download(client, review, "xlsx"))
+    ws, rows = workbook.worksheets[0], xlsx_rows(workbook)
+    ws[f"G{rows['untoc-2-c']}"] = "Would be imported with the rest."
+    ws["A1000000"] = "untoc-2-c"
+    response = upload(client, review, saved(workbook))
+    assert response.status_code == 400
+    assert "The workbook has more than 20000 rows; it is not read." in response.content.decode()
+    settings.REVMOD_MAX_PARAGRAPHS = 50
+    document = docx.Document(download(client, review, "docx"))
+    docx_tables(document)["untoc-2-c"].cell(1, 1).text = "Would be imported."
+    response = upload(client, review, saved(document), name="a.docx")
+    assert response.status_code == 400
+    assert "more than 50 paragraphs and table cells" in response.content.decode()
+    assert not Answer.objects.exists()
 
 
 def test_a_docx_error_names_the_question_number(client, world):

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from revmod.registry import tabular
 from revmod.registry.models import Adherence, Article, Cluster, Instrument, Party, RegionalGroup
-from revmod.test import DATA_DIR, load_registry
+from revmod.test import DATA_DIR, load_registry, zip_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -262,5 +262,7 @@ def test_xlsx_export_loads_back_and_an_edit_is_imported():
 def test_a_file_that_is_neither_csv_nor_xlsx_is_refused():
     with pytest.raises(tabular.LoadError, match="not a UTF-8 CSV file nor an XLSX"):
         tabular.read_upload("registry.csv", b"\xff\xfe\x00binary")
-    with pytest.raises(tabular.LoadError, match="not a readable XLSX"):
+    with pytest.raises(tabular.LoadError, match="damaged or is not a real XLSX"):
         tabular.read_upload("registry.xlsx", b"PK\x03\x04broken")
+    with pytest.raises(tabular.LoadError, match="decompression bomb"):
+        tabular.read_upload("registry.xlsx", zip_bomb("xlsx"))

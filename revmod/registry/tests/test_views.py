@@ -1,3 +1,5 @@
+import csv
+import io
 import re
 
 import pytest
@@ -5,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from revmod.registry.models import Adherence, Instrument, Party
-from revmod.test import count_queries, make_party, make_user
+from revmod.test import FORMULA, assert_inert, count_queries, make_party, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +168,32 @@ def test_secretariat_imports_an_edited_file(client, registry):
     assert response.status_code == 200
     assert "DEU FIR: ratification 2021-10-14 → ratification 2021-10-16" in response.content.decode()
     assert Adherence.objects.current().get(party__code="DEU", instrument__code="FIR").date.day == 16
+
+
+def test_a_name_imported_as_a_formula_is_exported_as_text_and_reads_back(client, registry):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user("secretariat", secretariat=True))
+    exported = client.get(url("registry-export", "en", "parties", "csv")).content.decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    name = rows[0].index("name_en")
+    for row in rows:
+        if row[0] == "FRA":
+            row[name] = FORMULA  # typed as is in a spreadsheet, saved as CSV
+    edited = io.StringIO()
+    csv.writer(edited).writerows(rows)
+    file = SimpleUploadedFile("parties.csv", edited.getvalue().encode())
+    assert client.post(url("registry-import"), {"file": file}).status_code == 200
+    assert Party.objects.get(code="FRA").name_en == FORMULA
+    parties = client.get(url("registry-export", "en", "parties", "csv"))
+    assert_inert(parties, FORMULA)
+    workbook = client.get(url("registry-export", "en", "registry", "xlsx"))
+    assert_inert(workbook, FORMULA)
+    # Both read back as they were: the quote the CSV has is taken off again.
+    for name, content in [("parties.csv", parties.content), ("registry.xlsx", workbook.content)]:
+        response = client.post(url("registry-import"), {"file": SimpleUploadedFile(name, content)})
+        assert "FRA: name_en" not in response.content.decode()
+        assert Party.objects.get(code="FRA").name_en == FORMULA
 
 
 def test_a_bad_import_changes_nothing_and_says_where(client, registry):

@@ -13,12 +13,15 @@ from revmod.lots.models import Pairing
 from revmod.reviews import actions
 from revmod.reviews.models import DeadlinePeriods, Review, ReviewEvent
 from revmod.test import (
+    FORMULA,
+    assert_inert,
     count_queries,
     fresh,
     make_people,
     make_user,
     make_world,
     nominate,
+    rename,
     shared_data,
 )
 
@@ -284,6 +287,14 @@ def test_the_export_is_the_secretariats(client, world):
     assert len(lines) == 5 and "FRA" in "".join(lines)
     assert client.get(url("reviews:export", "xlsx")).content[:2] == b"PK"
     assert Pairing.objects.exists()
+
+
+def test_a_party_name_that_looks_like_a_formula_is_exported_as_text(client, world):
+    secretariat, review, _reviewers, _people = world
+    rename("parties", review.party.code, FORMULA)  # as a registry import may
+    client.force_login(secretariat)
+    for fmt in ("csv", "xlsx"):
+        assert_inert(client.get(url("reviews:export", fmt)), FORMULA)
 
 
 # --- API ------------------------------------------------------------------------------------

@@ -11,13 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from revmod.accounts.models import Nomination
 from revmod.reviews.models import Review
-from revmod.test import make_user, make_world
+from revmod.test import make_user, make_world, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 def pdf(name):
-    return SimpleUploadedFile(name, b"%PDF-1.7\n" + name.encode() + b"\n%%EOF")
+    return SimpleUploadedFile(name, pdf_bytes(name))
 
 
 def test_a_review_walked_through_the_pages(client):

@@ -17,12 +17,15 @@ from revmod.registry.models import Cluster
 from revmod.reviews import actions as reviews
 from revmod.stats import answers
 from revmod.test import (
+    FORMULA,
+    assert_inert,
     count_queries,
     fresh,
     load_questionnaire,
     make_user,
     make_world,
     nominate,
+    rename,
     shared_data,
     to_questionnaire,
 )
@@ -231,6 +234,15 @@ def test_the_shared_download_hides_what_the_page_hides(client, world):
         assert row[7] is None or row[7] >= 5
     overall = {r[4]: r[7] for key, r in shared.items() if key[2] == "All parties"}
     assert sum(v is None for v in overall.values()) != 1
+
+
+def test_a_name_that_looks_like_a_formula_is_downloaded_as_text(client, world):
+    secretariat, people = world
+    rename("regional_groups", "AFR", FORMULA)  # as a registry import may
+    answer(people, "KEN", untoc_5_1a=["partly"])
+    client.force_login(secretariat)
+    response = client.get(url("stats:answers-xlsx"), {"breakdown": "regional_group"})
+    assert_inert(response, FORMULA)
 
 
 def test_for_the_secretariat_only(client, world):

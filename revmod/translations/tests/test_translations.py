@@ -19,7 +19,7 @@ from revmod.notifications.models import Message
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer, Question
 from revmod.reviews import actions as reviews
-from revmod.test import count_queries
+from revmod.test import PDF, count_queries, zip_bomb
 from revmod.translations import actions
 from revmod.translations.backends import LibreTranslateBackend, TranslationError, get_backend
 from revmod.translations.models import TranslationRequest
@@ -470,6 +470,34 @@ def test_documents_are_translated_from_txt_and_docx(client, world):
     assert "into another language" in page
 
 
+def test_a_document_beyond_the_limits_is_not_read_nor_translated(client, world, settings):
+    settings.REVMOD_MAX_PARAGRAPHS, settings.REVMOD_MAX_ROWS = 50, 30
+    review, people = world
+    fp = people["reviewed_fp"]
+    client.force_login(fp)
+    many = [f"Article {n}." for n in range(60)]
+    for name, data, message in [
+        ("code.docx", _docx(*many), "more than 50 paragraphs and table cells"),
+        ("table.xlsx", _xlsx(*[[text] for text in many]), "more than 30 rows"),
+    ]:
+        version = upload(
+            review,
+            by=fp,
+            kind="supporting",
+            language="en",
+            title=name,
+            now=NOW,
+            file=SimpleUploadedFile(name, data),
+        )
+        page = client.post(
+            url("translations:new", review.pk),
+            {"source": f"version-{version.pk}", "target": "fr"},
+            follow=True,
+        ).content.decode()
+        assert message in page
+    assert not TranslationRequest.objects.exists()
+
+
 def test_a_pdf_is_refused_with_a_clear_message(client, world):
     review, people = world
     pdf = upload(
@@ -479,7 +507,7 @@ def test_a_pdf_is_refused_with_a_clear_message(client, world):
         language="en",
         title="Law",
         now=NOW,
-        file=SimpleUploadedFile("law.pdf", b"%PDF-1.7\n"),
+        file=SimpleUploadedFile("law.pdf", PDF),
     )
     client.force_login(people["reviewed_fp"])
     page = client.get(url("documents:list", review.pk)).content.decode()
@@ -627,7 +655,10 @@ def test_text_is_read_from_txt_docx_and_xlsx_and_refused_otherwise():
     for extension, data, message in [
         ("pdf", b"%PDF-1.7\n", "this document is PDF"),
         ("odt", b"PK\x03\x04", "this document is ODT"),
-        ("docx", b"PK\x03\x04 not a zip", "could not be read"),
+        ("docx", b"PK\x03\x04 not a zip", "damaged or is not a real DOCX"),
+        # Stored before the limits were checked on upload: checked again before reading.
+        ("docx", zip_bomb("docx"), "as in a decompression bomb"),
+        ("xlsx", zip_bomb("xlsx"), "as in a decompression bomb"),
         ("txt", b"  \n\n ", "no text to translate"),
     ]:
         with pytest.raises(SourceError, match=message):
