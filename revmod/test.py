@@ -53,6 +53,7 @@ def token_for(user) -> str:
     now = dt.datetime.now(dt.UTC)
     return create_api_token(user, name="tests", now=now)[1]
 
+
 def pdf_bytes(text: str = "") -> bytes:
     """A small whole PDF (header, objects, cross-reference table, trailer, "%%EOF"), as an
     upload must be; `text` (a comment in it) makes files that differ."""
