@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from revmod.accounts import actions
 from revmod.accounts.models import Nomination, User
 from revmod.registry.models import Party
-from revmod.test import PASSWORD, make_user
+from revmod.test import PASSWORD, PDF, make_user
 
 pytestmark = pytest.mark.django_db
 CLAIMED = "minister@gov.example"
@@ -64,7 +64,7 @@ def register(secretariat, email):
         kind=Nomination.Kind.FOCAL_POINT,
         scope=Nomination.Scope.OWN,
         language="en",
-        note_verbale=SimpleUploadedFile("note.pdf", b"%PDF-1.7\n"),
+        note_verbale=SimpleUploadedFile("note.pdf", PDF),
         received_on=dt.date(2024, 5, 1),
         by=secretariat,
         now=timezone.now(),
