@@ -177,8 +177,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "revmod <no-reply@localhost>")
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 # The address of the site in e-mails (links to reviews).
 REVMOD_SITE_URL = env("REVMOD_SITE_URL", "http://127.0.0.1:8000")
-# The outbox worker (manage.py runworker): messages claimed at a time, how long a claim lasts
-# (a dead worker's claims are taken again after it), retries of transient errors.
+# The outbox worker (manage.py runworker): messages sent over one connection (each claimed
+# just before it is sent), how long a claim lasts (a dead worker's claims are taken again after
+# it; well above EMAIL_TIMEOUT), retries of transient errors.
 REVMOD_MAIL_BATCH = int(env("REVMOD_MAIL_BATCH", "20"))
 REVMOD_MAIL_LEASE_SECONDS = int(env("REVMOD_MAIL_LEASE_SECONDS", "900"))
 REVMOD_MAIL_RETRY_SECONDS = int(env("REVMOD_MAIL_RETRY_SECONDS", "60"))
