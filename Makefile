@@ -40,7 +40,8 @@ setup: $(BIN)/.installed $(FONTS) .env
 	$(DEMO_ENV) $(BIN)/python manage.py loadquestionnaire
 	$(DEMO_ENV) $(BIN)/python manage.py loaddemo
 
-# The outbox worker runs beside the server (e-mail printed on the console) and stops with it.
+# The worker (two loops: the outbox, e-mail printed on the console, and the machine
+# translations) runs beside the server and stops with it.
 run: setup
 	@echo "revmod: http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
 	$(DEMO_ENV) $(BIN)/python manage.py runworker --interval 2 & worker=$$!; \

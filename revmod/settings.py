@@ -203,8 +203,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "revmod <no-reply@localhost>")
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 # The address of the site in e-mails (links to reviews).
 REVMOD_SITE_URL = env("REVMOD_SITE_URL", "http://127.0.0.1:8000")
-# The outbox worker (manage.py runworker): messages claimed at a time, how long a claim lasts
-# (a dead worker's claims are taken again after it), retries of transient errors.
+# The outbox worker (manage.py runworker): messages sent over one connection (each claimed
+# just before it is sent), how long a claim lasts (a dead worker's claims are taken again after
+# it; well above EMAIL_TIMEOUT), retries of transient errors.
 REVMOD_MAIL_BATCH = int(env("REVMOD_MAIL_BATCH", "20"))
 REVMOD_MAIL_LEASE_SECONDS = int(env("REVMOD_MAIL_LEASE_SECONDS", "900"))
 REVMOD_MAIL_RETRY_SECONDS = int(env("REVMOD_MAIL_RETRY_SECONDS", "60"))
@@ -213,12 +214,15 @@ REVMOD_MAIL_MAX_ATTEMPTS = int(env("REVMOD_MAIL_MAX_ATTEMPTS", "10"))
 # Machine translation on request (revmod/translations): the backend ("dummy", "libretranslate"
 # or a dotted path to a Backend class; default: LibreTranslate when REVMOD_MT_URL is set, else
 # the dummy), the LibreTranslate server's address and API key, segments sent per HTTP request,
-# the request timeout, and the worker's lease and retries (doubling from RETRY_SECONDS).
+# the request timeout, the time limit of one request's work (the worker moves on after it,
+# keeping what was translated; at most half the lease), and the worker's lease and retries
+# (doubling from RETRY_SECONDS).
 REVMOD_MT_URL = env("REVMOD_MT_URL", "")
 REVMOD_MT_API_KEY = env("REVMOD_MT_API_KEY", "")
 REVMOD_MT_BACKEND = env("REVMOD_MT_BACKEND", "") or ("libretranslate" if REVMOD_MT_URL else "dummy")
 REVMOD_MT_BATCH = int(env("REVMOD_MT_BATCH", "50"))
 REVMOD_MT_TIMEOUT = int(env("REVMOD_MT_TIMEOUT", "60"))
+REVMOD_MT_JOB_SECONDS = float(env("REVMOD_MT_JOB_SECONDS", "300"))
 REVMOD_MT_LEASE_SECONDS = int(env("REVMOD_MT_LEASE_SECONDS", "900"))
 REVMOD_MT_RETRY_SECONDS = int(env("REVMOD_MT_RETRY_SECONDS", "60"))
 REVMOD_MT_RETRY_MAX_SECONDS = int(env("REVMOD_MT_RETRY_MAX_SECONDS", "3600"))

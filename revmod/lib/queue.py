@@ -4,8 +4,12 @@
 A row waits `queued` until its due time (a field of the model, named by the queue). A worker
 claims it: `working`, one more attempt, a lease until `now + lease`. The claim commits; the
 worker then does the work outside any transaction (sends the e-mail, calls the translation
-server) and records the outcome: finished (a status of the app's: sent, done), queued again
-after a backoff, or failed for good.
+server), may store its progress (`save`), and records the outcome: finished (a status of the
+app's: sent, done), queued again after a backoff, or failed for good.
+
+Both apps claim one row at a time, just before working on it (`claim(limit=1)`), and read the
+time again for each claim: a lease then covers one row's work, never a batch's, so a slow batch
+is never taken over (and done twice) by another worker while this one is still at it.
 
 What it guarantees:
 - At least once, never silently lost. A worker that dies or hangs after its claim leaves the
@@ -23,7 +27,8 @@ What it guarantees:
 The model has `status`, `attempts`, `lease_until` (nullable) and `last_error`, and the due-time
 field. The settings `<prefix>_LEASE_SECONDS`, `<prefix>_RETRY_SECONDS`,
 `<prefix>_RETRY_MAX_SECONDS` and `<prefix>_MAX_ATTEMPTS` are read at each use. Time comes in as
-`now`: tests move it forward instead of waiting.
+`now`, a time or a clock (`Now`): the worker passes `timezone.now`, tests a fixed time or a
+clock they move forward instead of waiting.
 
 The lowest layer: Django only, no revmod app."""
 
@@ -35,6 +40,16 @@ from typing import Any, Self, TypeVar
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Model, Q
+
+# The time of a piece of work: a fixed time, or a clock read each time the time is needed.
+Now = dt.datetime | Callable[[], dt.datetime]
+
+
+def clock(now: Now) -> Callable[[], dt.datetime]:
+    """`now` as a clock: itself when it is one, else a clock stopped at that time."""
+    if isinstance(now, dt.datetime):
+        return lambda: now
+    return now
 
 
 def backoff(attempts: int, *, base: float, cap: float) -> dt.timedelta:
@@ -137,25 +152,32 @@ class LeasedQueue:
         )
 
     def failed_attempt(
-        self, row: Any, error: object, *, now: dt.datetime, permanent: bool
+        self,
+        row: Any,
+        error: object,
+        *,
+        now: dt.datetime,
+        permanent: bool,
+        progress: bool = False,
     ) -> tuple[bool, dict[str, Any]]:
         """(final, changes): the changes that record a failed attempt at a claimed `row` (for
         `record`). Failed for good (`final`) when the error is `permanent` or this was attempt
-        <prefix>_MAX_ATTEMPTS; else queued again after the backoff. The error is kept."""
-        final = permanent or row.attempts >= self.setting("MAX_ATTEMPTS")
+        <prefix>_MAX_ATTEMPTS; else queued again after the backoff. An attempt that made
+        `progress` (work of which part was done and kept, see `save`) is never the last but
+        for a permanent error: it waits the first backoff, not a longer one. The error is kept."""
+        final = permanent or (not progress and row.attempts >= self.setting("MAX_ATTEMPTS"))
         changes: dict[str, Any] = {"last_error": str(error)[:2000]}
         if final:
             changes["status"] = self.failed
         else:
             changes["status"] = self.queued
-            changes[self.due_field] = now + self.backoff(row.attempts)
+            changes[self.due_field] = now + self.backoff(1 if progress else row.attempts)
         return final, changes
 
-    def record(self, row: Any, **changes: Any) -> bool:
-        """Store the outcome of our attempt at `row` (claimed by `claim`) and end its lease;
+    def save(self, row: Any, **changes: Any) -> bool:
+        """Store progress of our attempt at `row` (claimed by `claim`) and keep the lease;
         nothing when the row is no longer ours (another worker claimed it after our lease ran
         out, or it is no longer `working`). True when stored; `row` then has the changes."""
-        changes["lease_until"] = None
         stored = self.model._default_manager.filter(
             pk=row.pk, status=self.working, attempts=row.attempts
         ).update(**changes)
@@ -163,3 +185,8 @@ class LeasedQueue:
             for name, value in changes.items():
                 setattr(row, name, value)
         return bool(stored)
+
+    def record(self, row: Any, **changes: Any) -> bool:
+        """Store the outcome of our attempt at `row` (claimed by `claim`) and end its lease;
+        nothing when the row is no longer ours (as `save`). True when stored."""
+        return self.save(row, **changes, lease_until=None)

@@ -8,7 +8,8 @@ another worker sends it again, with the same Message-ID (derived from the idempo
 receiving servers and mail programs can tell it is the same message. A message recorded as sent
 is never claimed again.
 
-Time comes in as `now`: tests move it forward instead of waiting."""
+Time comes in as `now`, a time or a clock (`lib.queue.Now`): tests move it forward instead of
+waiting."""
 
 import datetime as dt
 import logging
@@ -111,15 +112,23 @@ def mark_failed(message: Message, error: Exception, *, now: dt.datetime, permane
 
 
 def deliver_due(
-    *, now: dt.datetime, limit: int | None = None, lease: dt.timedelta | None = None
+    *, now: queue.Now, limit: int | None = None, lease: dt.timedelta | None = None
 ) -> Outcome:
-    """Claim one batch of due messages and send them over one backend connection."""
+    """Send up to `limit` (REVMOD_MAIL_BATCH) due messages, oldest first, over one backend
+    connection. Each is claimed just before it is sent, so its lease covers its own sending and
+    never the rest of the batch: however slow the batch, another worker does not take a message
+    this one is still about to send. `now`: the time, or a clock read at each claim and record
+    (the worker passes `timezone.now`)."""
+    clock = queue.clock(now)
     outcome = Outcome()
-    messages = claim(now=now, limit=limit or settings.REVMOD_MAIL_BATCH, lease=lease)
-    outcome.claimed = len(messages)
     connection = None
     try:
-        for message in messages:
+        for _ in range(limit or settings.REVMOD_MAIL_BATCH):
+            claimed = claim(now=clock(), limit=1, lease=lease)
+            if not claimed:
+                break
+            (message,) = claimed
+            outcome.claimed += 1
             if connection is None:
                 connection = get_connection()
             try:
@@ -128,21 +137,22 @@ def deliver_due(
                 # The connection may be broken: the next message opens a fresh one.
                 _close(connection)
                 connection = None
-                if mark_failed(message, error, now=now, permanent=isinstance(error, Permanent)):
+                permanent = isinstance(error, Permanent)
+                if mark_failed(message, error, now=clock(), permanent=permanent):
                     log.warning("message %s failed: %s", message.pk, error)
                     outcome.failed += 1
                 else:
                     outcome.retried += 1
                 continue
-            mark_sent(message, now=now)
+            mark_sent(message, now=clock())
             outcome.sent += 1
     finally:
         _close(connection)
     return outcome
 
 
-def deliver_all_due(*, now: dt.datetime, **options) -> Outcome:
-    """Batches until nothing is due at `now` (what `runworker --once` does)."""
+def deliver_all_due(*, now: queue.Now, **options) -> Outcome:
+    """Batches until nothing is due (what `runworker --once` does)."""
     return queue.drain(lambda: deliver_due(now=now, **options))
 
 

@@ -12,12 +12,18 @@ Who may read a source may ask for its translation; nobody else learns it exists 
 Answers are translated as submitted when the review is past the questionnaire (the latest
 submission's snapshot), else as saved at the moment of the request (the drafts): which one is
 recorded on the request. The worker's queue (claims, leases, retries, its guarantees) is
-`revmod.lib.queue`'s, with the REVMOD_MT_* settings. Time comes in as `now`."""
+`revmod.lib.queue`'s, with the REVMOD_MT_* settings. A request's work is split in calls to the
+server; each call's result is kept on the request as soon as it returns, so a retry makes only
+the calls that failed, and the whole attempt has a time limit (REVMOD_MT_JOB_SECONDS), so a
+server that hangs holds a worker for that long at most. Time comes in as `now`."""
 
 import datetime as dt
 import logging
+import threading
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,7 +31,7 @@ from django.utils.translation import gettext_noop
 
 from revmod.documents.models import Document, DocumentVersion
 from revmod.documents.rules import READABLE
-from revmod.lib import hooks, queue
+from revmod.lib import hooks, queue, timelimit
 from revmod.lib.i18n import DATA_CODES, LANGUAGE_CHOICES, normalize_language
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import AnswerSet, AnswerSubmission
@@ -33,7 +39,7 @@ from revmod.reviews import access as review_access
 from revmod.reviews.access import Material
 from revmod.reviews.models import Review
 from revmod.translations import sources
-from revmod.translations.backends import TranslationError, get_backend, translate_all
+from revmod.translations.backends import TranslationError, get_backend
 from revmod.translations.models import TranslationRequest
 
 log = logging.getLogger(__name__)
@@ -296,12 +302,92 @@ class Outcome(queue.Outcome):
 # Claim up to `limit` due requests, oldest first, with what the work reads (LeasedQueue.claim).
 claim = QUEUE.claim
 
+# The message a requester reads when the server hung.
+TIME_LIMIT = "The translation server did not answer within %(seconds)s seconds."
 
-def run(request: TranslationRequest, backend) -> dict:
-    """The result of one request (sources.assemble); raises TranslationError."""
+
+@dataclass
+class Attempt:
+    """What one attempt at a request did: the translation of each segment (None: still to do),
+    the error to tell (a refusal, else the first error), whether the attempt was cut short (the
+    time limit, the worker stopping, another worker holding the request now) and whether it
+    translated anything."""
+
+    translated: list[str | None]
+    error: TranslationError | None = None
+    timed_out: bool = False
+    stopped: bool = False
+    taken_over: bool = False
+    progress: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return all(text is not None for text in self.translated)
+
+
+def job_seconds(lease: dt.timedelta) -> float:
+    """The time limit of one request's work: REVMOD_MT_JOB_SECONDS, at most half the lease, so
+    the work has ended (and been recorded) long before another worker may take it over."""
+    return min(float(settings.REVMOD_MT_JOB_SECONDS), lease.total_seconds() / 2)
+
+
+def attempt(
+    request: TranslationRequest, backend, *, seconds: float, stop: threading.Event | None = None
+) -> Attempt:
+    """Translate what of `request` is still to do (its `partial`), in calls of REVMOD_MT_BATCH
+    segments, each stored as soon as it returns: a retry makes only the calls that failed. A
+    call that fails in a way worth retrying does not stop the others; a refusal (permanent), the
+    time limit (`seconds` for the whole attempt: a server that hangs) and `stop` do. The calls
+    run outside any transaction, each in a thread of its own (lib.timelimit)."""
     texts = sources.segments(request.source)
-    translated = translate_all(backend, texts, request.source_language, request.target_language)
-    return sources.assemble(request.source, translated)
+    translated: list[str | None] = list(request.partial or [])
+    if len(translated) != len(texts):  # nothing done yet (or a source of another shape)
+        translated = [None] * len(texts)
+    done = Attempt(translated)
+    todo = [i for i, text in enumerate(translated) if text is None]
+    size = max(settings.REVMOD_MT_BATCH, 1)
+    deadline = time.monotonic() + seconds
+    for start in range(0, len(todo), size):
+        call = todo[start : start + size]
+        try:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise timelimit.TimeLimitExceeded(seconds)
+            out = timelimit.call(
+                backend.translate,
+                [texts[i] for i in call],
+                request.source_language,
+                request.target_language,
+                seconds=left,
+                stop=stop,
+            )
+            if len(out) != len(call):
+                raise TranslationError(
+                    f"The translation server returned {len(out)} texts for {len(call)}."
+                )
+        except timelimit.Stopped:
+            done.stopped = True
+            break
+        except timelimit.TimeLimitExceeded:
+            done.timed_out = True
+            done.error = done.error or TranslationError(TIME_LIMIT % {"seconds": f"{seconds:g}"})
+            break
+        except Exception as error:
+            if not isinstance(error, TranslationError):  # a backend's bug: said, and retried
+                log.exception("machine translation %s failed", request.pk)
+                error = TranslationError(f"{type(error).__name__}: {error}")
+            if not error.transient:  # a refusal: said rather than an earlier passing error
+                done.error = error
+                break
+            done.error = done.error or error
+            continue
+        for i, text in zip(call, out, strict=True):
+            translated[i] = text
+        done.progress = True
+        if not QUEUE.save(request, partial=translated):
+            done.taken_over = True  # our lease ran out and another worker has the request
+            break
+    return done
 
 
 def _record(request: TranslationRequest, now: dt.datetime, **changes) -> bool:
@@ -330,44 +416,79 @@ def notify(request: TranslationRequest, *, now: dt.datetime) -> None:
 
 
 def process_due(
-    *, now: dt.datetime, limit: int = 5, lease: dt.timedelta | None = None, backend=None
+    *,
+    now: queue.Now,
+    limit: int = 5,
+    lease: dt.timedelta | None = None,
+    backend=None,
+    stop: threading.Event | None = None,
 ) -> Outcome:
-    """Claim up to `limit` due requests and translate them; an error worth retrying puts the
-    request back in the queue after a backoff until REVMOD_MT_MAX_ATTEMPTS attempts, any other
-    (or the last attempt's) fails it with the error, which its requester and the secretariat
-    see. The HTTP calls run outside any transaction."""
+    """Translate up to `limit` due requests, each claimed just before its work (`attempt`, within
+    `job_seconds`). A complete one is done; else the calls that succeeded are kept and the
+    request goes back in the queue: after the first backoff when the attempt translated
+    something, else after a doubling backoff until REVMOD_MT_MAX_ATTEMPTS attempts; a refusal
+    (or the last attempt's error) fails it with the error, which its requester and the
+    secretariat see. After a time limit the round ends (the server hangs: the others wait);
+    when `stop` is set the request being translated is put back at once. `now`: the time, or
+    a clock read at each claim and record."""
+    clock = queue.clock(now)
+    lease = lease or dt.timedelta(seconds=QUEUE.setting("LEASE_SECONDS"))
     outcome = Outcome()
-    requests = claim(now=now, limit=limit, lease=lease)
-    outcome.claimed = len(requests)
-    for request in requests:
+    while outcome.claimed < limit and not (stop is not None and stop.is_set()):
+        claimed = claim(now=clock(), limit=1, lease=lease)
+        if not claimed:
+            break
+        (request,) = claimed
+        outcome.claimed += 1
         try:
             chosen = backend or get_backend()
-            result = run(request, chosen)
-        except Exception as error:
-            transient = getattr(error, "transient", not isinstance(error, TranslationError))
-            if not isinstance(error, TranslationError):
-                log.exception("machine translation %s failed", request.pk)
-                error = f"{type(error).__name__}: {error}"
-            final, changes = QUEUE.failed_attempt(request, error, now=now, permanent=not transient)
-            if final:
-                changes["finished_at"] = now
-            if _record(request, now, **changes):
-                outcome.failed += final
-                outcome.retried += not final
+        except TranslationError as error:  # e.g. REVMOD_MT_URL missing: said, not retried
+            _fail(request, error, now=clock(), permanent=not error.transient, outcome=outcome)
             continue
-        if _record(
-            request,
-            now,
-            status=Status.DONE,
-            result=result,
-            backend=chosen.name,
-            finished_at=now,
-            last_error="",
-        ):
-            outcome.done += 1
+        result = attempt(request, chosen, seconds=job_seconds(lease), stop=stop)
+        if result.taken_over:
+            continue
+        if result.complete:
+            if _record(
+                request,
+                clock(),
+                status=Status.DONE,
+                result=sources.assemble(request.source, result.translated),
+                partial=None,
+                backend=chosen.name,
+                finished_at=clock(),
+                last_error="",
+            ):
+                outcome.done += 1
+        elif result.stopped:
+            # The worker is stopping: the request is due again at once, its work kept.
+            _record(request, clock(), status=Status.QUEUED, next_attempt_at=clock())
+        else:
+            assert result.error is not None  # incomplete, not stopped: a call failed
+            _fail(
+                request,
+                result.error,
+                now=clock(),
+                permanent=not result.error.transient,
+                progress=result.progress,
+                outcome=outcome,
+            )
+        if result.timed_out:
+            break
     return outcome
 
 
-def process_all_due(*, now: dt.datetime, **options) -> Outcome:
-    """Batches until nothing is due at `now`."""
+def _fail(request, error, *, now, permanent, outcome: Outcome, progress=False) -> None:
+    final, changes = QUEUE.failed_attempt(
+        request, error, now=now, permanent=permanent, progress=progress
+    )
+    if final:
+        changes["finished_at"] = now
+    if _record(request, now, **changes):
+        outcome.failed += final
+        outcome.retried += not final
+
+
+def process_all_due(*, now: queue.Now, **options) -> Outcome:
+    """Rounds until nothing is due at `now`."""
     return queue.drain(lambda: process_due(now=now, **options))

@@ -131,12 +131,3 @@ def get_backend() -> Backend:
     name = settings.REVMOD_MT_BACKEND
     cls = BACKENDS.get(name) or import_string(name)
     return cls()
-
-
-def translate_all(backend: Backend, texts: list[str], source: str, target: str) -> list[str]:
-    """`texts` translated in batches of REVMOD_MT_BATCH (servers cap a request's size)."""
-    size = max(settings.REVMOD_MT_BATCH, 1)
-    out: list[str] = []
-    for start in range(0, len(texts), size):
-        out += backend.translate(texts[start : start + size], source, target)
-    return out

@@ -66,6 +66,10 @@ class TranslationRequest(models.Model):
     backend = models.CharField(_("translated by"), max_length=100, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
+    # The work done so far: the translation of each of sources.segments(source), in order, null
+    # for those still to do. Kept across attempts, so a retry calls the server only for what
+    # failed (actions.attempt); emptied once the result is stored.
+    partial = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

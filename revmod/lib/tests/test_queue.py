@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from revmod.lib.queue import LeasedQueue, Outcome, backoff, drain
+from revmod.lib.queue import LeasedQueue, Outcome, backoff, clock, drain
 from revmod.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +157,45 @@ def test_drain_runs_batches_until_nothing_is_due_and_sums_their_outcomes():
 
     assert drain(batch) == Sent(claimed=5, sent=5)
     assert not Message.objects.exclude(status=Status.SENT).exists()
+
+
+def test_progress_is_saved_while_the_row_is_ours_and_keeps_the_lease():
+    row(1, due=NOW)
+    [stale] = claim(NOW)
+    assert QUEUE.save(stale, text="half done")
+    stored = Message.objects.get()
+    assert (stored.status, stored.text) == (Status.SENDING, "half done")
+    assert stored.lease_until == NOW + LEASE
+    [current] = claim(NOW + LEASE)  # the lease ran out: another worker has the row now
+    assert not QUEUE.save(stale, text="late")
+    assert QUEUE.save(current, text="the next one's")
+    assert Message.objects.get().text == "the next one's"
+
+
+def test_an_attempt_that_made_progress_is_retried_soon_and_never_the_last(settings):
+    settings.REVMOD_MAIL_RETRY_SECONDS = 10
+    settings.REVMOD_MAIL_MAX_ATTEMPTS = 2
+    row(1, due=NOW)
+    now = NOW
+    for _attempt in range(3):  # past the maximum: each attempt did part of the work
+        [claimed] = claim(now)
+        final, changes = QUEUE.failed_attempt(
+            claimed, "cut short", now=now, permanent=False, progress=True
+        )
+        assert not final and QUEUE.record(claimed, **changes)
+        assert Message.objects.get().send_after == now + 10 * SECOND  # the first backoff
+        now += 10 * SECOND
+    [claimed] = claim(now)
+    final, _changes = QUEUE.failed_attempt(claimed, "none", now=now, permanent=False)
+    assert final  # no progress, and past the maximum
+    final, _changes = QUEUE.failed_attempt(
+        claimed, "refused", now=now, permanent=True, progress=True
+    )
+    assert final  # a refusal is final whatever was done
+
+
+def test_the_time_comes_as_a_time_or_a_clock():
+    assert clock(NOW)() == NOW
+    times = iter([NOW, NOW + SECOND])
+    ticking = clock(lambda: next(times))
+    assert (ticking(), ticking()) == (NOW, NOW + SECOND)

@@ -7,6 +7,7 @@ import random
 import smtplib
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 
 from revmod.accounts.models import Nomination
@@ -220,11 +221,78 @@ def test_a_thousand_messages_through_random_failures_none_lost(person, smtp, mon
         now += dt.timedelta(minutes=rng.choice([1, 5, 20]))
     assert Message.objects.filter(status="sent").count() == 1000
     received = smtp.message_ids()
+    print(f"1,000 messages, {len(killed)} kills: {figures(expected, received)}")
     assert set(received) == expected  # nothing lost
     duplicates = len(received) - len(set(received))
     # Duplicates only from the kill window, each a resend of the same message (same id).
     assert duplicates == len(killed) > 0
     assert {i for i in received if received.count(i) > 1} == set(killed)
+
+
+class Clock:
+    """The test's time: it moves only when told."""
+
+    def __init__(self, start: dt.datetime):
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+class SlowSMTP(BaseEmailBackend):
+    """An e-mail backend of which each message takes `SECONDS` of the test's clock (`SLOW`),
+    during which the other worker (`SLOW["meanwhile"]`, if any) sends one too: two workers side
+    by side, interleaved the same way at every run. Keeps the Message-ID of every copy."""
+
+    SECONDS = 4
+
+    def send_messages(self, email_messages):
+        for email in email_messages:
+            SLOW["received"].append(email.extra_headers["Message-ID"])
+            if SLOW["busy"]:  # the other worker: its send takes the same four seconds
+                continue
+            SLOW["busy"] = True
+            try:
+                SLOW["clock"].now += dt.timedelta(seconds=self.SECONDS)
+                if SLOW["meanwhile"]:
+                    SLOW["meanwhile"]()
+            finally:
+                SLOW["busy"] = False
+        return len(email_messages)
+
+
+SLOW: dict = {}
+
+
+def figures(expected: set[str], received: list[str]) -> str:
+    once = sum(1 for i in expected if received.count(i) == 1)
+    duplicates = len(received) - len(set(received))
+    lost = len(expected - set(received))
+    return f"sent once {once}, duplicates {duplicates}, lost {lost}"
+
+
+def test_a_slow_batch_is_never_sent_twice_by_two_workers(person, settings):
+    """A batch of 20 takes 80 s against a lease of 10 s; each message is claimed only when it is
+    sent, so the other worker never takes one this worker is about to send."""
+    settings.EMAIL_BACKEND = f"{__name__}.SlowSMTP"
+    settings.REVMOD_MAIL_BATCH = 20
+    lease = dt.timedelta(seconds=10)
+    expected = {m.message_id for m in queue(person, 60)}
+    clock = Clock(NOW)
+    other = delivery.Outcome()
+
+    def other_worker():
+        nonlocal other
+        other += delivery.deliver_due(now=clock, limit=1, lease=lease)
+
+    SLOW.update(clock=clock, received=[], busy=False, meanwhile=other_worker)
+    this = delivery.deliver_all_due(now=clock, lease=lease)
+    received = SLOW["received"]
+    print(f"two workers, a slow batch: {figures(expected, received)}")
+    assert len(received) == len(set(received)) == 60 and set(received) == expected
+    assert this.sent > 0 and other.sent > 0 and this.sent + other.sent == 60
+    # Nothing claimed twice: every message was sent at its first attempt.
+    assert set(Message.objects.values_list("status", "attempts")) == {("sent", 1)}
 
 
 def test_runworker_once_sends_what_is_due(person, smtp, capsys):

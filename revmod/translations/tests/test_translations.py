@@ -4,6 +4,7 @@ e-mail to the requester."""
 
 import datetime as dt
 import io
+import threading
 from io import StringIO
 
 import docx
@@ -21,7 +22,12 @@ from revmod.questionnaires.models import Answer, Question
 from revmod.reviews import actions as reviews
 from revmod.test import PDF, count_queries, zip_bomb
 from revmod.translations import actions
-from revmod.translations.backends import LibreTranslateBackend, TranslationError, get_backend
+from revmod.translations.backends import (
+    Backend,
+    LibreTranslateBackend,
+    TranslationError,
+    get_backend,
+)
 from revmod.translations.models import TranslationRequest
 from revmod.translations.tests.conftest import API_KEY, NOW
 
@@ -409,6 +415,117 @@ def test_the_worker_translates_in_its_rounds(world):
     made.refresh_from_db()
     assert made.status == Status.DONE and "translations: claimed 1, done 1" in out.getvalue()
     assert made.result["answers"][0]["text"] == "[ru] Conspiracy only."
+
+
+# Calls kept, retried alone, a time limit ------------------------------------------------------
+
+
+class Scripted(Backend):
+    """A backend that answers "[fr] text", but for the calls (numbered from 1) that `script`
+    names: an exception to raise, or an Event to wait for (a server that hangs until it is set).
+    `calls`: the texts of each call made, in order."""
+
+    name = "scripted"
+
+    def __init__(self, script=None, *, before=None):
+        self.script = dict(script or {})
+        self.calls: list[list[str]] = []
+        self.before = before  # called at the start of each call
+
+    def translate(self, texts, source, target):
+        self.calls.append(list(texts))
+        if self.before:
+            self.before()
+        planned = self.script.pop(len(self.calls), None)
+        if isinstance(planned, threading.Event):
+            planned.wait()
+        elif planned is not None:
+            raise planned
+        return [f"[{target}] {text}" for text in texts]
+
+
+def three_calls(review, people, settings) -> TranslationRequest:
+    """A request of the expert's answers whose three texts go one to a call."""
+    settings.REVMOD_MT_BATCH = 1
+    for key, text in [("untoc-5-1a", "One."), ("untoc-5-1b", "Two."), ("untoc-2-a", "Three.")]:
+        answer(review, people["expert"], key, text=text)
+    made, _created = actions.request_answers(review, by=people["expert"], target="fr", now=NOW)
+    return made
+
+
+def texts_of(result) -> list[str]:
+    return [a["text"] for a in result["answers"] if a["text"]]
+
+
+def test_a_retry_makes_only_the_call_that_failed(world, settings):
+    review, people = world
+    settings.REVMOD_MT_MAX_ATTEMPTS = 1  # an attempt that translated something is not the last
+    made = three_calls(review, people, settings)
+    backend = Scripted({2: TranslationError("The translation server answered HTTP 500.")})
+    outcome = actions.process_due(now=NOW, backend=backend)
+    assert (outcome.claimed, outcome.retried, outcome.failed) == (1, 1, 0)
+    first, failed, third = backend.calls  # each text once; the second call failed
+    made.refresh_from_db()
+    assert made.status == Status.QUEUED and "HTTP 500" in made.last_error
+    assert made.partial.count(None) == 1 and made.result is None
+    assert made.next_attempt_at == NOW + dt.timedelta(seconds=settings.REVMOD_MT_RETRY_SECONDS)
+    outcome = actions.process_due(now=made.next_attempt_at, backend=backend)
+    assert outcome.done == 1
+    assert backend.calls == [first, failed, third, failed]  # the retry: the failed call only
+    made.refresh_from_db()
+    assert (made.status, made.attempts, made.partial, made.last_error) == (
+        Status.DONE,
+        2,
+        None,
+        "",
+    )
+    assert sorted(texts_of(made.result)) == ["[fr] One.", "[fr] Three.", "[fr] Two."]
+    print(f"translation figures: calls {len(backend.calls)} for 3 texts, repeated 1 (the failed)")
+
+
+def test_a_server_that_hangs_is_left_after_the_time_limit_keeping_what_it_translated(
+    world, settings
+):
+    """Waits one second: the time limit of the attempt, for a call that never returns."""
+    review, people = world
+    settings.REVMOD_MT_JOB_SECONDS = 1
+    made = three_calls(review, people, settings)
+    hanging = threading.Event()
+    backend = Scripted({2: hanging})
+    try:
+        outcome = actions.process_due(now=NOW, backend=backend)
+        assert (outcome.claimed, outcome.retried) == (1, 1)
+        assert len(backend.calls) == 2  # the third is not tried against a server that hangs
+        assert not hanging.is_set()  # and the second has still not returned
+    finally:
+        hanging.set()
+    made.refresh_from_db()
+    assert made.status == Status.QUEUED
+    assert made.last_error == "The translation server did not answer within 1 seconds."
+    assert made.partial.count(None) == 2  # the first call is kept
+    outcome = actions.process_due(now=made.next_attempt_at, backend=backend)
+    assert outcome.done == 1 and len(backend.calls) == 4  # the hung call again, and the third
+    assert backend.calls[2] == backend.calls[1]
+    made.refresh_from_db()
+    assert len(texts_of(made.result)) == 3
+
+
+def test_a_worker_stopping_mid_call_puts_the_request_back_at_once(world, settings):
+    review, people = world
+    made = three_calls(review, people, settings)
+    stop, hanging = threading.Event(), threading.Event()
+    backend = Scripted({2: hanging})
+    # SIGTERM arrives while the second call hangs.
+    backend.before = lambda: len(backend.calls) == 2 and stop.set()
+    try:
+        outcome = actions.process_due(now=NOW, backend=backend, stop=stop)
+    finally:
+        hanging.set()
+    assert (outcome.claimed, outcome.done, outcome.retried, outcome.failed) == (1, 0, 0, 0)
+    made.refresh_from_db()
+    assert (made.status, made.next_attempt_at, made.last_error) == (Status.QUEUED, NOW, "")
+    assert made.partial.count(None) == 2  # the first call is kept
+    assert actions.process_due(now=NOW, backend=Scripted()).done == 1
 
 
 # Documents ---------------------------------------------------------------------------------
