@@ -162,6 +162,29 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "revmod.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
+# Sign-in throttling (revmod.accounts.throttle; docs/security.md, "Headers and throttling"):
+# failed passwords per client address and per account within a window, counted in the
+# database. allauth's own count of failures (in each process's memory) is replaced by it.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Proxies in front of the site that append to X-Forwarded-For (the HTTPS proxy: 1). 0: the
+# client is the connection's peer and X-Forwarded-For is ignored (anyone can write it).
+REVMOD_TRUSTED_PROXIES = int(env("REVMOD_TRUSTED_PROXIES", "0"))
+REVMOD_LOGIN_WINDOW_SECONDS = int(env("REVMOD_LOGIN_WINDOW_SECONDS", "300"))
+REVMOD_LOGIN_FAILURES_PER_ADDRESS = int(env("REVMOD_LOGIN_FAILURES_PER_ADDRESS", "10"))
+REVMOD_LOGIN_FAILURES_PER_ACCOUNT = int(env("REVMOD_LOGIN_FAILURES_PER_ACCOUNT", "20"))
+if (
+    REVMOD_TRUSTED_PROXIES < 0
+    or min(
+        REVMOD_LOGIN_WINDOW_SECONDS,
+        REVMOD_LOGIN_FAILURES_PER_ADDRESS,
+        REVMOD_LOGIN_FAILURES_PER_ACCOUNT,
+    )
+    < 1
+):
+    raise ImproperlyConfigured(
+        "REVMOD_TRUSTED_PROXIES must be 0 or more, and REVMOD_LOGIN_WINDOW_SECONDS, "
+        "REVMOD_LOGIN_FAILURES_PER_ADDRESS and REVMOD_LOGIN_FAILURES_PER_ACCOUNT 1 or more."
+    )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "revmod"
 # Secretariat accounts must have TOTP; set to 0 only on a demo machine (make run does).
