@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from revmod.accounts.models import LoginAttempt
+from revmod.lib.clients import client_address
 from revmod.test import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,22 @@ def test_the_count_is_in_the_database_not_in_a_process(client, people):
         cache.clear()  # what another process would not see
     assert refused(sign_in(client, "alice", PASSWORD, client_ip="203.0.113.5"))
     assert LoginAttempt.objects.filter(address="203.0.113.5").count() == 10
+
+
+@pytest.mark.parametrize(
+    "trusted, forwarded, address",
+    [
+        (0, "203.0.113.5", "192.0.2.1"),  # no trusted proxy: the header is anyone's
+        (1, "198.51.100.9, 203.0.113.5", "203.0.113.5"),  # the client wrote the first entry
+        (2, "198.51.100.9, 203.0.113.5, 10.0.0.3", "203.0.113.5"),
+        (2, "203.0.113.5", "203.0.113.5"),  # fewer proxies passed: the leftmost
+        (1, "", "192.0.2.1"),
+        (1, "not an address", "192.0.2.1"),
+        (1, "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),  # IPv6 per /64
+        (1, "::ffff:203.0.113.5", "203.0.113.5"),
+    ],
+)
+def test_the_client_address_is_the_one_our_outermost_proxy_saw(rf, trusted, forwarded, address):
+    request = rf.get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forwarded)
+    with override_settings(REVMOD_TRUSTED_PROXIES=trusted):
+        assert client_address(request) == address
