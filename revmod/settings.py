@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -60,12 +61,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "revmod.lib.headers.NeverCacheSignedInMiddleware",
     "revmod.accounts.middleware.UserLanguageMiddleware",
     "revmod.accounts.middleware.SecretariatTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -183,6 +186,29 @@ ACCOUNT_FORMS = {
     "reset_password": "revmod.accounts.forms.ResetPasswordForm",
 }
 ACCOUNT_LOGOUT_ON_GET = False
+# Sign-in throttling (revmod.accounts.throttle; docs/security.md, "Headers and throttling"):
+# failed passwords per client address and per account within a window, counted in the
+# database. allauth's own count of failures (in each process's memory) is replaced by it.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Proxies in front of the site that append to X-Forwarded-For (the HTTPS proxy: 1). 0: the
+# client is the connection's peer and X-Forwarded-For is ignored (anyone can write it).
+REVMOD_TRUSTED_PROXIES = int(env("REVMOD_TRUSTED_PROXIES", "0"))
+REVMOD_LOGIN_WINDOW_SECONDS = int(env("REVMOD_LOGIN_WINDOW_SECONDS", "300"))
+REVMOD_LOGIN_FAILURES_PER_ADDRESS = int(env("REVMOD_LOGIN_FAILURES_PER_ADDRESS", "10"))
+REVMOD_LOGIN_FAILURES_PER_ACCOUNT = int(env("REVMOD_LOGIN_FAILURES_PER_ACCOUNT", "20"))
+if (
+    REVMOD_TRUSTED_PROXIES < 0
+    or min(
+        REVMOD_LOGIN_WINDOW_SECONDS,
+        REVMOD_LOGIN_FAILURES_PER_ADDRESS,
+        REVMOD_LOGIN_FAILURES_PER_ACCOUNT,
+    )
+    < 1
+):
+    raise ImproperlyConfigured(
+        "REVMOD_TRUSTED_PROXIES must be 0 or more, and REVMOD_LOGIN_WINDOW_SECONDS, "
+        "REVMOD_LOGIN_FAILURES_PER_ADDRESS and REVMOD_LOGIN_FAILURES_PER_ACCOUNT 1 or more."
+    )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "revmod"
 # Secretariat accounts must have TOTP; set to 0 only on a demo machine (make run does).
@@ -283,6 +309,24 @@ SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp; docs/security.md, "Headers and
+# throttling"): scripts only from our own static files, never inline; <style> elements only from
+# files too, but style="" attributes allowed (the statistics' bars are sized by them; an
+# attribute can neither select other elements nor load from another origin). data: images are
+# the second factor's QR code and Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from revmod.accounts import views as accounts
 from revmod.accounts.views import set_language
@@ -29,7 +29,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("revmod.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Its script from the same URL (?script), never inline: the Content-Security-Policy.
+    path(
+        "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
+    ),
 ]
 
 urlpatterns += i18n_patterns(

@@ -272,3 +272,24 @@ class ApiToken(models.Model):
 
     def in_force(self, now) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+class LoginAttempt(models.Model):
+    """A sign-in with a password that failed, or that is being checked (it is deleted when the
+    password is right). Counted by revmod.accounts.throttle, in the database so that every
+    process of every server counts the same attempts; rows older than the window are deleted as
+    new ones come. Neither the password nor the login typed is kept: `account` is a user's id
+    or a hash of a login that matches no one."""
+
+    address = models.CharField(max_length=45)
+    account = models.CharField(max_length=72)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="loginattempt_address_at"),
+            models.Index(fields=["account", "at"], name="loginattempt_account_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

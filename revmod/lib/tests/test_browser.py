@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from revmod.accounts.models import Nomination
 from revmod.questionnaires.models import Answer, Question
+from revmod.registry.models import Cluster
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import Review
 from revmod.test import PASSWORD, make_people, make_user, make_world
@@ -65,9 +66,23 @@ def _launch(sync_playwright):
 
 @pytest.fixture
 def page(browser):
+    """A page of a fresh browser context. Whatever the Content-Security-Policy blocked (Chromium
+    reports each refusal on the console) and any uncaught script error fail the test."""
     context = browser.new_context()
-    yield context.new_page()
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: blocked.append(f"{page.url}: {error}"))
+    yield page
     context.close()
+    assert blocked == [], "refused by the Content-Security-Policy, or a script failed"
 
 
 @pytest.fixture
@@ -186,3 +201,49 @@ def test_a_draft_answer_saves_itself_while_the_focal_point_writes(page, live_ser
     assert "Answer saved." in page.locator("main").inner_text()
     answer.refresh_from_db()
     assert (answer.text, answer.version) == ("Then saved with the button.", 2)
+
+
+def signed_in_as(page, live_server, user):
+    """`user`'s session in the browser, without the sign-in form (nor a second factor)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def test_pages_run_under_the_content_security_policy(page, live_server, world):
+    """Key pages, in Arabic and English, the API's documentation and the admin run without the
+    policy refusing anything (the page fixture fails the test if it did): scripts come from
+    files, the second factor's QR code is a data: image, the statistics' bars are sized by
+    style attributes."""
+    from playwright.sync_api import expect
+
+    secretariat, review, _people = world
+    sign_in(page, live_server, "reviewed_fp")  # the sign-in page, too
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    for path in [
+        "/ar/reviews/",
+        f"/ar/reviews/{review.pk}/",
+        "/ar/statistics/public/",
+        "/ar/parties/",
+        "/api/v1/reviews/",  # the API's browsable pages
+    ]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+    # Setting up the second factor: the password again, then the QR code (a data: image).
+    page.goto(f"{live_server.url}/en/accounts/2fa/totp/activate/")
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    expect(page.locator("main img[src^='data:image/svg+xml']")).to_be_visible()
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("revmod API", timeout=15000)
+    signed_in_as(page, live_server, secretariat)
+    cluster = Cluster.objects.first()
+    for path in ["/en/admin/", f"/en/admin/registry/cluster/{cluster.pk}/change/"]:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+    # The admin's own scripts ran: the articles' two-list chooser is built by one.
+    expect(page.locator("#id_articles_add_all")).to_be_visible()

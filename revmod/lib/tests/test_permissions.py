@@ -14,6 +14,7 @@ from django.utils import translation
 from revmod.accounts import actions as onboarding
 from revmod.accounts.models import Nomination
 from revmod.documents.actions import upload
+from revmod.lib.tests.headers import response_problems
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires.models import Question
@@ -559,6 +560,11 @@ def test_each_persona_gets_what_the_matrix_says(client, world, persona):
             ok = got == want
         if not ok:
             failures.append(f"{method} {path}: expected {want}, got {got}")
+        # Every answer of the crawl: a strict policy, no inline script, no-store when signed in.
+        signed_in = persona != "anonymous"
+        failures += [
+            f"{method} {path}: {p}" for p in response_problems(response, signed_in=signed_in)
+        ]
     assert failures == []
     if persona != "secretariat":  # nobody else changed anything
         assert Draw.objects.get(pk=ids["prepared"]).status == Draw.Status.PREPARED

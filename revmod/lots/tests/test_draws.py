@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from revmod.lots import actions
+from revmod.lots.management.commands import drawlots
 from revmod.lots.models import (
     Draw,
     GroupAssignment,
@@ -516,6 +517,32 @@ def test_dry_run_rejects_a_malformed_file(tmp_path):
         dry_run(tmp_path, "--seed", "ab", registry=REGISTRY.replace("BBB", "AAA"))
     with pytest.raises(CommandError, match="not hexadecimal"):
         dry_run(tmp_path, "--seed", "xyz")
+
+
+def test_dry_run_refuses_more_work_than_its_bounds_at_once(tmp_path, monkeypatch):
+    """`--groups 100` on a handful of parties ran for minutes: the bounds are checked before
+    anything is drawn, and the message says them."""
+
+    def no_draw(*args, **kwargs):
+        raise AssertionError("a draw was computed")
+
+    monkeypatch.setattr(drawlots, "compute", no_draw)
+    seed = ["--seed", "ab"]
+    with pytest.raises(CommandError, match=r"--groups must be from 1 to 5 \(got 100\)"):
+        dry_run(tmp_path, *seed, "--groups", "100")
+    with pytest.raises(CommandError, match=r"--groups must be from 1 to 5 \(got 0\)"):
+        dry_run(tmp_path, *seed, "--groups", "0")
+    with pytest.raises(CommandError, match=r"--runs must be from 1 to 1000 \(got 1001\)"):
+        dry_run(tmp_path, *seed, "--runs", "1001")
+    three = "code,regional_group,instruments\nAAA,AFR,UNTOC\nBBB,AFR,UNTOC\nCCC,WEOG,UNTOC\n"
+    with pytest.raises(CommandError, match="--groups 4 is more than the 3 parties"):
+        dry_run(tmp_path, *seed, "--groups", "4", registry=three)
+    seven = "code,regional_group,instruments\n" + "".join(f"P{n},G{n},UNTOC\n" for n in range(7))
+    with pytest.raises(CommandError, match="7 regional groups; a dry run takes at most 6"):
+        dry_run(tmp_path, *seed, registry=seven)
+    many = "code,regional_group,instruments\n" + "".join(f"P{n},,UNTOC\n" for n in range(501))
+    with pytest.raises(CommandError, match="501 parties; a dry run takes at most 500"):
+        dry_run(tmp_path, *seed, registry=many)
 
 
 def test_dry_run_names_the_rule_that_cannot_be_met(tmp_path):

@@ -13,6 +13,16 @@ from revmod.lots.compute import compute
 from revmod.lots.rng import run_seed
 
 DEFAULT_RULES = {**pairing_draw.DrawRules().to_dict(), "volunteers_first": True}
+# Bounds on the work one command may ask for (docs/draw.md, "Dry runs"). Sorting the parties
+# into groups (lots.groups) counts every table of regional categories × groups, which grows
+# steeply with both: 189 parties in 5 regional groups take 0.3 s in 8 groups and minutes in 10;
+# 6 parties in 25 groups took 90 s. Within these bounds a run takes under half a second (500
+# parties in 7 regional categories and 5 groups), one of the real registry (189 parties, 3
+# groups) under a tenth: a thousand runs of it take about a minute.
+MAX_RUNS = 1000
+MAX_GROUPS = 5
+MAX_REGIONAL_GROUPS = 6
+MAX_PARTIES = 500
 
 
 def read_registry(path: Path) -> list[dict]:
@@ -48,6 +58,14 @@ def read_registry(path: Path) -> list[dict]:
         )
     if len(parties) < 2:
         raise CommandError(f"{path}: a draw needs at least two parties")
+    if len(parties) > MAX_PARTIES:
+        raise CommandError(f"{path}: {len(parties)} parties; a dry run takes at most {MAX_PARTIES}")
+    regional_groups = {p["regional_group"] for p in parties} - {None}
+    if len(regional_groups) > MAX_REGIONAL_GROUPS:
+        raise CommandError(
+            f"{path}: {len(regional_groups)} regional groups; a dry run takes at most "
+            f"{MAX_REGIONAL_GROUPS} (and parties in none)"
+        )
     return parties
 
 
@@ -63,8 +81,8 @@ class Command(BaseCommand):
         parser.add_argument("--registry", required=True, type=Path)
         parser.add_argument("--rules", type=Path, help="JSON file of rules (default: defaults)")
         parser.add_argument("--seed", required=True, help="hexadecimal")
-        parser.add_argument("--runs", type=int, default=1)
-        parser.add_argument("--groups", type=int, default=3)
+        parser.add_argument("--runs", type=int, default=1, help=f"1 to {MAX_RUNS} (default 1)")
+        parser.add_argument("--groups", type=int, default=3, help=f"1 to {MAX_GROUPS} (default 3)")
         parser.add_argument(
             "--json", dest="as_json", action="store_true", help="one JSON object per line"
         )
@@ -73,7 +91,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, registry, rules, seed, runs, groups, as_json, summary, **options):
+        # The bounds first: a refusal comes at once, before the registry is read.
+        if not 1 <= runs <= MAX_RUNS:
+            raise CommandError(f"--runs must be from 1 to {MAX_RUNS} (got {runs})")
+        if not 1 <= groups <= MAX_GROUPS:
+            raise CommandError(
+                f"--groups must be from 1 to {MAX_GROUPS} (got {groups}); the mechanism has 3"
+            )
         parties = read_registry(registry)
+        if groups > len(parties):
+            raise CommandError(
+                f"--groups {groups} is more than the {len(parties)} parties: at most one group "
+                "per party"
+            )
         rule_set = self.read_rules(rules)
         try:
             base = bytes.fromhex(seed)
@@ -81,8 +111,6 @@ class Command(BaseCommand):
             raise CommandError(f"--seed {seed!r} is not hexadecimal") from None
         if not base:
             raise CommandError("--seed is empty")
-        if runs < 1 or groups < 1:
-            raise CommandError("--runs and --groups must be at least 1")
         inputs = {
             "parties": parties,
             "reviewed": sorted(p["code"] for p in parties),
