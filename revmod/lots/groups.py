@@ -85,6 +85,29 @@ def draw_groups(
     and `regional_group`, e.g. revmod.lots.draw.PartyInfo). Returns {code: group}, in code
     order. Raises ValueError for malformed inputs (unknown codes, sizes that do not add up,
     volunteers for a group that does not exist)."""
+    codes, group_of = _checked_parties(parties, reviewed, n_groups)
+    sizes = _checked_sizes(sizes, n_groups, len(codes))
+    wishes = _checked_wishes(volunteers if volunteers_first else None, codes, n_groups)
+    if not codes:
+        return {}
+    members = _categories(codes, group_of)
+    rows = [_category_rows(m, wishes, n_groups, sizes, len(codes)) for m in members.values()]
+    table = _draw_table(rng, rows, _forward(rows, n_groups), sizes)
+    out: dict[str, int] = {}
+    for category, counts in zip(members.values(), table, strict=True):
+        out |= _deal(rng, category, counts, wishes)
+    return {c: out[c] for c in codes}
+
+
+# --- The inputs, checked ----------------------------------------------------------------------
+
+
+def _checked_parties(
+    parties: Sequence[_Party], reviewed: Sequence[str], n_groups: int
+) -> tuple[list[str], dict[str, str | None]]:
+    """The reviewed codes in code order and every party's regional group; ValueError for a
+    number of groups that is not a positive integer, a party listed twice or a reviewed party
+    that is not among the parties."""
     if isinstance(n_groups, bool) or not isinstance(n_groups, int) or n_groups < 1:
         raise ValueError("n_groups must be a positive integer")
     group_of: dict[str, str | None] = {}
@@ -98,54 +121,84 @@ def draw_groups(
     for c in codes:
         if c not in group_of:
             raise ValueError(f"reviewed party {c!r} is not among the parties")
-    N = len(codes)
-    n = n_groups
-    if sizes is not None:
-        sizes = list(sizes)
-        if len(sizes) != n or any(isinstance(x, bool) or not isinstance(x, int) for x in sizes):
-            raise ValueError(f"sizes must be {n} integers")
-        if any(x < 0 for x in sizes) or sum(sizes) != N:
-            raise ValueError(f"sizes must be non-negative and add up to {N}")
-    wishes: dict[str, int] = {}
-    if volunteers and volunteers_first:
-        for c, g in sorted(volunteers.items()):
-            if c not in set(codes):
-                raise ValueError(f"volunteer {c!r} is not among the reviewed parties")
-            if isinstance(g, bool) or not isinstance(g, int) or not 1 <= g <= n:
-                raise ValueError(f"{c} volunteers for group {g!r}, not one of 1..{n}")
-            wishes[c] = g
-    if not N:
-        return {}
+    return codes, group_of
 
-    # Regional categories in a fixed order (named groups A-Z, then no group).
+
+def _checked_sizes(sizes: Sequence[int] | None, n: int, N: int) -> list[int] | None:
+    """The given sizes as a list (None: as equal as possible); ValueError unless they are `n`
+    non-negative integers adding up to the `N` parties under review."""
+    if sizes is None:
+        return None
+    sizes = list(sizes)
+    if len(sizes) != n or any(isinstance(x, bool) or not isinstance(x, int) for x in sizes):
+        raise ValueError(f"sizes must be {n} integers")
+    if any(x < 0 for x in sizes) or sum(sizes) != N:
+        raise ValueError(f"sizes must be non-negative and add up to {N}")
+    return sizes
+
+
+def _checked_wishes(
+    volunteers: Mapping[str, int] | None, codes: Sequence[str], n: int
+) -> dict[str, int]:
+    """{code: group asked for} (empty without volunteers); ValueError for a volunteer that is
+    not under review or a group that is not one of 1..n."""
+    wishes: dict[str, int] = {}
+    reviewed = set(codes)
+    for c, g in sorted((volunteers or {}).items()):
+        if c not in reviewed:
+            raise ValueError(f"volunteer {c!r} is not among the reviewed parties")
+        if isinstance(g, bool) or not isinstance(g, int) or not 1 <= g <= n:
+            raise ValueError(f"{c} volunteers for group {g!r}, not one of 1..{n}")
+        wishes[c] = g
+    return wishes
+
+
+# --- The table of counts ----------------------------------------------------------------------
+
+
+def _categories(
+    codes: Sequence[str], group_of: Mapping[str, str | None]
+) -> dict[str | None, list[str]]:
+    """{regional category: its codes in code order}, the categories in a fixed order (named
+    groups A-Z, then no group)."""
     members: dict[str | None, list[str]] = {}
     for c in codes:
         members.setdefault(group_of[c], []).append(c)
-    cats = sorted(members, key=lambda g: (g is None, g or ""))
+    return {cat: members[cat] for cat in sorted(members, key=lambda g: (g is None, g or ""))}
 
-    # Per category: the admissible count vectors, with volunteers placed and ways.
-    rows: list[list[tuple[_Row, int, int]]] = []
-    for cat in cats:
-        size = len(members[cat])
-        if sizes is None:
-            lows = [size // n] * n
-            highs = [-(-size // n)] * n
-        else:
-            lows = [size * s // N for s in sizes]
-            highs = [-(-size * s // N) for s in sizes]
-        asked = [0] * n
-        for code in members[cat]:
-            if code in wishes:
-                asked[wishes[code] - 1] += 1
-        rows.append(
-            [(row, *_row_weight(row, asked, size)) for row in _row_options(lows, highs, size)]
-        )
 
-    # Forward: for every partial column sum, the most volunteers placed and the number of
-    # groupings achieving it.
-    layers: list[dict[_Row, tuple[int, int]]] = [{(0,) * n: (0, 1)}]
+def _category_rows(
+    members: Sequence[str],
+    wishes: Mapping[str, int],
+    n: int,
+    sizes: Sequence[int] | None,
+    N: int,
+) -> list[tuple[_Row, int, int]]:
+    """One category's admissible count vectors (rule 2), each with the volunteers it places
+    and its number of ways (`_row_weight`)."""
+    size = len(members)
+    if sizes is None:
+        lows = [size // n] * n
+        highs = [-(-size // n)] * n
+    else:
+        lows = [size * s // N for s in sizes]
+        highs = [-(-size * s // N) for s in sizes]
+    asked = [0] * n
+    for code in members:
+        if code in wishes:
+            asked[wishes[code] - 1] += 1
+    return [(row, *_row_weight(row, asked, size)) for row in _row_options(lows, highs, size)]
+
+
+_Layer = dict[_Row, tuple[int, int]]
+
+
+def _forward(rows: Sequence[Sequence[tuple[_Row, int, int]]], n: int) -> list[_Layer]:
+    """Layer i: for every column sum of the first i categories, the most volunteers placed
+    and the number of groupings placing that many (layer 0 is the empty table)."""
+    layers: list[_Layer] = [{(0,) * n: (0, 1)}]
     for options in rows:
-        nxt: dict[_Row, tuple[int, int]] = {}
+        nxt: _Layer = {}
         for state, (h0, w0) in layers[-1].items():
             for counts, h, w in options:
                 key = tuple(a + b for a, b in zip(state, counts, strict=True))
@@ -155,20 +208,27 @@ def draw_groups(
                 elif h0 + h == best[0]:
                     nxt[key] = (best[0], best[1] + w0 * w)
         layers.append(nxt)
+    return layers
 
-    def final_ok(state: _Row) -> bool:
-        if sizes is not None:
-            return list(state) == sizes
-        return max(state) - min(state) <= 1
 
-    finals = sorted(s for s in layers[-1] if final_ok(s))
+def _draw_table(
+    rng: random.Random,
+    rows: Sequence[Sequence[tuple[_Row, int, int]]],
+    layers: Sequence[_Layer],
+    sizes: Sequence[int] | None,
+) -> list[_Row]:
+    """The counts of each category (one row per category): the group sizes first, among those
+    rule 1 allows and placing the most volunteers, then the categories from the last back,
+    each drawn in proportion to the groupings it allows (one `_weighted` draw per step)."""
+    if sizes is None:
+        finals = sorted(s for s in layers[-1] if max(s) - min(s) <= 1)
+    else:
+        finals = sorted(s for s in layers[-1] if list(s) == sizes)
     if not finals:  # cannot happen (see rule 2), kept as a guard
         raise ValueError("no grouping meets the size and proportionality rules")
     top = max(layers[-1][s][0] for s in finals)
     finals = [s for s in finals if layers[-1][s][0] == top]
     state = _weighted(rng, [(s, layers[-1][s][1]) for s in finals])
-
-    # Backward: the counts of each category, drawn in proportion to the groupings they allow.
     table: list[_Row] = [()] * len(rows)
     for i in range(len(rows) - 1, -1, -1):
         h_total = layers[i + 1][state][0]
@@ -180,26 +240,33 @@ def draw_groups(
                 choices.append((counts, entry[1] * w))
         table[i] = _weighted(rng, choices)
         state = tuple(a - b for a, b in zip(state, table[i], strict=True))
+    return table
 
-    # Members: honoured volunteers first, then the rest dealt uniformly.
+
+# --- The members ------------------------------------------------------------------------------
+
+
+def _deal(
+    rng: random.Random, members: Sequence[str], counts: _Row, wishes: Mapping[str, int]
+) -> dict[str, int]:
+    """{code: group} for one category with `counts[j]` members in group j + 1: the volunteers
+    for each group first (all, or a uniform sample when more asked than fit), then the others
+    shuffled into the places left, group by group."""
     out: dict[str, int] = {}
-    for cat, counts in zip(cats, table, strict=True):
-        placed: set[str] = set()
-        free = list(counts)
-        for j in range(n):
-            asking = [code for code in members[cat] if wishes.get(code) == j + 1]
-            take = asking if len(asking) <= counts[j] else rng.sample(asking, counts[j])
-            for code in sorted(take):
-                out[code] = j + 1
-                placed.add(code)
-            free[j] -= len(take)
-        rest = [code for code in members[cat] if code not in placed]
-        rng.shuffle(rest)
-        it = iter(rest)
-        for j in range(n):
-            for _ in range(free[j]):
-                out[next(it)] = j + 1
-    return {c: out[c] for c in codes}
+    free = list(counts)
+    for j in range(len(counts)):
+        asking = [code for code in members if wishes.get(code) == j + 1]
+        take = asking if len(asking) <= counts[j] else rng.sample(asking, counts[j])
+        for code in sorted(take):
+            out[code] = j + 1
+        free[j] -= len(take)
+    rest = [code for code in members if code not in out]
+    rng.shuffle(rest)
+    it = iter(rest)
+    for j in range(len(counts)):
+        for _ in range(free[j]):
+            out[next(it)] = j + 1
+    return out
 
 
 def _weighted(rng: random.Random, items: Sequence[tuple[_Row, int]]) -> _Row:
