@@ -113,72 +113,15 @@ def block(
     that had started by `day`."""
     codes = {p.code for p in parties}
     in_force = [n for n in nominations if n.in_force(day)]
-
     people: dict[str, dict[int, NominationFacts]] = defaultdict(dict)
     for n in in_force:
         people[n.kind].setdefault(n.person, n)
-    fp_people = people[FOCAL_POINT]
-    fp_parties: dict[str, set[int]] = defaultdict(set)
-    fp_roles: set[tuple[str, str]] = set()
-    for n in in_force:
-        if n.kind == FOCAL_POINT:
-            fp_parties[n.party].add(n.person)
-            fp_roles.add((n.party, n.scope))
-    changed = {
-        n.party
-        for n in nominations
-        if n.kind == FOCAL_POINT and n.ends_on is not None and n.ends_on <= day
-    }
-
-    def blocked(r: ReviewFacts) -> bool:
-        return stage_key(r.stage) == "not_started" and (
-            (r.party, OWN) not in fp_roles
-            or any((c, REVIEWER) not in fp_roles for c in r.reviewers)
-        )
-
     stages = Counter(stage_key(r.stage) for r in reviews)
-    questionnaire = dict.fromkeys(QUESTIONNAIRE_KEYS, 0)
-    feedback = {"in_progress": 0, "completed": 0, "late": 0, "late_over_1_year": 0}
-    drafting_days = []
-    for r in reviews:
-        q = r.deadline(Step.QUESTIONNAIRE)
-        if q and q.done is not None:
-            questionnaire["submitted"] += 1
-            questionnaire[(q.bucket or Bucket.ON_TIME).value] += 1
-        wf = r.deadline(Step.WRITTEN_FEEDBACK)
-        if wf and wf.done is not None:
-            feedback["completed"] += 1
-        if stage_key(r.stage) == "written_feedback":
-            feedback["in_progress"] += 1
-            feedback["late"] += _late(wf, day)
-            feedback["late_over_1_year"] += _over_a_year_late(wf, day)
-        if stage_key(r.stage) == "observations":
-            drafting_days.append((day - r.stage_since).days)
-    questionnaire["in_preparation"] = stages["questionnaire"]
-    observations = {
-        "in_progress": stages["observations"],
-        "completed": sum(
-            1 for r in reviews if (o := r.deadline(Step.OBSERVATIONS)) and o.done is not None
-        ),
-        # How long each list of observations under way has been drafted (¶39), longest first.
-        "drafting_days": sorted(drafting_days, reverse=True),
-    }
     held = [r.languages for r in reviews if r.languages is not None]
     return {
         "parties": len(codes),
         "reviews": len(reviews),
-        "focal_points": {
-            "total": len(fp_people),
-            "parties": len(fp_parties),
-            "women": sum(1 for n in fp_people.values() if n.gender == "female"),
-            "by_ministry": {
-                m: sum(1 for n in fp_people.values() if n.ministry == m) for m in MINISTRIES
-            },
-            "parties_with_several": sum(1 for s in fp_parties.values() if len(s) > 1),
-            "parties_changed": len(changed),
-            "parties_without": len(codes - set(fp_parties)),
-            "reviews_blocked": sum(1 for r in reviews if blocked(r)),
-        },
+        "focal_points": _focal_points(day, codes, reviews, nominations, in_force),
         "experts": {
             "total": len(people[EXPERT]),
             "women": sum(1 for n in people[EXPERT].values() if n.gender == "female"),
@@ -190,9 +133,91 @@ def block(
         "reviews_by_stage": {s: stages[s] for s in STAGES},
         "consultations_held": len(held),
         "languages": dict(sorted(Counter(held).items())),
-        "questionnaire": questionnaire,
-        "written_feedback": feedback,
-        "observations": observations,
+        "questionnaire": _questionnaire(reviews, stages),
+        "written_feedback": _written_feedback(day, reviews),
+        "observations": _observations(day, reviews, stages),
+    }
+
+
+def _focal_points(
+    day: date,
+    codes: set[str],
+    reviews: Sequence[ReviewFacts],
+    nominations: Iterable[NominationFacts],
+    in_force: Sequence[NominationFacts],
+) -> dict:
+    """The focal points in force on `day` (people counted once), the parties with one, with
+    several or that changed theirs, the parties without, and the reviews they block (¶12-16)."""
+    people: dict[int, NominationFacts] = {}
+    parties: dict[str, set[int]] = defaultdict(set)
+    roles: set[tuple[str, str]] = set()
+    for n in in_force:
+        if n.kind == FOCAL_POINT:
+            people.setdefault(n.person, n)
+            parties[n.party].add(n.person)
+            roles.add((n.party, n.scope))
+    changed = {
+        n.party
+        for n in nominations
+        if n.kind == FOCAL_POINT and n.ends_on is not None and n.ends_on <= day
+    }
+
+    def blocked(r: ReviewFacts) -> bool:
+        return stage_key(r.stage) == "not_started" and (
+            (r.party, OWN) not in roles or any((c, REVIEWER) not in roles for c in r.reviewers)
+        )
+
+    return {
+        "total": len(people),
+        "parties": len(parties),
+        "women": sum(1 for n in people.values() if n.gender == "female"),
+        "by_ministry": {m: sum(1 for n in people.values() if n.ministry == m) for m in MINISTRIES},
+        "parties_with_several": sum(1 for s in parties.values() if len(s) > 1),
+        "parties_changed": len(changed),
+        "parties_without": len(codes - set(parties)),
+        "reviews_blocked": sum(1 for r in reviews if blocked(r)),
+    }
+
+
+def _questionnaire(reviews: Sequence[ReviewFacts], stages: Counter[str]) -> dict[str, int]:
+    """The questionnaires submitted, per timeliness bucket (¶32), and those in preparation."""
+    questionnaire = dict.fromkeys(QUESTIONNAIRE_KEYS, 0)
+    for r in reviews:
+        q = r.deadline(Step.QUESTIONNAIRE)
+        if q and q.done is not None:
+            questionnaire["submitted"] += 1
+            questionnaire[(q.bucket or Bucket.ON_TIME).value] += 1
+    questionnaire["in_preparation"] = stages["questionnaire"]
+    return questionnaire
+
+
+def _written_feedback(day: date, reviews: Sequence[ReviewFacts]) -> dict[str, int]:
+    """The written feedbacks completed, and those in progress and how many of them are late
+    and over a year late on `day` (¶36-37)."""
+    feedback = {"in_progress": 0, "completed": 0, "late": 0, "late_over_1_year": 0}
+    for r in reviews:
+        wf = r.deadline(Step.WRITTEN_FEEDBACK)
+        if wf and wf.done is not None:
+            feedback["completed"] += 1
+        if stage_key(r.stage) == "written_feedback":
+            feedback["in_progress"] += 1
+            feedback["late"] += _late(wf, day)
+            feedback["late_over_1_year"] += _over_a_year_late(wf, day)
+    return feedback
+
+
+def _observations(day: date, reviews: Sequence[ReviewFacts], stages: Counter[str]) -> dict:
+    """The lists of observations in progress and completed, and how long each one under way
+    has been drafted on `day` (¶39), longest first."""
+    return {
+        "in_progress": stages["observations"],
+        "completed": sum(
+            1 for r in reviews if (o := r.deadline(Step.OBSERVATIONS)) and o.done is not None
+        ),
+        "drafting_days": sorted(
+            ((day - r.stage_since).days for r in reviews if stage_key(r.stage) == "observations"),
+            reverse=True,
+        ),
     }
 
 
