@@ -11,6 +11,7 @@ in Arabic; HTML bars are the same on the page and in the PDF.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -79,50 +80,60 @@ def _group_label(number: str) -> str:
 
 def figures(status: dict) -> list[Figure]:
     """Figures I-VII of the status paper for one status (whole mechanism or one slice)."""
+    return [*_review_figures(status), *_mechanism_figures(status), *_feedback_figures(status)]
+
+
+_Rows = list[tuple[str, list[int]]]
+
+
+def _per_group(status: dict, pick: Callable[[dict], list[int]]) -> _Rows:
+    """One row per group of `status`, in group order: its label and `pick` of its counts."""
     by_group = status["by_group"]
-    groups = sorted(by_group, key=int)
+    return [(_group_label(g), pick(by_group[g])) for g in sorted(by_group, key=int)]
 
-    def per_group(pick) -> list[tuple[str, list[int]]]:
-        return [(_group_label(g), pick(by_group[g])) for g in groups]
 
-    def blocked(block):
+def _review_figures(status: dict) -> list[Figure]:
+    """Figures I-III, per group: the reviews not started for want of a focal point, the
+    reviews by stage, the initial consultations held."""
+
+    def blocked(block: dict) -> list[int]:
         fp = block["focal_points"]
         not_started = block["reviews_by_stage"]["not_started"]
         return [fp["reviews_blocked"], not_started - fp["reviews_blocked"]]
 
-    def consultations(block):
+    def consultations(block: dict) -> list[int]:
         return [block["consultations_held"], block["reviews"] - block["consultations_held"]]
 
-    q = status["questionnaire"]
-    feedback_rows = per_group(
-        lambda b: [
-            b["written_feedback"]["in_progress"] - b["written_feedback"]["late"],
-            b["written_feedback"]["late"] - b["written_feedback"]["late_over_1_year"],
-            b["written_feedback"]["late_over_1_year"],
-        ]
-    )
     return [
         Figure(
             "I",
             "focal-points",
             _("Reviews affected by missing focal points"),
             [_("Not started: a focal point is missing"), _("Not started: other reasons")],
-            per_group(blocked),
+            _per_group(status, blocked),
         ),
         Figure(
             "II",
             "review-status",
             _("Status of the country reviews"),
             [str(STAGE_LABELS[s]) for s in STAGES],
-            per_group(lambda b: [b["reviews_by_stage"][s] for s in STAGES]),
+            _per_group(status, lambda b: [b["reviews_by_stage"][s] for s in STAGES]),
         ),
         Figure(
             "III",
             "initial-consultations",
             _("Initial consultations"),
             [_("Held"), _("Not held")],
-            per_group(consultations),
+            _per_group(status, consultations),
         ),
+    ]
+
+
+def _mechanism_figures(status: dict) -> list[Figure]:
+    """Figures IV and V, for the whole of `status`: the working languages agreed (most
+    frequent first) and the questionnaires by timeliness, then those in preparation."""
+    q = status["questionnaire"]
+    return [
         Figure(
             "IV",
             "languages",
@@ -141,21 +152,39 @@ def figures(status: dict) -> list[Figure]:
             [(str(BUCKET_LABELS[b]), [q[b]]) for b in BUCKET_LABELS]
             + [(_("In preparation"), [q["in_preparation"]])],
         ),
+    ]
+
+
+def _feedback_figures(status: dict) -> list[Figure]:
+    """Figures VI and VII, per group: the written feedback in progress and completed, and
+    the feedback in progress by delay (not late, late up to a year, over a year)."""
+
+    def progress(block: dict) -> list[int]:
+        wf = block["written_feedback"]
+        return [wf["in_progress"], wf["completed"]]
+
+    def delays(block: dict) -> list[int]:
+        wf = block["written_feedback"]
+        return [
+            wf["in_progress"] - wf["late"],
+            wf["late"] - wf["late_over_1_year"],
+            wf["late_over_1_year"],
+        ]
+
+    return [
         Figure(
             "VI",
             "written-feedback",
             _("Written feedback: in progress and completed"),
             [_("In progress"), _("Completed")],
-            per_group(
-                lambda b: [b["written_feedback"]["in_progress"], b["written_feedback"]["completed"]]
-            ),
+            _per_group(status, progress),
         ),
         Figure(
             "VII",
             "feedback-delays",
             _("Written feedback in progress: delays against the agreed timetable"),
             [_("Not late"), _("Late, up to a year"), _("Over a year late")],
-            feedback_rows,
+            _per_group(status, delays),
         ),
     ]
 
