@@ -231,13 +231,38 @@ def load(cluster, *, instrument=None) -> Loaded:
     templates = {t.pk: t for t in Template.objects.filter(cluster=cluster)}
     published = [t for t in templates.values() if t.published]
     current = max(published, key=lambda t: t.version) if published else None
+    submissions, answered_versions = _latest_submissions(cluster)
+    wanted = set(answered_versions) | ({current.pk} if current else set())
+    found = (
+        Question.objects.filter(template__in=wanted, kind__in=CLOSED)
+        .select_related("article__instrument")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "pk")))
+    )
+    if instrument is not None:
+        found = found.filter(article__instrument=instrument)
+    return Loaded(
+        questions=_specs(list(found), templates, current),
+        submissions=submissions,
+        current_version=current.version if current else None,
+        versions={
+            templates[pk].version: n
+            for pk, n in sorted(answered_versions.items())
+            if pk in templates
+        },
+    )
+
+
+def _latest_submissions(cluster) -> tuple[list[Submitted], Counter[int]]:
+    """The latest submission of each of `cluster`'s reviews, as `Submitted`, and how many of
+    them answered each template (by template id). One query."""
     latest = AnswerSubmission.objects.filter(answer_set=OuterRef("answer_set")).order_by(
         "-at", "-pk"
     )
     rows = AnswerSubmission.objects.filter(
         answer_set__review__cluster=cluster, pk=Subquery(latest.values("pk")[:1])
     ).select_related("answer_set__review__party", "answer_set__review__group")
-    submissions, answered_versions = [], Counter()
+    submissions: list[Submitted] = []
+    answered_versions: Counter[int] = Counter()
     for row in rows:
         review = row.answer_set.review
         template_id = row.snapshot.get("template") or row.answer_set.template_id
@@ -251,20 +276,20 @@ def load(cluster, *, instrument=None) -> Loaded:
                 values={a["question"]: list(a.get("value") or []) for a in row.snapshot["answers"]},
             )
         )
-    wanted = set(answered_versions) | ({current.pk} if current else set())
-    found = (
-        Question.objects.filter(template__in=wanted, kind__in=CLOSED)
-        .select_related("article__instrument")
-        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "pk")))
-    )
-    if instrument is not None:
-        found = found.filter(article__instrument=instrument)
-    by_key: dict[str, list] = {}
+    return submissions, answered_versions
+
+
+def _specs(found: list[Question], templates: dict[int, Template], current) -> list[QuestionSpec]:
+    """One QuestionSpec per key among the questions `found` (all versions, in the model's
+    order: instrument, article): the current version's questions first, then those only
+    earlier versions have, each group in the order of its wording's question."""
+    by_key: dict[str, list[Question]] = {}
     for question in found:
         by_key.setdefault(question.key, []).append(question)
     yes_no = [(value, str(label)) for value, label in YES_NO_PARTLY]
-    questions = []
-    for versions in by_key.values():
+    order = {q.pk: n for n, q in enumerate(found)}
+    questions, position = [], {}
+    for key, versions in by_key.items():
         # The current version's wording first, then the latest earlier one.
         versions.sort(
             key=lambda q: (
@@ -272,39 +297,33 @@ def load(cluster, *, instrument=None) -> Loaded:
                 -templates[q.template_id].version,
             )
         )
-        first = versions[0]
-        options: list[tuple[str, str]] = []
-        for question in versions:
-            offered = (
-                yes_no
-                if question.kind == "yes_no_partly"
-                else [(c.value, c.label) for c in question.choices.all()]
-            )
-            options += [o for o in offered if o[0] not in {v for v, _label in options}]
-        questions.append(
-            QuestionSpec(
-                key=first.key,
-                label=first.label,
-                kind=first.kind,
-                instrument=first.article.instrument.code,
-                instrument_label=first.article.instrument.short_label,
-                article=first.article.number,
-                options=options,
-                in_current=current is not None and first.template_id == current.pk,
-            )
-        )
-    order = {q.pk: n for n, q in enumerate(found)}  # the model's order: instrument, article
-    position = {q.key: order[by_key[q.key][0].pk] for q in questions}
+        questions.append(_spec(versions, current, yes_no))
+        position[key] = order[versions[0].pk]
     questions.sort(key=lambda q: (not q.in_current, position[q.key]))
-    return Loaded(
-        questions=questions,
-        submissions=submissions,
-        current_version=current.version if current else None,
-        versions={
-            templates[pk].version: n
-            for pk, n in sorted(answered_versions.items())
-            if pk in templates
-        },
+    return questions
+
+
+def _spec(versions: list[Question], current, yes_no: list[tuple[str, str]]) -> QuestionSpec:
+    """The question of one key, worded as `versions[0]`, with the options of every version
+    (in the order offered, the first version's first, each value once)."""
+    first = versions[0]
+    options: list[tuple[str, str]] = []
+    for question in versions:
+        offered = (
+            yes_no
+            if question.kind == "yes_no_partly"
+            else [(c.value, c.label) for c in question.choices.all()]
+        )
+        options += [o for o in offered if o[0] not in {v for v, _label in options}]
+    return QuestionSpec(
+        key=first.key,
+        label=first.label,
+        kind=first.kind,
+        instrument=first.article.instrument.code,
+        instrument_label=first.article.instrument.short_label,
+        article=first.article.number,
+        options=options,
+        in_current=current is not None and first.template_id == current.pk,
     )
 
 
