@@ -280,9 +280,32 @@ def save_answers(
         raise AnswerError(_("You may not answer this questionnaire."))
     if not access.editable(review):
         raise AnswerError(_("The answers can be changed only at the questionnaire stage."))
+    answer_set = _answer_set_for(review, drafts, now)
+    saved = _write(answer_set, drafts, by=by, now=now)
+    if on_behalf_of and saved:
+        keys = [answer.question.key for answer in saved]
+        reviews.record(
+            review,
+            "answers_on_behalf",
+            by=by,
+            at=now,
+            questions=keys,
+            material=Material.ANSWERS,
+            on_behalf_of=access.actor.party,
+            reason=reason.strip(),
+        )
+    if review.cleared and saved:
+        reviews.act(review, Action.DRAFT, by=by, now=now)
+    return saved
+
+
+def _answer_set_for(review: Review, drafts: list[Draft], now: dt.datetime) -> AnswerSet | None:
+    """The review's answer set, created on the template of the drafts' questions when the
+    review has none yet (None: none and nothing to save). AnswerError, and nothing created,
+    when a question is not of the answer set's template or not on one of the instruments the
+    party under review is party to (`questions_for`'s rule, asked once for these questions
+    rather than by loading every question and its choices)."""
     answer_set = AnswerSet.objects.filter(review=review).first()
-    # questions_for's rule (the template's questions on the party's instruments), asked once
-    # for these questions rather than by loading every question and its choices.
     instruments = Adherence.objects.current().filter(party=review.party_id).values("instrument")
     allowed = set(
         Question.objects.filter(
@@ -298,7 +321,16 @@ def save_answers(
         answer_set = AnswerSet.objects.create(
             review=review, template_id=template_id, created_at=now
         )
-    # Under the review's row lock, so two saves of one answer are checked one after the other.
+    return answer_set
+
+
+def _write(
+    answer_set: AnswerSet | None, drafts: list[Draft], *, by: User, now: dt.datetime
+) -> list[Answer]:
+    """Each draft saved in order (created, or its answer's version moved up by one), checked
+    against the version saved: StaleAnswer when it is not the draft's (a later draft of the
+    same question is based on the earlier one's save). Run under the review's row lock, so two
+    saves of one answer are checked one after the other."""
     existing = {
         a.question_id: a
         for a in Answer.objects.filter(
@@ -329,20 +361,6 @@ def save_answers(
             answer.save()
         existing[question.pk] = answer
         saved.append(answer)
-    if on_behalf_of and saved:
-        keys = [answer.question.key for answer in saved]
-        reviews.record(
-            review,
-            "answers_on_behalf",
-            by=by,
-            at=now,
-            questions=keys,
-            material=Material.ANSWERS,
-            on_behalf_of=access.actor.party,
-            reason=reason.strip(),
-        )
-    if review.cleared and saved:
-        reviews.act(review, Action.DRAFT, by=by, now=now)
     return saved
 
 
