@@ -27,7 +27,7 @@ started for want of a consultation" plus its 65 blocked make 115, not its 116: t
 Answers (seed ¶31-33, ¶52-54): when the cluster's questionnaire is loaded (`manage.py
 loadquestionnaire`, run before `loaddemo` by `make setup`), the drafting step saves answers to
 it through `questionnaires.actions.save_answers` (`save_answer`'s rules and code, for many answers
-at once) — all of them in the reviews that submit by
+at once; revmod.demo.answers writes them) — all of them in the reviews that submit by
 16 April 2024, part of them in the others — so the secretariat's statistics on the answers
 have something to count. Each review's answers come from their own `random.Random` seeded
 from SEED and the party, so they are reproducible and leave the plan's draws untouched.
@@ -47,39 +47,12 @@ from django.db import transaction
 
 from revmod.accounts import actions as accounts
 from revmod.accounts.models import Nomination, User
+from revmod.demo.answers import Answerer
 from revmod.lots.models import Pairing
-from revmod.questionnaires import actions as questionnaires
-from revmod.questionnaires.models import QuestionnaireTemplate
 from revmod.registry.models import Cluster, Party
 from revmod.reviews import actions
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import Review, ReviewEvent
-
-# The demo's answers: mostly yes or partly, a few no (weights), with short explanations.
-ANSWER_WEIGHTS = {"yes": 60, "partly": 30, "no": 10}
-EXPLANATIONS = {
-    "yes": [
-        "The offence is established in the Criminal Code and applied by the courts.",
-        "Covered by the general part of the Criminal Code; see the provisions cited.",
-        "Implemented by the law cited, in force since its adoption.",
-    ],
-    "partly": [
-        "Covered in part: an amendment to the Criminal Code is before Parliament.",
-        "The law covers natural persons; the liability of legal persons is civil only.",
-        "Some elements are covered by general provisions rather than a specific offence.",
-    ],
-    "no": [
-        "Not yet covered; a draft law is being prepared with technical assistance.",
-        "No specific provision; the matter is under review by the Ministry of Justice.",
-    ],
-}
-TEXTS = [
-    "Two cases were prosecuted under these provisions in the last five years.",
-    "The courts interpret the provisions in line with the Convention.",
-    "Guidance for prosecutors was issued by the Office of the Attorney General.",
-    "Statistics are kept by the Ministry of Justice and are available on request.",
-]
-CODES = ["Criminal Code", "Penal Code", "Code of Criminal Procedure", "Law on Organized Crime"]
 
 SEED = 20240416
 AS_OF = dt.date(2024, 4, 16)  # the date of every figure in the seed
@@ -188,39 +161,83 @@ def _no_focal_point(rng, involves, keep, forced) -> set[str]:
 
 
 def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) -> Plan:
+    """The whole calendar, drawn from `random.Random(SEED)` in a fixed order (each phase below
+    draws after the one before), so the same reviews and pairings give the same plan: the focal
+    points (the parties without one, when each names one, who holds it and hands it over), the
+    experts and observers, then the reviews that get under way and their steps."""
     rng = random.Random(SEED)
     result = Plan()
-    start = {r.party.code: r.started_on for r in reviews}
-    reviewers = defaultdict(list)  # reviewed -> reviewing parties
-    for pairing in pairings:
-        reviewers[pairing.reviewed.code].append(pairing.reviewer.code)
-    involves = defaultdict(set)  # party -> the reviews (by reviewed party) it takes part in
-    for code in start:
-        involves[code].add(code)
-        for reviewer in reviewers[code]:
-            involves[reviewer].add(code)
-    keep = {PERSONA_PARTY, *reviewers[PERSONA_PARTY]}
-    forced = [code for code in LATE_JOINERS if code in start]
-    silent = _no_focal_point(rng, involves, keep, forced)
-    named = sorted(p for p in involves if p not in silent)  # the 163 States (¶12)
+    drawn = _Drawn.of(reviews, pairings)
+    forced = [code for code in LATE_JOINERS if code in drawn.start]
+    silent = _no_focal_point(rng, drawn.involves, drawn.keep, forced)
+    named = sorted(p for p in drawn.involves if p not in silent)  # the 163 States (¶12)
+    first = _first_nominations(rng, drawn, named)
+    holders = _focal_point_holders(rng, drawn, named, first, persona_reviewer)
+    _name_focal_points(rng, result, holders)
+    expert_day = _name_experts(rng, result, named, first)
+    _name_observers(rng, result, named, first)
+    under_way = _under_way(rng, result, drawn, silent, first)
+    _set_timetables(rng, under_way)
+    _review_steps(rng, result, drawn, under_way, expert_day)
+    result.steps.sort()
+    return result
 
-    # When each State first names its focal point for each role: a few days to weeks after
-    # the first review it takes part in starts in that role (rule 18: within 2 weeks).
+
+@dataclass(frozen=True)
+class _Drawn:
+    """The reviews as the draws left them: when each starts, who reviews it (by reviewed
+    party), the reviews each party takes part in, and the parties always named and never
+    changed (the persona party and its reviewers)."""
+
+    start: dict[str, dt.date]
+    reviewers: defaultdict[str, list[str]]  # reviewed -> reviewing parties
+    involves: defaultdict[str, set[str]]  # party -> the reviews (by reviewed party) it is in
+    keep: set[str]
+
+    @classmethod
+    def of(cls, reviews: list[Review], pairings: list[Pairing]) -> "_Drawn":
+        start = {r.party.code: r.started_on for r in reviews}
+        reviewers = defaultdict(list)
+        for pairing in pairings:
+            reviewers[pairing.reviewed.code].append(pairing.reviewer.code)
+        involves = defaultdict(set)
+        for code in start:
+            involves[code].add(code)
+            for reviewer in reviewers[code]:
+                involves[reviewer].add(code)
+        keep = {PERSONA_PARTY, *reviewers[PERSONA_PARTY]}
+        return cls(start, reviewers, involves, keep)
+
+
+_Role = tuple[str, str]  # (party, scope)
+
+
+def _first_nominations(rng, drawn: _Drawn, named: list[str]) -> dict[_Role, dt.date]:
+    """When each named State first names its focal point for each of its roles: a few days to
+    weeks after the first review it takes part in starts in that role (rule 18: within 2
+    weeks); a State that reviews no one has no reviewer role."""
     first = {}
     for code in named:
-        first[code, OWN] = start[code] + _days(rng, 3, 45)
-        reviewed = [r for r in start if code in reviewers[r]]
+        first[code, OWN] = drawn.start[code] + _days(rng, 3, 45)
+        reviewed = [r for r in drawn.start if code in drawn.reviewers[r]]
         if reviewed:
-            first[code, REVIEWER] = min(start[r] for r in reviewed) + _days(rng, 3, 45)
-    two = [c for c in named if (c, REVIEWER) in first and c not in keep]
-    several = {PERSONA_PARTY, persona_reviewer, *rng.sample(two, MORE_THAN_ONE - 2)}
+            first[code, REVIEWER] = min(drawn.start[r] for r in reviewed) + _days(rng, 3, 45)
+    return first
 
-    # Who holds each role, in order: the first nominee, then the replacements (¶14).
-    holders: dict[tuple[str, str], list[tuple[dt.date, str]]] = {}
+
+def _focal_point_holders(
+    rng, drawn: _Drawn, named: list[str], first: dict[_Role, dt.date], persona_reviewer: str
+) -> dict[_Role, list[tuple[dt.date, str]]]:
+    """Who holds each role, in order: the first nominee, then the replacements (¶14). Eight
+    States have a person per role (¶13: the personas' two among them), the others one person
+    for both; 73 hand over once or twice, at least 40 days apart and 20 before AS_OF."""
+    two = [c for c in named if (c, REVIEWER) in first and c not in drawn.keep]
+    several = {PERSONA_PARTY, persona_reviewer, *rng.sample(two, MORE_THAN_ONE - 2)}
+    holders: dict[_Role, list[tuple[dt.date, str]]] = {}
     changeable = [
         c
         for c in named
-        if c not in keep
+        if c not in drawn.keep
         and AS_OF - max(first[c, s] for s in (OWN, REVIEWER) if (c, s) in first) > dt.timedelta(120)
     ]
     changers = set(rng.sample(changeable, CHANGED))
@@ -248,10 +265,16 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
                 for scope in scopes_changed:
                     holders[code, scope].append((day, new))
                 since = day
-    if PERSONA_PARTY in start:
+    if PERSONA_PARTY in drawn.start:
         holders[PERSONA_PARTY, OWN][0] = (holders[PERSONA_PARTY, OWN][0][0], "reviewed_fp")
         day = holders[persona_reviewer, REVIEWER][0][0]
         holders[persona_reviewer, REVIEWER][0] = (day, "reviewer_fp")
+    return holders
+
+
+def _name_focal_points(rng, result: Plan, holders: dict[_Role, list[tuple[dt.date, str]]]) -> None:
+    """Every holder a person and a nomination step; those in office on AS_OF 54 women (¶12)
+    and spread over the ministries by the seed's shares; the earlier ones a gender at random."""
     for (code, scope), items in holders.items():
         for n, (day, username) in enumerate(items):
             result.person(username, code)
@@ -271,7 +294,13 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
     for person in result.people.values():
         person.gender = person.gender or rng.choice([User.Gender.FEMALE, User.Gender.MALE])
 
-    # Governmental experts (¶18): at least two per State, the rest spread at random.
+
+def _name_experts(
+    rng, result: Plan, named: list[str], first: dict[_Role, dt.date]
+) -> dict[str, dt.date]:
+    """The governmental experts (¶18: 1,003, 343 women): at least two per State, the rest
+    spread at random, each named 5 to 60 days after the focal point of its role (every third
+    for the State's role as reviewer, when it has one). Returns the day each is named."""
     counts = Counter({code: 2 for code in named})
     counts.update(rng.choice(named) for _ in range(EXPERTS - 2 * len(named)))
     experts, expert_day = [], {}
@@ -286,29 +315,48 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
         result.people[username].gender = User.Gender.FEMALE
     for username in experts:
         result.people[username].gender = result.people[username].gender or User.Gender.MALE
-    # Observers (¶19): read-only, in their party's own review.
+    return expert_day
+
+
+def _name_observers(rng, result: Plan, named: list[str], first: dict[_Role, dt.date]) -> None:
+    """The observers (¶19): named by 14 States (the persona party among them), read-only, in
+    their party's own review."""
     observing = [PERSONA_PARTY] + rng.sample(sorted(set(named) - {PERSONA_PARTY}), 13)
     for code in observing:
         username = "observer" if code == PERSONA_PARTY else f"obs-{code.lower()}"
         result.person(username, code, gender=rng.choice(["female", "male"]))
-        result.add(
-            first[code, OWN] + _days(rng, 20, 200),
-            1,
-            "nominate",
-            code,
-            username,
-            OBSERVER,
-            OWN,
-            False,
-        )
+        day = first[code, OWN] + _days(rng, 20, 200)
+        result.add(day, 1, "nominate", code, username, OBSERVER, OWN, False)
 
-    # The reviews whose parties all named a focal point (124): when all had one, when the
-    # consultation could start and be held.
+
+@dataclass
+class _UnderWay:
+    """The reviews under way on AS_OF (¶23), in the order their consultations were held: when
+    they could start (all parties had a focal point), when the consultation was held and in
+    which languages, which of them reached the observations and the written feedback (the
+    others are at the questionnaire); `_set_timetables` adds the questionnaires' submission
+    and the dates agreed."""
+
+    codes: list[str]
+    ready: dict[str, dt.date]
+    held: dict[str, dt.date]
+    languages: list[tuple | None]  # one per code
+    observations: list[str]
+    feedback: list[str]
+    sent: dict[str, dt.date] = field(default_factory=dict)
+    agreed: dict[str, dict[Step, dt.date]] = field(default_factory=dict)
+
+
+def _under_way(rng, result: Plan, drawn: _Drawn, silent: set[str], first) -> _UnderWay:
+    """The 73 reviews under way among those whose parties all named a focal point (124), the
+    earliest ready more likely (Kenya's among them when it is ready); a quarter of the others
+    a consultation started and still discussed (¶29), a step of `result`. The answers came in
+    mostly, not only, from the reviews that consulted first."""
     ready = {}
-    for code in start:
-        if code in silent or any(r in silent for r in reviewers[code]):
+    for code in drawn.start:
+        if code in silent or any(r in silent for r in drawn.reviewers[code]):
             continue
-        days = [first[code, OWN]] + [first[r, REVIEWER] for r in reviewers[code]]
+        days = [first[code, OWN]] + [first[r, REVIEWER] for r in drawn.reviewers[code]]
         ready[code] = max(days) + _days(rng, 2, 20)
     order = sorted(ready, key=lambda c: ready[c] + _days(rng, 0, 800))
     under_way = order[: AT_QUESTIONNAIRE + AT_FEEDBACK + AT_OBSERVATIONS]
@@ -317,18 +365,30 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
     waiting = [c for c in order if c not in under_way]
     for code in waiting[::4]:  # consultation started, still discussing (¶29)
         result.add(ready[code], 2, "act", code, "start_consultation", (code, OWN))
-
     held = {code: ready[code] + _days(rng, 10, 50) for code in under_way}
     under_way.sort(key=lambda c: (held[c], c))
     languages = list(LANGUAGES)
     rng.shuffle(languages)
-    # The answers came in mostly, not only, from the reviews that consulted first.
     jitter = {code: _days(rng, 0, 700) for code in under_way}
     submitted = sorted(under_way, key=lambda c: (held[c] + jitter[c], c))
     submitted = sorted(submitted[: AT_FEEDBACK + AT_OBSERVATIONS], key=lambda c: (held[c], c))
-    observations = submitted[:AT_OBSERVATIONS]
-    feedback = submitted[AT_OBSERVATIONS:]
-    # Delays: the longest to the earliest consultations (the only ones with time for them).
+    return _UnderWay(
+        under_way,
+        ready,
+        held,
+        languages,
+        observations=submitted[:AT_OBSERVATIONS],
+        feedback=submitted[AT_OBSERVATIONS:],
+    )
+
+
+def _set_timetables(rng, uw: _UnderWay) -> None:
+    """The questionnaire's agreed date of each review under way and, for those past it, when
+    it was submitted: late by the seed's buckets (¶32), the longest delays to the earliest
+    consultations (the only ones with time for them), the four at the observations stage
+    submitted in time for their lists' drafting since OBSERVATIONS_SINCE (¶40); the written
+    feedback's date 183 days later, passed for all but five of the 37 (¶36). RuntimeError
+    when a review has no room for its delay."""
     delays = []
     for bucket, count, low, high in SAQ_DELAYS:
         delays += [(bucket, low, high)] * count
@@ -337,51 +397,58 @@ def plan(reviews: list[Review], pairings: list[Pairing], persona_reviewer: str) 
     tail = feedback_delays[16:]
     rng.shuffle(tail)
     feedback_delays[16:] = tail
-    delay_of = dict(zip(observations, obs_delays, strict=True)) | dict(
-        zip(feedback, feedback_delays, strict=True)
+    delay_of = dict(zip(uw.observations, obs_delays, strict=True)) | dict(
+        zip(uw.feedback, feedback_delays, strict=True)
     )
-    sent = {}
-    agreed = {}
-    for code in under_way:
-        due = held[code] + _days(rng, 90, 180)
+    for code in uw.codes:
+        held = uw.held[code]
+        due = held + _days(rng, 90, 180)
         if code in delay_of:
             _bucket, low, high = delay_of[code]
             delay = dt.timedelta(days=rng.randint(low, high))
             limit = AS_OF - dt.timedelta(days=7)
-            if code in observations:
-                limit = OBSERVATIONS_SINCE[observations.index(code)] - dt.timedelta(days=45)
+            if code in uw.observations:
+                limit = OBSERVATIONS_SINCE[uw.observations.index(code)] - dt.timedelta(days=45)
             if due + delay > limit:
                 due = limit - delay
-            if due < held[code] + dt.timedelta(days=30):
+            if due < held + dt.timedelta(days=30):
                 raise RuntimeError(f"no room for the questionnaire of {code}'s review")
-            sent[code] = max(due + delay, held[code] + dt.timedelta(days=7))  # on time anyway
-        agreed[code] = {Step.QUESTIONNAIRE: due, Step.WRITTEN_FEEDBACK: due + dt.timedelta(183)}
-    on_schedule = sorted(feedback, key=lambda c: sent[c])[-FEEDBACK_ON_SCHEDULE:]
-    for code in feedback:
-        wf = agreed[code][Step.WRITTEN_FEEDBACK]
+            uw.sent[code] = max(due + delay, held + dt.timedelta(days=7))  # on time anyway
+        uw.agreed[code] = {Step.QUESTIONNAIRE: due, Step.WRITTEN_FEEDBACK: due + dt.timedelta(183)}
+    on_schedule = sorted(uw.feedback, key=lambda c: uw.sent[c])[-FEEDBACK_ON_SCHEDULE:]
+    for code in uw.feedback:
+        wf = uw.agreed[code][Step.WRITTEN_FEEDBACK]
         if code in on_schedule:
-            agreed[code][Step.WRITTEN_FEEDBACK] = max(wf, AS_OF + _days(rng, 20, 120))
+            uw.agreed[code][Step.WRITTEN_FEEDBACK] = max(wf, AS_OF + _days(rng, 20, 120))
         elif wf >= AS_OF:
-            agreed[code][Step.WRITTEN_FEEDBACK] = AS_OF - _days(rng, 5, 40)
-    for n, code in enumerate(under_way):
-        result.add(ready[code], 2, "act", code, "start_consultation", (code, OWN))
-        result.add(held[code], 3, "consult", code, languages[n], agreed[code])
-        result.add(held[code], 4, "act", code, "advance", (code, OWN))
-        # An expert of the party drafts the answers, its focal point clears them (guideline 6).
+            uw.agreed[code][Step.WRITTEN_FEEDBACK] = AS_OF - _days(rng, 5, 40)
+
+
+def _review_steps(
+    rng, result: Plan, drawn: _Drawn, uw: _UnderWay, expert_day: dict[str, dt.date]
+) -> None:
+    """The steps of each review under way: the consultation started, held and the review
+    advanced; an expert of the party drafts the answers (not before being named, not after the
+    submission), its focal point clears and submits them (guideline 6); the four lists of
+    observations cleared by every reviewing party and submitted by the first."""
+    for n, code in enumerate(uw.codes):
+        held = uw.held[code]
+        result.add(uw.ready[code], 2, "act", code, "start_consultation", (code, OWN))
+        result.add(held, 3, "consult", code, uw.languages[n], uw.agreed[code])
+        result.add(held, 4, "act", code, "advance", (code, OWN))
         drafter = "expert" if code == PERSONA_PARTY else f"ex-{code.lower()}-0"
-        last = sent.get(code, AS_OF)
-        day = max(held[code] + _days(rng, 1, 60), expert_day[drafter] + dt.timedelta(days=1))
+        last = uw.sent.get(code, AS_OF)
+        day = max(held + _days(rng, 1, 60), expert_day[drafter] + dt.timedelta(days=1))
         if day <= last:
             result.add(day, 5, "act", code, "draft", drafter)
-        if code in sent:
-            result.add(sent[code], 5, "act", code, "clear", (code, OWN))
-            result.add(sent[code], 6, "act", code, "submit", (code, OWN))
-    for code, day in zip(observations, OBSERVATIONS_SINCE, strict=True):
-        for reviewer in sorted(reviewers[code]):
+        if code in uw.sent:
+            result.add(uw.sent[code], 5, "act", code, "clear", (code, OWN))
+            result.add(uw.sent[code], 6, "act", code, "submit", (code, OWN))
+    for code, day in zip(uw.observations, OBSERVATIONS_SINCE, strict=True):
+        reviewers = sorted(drawn.reviewers[code])
+        for reviewer in reviewers:
             result.add(day, 5, "act", code, "clear", (reviewer, REVIEWER))
-        result.add(day, 6, "act", code, "submit", (sorted(reviewers[code])[0], REVIEWER))
-    result.steps.sort()
-    return result
+        result.add(day, 6, "act", code, "submit", (reviewers[0], REVIEWER))
 
 
 def run(secretariat: User, password: str) -> None:
@@ -393,8 +460,26 @@ def run(secretariat: User, password: str) -> None:
     persona_review = reviews[PERSONA_PARTY]
     persona_reviewer = persona_review.pairings().order_by("reviewer__code").first().reviewer.code
     the_plan = plan(list(reviews.values()), pairings, persona_reviewer)
-
     parties = {p.code: p for p in Party.objects.all()}
+    walk = _Walk(
+        secretariat,
+        parties,
+        reviews,
+        users=_create_users(the_plan, parties, password),
+        submitting={  # the reviews whose questionnaire is submitted by AS_OF
+            step[1]
+            for _day, _order, _n, step in the_plan.steps
+            if step[0] == "act" and step[2] == "submit" and step[3] == (step[1], OWN)
+        },
+        answer=Answerer(Cluster.objects.get(review_order=1), SEED),
+    )
+    for day, order, _n, step in the_plan.steps:
+        walk.take(day, at(day, 9 + order), *step)
+
+
+def _create_users(the_plan: Plan, parties: dict[str, Party], password: str) -> dict[str, User]:
+    """The plan's people as users (one insert), by username: the four personas sign in with
+    `password`, the others cannot sign in."""
     unusable = make_password(None)
     new = []
     for person in the_plan.people.values():
@@ -412,94 +497,75 @@ def run(secretariat: User, password: str) -> None:
             )
         )
     User.objects.bulk_create(new)
-    users = {u.username: u for u in User.objects.filter(username__in=the_plan.people)}
-    holder = {}  # (party, scope) -> the focal point in office on the simulated day
-    answered = {}  # party under review -> the number of answers saved
-    submitting = {  # the reviews whose questionnaire is submitted by AS_OF
-        step[1]
-        for _day, _order, _n, step in the_plan.steps
-        if step[0] == "act" and step[2] == "submit" and step[3] == (step[1], OWN)
-    }
-    answer = Answerer(Cluster.objects.get(review_order=1))
+    return {u.username: u for u in User.objects.filter(username__in=the_plan.people)}
 
-    for day, order, _n, step in the_plan.steps:
-        now = at(day, 9 + order)
-        kind, code, *rest = step
+
+@dataclass
+class _Walk:
+    """The calendar walked step by step, as the secretariat and the parties would act: who
+    holds each focal point role on the simulated day, and how many answers each review saved."""
+
+    secretariat: User
+    parties: dict[str, Party]
+    reviews: dict[str, Review]
+    users: dict[str, User]
+    submitting: set[str]  # the reviews whose questionnaire is submitted by AS_OF
+    answer: Answerer
+    holder: dict[tuple[str, str], User] = field(default_factory=dict)  # (party, scope) -> in office
+    answered: dict[str, int] = field(default_factory=dict)  # party under review -> answers saved
+
+    def take(self, day: dt.date, now: dt.datetime, kind: str, code: str, *rest) -> None:
+        """One step of the plan (`Plan.add`'s arguments after the order) at `now`."""
         if kind == "nominate":
-            username, role, scope, replacing = rest
-            accounts.nominate(
-                party=parties[code],
-                person=users[username],
-                kind=role,
-                scope=scope,
-                starts_on=day,
-                by=secretariat,
-                now=now,
-                handover_note="Files and contacts handed over through the permanent mission."
-                if replacing
-                else "",
-            )
-            if role == FP:
-                holder[code, scope] = users[username]
+            self.nominate(day, now, code, *rest)
         elif kind == "act":
-            action, who = rest
-            by = users[who] if isinstance(who, str) else holder[who]
-            if action == "clear" and who == (code, OWN) and code not in answered:
-                # Submitted without a drafting step of its own: the focal point answers.
-                answered[code] = answer(reviews[code], by, now, complete=True)
-            actions.act(reviews[code], action, by=by, now=now)
-            if action == "draft":
-                answered[code] = answer(reviews[code], by, now, complete=code in submitting)
+            self.act(now, code, *rest)
         elif kind == "consult":
-            languages, agreed = rest
-            actions.record_consultation(
-                reviews[code],
-                by=holder[code, OWN],
-                now=now,
-                held_on=day,
-                languages=list(languages or []),
-                no_agreement=languages is None,
-                exceptional_reason="The reviewed party's legislation exists only in these "
-                "languages."
-                if languages and len(languages) == 3
-                else "",
-                agreed=agreed,
-            )
+            self.consult(day, now, code, *rest)
 
+    def nominate(self, day, now, code, username, role, scope, replacing) -> None:
+        """The secretariat records the nomination; a focal point takes office that day."""
+        accounts.nominate(
+            party=self.parties[code],
+            person=self.users[username],
+            kind=role,
+            scope=scope,
+            starts_on=day,
+            by=self.secretariat,
+            now=now,
+            handover_note="Files and contacts handed over through the permanent mission."
+            if replacing
+            else "",
+        )
+        if role == FP:
+            self.holder[code, scope] = self.users[username]
 
-class Answerer:
-    """Saves a review's answers to the cluster's current questionnaire, when one is loaded."""
+    def act(self, now, code, action, who) -> None:
+        """A workflow action by a person (username) or the focal point of a role; a draft saves
+        answers (all of them in a review that submits by AS_OF), and so does a clearance with
+        no draft before it (the focal point answers)."""
+        review = self.reviews[code]
+        by = self.users[who] if isinstance(who, str) else self.holder[who]
+        if action == "clear" and who == (code, OWN) and code not in self.answered:
+            self.answered[code] = self.answer(review, by, now, complete=True)
+        actions.act(review, action, by=by, now=now)
+        if action == "draft":
+            self.answered[code] = self.answer(review, by, now, complete=code in self.submitting)
 
-    def __init__(self, cluster: Cluster):
-
-        self.template = QuestionnaireTemplate.objects.current(cluster)
-
-    def __call__(self, review: Review, by: User, now: dt.datetime, *, complete: bool) -> int:
-        """Answer the review's questions as `by` (all, or a few when `complete` is False: a
-        draft in preparation, which the statistics never count); the number of answers saved."""
-
-        if self.template is None:
-            return 0
-        rng = random.Random(f"{SEED}-answers-{review.party.code}")
-        drafts = []
-        for question in questionnaires.questions_for(review, self.template):
-            if not complete and rng.random() < 0.8:
-                continue
-            value, citations, text = [], "", rng.choice(TEXTS)
-            if question.kind == "yes_no_partly":
-                (choice,) = rng.choices(list(ANSWER_WEIGHTS), list(ANSWER_WEIGHTS.values()))
-                value, text = [choice], rng.choice(EXPLANATIONS[choice])
-            elif question.kind in {"single", "multiple"}:
-                options = [c.value for c in question.choices.all()]
-                # The first options offered are the usual ones: chosen more often.
-                weights = [len(options) - n for n in range(len(options))]
-                value = rng.choices(options, weights)
-                if question.kind == "multiple":
-                    value += rng.sample(options, rng.randint(0, min(2, len(options) - 1)))
-            if question.has_citations and value != ["no"]:
-                citations = f"{rng.choice(CODES)}, art. {rng.randint(2, 450)}"
-            drafts.append(questionnaires.Draft(question, 0, value, citations, text))
-        return len(questionnaires.save_answers(review, drafts, by=by, now=now))
+    def consult(self, day, now, code, languages, agreed) -> None:
+        """The initial consultation, recorded by the reviewed party's focal point."""
+        actions.record_consultation(
+            self.reviews[code],
+            by=self.holder[code, OWN],
+            now=now,
+            held_on=day,
+            languages=list(languages or []),
+            no_agreement=languages is None,
+            exceptional_reason="The reviewed party's legislation exists only in these languages."
+            if languages and len(languages) == 3
+            else "",
+            agreed=agreed,
+        )
 
 
 @transaction.atomic
