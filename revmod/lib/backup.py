@@ -48,6 +48,7 @@ import json
 import os
 import platform
 import sqlite3
+import subprocess
 import tarfile
 import tempfile
 import zlib
@@ -278,6 +279,7 @@ def _write(raw, dump: Path, files, tables, migrations, snapshot: str, now: dt.da
             "created_at": now.astimezone(dt.UTC).isoformat(),
             "software": {
                 "revmod": _version("revmod"),
+                "commit": _commit(),
                 "django": django.get_version(),
                 "python": platform.python_version(),
             },
@@ -301,6 +303,21 @@ def _write(raw, dump: Path, files, tables, migrations, snapshot: str, now: dt.da
         text = "".join(f"{digest}  {name}\n" for name, digest in sums.items())
         _add_bytes(tar, SUMS, text.encode(), mtime)
     return manifest
+
+
+def _commit() -> str:
+    """The git commit of the code that made the archive, when it runs from a checkout."""
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(settings.BASE_DIR), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return found.stdout.strip()
 
 
 def _version(distribution: str) -> str:
@@ -437,8 +454,9 @@ def _check_target(manifest: dict) -> None:
             "The archive was made at other migrations than this installation's"
             + (f"; it has {', '.join(lacking[:5])} that this one lacks" if lacking else "")
             + (f"; this one has {', '.join(extra[:5])} that it lacks" if extra else "")
-            + f". Restore with revmod {manifest['software']['revmod']} (the archive's "
-            "version), at the migrations of the archive, then upgrade."
+            + ". Restore with the code that made the archive (revmod "
+            + f"{manifest['software']['revmod']}, commit {manifest['software'].get('commit')}),"
+            + " then upgrade."
         )
     if tables := not_empty():
         raise BackupError(

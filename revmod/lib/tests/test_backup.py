@@ -130,6 +130,32 @@ def fresh_installation(media: Path) -> None:
     (media / "tmp").mkdir(parents=True)
 
 
+def future_migration(manifest: dict) -> None:
+    manifest["database"]["migrations"].append("documents.0099_future")
+
+
+def rewrite(archive: Path, target: Path, change) -> None:
+    """`archive` with its manifest changed by `change`, and its checksums made again to match
+    (an archive made by a later version of revmod, say)."""
+    with tarfile.open(archive) as source, tarfile.open(target, "w") as tar:
+        members = {m.name: (m, source.extractfile(m).read()) for m in source}
+        manifest = json.loads(members["manifest.json"][1])
+        change(manifest)
+        data = json.dumps(manifest).encode()
+        sums = members["SHA256SUMS"][1].decode().splitlines()
+        sums = [
+            f"{hashlib.sha256(data).hexdigest()}  manifest.json"
+            if line.endswith(" manifest.json")
+            else line
+            for line in sums
+        ]
+        members["manifest.json"] = (members["manifest.json"][0], data)
+        members["SHA256SUMS"] = (members["SHA256SUMS"][0], "\n".join(sums).encode() + b"\n")
+        for member, content in members.values():
+            member.size = len(content)
+            tar.addfile(member, io.BytesIO(content))
+
+
 def run(*args) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out)
@@ -218,7 +244,10 @@ def test_a_damaged_archive_or_an_installation_not_empty_is_refused_and_nothing_c
             if member.name.startswith("media/"):
                 member.name = "media/../../outside.pdf"
             tar.addfile(member, content)
+    newer = tmp_path / "newer.tar"
+    rewrite(archive, newer, future_migration)
     refusals = {
+        newer: "other migrations than this installation's; it has documents.0099_future",
         damaged: "does not match its checksum",
         truncated: "damaged|not a readable archive|missing|not a revmod backup",
         escaping: "which no backup writes",
