@@ -146,6 +146,15 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # app finder alone never found them (pages were served unstyled and without their scripts).
 STATICFILES_DIRS = [BASE_DIR / "revmod" / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploads larger than 2.5 MB are written here while they arrive (Django's default is the
+# system's temporary folder, where a process killed mid-upload left its files for good). Inside
+# MEDIA_ROOT: a finished upload is renamed into place, not copied; `manage.py checkfiles
+# --delete-orphans` removes what a killed upload left here; backups leave the folder out.
+FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "tmp")
+try:
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only MEDIA_ROOT: commands that store no file still run
+    pass
 # Fonts for PDF documents (Arabic, Chinese, Latin, Cyrillic), written by `manage.py fetchfonts`.
 REVMOD_FONT_DIR = Path(env("REVMOD_FONT_DIR", str(BASE_DIR / "var" / "fonts")))
 # Largest upload accepted (documents, notes verbales); Django itself streams larger bodies to disk.

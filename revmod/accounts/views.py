@@ -6,14 +6,13 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import check_for_language, get_language_from_path
+from django.utils.translation import check_for_language, get_language_from_path, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,6 +36,7 @@ from revmod.accounts.models import ApiToken, Nomination, Registration, User
 from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lib.i18n import normalize_language
+from revmod.lib.storedfiles import MissingFile, missing_page, open_stored
 from revmod.lib.uploads import FORMATS
 
 
@@ -163,6 +163,12 @@ def registration_detail(request, pk):
     )
 
 
+NOTE_VERBALE_MISSING = gettext_lazy(
+    "The file of this note verbale is missing on the server. The error has been logged for "
+    "the platform's administrators."
+)
+
+
 @secretariat_required
 @require_GET
 def note_verbale(request, pk):
@@ -171,10 +177,14 @@ def note_verbale(request, pk):
     registration = _registration(pk)
     name = registration.note_verbale.name
     extension = name.rsplit(".", 1)[-1]
-    if extension not in FORMATS or not default_storage.exists(name):
+    if extension not in FORMATS:
         raise Http404
+    try:
+        stored = open_stored(registration.note_verbale, named_by=f"registration {pk}")
+    except MissingFile:
+        return missing_page(request, NOTE_VERBALE_MISSING)
     return FileResponse(
-        default_storage.open(name, "rb"),
+        stored,
         as_attachment=True,
         filename=f"note-verbale-{registration.party.code}-{registration.pk}.{extension}",
         content_type=FORMATS[extension].content_type,

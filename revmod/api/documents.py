@@ -20,6 +20,7 @@ from revmod.documents import actions
 from revmod.documents.files import file_response
 from revmod.documents.models import KIND_CHOICES, Document, DocumentVersion
 from revmod.lib.i18n import LANGUAGE_CHOICES
+from revmod.lib.storedfiles import MISSING_MESSAGE, MissingFile
 from revmod.reviews.models import Review
 
 
@@ -95,8 +96,12 @@ REVIEW = OpenApiParameter("review_pk", int, OpenApiParameter.PATH, description="
     ),
     download=extend_schema(
         parameters=[REVIEW, OpenApiParameter("number", int, OpenApiParameter.PATH)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-        description="The file of one version, as an attachment.",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (410, "application/json"): OpenApiTypes.OBJECT,
+        },
+        description="The file of one version, as an attachment. 410 with `detail` (and `code` "
+        '"file_missing") when the version exists but its file is missing on the server.',
     ),
 )
 class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -155,4 +160,10 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             version = versions.get(document_id=pk, number=number)
         except DocumentVersion.DoesNotExist:
             raise Http404 from None
-        return file_response(version)
+        try:
+            return file_response(version)
+        except MissingFile:
+            return Response(
+                {"detail": str(MISSING_MESSAGE), "code": "file_missing"},
+                status=status.HTTP_410_GONE,
+            )

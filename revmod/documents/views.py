@@ -15,6 +15,7 @@ from revmod.documents.files import file_response, zip_response
 from revmod.documents.forms import UploadForm
 from revmod.documents.models import Document, DocumentVersion
 from revmod.documents.rules import READABLE
+from revmod.lib.storedfiles import MissingFile, missing_page
 from revmod.reviews.models import Review
 
 
@@ -105,7 +106,10 @@ def document_download(request, pk, document, number):
         document_id=document,
         number=number,
     )
-    return file_response(version)
+    try:
+        return file_response(version)
+    except MissingFile:
+        return missing_page(request)
 
 
 @login_required
