@@ -23,11 +23,11 @@ from revmod.accounts import actions as accounts
 from revmod.documents import actions
 from revmod.documents.models import DocumentVersion
 from revmod.registry.models import Party
-from revmod.test import fresh, make_people, make_world, shared_data, to_questionnaire
+from revmod.test import PDF, fresh, make_people, make_world, shared_data, to_questionnaire
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+# A whole PDF, as an upload must be.
 TWO_HOURS_AGO = time.time() - 2 * 3600
 
 

@@ -23,18 +23,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from revmod.accounts import actions as accounts
 from revmod.documents import actions as documents
 from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
-from revmod.test import make_people, make_user, make_world, to_questionnaire
+from revmod.test import PDF, make_people, make_user, make_world, to_questionnaire, token_for
 from revmod.translations import actions as translations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NOW = dt.datetime(2021, 2, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+# A whole PDF, as an upload must be.
 
 
 @pytest.fixture
@@ -87,7 +86,7 @@ def representative_world():
         now=NOW,
         site_url="http://testserver/",
     )
-    Token.objects.create(user=secretariat)
+    token_for(secretariat)  # an API token (stored hashed)
     officer = make_user("officer", secretariat=True)
     officer.user_permissions.add(Permission.objects.get(codename="view_party"))
     LogEntry.objects.log_actions(
