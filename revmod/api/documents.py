@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from revmod.documents import actions
-from revmod.documents.files import file_response
+from revmod.documents.files import file_response, record_download
 from revmod.documents.models import KIND_CHOICES, Document, DocumentVersion
 from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.reviews.models import Review
@@ -155,4 +155,6 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             version = versions.get(document_id=pk, number=number)
         except DocumentVersion.DoesNotExist:
             raise Http404 from None
-        return file_response(version)
+        response = file_response(version)
+        record_download(request.user, version, ", through the API")
+        return response

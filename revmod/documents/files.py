@@ -1,5 +1,6 @@
 """Serving stored versions: one file as an attachment, or a review's submissions as a ZIP.
-Never from MEDIA_URL: the views check access first and then call these."""
+Never from MEDIA_URL: the views check access first and then call these, and record the download
+of confidential material (reviews.reads)."""
 
 import re
 import shutil
@@ -9,6 +10,8 @@ import zipfile
 from django.http import FileResponse
 
 from revmod.documents.models import Document, DocumentVersion
+from revmod.documents.rules import MATERIAL, Kind
+from revmod.reviews.reads import How, record_read
 
 
 def safe_stem(text: str, fallback: str = "document") -> str:
@@ -39,6 +42,15 @@ def file_response(version: DocumentVersion) -> FileResponse:
             content_type=version.content_type,
         )
     )
+
+
+def record_download(user, version: DocumentVersion, detail: str = "") -> None:
+    """The download of `version` (its document fetched) by `user` in the record of reads, when
+    its kind is confidential material."""
+    document = version.document
+    material = MATERIAL[Kind(document.kind)]
+    detail = f"{document.title} (v{version.number}){detail}"
+    record_read(user, document.review_id, material, how=How.FILE, obj=version, detail=detail)
 
 
 def zip_name(document: Document, version: DocumentVersion) -> str:
