@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 GENESIS = ""
 
@@ -74,7 +74,8 @@ class Row:
         )
 
 
-FIELDS = [f for f in Row.__dataclass_fields__]
+# The columns of a Row, in its order (for values_list).
+FIELDS = [f.name for f in fields(Row)]
 
 
 @dataclass(frozen=True)
