@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from revmod.documents import actions
-from revmod.documents.files import file_response
+from revmod.documents.files import file_response, record_download
 from revmod.documents.models import KIND_CHOICES, Document, DocumentVersion
 from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.lib.storedfiles import MISSING_MESSAGE, MissingFile
@@ -161,9 +161,11 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         except DocumentVersion.DoesNotExist:
             raise Http404 from None
         try:
-            return file_response(version)
+            response = file_response(version)
         except MissingFile:
             return Response(
                 {"detail": str(MISSING_MESSAGE), "code": "file_missing"},
                 status=status.HTTP_410_GONE,
             )
+        record_download(request.user, version, ", through the API")
+        return response

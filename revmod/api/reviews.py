@@ -21,7 +21,13 @@ from revmod.lib.access import is_secretariat
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer
 from revmod.reviews import actions
-from revmod.reviews.access import actor_for, events_for, people_of, visible_nominations
+from revmod.reviews.access import (
+    Material,
+    actor_for,
+    events_for,
+    people_of,
+    visible_nominations,
+)
 from revmod.reviews.forms import (
     ConsultationForm,
     DeadlineChangeForm,
@@ -29,6 +35,7 @@ from revmod.reviews.forms import (
     ReviewFilterForm,
 )
 from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
+from revmod.reviews.reads import How, record_read
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Action
 
@@ -493,7 +500,10 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             ).select_related("updated_by")
         }
         rows = [{"question": q, "answer": saved.get(q.pk)} for q in questions]
-        return Response(AnswerSerializer(rows, many=True).data)
+        data = AnswerSerializer(rows, many=True).data
+        if saved:
+            record_read(request.user, review, Material.ANSWERS, how=How.API)
+        return Response(data)
 
     @extend_schema(request=AnswerInput, responses=AnswerSerializer)
     @action(detail=True, methods=["post"], url_path=r"answers/(?P<key>[a-z0-9-]+)")

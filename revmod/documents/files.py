@@ -1,5 +1,6 @@
 """Serving stored versions: one file as an attachment, or a review's submissions as a ZIP.
-Never from MEDIA_URL: the views check access first and then call these.
+Never from MEDIA_URL: the views check access first and then call these, and record the download
+of confidential material (reviews.reads).
 
 A version whose file is missing on disk (a database restored without its files, say) is no
 server error: `file_response` raises lib.storedfiles.MissingFile, which the page and the API
@@ -15,7 +16,9 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from revmod.documents.models import Document, DocumentVersion
+from revmod.documents.rules import MATERIAL, Kind
 from revmod.lib.storedfiles import MissingFile, open_stored
+from revmod.reviews.reads import How, record_read
 
 
 def safe_stem(text: str, fallback: str = "document") -> str:
@@ -54,6 +57,15 @@ def file_response(version: DocumentVersion) -> FileResponse:
 
 
 MISSING_LIST = "missing-files.txt"
+
+
+def record_download(user, version: DocumentVersion, detail: str = "") -> None:
+    """The download of `version` (its document fetched) by `user` in the record of reads, when
+    its kind is confidential material."""
+    document = version.document
+    material = MATERIAL[Kind(document.kind)]
+    detail = f"{document.title} (v{version.number}){detail}"
+    record_read(user, document.review_id, material, how=How.FILE, obj=version, detail=detail)
 
 
 def zip_name(document: Document, version: DocumentVersion) -> str:

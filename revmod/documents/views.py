@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from revmod.documents import actions, rules
-from revmod.documents.files import file_response, zip_response
+from revmod.documents.files import file_response, record_download, zip_response
 from revmod.documents.forms import UploadForm
 from revmod.documents.models import Document, DocumentVersion
-from revmod.documents.rules import READABLE
+from revmod.documents.rules import MATERIAL, READABLE, Kind
 from revmod.lib.storedfiles import MissingFile, missing_page
 from revmod.reviews.models import Review
+from revmod.reviews.reads import How, record_read
 
 
 def section(review: Review, user, data=None, files=None) -> dict:
@@ -107,9 +108,11 @@ def document_download(request, pk, document, number):
         number=number,
     )
     try:
-        return file_response(version)
+        response = file_response(version)
     except MissingFile:
         return missing_page(request)
+    record_download(request.user, version)
+    return response
 
 
 @login_required
@@ -135,6 +138,9 @@ def submissions(request):
 def submissions_zip(request, pk):
     review = _review(request, pk)
     documents = Document.objects.visible_to(request.user).submissions().with_versions()
-    documents = documents.filter(review=review).order_by("kind", "created_at", "pk")
+    documents = list(documents.filter(review=review).order_by("kind", "created_at", "pk"))
     name = f"submissions-{review.party.code}-cluster-{review.cluster.number}.zip"
-    return zip_response(documents, name)
+    response = zip_response(documents, name)
+    shown = {MATERIAL[Kind(d.kind)] for d in documents if d.latest is not None}
+    record_read(request.user, review, shown, how=How.ZIP, detail=name)
+    return response

@@ -4,13 +4,13 @@ and the append-only log of everything that happened to it."""
 from dataclasses import fields
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import Pairing, ReviewGroup
 from revmod.registry.models import Cluster, Party
-from revmod.reviews import access
+from revmod.reviews import access, chain
 from revmod.reviews.deadlines import DeadlineRules, Step
 from revmod.reviews.workflow import Stage
 
@@ -188,7 +188,9 @@ class DeadlineChange(models.Model):
 
 class ReviewEvent(models.Model):
     """Something that happened to a review: who, what, when, details. Append-only: the
-    timeline, the notifications and the statistics "as of a date" are read from these rows."""
+    timeline, the notifications and the statistics "as of a date" are read from these rows.
+    The database refuses to change or delete one (lib.appendonly), and each carries the hash of
+    the review's event before it (reviews.chain; `manage.py verifyaudit` checks them)."""
 
     review = models.ForeignKey(Review, models.PROTECT, related_name="events")
     at = models.DateTimeField(_("when"), db_index=True)
@@ -197,6 +199,8 @@ class ReviewEvent(models.Model):
     )
     kind = models.CharField(_("what"), max_length=40)
     data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -210,11 +214,76 @@ class ReviewEvent(models.Model):
         # Append-only: an event, once written, is history.
         if self.pk is not None:
             raise ValueError("Review events are never changed.")
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            # The review's chain is extended one event at a time: under the review's row lock
+            # (the workflow's actions hold it already; PostgreSQL waits here, SQLite's write
+            # transactions are one at a time anyway), the last event is the one before this.
+            list(Review.objects.select_for_update().filter(pk=self.review_id).values_list("pk"))
+            self.prev_hash = (
+                ReviewEvent.objects.filter(review_id=self.review_id)
+                .order_by("-pk")
+                .values_list("hash", flat=True)
+                .first()
+                or chain.GENESIS
+            )
+            self.hash = chain.event_hash(
+                review_id=self.review_id,
+                at=self.at,
+                actor_id=self.actor_id,
+                kind=self.kind,
+                data=self.data,
+                prev_hash=self.prev_hash,
+            )
+            super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:
         return str(EVENT_LABELS.get(self.kind, self.kind))
+
+
+READ_MATERIAL_LABELS = {
+    access.Material.ANSWERS: _("Questionnaire answers"),
+    access.Material.FEEDBACK: _("Written feedback"),
+    access.Material.OBSERVATIONS: _("List of observations and summary"),
+}
+
+
+class ReadRecord(models.Model):
+    """Someone read a review's confidential material (reviews.reads.record_read): who, what,
+    how, which object, when. Append-only, like the events (lib.appendonly)."""
+
+    class How(models.TextChoices):
+        PAGE = "page", _("Page")
+        API = "api", _("API")
+        EXPORT = "export", _("Export (PDF or DOCX)")
+        OFFLINE = "offline", _("Offline questionnaire")
+        FILE = "file", _("File download")
+        ZIP = "zip", _("ZIP of the submissions")
+        TRANSLATION = "translation", _("Machine translation")
+
+    review = models.ForeignKey(Review, models.PROTECT, related_name="reads")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("reader")
+    )
+    at = models.DateTimeField(_("when"))
+    material = models.CharField(
+        _("material"),
+        max_length=16,
+        choices=[(m.value, label) for m, label in READ_MATERIAL_LABELS.items()],
+    )
+    how = models.CharField(_("how"), max_length=16, choices=How.choices)
+    # The object read, as "app_label.model:pk" (e.g. a document version), or empty for a page.
+    target = models.CharField(_("object"), max_length=100, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("read of confidential material")
+        verbose_name_plural = _("reads of confidential material")
+        indexes = [models.Index(fields=["review", "-at"], name="read_by_review")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.reader_id} {self.material} {self.how}"
 
 
 class DeadlinePeriods(models.Model):

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/consultation/", views.review_consultation, name="consultation"),
     path("<int:pk>/deadline/", views.review_deadline, name="deadline"),
     path("<int:pk>/officers/", views.review_officers, name="officers"),
+    path("<int:pk>/reads/", views.review_reads, name="reads"),
+    path("<int:pk>/reads.csv", views.review_reads_export, name="reads_export"),
     path("assign/", views.review_assign, name="assign"),
     path("cycles/", views.cycles, name="cycles"),
 ]

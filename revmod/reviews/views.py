@@ -4,6 +4,7 @@ review's workspace, and its actions."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from revmod.reviews.forms import (
     ReviewFilterForm,
     StartClusterForm,
 )
-from revmod.reviews.models import STEP_LABELS, Review
+from revmod.reviews.models import READ_MATERIAL_LABELS, STEP_LABELS, ReadRecord, Review
 from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
 from revmod.reviews.workflow import Action
 
@@ -128,8 +129,65 @@ def review_detail(request, pk):
             "officers_form": OfficersForm(initial={"officers": review.officers.all()})
             if is_secretariat(request.user)
             else None,
+            "may_see_reads": is_secretariat(request.user),
         },
     )
+
+
+def _reads(request, pk):
+    """The review `pk` and its reads of confidential material, newest first (`?material=`
+    keeps one material; an unknown one is ignored)."""
+    review = get_object_or_404(Review.objects.select_related("party", "cluster"), pk=pk)
+    material = request.GET.get("material")
+    reads = ReadRecord.objects.filter(review=review).select_related("reader")
+    if material in READ_MATERIAL_LABELS:
+        reads = reads.filter(material=material)
+    else:
+        material = None
+    return review, material, reads.order_by("-at", "-pk")
+
+
+@secretariat_required
+@require_GET
+def review_reads(request, pk):
+    """The secretariat's record of who read the review's confidential material (reviews.reads):
+    who, what, how, which object, when; 100 a page."""
+    review, material, reads = _reads(request, pk)
+    page = Paginator(reads, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/review_reads.html",
+        {
+            "review": review,
+            "page": page,
+            "material": material,
+            "materials": [(m.value, label) for m, label in READ_MATERIAL_LABELS.items()],
+            "query": f"material={material}" if material else "",
+        },
+    )
+
+
+@secretariat_required
+@require_GET
+def review_reads_export(request, pk):
+    """The same record as CSV (every row, or one material's)."""
+    review, material, reads = _reads(request, pk)
+    header = [_("When (UTC)"), _("User name"), _("Name"), _("Material"), _("How")]
+    rows = [header + [_("Object"), _("Detail")]]
+    for read in reads.iterator(chunk_size=2000):
+        rows.append(
+            [
+                read.at.isoformat(),
+                read.reader.get_username(),
+                read.reader.get_full_name(),
+                read.material,
+                read.how,
+                read.target,
+                read.detail,
+            ]
+        )
+    name = f"reads-{review.party.code}-cluster-{review.cluster.number}"
+    return csv_response(rows, f"{name}{'-' + material if material else ''}.csv")
 
 
 def _visible(request, pk) -> Review:

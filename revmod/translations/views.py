@@ -14,10 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from revmod.documents.files import safe_stem
 from revmod.documents.models import DocumentVersion
+from revmod.documents.rules import MATERIAL, Kind
 from revmod.lib.i18n import RTL_LANGUAGES, SUFFIXES, localized
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Question
+from revmod.reviews.access import Material
 from revmod.reviews.models import Review
+from revmod.reviews.reads import How, record_read
 from revmod.translations import actions
 from revmod.translations.models import TranslationRequest
 
@@ -113,6 +116,17 @@ def _translation(request, pk, number) -> TranslationRequest:
     return found
 
 
+def _record(request, found: TranslationRequest, detail: str) -> None:
+    """The reading of a translation's result in the record of reads: of the answers, or of the
+    material of the document translated."""
+    if found.kind == found.Kind.ANSWERS:
+        material = Material.ANSWERS
+    else:
+        material = MATERIAL[Kind(found.document_version.document.kind)]
+    detail = f"{found.source_language} → {found.target_language}{detail}"
+    record_read(request.user, found.review, material, how=How.TRANSLATION, obj=found, detail=detail)
+
+
 def answer_rows(found: TranslationRequest) -> list[dict]:
     """The translated answers question by question, with the question, its article and the
     chosen values in the target language (from the template, never machine-translated); a
@@ -193,7 +207,10 @@ def translation_detail(request, pk, translation):
         "target_dir": "rtl" if found.target_language in RTL_LANGUAGES else "ltr",
         "sees_errors": actions.sees_errors(request.user, found),
     }
-    return render(request, "translations/detail.html", context)
+    response = render(request, "translations/detail.html", context)
+    if done:
+        _record(request, found, "")
+    return response
 
 
 @login_required
@@ -218,4 +235,5 @@ def translation_download(request, pk, translation):
     response["Content-Disposition"] = f'attachment; filename="{stem}-{found.pk}.txt"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    _record(request, found, ", text file")
     return response

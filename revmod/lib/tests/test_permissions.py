@@ -266,6 +266,9 @@ MATRIX = {
     ("reviews/<int:pk>/deadline/", "POST", "/en/reviews/{review}/deadline/"): SECRETARIAT_ACT,
     ("reviews/cycles/", "GET", "/en/reviews/cycles/"): SECRETARIAT_ONLY,
     ("reviews/<int:pk>/officers/", "POST", "/en/reviews/{review}/officers/"): SECRETARIAT_ACT,
+    # Who read the review's confidential material: the secretariat's alone.
+    ("reviews/<int:pk>/reads/", "GET", "/en/reviews/{review}/reads/"): SECRETARIAT_ONLY,
+    ("reviews/<int:pk>/reads.csv", "GET", "/en/reviews/{review}/reads.csv"): SECRETARIAT_ONLY,
     ("reviews/assign/", "POST", "/en/reviews/assign/"): SECRETARIAT_ACT,
     # An unknown activation link is a 404 page for everyone (a real one: test_onboarding).
     ("people/activate/<str:token>/", "GET", "/en/people/activate/not-a-token/"): (

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language_info, ngettext
@@ -22,7 +22,9 @@ from revmod.questionnaires.models import (
     Answer,
     AnswerSubmission,
 )
-from revmod.questionnaires.views.common import step_access
+from revmod.questionnaires.views.common import render_step, step_access
+from revmod.reviews.access import Material
+from revmod.reviews.reads import How, record_read
 from revmod.reviews.workflow import Role, Stage
 
 
@@ -90,6 +92,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
             {"article": article, "rows": rows, "answered": sum(r["answered"] for r in rows)}
         )
     context.update(
+        shown=[Material.ANSWERS] if answers else [],
         exports=exports.links(review, "answers", exports.working_languages(review)),
         articles=articles,
         answered=sum(a["answered"] for a in articles),
@@ -114,7 +117,7 @@ def _answered(question, answer) -> bool:
 @require_GET
 def answers(request, pk):
     review, access = step_access(request, pk, actions.access_for)
-    return render(request, "questionnaires/answers.html", _context(review, access))
+    return render_step(request, "questionnaires/answers.html", _context(review, access))
 
 
 @login_required
@@ -180,10 +183,10 @@ def _refused(request, review, access, question, mine, error, status):
     if status == 409:
         conflict = {"question": question.pk, "current": error.current, "mine": mine}
         context = _context(review, access, conflict=conflict, error=str(error))
-        return render(request, "questionnaires/answers.html", context, status=409)
+        return render_step(request, "questionnaires/answers.html", context, status=409)
     kept = {"question": question.pk, "mine": mine} if status == 400 else None
     context = _context(review, access, error=str(error), kept=kept)
-    return render(request, "questionnaires/answers.html", context, status=status)
+    return render_step(request, "questionnaires/answers.html", context, status=status)
 
 
 @login_required
@@ -204,7 +207,9 @@ def offline_download(request, pk, fmt):
     render_file = offline.render_xlsx if fmt == "xlsx" else offline.render_docx
     content_type = downloads.XLSX if fmt == "xlsx" else uploads.FORMATS["docx"].content_type
     filename = f"questionnaire-{review.party.code}-{review.pk}-{language}.{fmt}"
-    return downloads.attachment(render_file(sheet), content_type, filename)
+    response = downloads.attachment(render_file(sheet), content_type, filename)
+    record_read(request.user, review, Material.ANSWERS, how=How.OFFLINE, detail=filename)
+    return response
 
 
 @login_required
@@ -221,7 +226,7 @@ def offline_upload(request, pk):
             if may and review.stage != Stage.QUESTIONNAIRE
             else _("You may not answer this questionnaire.")
         )
-        return render(
+        return render_step(
             request,
             "questionnaires/answers.html",
             _context(review, access, error=error),
@@ -254,4 +259,4 @@ def offline_upload(request, pk):
         )
         return redirect("questionnaires:answers", review.pk)
     context = _context(review, access, problems=problems)
-    return render(request, "questionnaires/answers.html", context, status=400)
+    return render_step(request, "questionnaires/answers.html", context, status=400)

@@ -1,10 +1,12 @@
 """What every page of a review's steps asks first: may this person see the review, and what
-does the step's access rule give them (404 for anyone it gives nothing)."""
+does the step's access rule give them (404 for anyone it gives nothing); and, once the page is
+made, the record of the confidential material it showed (reviews.reads)."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from revmod.reviews.models import Review
+from revmod.reviews.reads import How, record_read
 
 
 def visible_review(request, pk) -> Review:
@@ -22,3 +24,11 @@ def step_access(request, pk, access_for):
     if access is None:
         raise Http404
     return review, access
+
+
+def render_step(request, template: str, context: dict, status: int = 200):
+    """`template` rendered with `context`; the material the page shows (`context["shown"]`, set
+    by the page's context: none when there was nothing to read) is recorded as read."""
+    response = render(request, template, context, status=status)
+    record_read(request.user, context["review"], context.get("shown", ()), how=How.PAGE)
+    return response

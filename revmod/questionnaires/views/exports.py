@@ -6,6 +6,8 @@ from django.views.decorators.http import require_GET
 
 from revmod.questionnaires import exports
 from revmod.questionnaires.views.common import visible_review
+from revmod.reviews.access import Material
+from revmod.reviews.reads import How, record_read
 from revmod.reviews.schedule import Loaded
 
 
@@ -33,4 +35,7 @@ def export(request, pk, what, fmt):
     document = exports.build(review, what, language, loaded=loaded, number=number)
     if document is None:
         raise Http404
-    return exports.RENDERERS[fmt](document)
+    response = exports.RENDERERS[fmt](document)
+    detail = f"{fmt.upper()}, {language}" + (f", version {number}" if number else "")
+    record_read(request.user, review, Material(what), how=How.EXPORT, detail=detail)
+    return response

@@ -5,7 +5,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from revmod.questionnaires.models import (
     Comment,
     FeedbackSubmission,
 )
-from revmod.questionnaires.views.common import step_access
+from revmod.questionnaires.views.common import render_step, step_access
 from revmod.reviews import access as review_access
 from revmod.reviews.access import Material
 from revmod.reviews.schedule import Loaded
@@ -82,6 +82,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
             }
         )
     context.update(
+        shown=([Material.FEEDBACK] if comments else []) + ([Material.ANSWERS] if answers else []),
         exports=exports.links(review, "feedback", exports.working_languages(review)),
         articles=articles,
         submission=FeedbackSubmission.objects.filter(review=review).last(),
@@ -94,7 +95,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
 def feedback_page(request, pk):
     review, access = step_access(request, pk, feedback.access_for)
     loaded = Loaded([review])
-    return render(
+    return render_step(
         request, "questionnaires/feedback.html", _feedback_context(review, access, loaded)
     )
 
@@ -126,11 +127,11 @@ def feedback_save(request, pk, question):
     except feedback.StaleComment as stale:
         conflict = {"question": question, "current": stale.current, "mine": text}
         context = _feedback_context(review, access, loaded, conflict=conflict, error=str(stale))
-        return render(request, "questionnaires/feedback.html", context, status=409)
+        return render_step(request, "questionnaires/feedback.html", context, status=409)
     except feedback.FeedbackError as error:
         status = 400 if access.editable(review) else 403
         context = _feedback_context(review, access, loaded, error=str(error))
-        return render(request, "questionnaires/feedback.html", context, status=status)
+        return render_step(request, "questionnaires/feedback.html", context, status=status)
     messages.success(request, _("Comment saved."))
     return redirect(reverse("questionnaires:feedback", args=[review.pk]) + f"#q{question}")
 

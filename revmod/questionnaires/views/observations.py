@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +15,8 @@ from revmod.questionnaires.models import (
     PublicationDecision,
     SignOff,
 )
-from revmod.questionnaires.views.common import step_access
+from revmod.questionnaires.views.common import render_step, step_access
+from revmod.reviews.access import Material
 from revmod.reviews.actions import ReviewError
 from revmod.reviews.schedule import Loaded
 from revmod.reviews.workflow import Role, Stage
@@ -43,6 +44,7 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
     return {
         "review": review,
         "access": access,
+        "shown": [Material.OBSERVATIONS] if current else [],
         "editable": access.may_draft and review.stage == Stage.OBSERVATIONS,
         "signing": access.may_sign and review.stage == Stage.OBSERVATIONS,
         "versions": versions,
@@ -80,7 +82,7 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
 @require_GET
 def observations_page(request, pk):
     review, access = step_access(request, pk, observations.access_for)
-    return render(
+    return render_step(
         request, "questionnaires/observations.html", _observations_context(review, access)
     )
 
@@ -104,11 +106,11 @@ def observations_save(request, pk):
         context = _observations_context(
             review, access, conflict=stale.current, error=str(stale), mine=mine
         )
-        return render(request, "questionnaires/observations.html", context, status=409)
+        return render_step(request, "questionnaires/observations.html", context, status=409)
     except observations.ObservationError as error:
         status = 400 if access.may_draft and review.stage == Stage.OBSERVATIONS else 403
         context = _observations_context(review, access, error=str(error), mine=mine)
-        return render(request, "questionnaires/observations.html", context, status=status)
+        return render_step(request, "questionnaires/observations.html", context, status=status)
     messages.success(request, _("Version %(number)s saved.") % {"number": version.number})
     return redirect("questionnaires:observations", review.pk)
 
@@ -127,14 +129,19 @@ def observations_diff(request, pk):
     try:
         a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
     except ValueError:
-        return render(request, "questionnaires/observations_diff.html", context)
+        return render_step(request, "questionnaires/observations_diff.html", context)
     found = {
         v.number: v for v in ObservationVersion.objects.filter(review=review, number__in=[a, b])
     }
     if a not in found or b not in found:
         raise Http404
-    context.update(old=found[a], new=found[b], changes=observations.diff(found[a], found[b]))
-    return render(request, "questionnaires/observations_diff.html", context)
+    context.update(
+        old=found[a],
+        new=found[b],
+        changes=observations.diff(found[a], found[b]),
+        shown=[Material.OBSERVATIONS],
+    )
+    return render_step(request, "questionnaires/observations_diff.html", context)
 
 
 @login_required
