@@ -7,11 +7,27 @@ class QuestionnairesConfig(AppConfig):
     verbose_name = _("Self-assessment questionnaires")
 
     def ready(self):
-        """What the three stages this app owns require of the workflow (reviews.stages)."""
+        """What the three stages this app owns require of the workflow, their pages and their
+        drafts (reviews.stages)."""
         from revmod.questionnaires import actions, feedback, observations
         from revmod.reviews import stages
         from revmod.reviews.workflow import Stage
 
-        stages.register(Stage.QUESTIONNAIRE, submitted=actions.freeze)
-        stages.register(Stage.WRITTEN_FEEDBACK, submitted=feedback.freeze)
-        stages.register(Stage.OBSERVATIONS, check=observations.stage_check)
+        stages.register(
+            Stage.QUESTIONNAIRE,
+            submitted=actions.freeze,
+            page="questionnaires:answers",
+            drafts=actions.drafts,
+        )
+        stages.register(
+            Stage.WRITTEN_FEEDBACK,
+            submitted=feedback.freeze,
+            page="questionnaires:feedback",
+            drafts=feedback.drafts,
+        )
+        stages.register(
+            Stage.OBSERVATIONS,
+            check=observations.stage_check,
+            page="questionnaires:observations",
+            drafts=observations.drafts,
+        )
