@@ -17,7 +17,7 @@ from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lots import actions as lots
 from revmod.registry.models import Cluster
-from revmod.reviews import actions
+from revmod.reviews import actions, tasks
 from revmod.reviews.access import actor_for, events_for, people_of
 from revmod.reviews.forms import (
     ActionForm,
@@ -61,8 +61,15 @@ def review_list(request):
             .filter(person=request.user, scope=Nomination.Scope.OWN)
             .values_list("party_id", flat=True)
         )
-        own = [r for r in reviews if r.party_id in parties]
-        reviewing = [r for r in reviews if r.party_id not in parties]
+        # The due date of each review's current step (reviews.tasks), beside it.
+        today = timezone.localdate()
+        found = tasks.load(reviews, today)
+        rows = [
+            (r, tasks.deadline(found[r.pk], None, today) if r.pk in found else None)
+            for r in reviews
+        ]
+        own = [(r, d) for r, d in rows if r.party_id in parties]
+        reviewing = [(r, d) for r, d in rows if r.party_id not in parties]
     return render(
         request,
         "reviews/review_list.html",

@@ -23,6 +23,8 @@ from revmod.questionnaires.models import (
     AnswerSubmission,
 )
 from revmod.questionnaires.views.common import step_access
+from revmod.reviews.deadlines import Step
+from revmod.reviews.tasks import deadline_of
 from revmod.reviews.workflow import Role, Stage
 
 
@@ -46,6 +48,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         "file_language": suffix(),
         "max_attachments": actions.MAX_ATTACHMENTS,
         "kept_question": kept["question"] if kept else None,
+        "deadline": deadline_of(review, Step.QUESTIONNAIRE, timezone.localdate()),
     }
     if template is None or not access.may_read:
         return context
