@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:pk>/officers/", views.review_officers, name="officers"),
     path("assign/", views.review_assign, name="assign"),
     path("cycles/", views.cycles, name="cycles"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/revoke/", views.calendar_revoke, name="calendar-revoke"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
 ]

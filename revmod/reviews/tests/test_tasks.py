@@ -1,10 +1,12 @@
 """The task lists: what each person must do next, in which review, by when, overdue first; the
-secretariat's by officer; the deadline on every page of a step."""
+secretariat's by officer; the deadline on every page of a step; the calendar feed."""
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,7 +17,7 @@ from revmod.questionnaires import actions as answers
 from revmod.questionnaires import feedback, observations
 from revmod.questionnaires.models import Question
 from revmod.registry.models import Cluster
-from revmod.reviews import actions, tasks
+from revmod.reviews import actions, ical, tasks
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded, with_schedule_data
@@ -406,3 +408,113 @@ def test_my_reviews_marks_the_overdue_ones(client, world):
     row = body.split(f'"/en/reviews/{review.pk}/"')[1].split("</tr>")[0]
     assert "Initial consultation held" in row and "days late" in row
     assert body.count('class="overdue"') == 1
+
+
+# The calendar feed.
+
+
+def parse(text: str) -> list[dict]:
+    """The events of an iCalendar text, checking its structure: every line ends with CRLF and
+    is at most 75 octets; BEGIN and END balance; folded lines unfolded."""
+    assert text.endswith("\r\n")
+    raw = text[:-2].split("\r\n")
+    assert all("\n" not in line and "\r" not in line for line in raw)
+    assert all(len(line.encode()) <= 75 for line in raw), max(raw, key=len)
+    lines = []
+    for line in raw:
+        if line.startswith(" "):
+            lines[-1] += line[1:]
+        else:
+            lines.append(line)
+    stack, events = [], []
+    for line in lines:
+        name, _sep, value = line.partition(":")
+        if name == "BEGIN":
+            stack.append(value)
+            if value == "VEVENT":
+                events.append({})
+        elif name == "END":
+            assert stack.pop() == value
+        elif stack and stack[-1] == "VEVENT":
+            events[-1][name] = value
+    assert stack == [] and lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    return events
+
+
+def unescape(value: str) -> str:
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def test_the_ical_text_folds_and_escapes():
+    event = ical.Event(
+        uid="review-1-questionnaire",
+        day=dt.date(2025, 3, 12),
+        summary="Répondre, vite; au questionnaire \\ " + "مراجعة " * 20 + "审议" * 30,
+        description="Line one\nLine two",
+    )
+    stamp = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
+    text = ical.calendar([event], name="Échéances", stamp=stamp, domain="example.org")
+    [parsed] = parse(text)
+    assert unescape(parsed["SUMMARY"]) == event.summary
+    assert "\\," in parsed["SUMMARY"] and "\\;" in parsed["SUMMARY"]
+    assert unescape(parsed["DESCRIPTION"]) == "Line one\nLine two"
+    assert parsed["DTSTART;VALUE=DATE"] == "20250312" and parsed["DTEND;VALUE=DATE"] == "20250313"
+    assert parsed["UID"] == "review-1-questionnaire@example.org"
+    assert parsed["DTSTAMP"] == "20250101T120000Z"
+    # Long lines are folded, and no UTF-8 character is cut by a fold: every line of octets
+    # decodes on its own.
+    assert "\r\n " in text
+    for line in text.encode().split(b"\r\n"):
+        line.decode("utf-8")
+
+
+def test_a_person_subscribes_to_their_deadlines_and_can_revoke_it(client, world):
+    review, _made, people = world
+    client.force_login(people["reviewed_fp"])
+    assert "You have no calendar address." in client.get(url("reviews:calendar")).content.decode()
+    body = client.post(url("reviews:calendar")).content.decode()
+    address = re.search(r'id="calendar-address" value="([^"]+)"', body).group(1)
+    assert address.startswith("http://testserver/en/reviews/calendar/")
+    # The address is shown once: the page never shows it again.
+    assert address not in client.get(url("reviews:calendar")).content.decode()
+    client.logout()
+    response = client.get(address)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "private" in response["Cache-Control"]
+    events = parse(response.content.decode())
+    mine = [i for i in tasks.for_user(people["reviewed_fp"], timezone.localdate()) if i.due]
+    assert len(events) == len(mine) == 1
+    [event] = events
+    host = urlsplit(settings.REVMOD_SITE_URL).hostname
+    assert event["UID"] == f"review-{review.pk}-initial_consultation@{host}"
+    assert unescape(event["SUMMARY"]).startswith("Start the initial consultation — France")
+    assert event["DTSTART;VALUE=DATE"] == mine[0].due.strftime("%Y%m%d")
+    assert f"/en/reviews/{review.pk}/" in unescape(event["DESCRIPTION"])
+    # The same deadline keeps its UID; in French, the events are in French.
+    again = parse(client.get(address).content.decode())
+    assert [e["UID"] for e in again] == [event["UID"]]
+    french = parse(client.get(address.replace("/en/", "/fr/")).content.decode())
+    assert unescape(french[0]["SUMMARY"]).startswith("Ouvrir la consultation initiale")
+    # A new address replaces the old one; a revoked one, or a wrong one, is not found.
+    client.force_login(people["reviewed_fp"])
+    body = client.post(url("reviews:calendar")).content.decode()
+    renewed = re.search(r'id="calendar-address" value="([^"]+)"', body).group(1)
+    client.logout()
+    assert client.get(address).status_code == 404
+    assert client.get(renewed).status_code == 200
+    client.force_login(people["reviewed_fp"])
+    assert client.post(url("reviews:calendar-revoke")).status_code == 302
+    client.logout()
+    assert client.get(renewed).status_code == 404
+    assert client.get(url("reviews:calendar-feed", "not-a-token")).status_code == 404
+
+
+def test_an_observers_calendar_has_what_its_reviews_wait_for(client, world):
+    review, _made, people = world
+    token = actions.renew_calendar_feed(people["observer"], now=NOW)
+    events = parse(client.get(url("reviews:calendar-feed", token)).content.decode())
+    assert [unescape(e["SUMMARY"]).split(" — ")[0] for e in events] == [
+        "Initial consultation: waiting for the focal points of France, "
+        + ", ".join(p.reviewer.label for p in review.pairings().order_by("reviewer__code"))
+    ]
