@@ -4,6 +4,9 @@ language, with
 - what happened that month in the reviews they may see now (`Review.objects.visible_to`: only
   those; an officer: those they follow), from the ReviewEvent rows, counted by kind per review;
 - what is due next in those reviews (each open step with a due date, the earliest first);
+- what the person must do, in which review, by which date, overdue first (reviews.tasks: their
+  tasks as a participant; for an officer, what needs the secretariat in the reviews they
+  follow), each linking to the step's page;
 - the messages they chose to receive only in the digest (status DIGEST) of that month;
 - for the secretariat, every step of every running review overdue on the first day of the
   next month.
@@ -24,7 +27,7 @@ from django.utils.translation import gettext
 from revmod.accounts.models import Nomination, User
 from revmod.notifications.models import Message
 from revmod.notifications.outbox import prepare
-from revmod.reviews import deadlines
+from revmod.reviews import deadlines, tasks
 from revmod.reviews.access import Material, Visibility, submitted
 from revmod.reviews.models import EVENT_LABELS, STEP_LABELS, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, with_schedule_data
@@ -51,10 +54,11 @@ SCHEDULE_BATCH = 1000
 
 def _schedules(reviews, today):
     """{review pk: (review, [open StepDeadline with a due date, earliest first])} as known on
-    `today`. Each review keeps its party and cluster (its name in every language), not what
-    its schedule was computed from."""
+    `today`, and {review pk: tasks.Facts} (what the task lists need of each review). Each
+    review keeps its party and cluster (its name in every language), not what its schedule was
+    computed from."""
     pks = list(reviews.values_list("pk", flat=True))
-    result = {}
+    result, facts = {}, {}
     for first in range(0, len(pks), SCHEDULE_BATCH):
         batch = list(
             with_schedule_data(
@@ -64,6 +68,7 @@ def _schedules(reviews, today):
             )
         )
         loaded = Loaded(batch)
+        facts.update(tasks.facts(batch, loaded, today))
         for review in batch:
             steps = [
                 sd
@@ -74,7 +79,7 @@ def _schedules(reviews, today):
             review.submissions = []
             review._state.fields_cache.pop("consultation", None)
             result[review.pk] = (review, sorted(steps, key=lambda sd: sd.due))
-    return result
+    return result, facts
 
 
 def candidates(start, end):
@@ -109,7 +114,9 @@ class Month:
 
     def __init__(self, month: dt.date):
         self.start, self.end, self.following = month_bounds(month)
-        self.schedules = _schedules(Review.objects.exclude(stage=Stage.COMPLETED), self.following)
+        self.schedules, self.facts = _schedules(
+            Review.objects.exclude(stage=Stage.COMPLETED), self.following
+        )
         overdue = sorted(
             (
                 (review, STEP_LABELS[sd.step], sd.due, (self.following - sd.due).days)
@@ -200,6 +207,13 @@ def send_digests(month: dt.date, *, now: dt.datetime) -> int:
             user__in=[p.pk for p in batch if p.is_secretariat]
         ).values_list("user", "review"):
             followed.setdefault(person, set()).add(review)
+        nominations: dict[int, list[tuple]] = {}
+        for person, *row in (
+            Nomination.objects.active()
+            .filter(person__in=[p.pk for p in batch if not p.is_secretariat])
+            .values_list("person", "party", "party__code", "scope", "kind")
+        ):
+            nominations.setdefault(person, []).append(tuple(row))
         messages = []
         for key, person in keys.items():
             if key in done:
@@ -210,8 +224,8 @@ def send_digests(month: dt.date, *, now: dt.datetime) -> int:
             if person.preferred_language != language:
                 language = person.preferred_language
                 data.rendered.clear()
-            context = digest_context(person, seen, data)
-            if any(context[part] for part in ("reviews", "kept", "overdue")):
+            context = digest_context(person, seen, data, nominations.get(person.pk, []))
+            if any(context[part] for part in ("reviews", "tasks", "kept", "overdue")):
                 message = prepare("digest", person, context, key=key, now=now)
                 if message is not None:
                     messages.append(message)
@@ -267,14 +281,36 @@ class Greeting:
         return gettext("Dear %(name)s,") % {"name": self.name}
 
 
-def digest_context(person, visible: set[int], data: Month) -> dict:
-    """The digest of `person`, who may see the reviews `visible` (pks)."""
+def digest_context(person, visible: set[int], data: Month, nominations=()) -> dict:
+    """The digest of `person`, who may see the reviews `visible` (pks) and holds the
+    nominations in force `nominations` (tasks.nominations_of's rows)."""
     blocks = data.blocks if person.is_secretariat else data.shared_blocks
     return {
         "month": data.start.date(),
         "greeting": Greeting(person),
         "parts": data.parts,
+        "tasks": task_items(person, visible, data, nominations),
         "reviews": [blocks[pk] for pk in sorted(visible & blocks.keys())],
         "kept": data.kept.get(person.pk, []),
         "overdue": data.overdue if person.is_secretariat else [],
     }
+
+
+def task_items(person, visible: set[int], data: Month, nominations) -> list[Shared]:
+    """What `person` must do as of the first day of the next month (reviews.tasks), overdue
+    first: a participant's tasks in the reviews they may see; an officer's, what needs the
+    secretariat in the reviews they follow. Each line is rendered once per language and shared
+    by everyone who has it."""
+    found = [data.facts[pk] for pk in sorted(visible & data.facts.keys())]
+    if person.is_secretariat:
+        items = tasks.for_secretariat(found, data.following)
+    else:
+        items = [i for i in tasks.for_person(nominations, found, data.following) if i.is_task]
+    return [
+        Shared(
+            {"item": item},
+            data.rendered,
+            ("task", item.review.pk, item.kind, item.step, *(p.pk for p in item.waiting_for)),
+        )
+        for item in items
+    ]

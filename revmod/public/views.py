@@ -2,16 +2,49 @@
 each party's page (its instruments, and the outputs of its completed reviews it published)."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from revmod.lib.access import is_secretariat
 from revmod.questionnaires import observations
 from revmod.registry.forms import PartyFilterForm
 from revmod.registry.models import Adherence, Instrument, Party
+from revmod.reviews import tasks
+from revmod.reviews.forms import TaskFilterForm
+
+# Lines of the secretariat's task list on the home page; the rest through the reviews list.
+TASK_LINES = 100
 
 
 @require_GET
 def home(request):
-    return render(request, "home.html", {"party_count": Party.objects.count()})
+    """The home page; for a signed-in person, what they must do next and by when (the
+    secretariat: what needs it in the reviews an officer follows, or in all)."""
+    context = {"party_count": Party.objects.count(), "tasks": None}
+    if request.user.is_authenticated:
+        context.update(task_list(request))
+    return render(request, "home.html", context)
+
+
+def task_list(request) -> dict:
+    today = timezone.localdate()
+    if is_secretariat(request.user):
+        form = TaskFilterForm(request.GET, user=request.user)
+        found = tasks.load(form.reviews(), today)
+        items = tasks.for_secretariat(found.values(), today)
+        return {
+            "tasks": items[:TASK_LINES],
+            "more": len(items[TASK_LINES:]),
+            "waiting": [],
+            "task_form": form,
+        }
+    items = tasks.for_user(request.user, today)
+    return {
+        "tasks": [item for item in items if item.is_task],
+        "waiting": [item for item in items if not item.is_task],
+        "more": 0,
+        "task_form": None,
+    }
 
 
 @require_GET

@@ -118,6 +118,17 @@ def answering_access(user, review: Review, on_behalf_of: str | None, reason: str
     return Access(actor, may_read=True, may_answer=True)
 
 
+def drafts(review_pks: list[int]):
+    """The questionnaire stage's drafts (reviews.stages): the reviews among `review_pks` with
+    answers saved, each the party under review's draft. One query."""
+    return (
+        Answer.objects.filter(answer_set__review__in=review_pks)
+        .values_list("answer_set__review", "answer_set__review__party__code")
+        .order_by()
+        .distinct()
+    )
+
+
 def template_for(review: Review) -> QuestionnaireTemplate | None:
     """The template the review answers: its answer set's, else the cluster's current one."""
     answer_set = AnswerSet.objects.filter(review=review).select_related("template").first()

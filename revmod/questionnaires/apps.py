@@ -7,14 +7,30 @@ class QuestionnairesConfig(AppConfig):
     verbose_name = _("Self-assessment questionnaires")
 
     def ready(self):
-        """What the three stages this app owns require of the workflow (reviews.stages); the
-        check of what it freezes (reviews.audit, `manage.py verifyaudit`)."""
+        """What the three stages this app owns require of the workflow, their pages and their
+        drafts (reviews.stages); the check of what it freezes (reviews.audit, `manage.py
+        verifyaudit`)."""
         from revmod.questionnaires import actions, audit, feedback, observations
         from revmod.reviews import audit as reviews_audit
         from revmod.reviews import stages
         from revmod.reviews.workflow import Stage
 
-        stages.register(Stage.QUESTIONNAIRE, submitted=actions.freeze)
-        stages.register(Stage.WRITTEN_FEEDBACK, submitted=feedback.freeze)
-        stages.register(Stage.OBSERVATIONS, check=observations.stage_check)
+        stages.register(
+            Stage.QUESTIONNAIRE,
+            submitted=actions.freeze,
+            page="questionnaires:answers",
+            drafts=actions.drafts,
+        )
+        stages.register(
+            Stage.WRITTEN_FEEDBACK,
+            submitted=feedback.freeze,
+            page="questionnaires:feedback",
+            drafts=feedback.drafts,
+        )
+        stages.register(
+            Stage.OBSERVATIONS,
+            check=observations.stage_check,
+            page="questionnaires:observations",
+            drafts=observations.drafts,
+        )
         reviews_audit.SNAPSHOTS.register(audit.check)

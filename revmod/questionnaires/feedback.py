@@ -62,6 +62,18 @@ def access_for(user, review: Review, loaded: Loaded | None = None) -> FeedbackAc
     return FeedbackAccess(actor, may_read=readable, writes_for=writes)
 
 
+def drafts(review_pks: list[int]):
+    """The written feedback stage's drafts (reviews.stages): the reviewing parties that have
+    written a comment in each of the reviews among `review_pks`. One query."""
+    return (
+        Comment.objects.filter(review__in=review_pks)
+        .exclude(text="")
+        .values_list("review", "party__code")
+        .order_by()
+        .distinct()
+    )
+
+
 def assignments(review: Review) -> dict[str, set[int]]:
     """The division of tasks: the article ids each reviewing party (by code) comments on. A
     party absent from the result takes the default (see `assigned`)."""

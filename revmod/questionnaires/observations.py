@@ -83,6 +83,13 @@ def latest(review: Review) -> ObservationVersion | None:
     return ObservationVersion.objects.filter(review=review).order_by("-number").first()
 
 
+def drafts(review_pks: list[int]):
+    """The observations stage's drafts (reviews.stages): the reviews among `review_pks` with a
+    version of the list, a draft of every party (it is written together). One query."""
+    versions = ObservationVersion.objects.filter(review__in=review_pks)
+    return ((pk, None) for pk in versions.values_list("review", flat=True).order_by().distinct())
+
+
 def clean(sections: dict[str, str]) -> dict[str, str]:
     return {key: (sections.get(key) or "").replace("\r\n", "\n").strip() for key, _l in SECTIONS}
 

@@ -30,7 +30,8 @@ listed, counted and e-mailed only to those who may read that material now.
 
 The forms of one rule
 ---------------------
-`actor_for` (one person, one review), `visible_reviews` (a queryset filter), `Visibility` (many
+`actor_for` (one person, one review; `actor_among` the same from nominations already read, for
+many reviews: the task lists), `visible_reviews` (a queryset filter), `Visibility` (many
 people at once, for the digest), `audience` (the people to tell about a review), and
 `readable_q` (a queryset filter on material); and `visible_nominations`, a party's nominations
 for its people in force. Their agreement is tested
@@ -110,15 +111,24 @@ def actor_for(user, review, reviewer_codes: set[str]) -> Actor | None:
         return Actor(Role.SECRETARIAT)
     if not user.is_authenticated:
         return None
+    nominations = Nomination.objects.active().filter(person=user)
+    rows = nominations.values_list("party", "party__code", "scope", "kind")
+    return actor_among(rows, review.party_id, reviewer_codes)
+
+
+def actor_among(nominations, reviewed: int, reviewer_codes) -> Actor | None:
+    """The workflow actor a person is in a review, from their nominations in force (rows of
+    party pk, party code, scope, kind), the pk of the party under review and the codes of its
+    reviewing parties in force; None when none of them takes part (the rule of `actor_for`,
+    for many reviews at once: the task lists)."""
     found = []
-    for nomination in Nomination.objects.active().filter(person=user).select_related("party"):
-        code = nomination.party.code
-        if nomination.kind not in TAKES_PART[nomination.scope]:
+    for party, code, scope, kind in nominations:
+        if kind not in TAKES_PART[scope]:
             continue
-        if nomination.scope == Nomination.Scope.OWN and nomination.party_id == review.party_id:
-            found.append((nomination.kind, code, Side.REVIEWED))
-        elif nomination.scope == Nomination.Scope.REVIEWER and code in reviewer_codes:
-            found.append((nomination.kind, code, Side.REVIEWING))
+        if scope == Nomination.Scope.OWN and party == reviewed:
+            found.append((kind, code, Side.REVIEWED))
+        elif scope == Nomination.Scope.REVIEWER and code in reviewer_codes:
+            found.append((kind, code, Side.REVIEWING))
     if not found:
         return None
     kind, code, side = min(found, key=lambda item: STRENGTH.index(item[0]))

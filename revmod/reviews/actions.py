@@ -2,6 +2,8 @@
 everything first, changes the rows, and records an event."""
 
 import datetime as dt
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +20,14 @@ from revmod.registry.models import Cluster, Party
 from revmod.reviews import stages, workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
-from revmod.reviews.models import STAGE_LABELS, Consultation, DeadlineChange, Review, ReviewEvent
+from revmod.reviews.models import (
+    STAGE_LABELS,
+    CalendarFeed,
+    Consultation,
+    DeadlineChange,
+    Review,
+    ReviewEvent,
+)
 from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
 from revmod.reviews.workflow import Action, ReviewState, Stage, WorkflowError
 
@@ -490,3 +499,40 @@ def nomination_ended(nomination: Nomination, *, by, now) -> None:
     """accounts.actions.NOMINATION_ENDED's handler: the event on the reviews concerned."""
     for review in _reviews_of(nomination.party, nomination.scope):
         record(review, f"{nomination.kind}_ended", by=by, at=now, party=nomination.party.code)
+
+
+def _feed_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def renew_calendar_feed(person: User, *, now: dt.datetime) -> str:
+    """A new secret token for `person`'s calendar feed (the address of their deadlines): the
+    old one, if any, stops working. Only its SHA-256 is kept: the token is shown once."""
+    if not person.is_active:
+        raise ReviewError(_("This account is deactivated."))
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        person=person, defaults={"token_hash": _feed_hash(token), "created_at": now}
+    )
+    return token
+
+
+def revoke_calendar_feed(person: User) -> bool:
+    """`person`'s calendar feed revoked: its address answers 404 from now on. Whether there
+    was one."""
+    deleted, _kinds = CalendarFeed.objects.filter(person=person).delete()
+    return bool(deleted)
+
+
+def calendar_feed_for(token: str, *, now: dt.datetime) -> CalendarFeed | None:
+    """The feed of `token`, its use recorded; None for an unknown or revoked token or a
+    deactivated account."""
+    feed = (
+        CalendarFeed.objects.select_related("person")
+        .filter(token_hash=_feed_hash(token), person__is_active=True)
+        .first()
+    )
+    if feed is not None:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    return feed

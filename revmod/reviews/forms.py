@@ -101,6 +101,31 @@ class ReviewFilterForm(forms.Form):
         ]
 
 
+class TaskFilterForm(forms.Form):
+    """The reviews whose needs the secretariat's task list shows (the home page): those the
+    officer follows (the default), all, or those another officer follows."""
+
+    officer = forms.ChoiceField(label=_("Reviews"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        others = officers().exclude(pk=user.pk).values_list("username", flat=True)
+        self.fields["officer"].choices = [
+            ("", _("Those I follow")),
+            ("all", _("All reviews")),
+        ] + [(name, _("Those %(name)s follows") % {"name": name}) for name in others]
+
+    def reviews(self):
+        """The reviews chosen: those the person follows when nothing valid is chosen."""
+        chosen = self.cleaned_data.get("officer") if self.is_valid() else ""
+        if chosen == "all":
+            return Review.objects.all()
+        if chosen:
+            return Review.objects.filter(officers__username=chosen)
+        return Review.objects.filter(officers=self.user)
+
+
 class ActionForm(forms.Form):
     # The review's version the page showed (Review.version): a stale page or a double click
     # changes nothing.

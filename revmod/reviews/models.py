@@ -319,3 +319,26 @@ class DeadlinePeriods(models.Model):
 
     def rules(self) -> DeadlineRules:
         return DeadlineRules(**{f.name: getattr(self, f.name) for f in fields(DeadlineRules)})
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar feed of their deadlines (reviews.tasks), at a secret address. Only
+    the SHA-256 of the address's token is kept, so the address is shown once, when it is made;
+    making a new one replaces it (the old address stops working), revoking deletes it."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("person"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.created_at:%Y-%m-%d}"

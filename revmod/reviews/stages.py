@@ -12,26 +12,39 @@ imports a step app. The contract of each hook:
 - `submitted(review, *, by, now)`: the stage has just been submitted; called inside `act`'s
   transaction, after the event is recorded and before the e-mails (e.g. freeze what was
   submitted). If it raises, nothing of the submission is kept.
+- `page`: the URL name of the stage's page (reversed with the review's pk), where the people
+  who act at this stage do it: the task lists, the calendar feed and the deadline blocks link
+  there. A stage without one is done on the review's own page (`reviews:detail`).
+- `drafts(review_pks) -> iterable of (review pk, party code or None)`: which of these reviews
+  have a draft of the stage's submission, and whose: a party's own draft (its answers, its
+  comments), or None for a draft written jointly by every party (the list of observations).
+  One query whatever the number of reviews (the task lists ask it for hundreds at once). It
+  reads, never writes.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from revmod.reviews.workflow import Stage
+
+# Where a stage without a page of its own is done: the consultation, the nominations.
+REVIEW_PAGE = "reviews:detail"
 
 
 @dataclass(frozen=True)
 class StageHooks:
     check: Callable[..., str | None] | None = None
     submitted: Callable[..., object] | None = None
+    page: str | None = None
+    drafts: Callable[[list[int]], Iterable[tuple[int, str | None]]] | None = None
 
 
 HOOKS: dict[Stage, StageHooks] = {}
 
 
-def register(stage: Stage, *, check=None, submitted=None) -> None:
+def register(stage: Stage, *, check=None, submitted=None, page=None, drafts=None) -> None:
     """Register what `stage` needs (once per stage: registering again replaces it)."""
-    HOOKS[stage] = StageHooks(check=check, submitted=submitted)
+    HOOKS[stage] = StageHooks(check=check, submitted=submitted, page=page, drafts=drafts)
 
 
 def refusal(review, action, actor, state) -> str | None:
@@ -45,3 +58,18 @@ def submitted(review, stage: Stage, *, by, now) -> None:
     hooks = HOOKS.get(stage)
     if hooks and hooks.submitted:
         hooks.submitted(review, by=by, now=now)
+
+
+def page(stage: Stage | str) -> str:
+    """The URL name of the page where `stage` is done (REVIEW_PAGE when none is registered)."""
+    hooks = HOOKS.get(Stage(stage))
+    return hooks.page if hooks and hooks.page else REVIEW_PAGE
+
+
+def drafts(stage: Stage, review_pks: list[int]) -> set[tuple[int, str | None]]:
+    """(review pk, party code or None) for those of `review_pks` with a draft at `stage`, as
+    the stage's app says (none when it registered nothing)."""
+    hooks = HOOKS.get(stage)
+    if not review_pks or not hooks or not hooks.drafts:
+        return set()
+    return set(hooks.drafts(review_pks))

@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:pk>/reads.csv", views.review_reads_export, name="reads_export"),
     path("assign/", views.review_assign, name="assign"),
     path("cycles/", views.cycles, name="cycles"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/revoke/", views.calendar_revoke, name="calendar-revoke"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
 ]

@@ -1,11 +1,13 @@
 """Pages of the country reviews: the list (my reviews; the secretariat's overview), the
 review's workspace, and its actions."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +20,7 @@ from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lots import actions as lots
 from revmod.registry.models import Cluster
-from revmod.reviews import actions
+from revmod.reviews import actions, ical, tasks
 from revmod.reviews.access import actor_for, events_for, people_of
 from revmod.reviews.forms import (
     ActionForm,
@@ -29,7 +31,13 @@ from revmod.reviews.forms import (
     ReviewFilterForm,
     StartClusterForm,
 )
-from revmod.reviews.models import READ_MATERIAL_LABELS, STEP_LABELS, ReadRecord, Review
+from revmod.reviews.models import (
+    READ_MATERIAL_LABELS,
+    STEP_LABELS,
+    CalendarFeed,
+    ReadRecord,
+    Review,
+)
 from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
 from revmod.reviews.workflow import Action
 
@@ -62,8 +70,15 @@ def review_list(request):
             .filter(person=request.user, scope=Nomination.Scope.OWN)
             .values_list("party_id", flat=True)
         )
-        own = [r for r in reviews if r.party_id in parties]
-        reviewing = [r for r in reviews if r.party_id not in parties]
+        # The due date of each review's current step (reviews.tasks), beside it.
+        today = timezone.localdate()
+        found = tasks.load(reviews, today)
+        rows = [
+            (r, tasks.deadline(found[r.pk], None, today) if r.pk in found else None)
+            for r in reviews
+        ]
+        own = [(r, d) for r, d in rows if r.party_id in parties]
+        reviewing = [(r, d) for r, d in rows if r.party_id not in parties]
     return render(
         request,
         "reviews/review_list.html",
@@ -384,3 +399,64 @@ def cycles(request):
             "gaps": lots.uncovered(timezone.localdate()),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar(request):
+    """The person's calendar feed: whether they have one, when it was made and last read; a
+    new secret address (POST: shown once, in this answer only; the old one stops working)."""
+    address = None
+    if request.method == "POST":
+        try:
+            token = actions.renew_calendar_feed(request.user, now=timezone.now())
+        except actions.ReviewError as error:
+            messages.error(request, str(error))
+        else:
+            address = request.build_absolute_uri(reverse("reviews:calendar-feed", args=[token]))
+    feed = CalendarFeed.objects.filter(person=request.user).first()
+    return render(request, "reviews/calendar.html", {"feed": feed, "address": address})
+
+
+@login_required
+@require_POST
+def calendar_revoke(request):
+    if actions.revoke_calendar_feed(request.user):
+        messages.success(request, _("The calendar address is revoked: it no longer works."))
+    return redirect("reviews:calendar")
+
+
+def calendar_items(user, today) -> list[tasks.Item]:
+    """The deadlines of `user`'s calendar: a participant's items (tasks and what their reviews
+    wait for); for the secretariat, what needs it in the reviews it follows."""
+    if is_secretariat(user):
+        followed = tasks.load(Review.objects.filter(officers=user), today)
+        return tasks.for_secretariat(followed.values(), today)
+    return tasks.for_user(user, today)
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The iCalendar feed of the person whose secret address this is (404 for any other);
+    its events in the language of the address."""
+    now = timezone.now()
+    feed = actions.calendar_feed_for(token, now=now)
+    if feed is None:
+        raise Http404
+    events = [
+        ical.Event(
+            uid=item.uid,
+            day=item.due,
+            summary=f"{item.summary} — {item.review}",
+            description=f"{item.due_text()}\n{request.build_absolute_uri(item.url)}",
+            url=request.build_absolute_uri(item.url),
+        )
+        for item in calendar_items(feed.person, timezone.localdate())
+        if item.due is not None
+    ]
+    domain = urlsplit(settings.REVMOD_SITE_URL).hostname or "revmod"
+    text = ical.calendar(events, name=_("Review deadlines"), stamp=now, domain=domain)
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=0"
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    return response

@@ -19,6 +19,7 @@ from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires.models import Question
 from revmod.registry.models import Party
+from revmod.reviews.actions import renew_calendar_feed
 from revmod.test import PDF, fresh, make_people, make_world, shared_data
 from revmod.translations import actions as translations
 
@@ -270,6 +271,14 @@ MATRIX = {
     ("reviews/<int:pk>/reads/", "GET", "/en/reviews/{review}/reads/"): SECRETARIAT_ONLY,
     ("reviews/<int:pk>/reads.csv", "GET", "/en/reviews/{review}/reads.csv"): SECRETARIAT_ONLY,
     ("reviews/assign/", "POST", "/en/reviews/assign/"): SECRETARIAT_ACT,
+    # Everyone's own calendar feed: the page, its revocation; the feed itself answers whoever
+    # holds the secret address ({calendar}: the reviewed focal point's), signed in or not.
+    ("reviews/calendar/", "GET", "/en/reviews/calendar/"): {**PUBLIC, "anonymous": "login"},
+    ("reviews/calendar/<str:token>.ics", "GET", "/en/reviews/calendar/{calendar}.ics"): PUBLIC,
+    ("reviews/calendar/revoke/", "POST", "/en/reviews/calendar/revoke/"): {
+        **dict.fromkeys(PERSONAS, 302),
+        "anonymous": "login",
+    },
     # An unknown activation link is a 404 page for everyone (a real one: test_onboarding).
     ("people/activate/<str:token>/", "GET", "/en/people/activate/not-a-token/"): (
         dict.fromkeys(PERSONAS, 404)
@@ -493,6 +502,7 @@ def shared_world(request, django_db_blocker):
             site_url="http://testserver/",
         )
         token, _secret = onboarding.create_api_token(users["reviewed_fp"], name="x", now=NOW)
+        calendar = renew_calendar_feed(users["reviewed_fp"], now=NOW)
         meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
         prepared = lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
         # A document every participant of the review sees (a supporting document).
@@ -535,6 +545,7 @@ def shared_world(request, django_db_blocker):
             "question": question.pk,
             "translation": translated.pk,
             "token": token.pk,
+            "calendar": calendar,
         }
         yield users, ids
 

@@ -99,6 +99,35 @@ def test_a_digest_tells_of_the_persons_reviews_only_in_their_language(may):
     assert kept.status == Message.Status.DIGEST  # never sent on its own
 
 
+def test_a_digest_says_what_the_person_must_do_and_by_when(may):
+    review, people, _kept = may
+    secretariat = people["secretariat"]
+    reviews.assign_officers([review], officers=[secretariat], by=secretariat, now=NOW)
+    send_digests(MAY, now=LATER)
+    # The review is at the written feedback: each reviewing party comments on the answers,
+    # by the step's due date, on the feedback page.
+    text = digest(people["reviewer_fp_2"]).text
+    tasks = text.split("What you must do:")[1].split("==")[0]
+    assert "- Comment on the answers (" in tasks and "Due on Nov. 1, 2024 · 153 days left" in tasks
+    assert f"http://127.0.0.1:8000/en/reviews/{review.pk}/feedback/" in tasks
+    html = digest(people["reviewer_fp_2"]).html
+    assert f'href="http://127.0.0.1:8000/en/reviews/{review.pk}/feedback/"' in html
+    # In the person's language.
+    french = digest(people["reviewer_fp"])
+    assert "Commenter les réponses" in french.text and f"/fr/reviews/{review.pk}/feedback/" in (
+        french.text
+    )
+    # The party under review and its people have nothing to do: they wait.
+    for name in ["reviewed_fp", "expert", "observer"]:
+        assert f"/reviews/{review.pk}/feedback/" not in digest(people[name]).text, name
+    # An officer: what needs the secretariat in the reviews it follows, the most overdue first.
+    mine = digest(secretariat).text.split("What you must do:")[1].split("==")[0]
+    assert "Overdue: Governmental experts named (" in mine
+    assert str(review) in mine and not any(
+        str(other) in mine for other in Review.objects.exclude(pk=review.pk)
+    )
+
+
 def test_the_secretariat_digest_lists_everything_overdue(may):
     review, people, kept = may
     send_digests(MAY, now=LATER)

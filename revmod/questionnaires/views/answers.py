@@ -24,7 +24,9 @@ from revmod.questionnaires.models import (
 )
 from revmod.questionnaires.views.common import render_step, step_access
 from revmod.reviews.access import Material
+from revmod.reviews.deadlines import Step
 from revmod.reviews.reads import How, record_read
+from revmod.reviews.tasks import deadline_of
 from revmod.reviews.workflow import Role, Stage
 
 
@@ -48,6 +50,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         "file_language": suffix(),
         "max_attachments": actions.MAX_ATTACHMENTS,
         "kept_question": kept["question"] if kept else None,
+        "deadline": deadline_of(review, Step.QUESTIONNAIRE, timezone.localdate()),
     }
     if template is None or not access.may_read:
         return context

@@ -20,7 +20,9 @@ from revmod.questionnaires.models import (
 from revmod.questionnaires.views.common import render_step, step_access
 from revmod.reviews import access as review_access
 from revmod.reviews.access import Material
+from revmod.reviews.deadlines import Step
 from revmod.reviews.schedule import Loaded
+from revmod.reviews.tasks import deadline_of
 from revmod.reviews.workflow import Role, Stage, stage_index
 
 
@@ -42,6 +44,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
         "template": template,
         "may_divide": access.actor.role in {Role.SECRETARIAT, Role.FOCAL_POINT}
         and stage_index(review.stage) <= stage_index(Stage.WRITTEN_FEEDBACK),
+        "deadline": deadline_of(review, Step.WRITTEN_FEEDBACK, timezone.localdate()),
     }
     if template is None or not access.may_read:
         return context

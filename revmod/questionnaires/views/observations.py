@@ -18,7 +18,9 @@ from revmod.questionnaires.models import (
 from revmod.questionnaires.views.common import render_step, step_access
 from revmod.reviews.access import Material
 from revmod.reviews.actions import ReviewError
+from revmod.reviews.deadlines import Step
 from revmod.reviews.schedule import Loaded
+from revmod.reviews.tasks import deadline_of
 from revmod.reviews.workflow import Role, Stage
 
 
@@ -75,6 +77,7 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
         else [],
         "conflict": conflict,
         "error": error,
+        "deadline": deadline_of(review, Step.OBSERVATIONS, timezone.localdate()),
     }
 
 
