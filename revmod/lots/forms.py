@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from revmod.lib.forms import ModelIdsField
 from revmod.lots.models import Draw, Meeting, Pairing, RedrawRequest, ReviewGroup
 from revmod.registry.forms import PartyCodesField
 from revmod.registry.models import Party
@@ -56,7 +57,7 @@ class PrepareDrawForm(forms.Form):
         required=False,
         help_text=_("Initial draw only: party codes with the group asked for, e.g. KEN:1, MEX:1."),
     )
-    requests = forms.ModelMultipleChoiceField(
+    requests = ModelIdsField(
         label=_("Redraw requests"),
         required=False,
         queryset=RedrawRequest.objects.filter(status=RedrawRequest.Status.PENDING).select_related(

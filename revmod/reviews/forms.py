@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revmod.accounts.models import User
 from revmod.lib.access import is_secretariat
+from revmod.lib.forms import ModelIdsField
 from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.lots.models import ReviewGroup
 from revmod.registry.forms import PartyCodeField, PartyCodesField
@@ -228,7 +229,7 @@ class OfficersForm(forms.Form):
 class BulkOfficersForm(OfficersForm):
     """Officers added to the reviews chosen on the reviews list."""
 
-    reviews = forms.ModelMultipleChoiceField(
+    reviews = ModelIdsField(
         label=_("Reviews"),
         queryset=Review.objects.all(),
         error_messages={"required": _("Choose at least one review in the list.")},
@@ -245,7 +246,7 @@ class StartClusterForm(forms.Form):
     """The secretariat starts the reviews of a cluster for some groups (or parties of them)."""
 
     cluster = forms.ModelChoiceField(label=_("Cluster"), queryset=Cluster.objects.all())
-    groups = forms.ModelMultipleChoiceField(
+    groups = ModelIdsField(
         label=_("Groups"), queryset=ReviewGroup.objects.all(), widget=forms.CheckboxSelectMultiple
     )
     parties = PartyCodesField(
