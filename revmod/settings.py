@@ -283,6 +283,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # A JSON body that is not an object is a 400 that says so (not a view's 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "revmod.api.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "revmod API",

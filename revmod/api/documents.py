@@ -2,6 +2,8 @@
 the same action as the page) and downloads of each version. Same access as the pages: a
 review the caller may not see answers 404."""
 
+import re
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,6 +23,7 @@ from revmod.documents.files import file_response, record_download
 from revmod.documents.models import KIND_CHOICES, Document, DocumentVersion
 from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.lib.storedfiles import MISSING_MESSAGE, MissingFile
+from revmod.lib.uploads import FORMATS
 from revmod.reviews.models import Review
 
 
@@ -81,6 +84,8 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, DOCX, XLSX, ODT or TXT.")
 
 
+# The media types of the files served (those of the formats an upload may have).
+FILE_TYPES = sorted({f.content_type.split(";")[0] for f in FORMATS.values()})
 REVIEW = OpenApiParameter("review_pk", int, OpenApiParameter.PATH, description="The review's id.")
 
 
@@ -97,7 +102,8 @@ REVIEW = OpenApiParameter("review_pk", int, OpenApiParameter.PATH, description="
     download=extend_schema(
         parameters=[REVIEW, OpenApiParameter("number", int, OpenApiParameter.PATH)],
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            # As stored: one of the formats an upload may have.
+            **{(200, media_type): OpenApiTypes.BINARY for media_type in FILE_TYPES},
             (410, "application/json"): OpenApiTypes.OBJECT,
         },
         description="The file of one version, as an attachment. 410 with `detail` (and `code` "
@@ -153,6 +159,9 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @action(detail=True, url_path="versions/(?P<number>[0-9]+)/file")
     def download(self, request, pk=None, number=None, **kwargs):
+        # A document id that is not a number names no document: 404, as for one not there.
+        if not re.fullmatch(r"[0-9]+", str(pk)):
+            raise Http404
         versions = DocumentVersion.objects.select_related("document").filter(
             document__in=self.get_queryset()
         )

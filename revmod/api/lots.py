@@ -1,3 +1,4 @@
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -13,16 +14,23 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 
-from revmod.api.forms import cleaned
+from revmod.api.forms import bound, cleaned
 from revmod.lib.access import is_secretariat
 from revmod.lots import actions
 from revmod.lots.forms import EntropyForm, MeetingForm, PairingFilterForm, PrepareDrawForm
 from revmod.lots.models import Draw, Meeting, Pairing
 
 
-def as_text(value) -> str:
-    """A list given in JSON ([62, 63, 62], ["KEN", "MEX"]) as the form's comma-separated text."""
-    return ", ".join(str(v) for v in value) if isinstance(value, list) else (value or "")
+def as_text(value):
+    """A list given in JSON ([62, 63, 62], ["KEN", "MEX"]) as the form's comma-separated text
+    (anything else as it is, for the form to check)."""
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+# The fields of PrepareDrawForm that the API also takes as JSON lists.
+LISTED_AS_TEXT = ("reviewed", "sizes", "volunteers")
 
 
 class PairingSerializer(serializers.ModelSerializer):
@@ -135,7 +143,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Meeting.objects.order_by("-held_on", "-pk")
 
     def create(self, request, *args, **kwargs):
-        form = MeetingForm(request.data)
+        form = bound(MeetingForm, request.data)
         meeting = actions.create_meeting(**cleaned(form))
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
@@ -189,17 +197,9 @@ class DrawStepsMixin:
     def create(self, request, *args, **kwargs):
         self._secretariat()
         data = request.data
-        form = PrepareDrawForm(
-            {
-                "kind": data.get("kind"),
-                "meeting": data.get("meeting"),
-                "reviewed": as_text(data.get("reviewed")),
-                "sizes": as_text(data.get("sizes")),
-                "volunteers": as_text(data.get("volunteers")),
-                "requests": data.get("requests") or [],
-            }
-        )
-        values = cleaned(form)
+        if not isinstance(data, QueryDict):  # JSON: lists the page types as comma-separated text
+            data = {**data, **{k: as_text(data[k]) for k in LISTED_AS_TEXT if k in data}}
+        values = cleaned(bound(PrepareDrawForm, data))
         try:  # the form's fields are prepare_draw's arguments, as on the page
             draw = actions.prepare_draw(by=request.user, now=timezone.now(), **values)
         except actions.DrawError as error:
@@ -217,10 +217,11 @@ class DrawStepsMixin:
     def entropy(self, request, pk=None, **kwargs):
         """Record the public entropy given at the meeting."""
         # The entropy is checked after the draw and the caller (404, then 403, then 400).
-        form = EntropyForm(request.data)
         return self._step(
             lambda draw: actions.enter_entropy(
-                draw, entropy=cleaned(form)["entropy"], now=timezone.now()
+                draw,
+                entropy=cleaned(bound(EntropyForm, request.data))["entropy"],
+                now=timezone.now(),
             )
         )
 
@@ -237,7 +238,7 @@ class DrawStepsMixin:
         return self._step(lambda draw: actions.publish(draw, now=timezone.now(), by=request.user))
 
     @extend_schema(responses=UncoveredSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def uncovered(self, request, **kwargs):
         """The parties lacking reviewers for an instrument they joined after their reviewers
         were drawn (reviewers lacking by instrument): what a draw of kind "protocol" fills."""

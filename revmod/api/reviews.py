@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from revmod.accounts import actions as accounts
 from revmod.accounts.forms import EndNominationForm, NominateForm
 from revmod.accounts.models import Nomination, User
-from revmod.api.forms import cleaned
+from revmod.api.forms import bound, cleaned, form_data
 from revmod.lib.access import is_secretariat
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer
@@ -29,6 +29,7 @@ from revmod.reviews.access import (
     visible_nominations,
 )
 from revmod.reviews.forms import (
+    ActionForm,
     ConsultationForm,
     DeadlineChangeForm,
     OfficersForm,
@@ -224,8 +225,12 @@ class AnswerSerializer(serializers.Serializer):
     value = serializers.ListField(source="answer.value", default=list)
     citations = serializers.CharField(source="answer.citations", default="")
     text = serializers.CharField(source="answer.text", default="")
-    updated_by = serializers.CharField(source="answer.updated_by.username", default=None)
-    updated_at = serializers.DateTimeField(source="answer.updated_at", default=None)
+    updated_by = serializers.CharField(
+        source="answer.updated_by.username", default=None, allow_null=True
+    )
+    updated_at = serializers.DateTimeField(
+        source="answer.updated_at", default=None, allow_null=True
+    )
 
     def get_article(self, row) -> str:
         """The article answered, e.g. "UNTOC 5"."""
@@ -279,19 +284,6 @@ ActionInput = inline_serializer(
         ),
     },
 )
-
-
-def _version(value) -> int | None:
-    """The `version` of an action's input: None when absent; 400 when not a whole number."""
-    if value is None or value == "":
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if number < 0 or str(number) != str(value).strip():
-        raise ValidationError({"version": [_("Give the review's version, a whole number.")]})
-    return number
 
 
 @extend_schema_view(
@@ -353,7 +345,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         return list(page) if page is not None else None
 
     @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def events(self, request, pk=None, **kwargs):
         review = self.get_object()
         loaded = Loaded([review])
@@ -373,15 +365,16 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         review = self.get_object()
         if name not in {a.value for a in Action} or name == Action.RECORD_CONSULTATION:
             raise NotFound()
+        data = cleaned(bound(ActionForm, request.data))  # as the page's form
         try:
             review = actions.act(
                 review,
                 name,
                 by=request.user,
-                reason=request.data.get("reason"),
-                to=request.data.get("to"),
-                on_behalf_of=request.data.get("on_behalf_of"),
-                version=_version(request.data.get("version")),
+                reason=data["reason"] or None,
+                to=data["to"] or None,
+                on_behalf_of=data["on_behalf_of"] or None,
+                version=data["version"],
             )
         except actions.ReviewError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
@@ -389,7 +382,9 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(methods=["GET"], request=None, responses=DeadlineChangeSerializer(many=True))
     @extend_schema(methods=["POST"], request=DeadlineChangeInput, responses=ReviewSerializer)
-    @action(detail=True, methods=["get", "post"], url_path="deadline-changes")
+    @action(
+        detail=True, methods=["get", "post"], url_path="deadline-changes", pagination_class=None
+    )
     def deadline_changes(self, request, pk=None, **kwargs):
         """The review's deadline changes; the secretariat records one (an extension to
         `new_date` or by `days`, or a pause from `first_day` to `last_day`, with a `reason`),
@@ -400,7 +395,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             return Response(DeadlineChangeSerializer(changes, many=True).data)
         if not is_secretariat(request.user):
             raise PermissionDenied(_("Only the secretariat changes deadlines."))
-        change = cleaned(DeadlineChangeForm(request.data))
+        change = cleaned(bound(DeadlineChangeForm, request.data))
         try:
             actions.change_deadline(review, by=request.user, now=timezone.now(), **change)
         except actions.ReviewError as error:
@@ -420,7 +415,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             names = request.data.getlist("officers")
         if not isinstance(names, list):
             raise ValidationError({"officers": [_("Give a list of user names.")]})
-        chosen = cleaned(OfficersForm({"officers": names}))["officers"]
+        chosen = cleaned(bound(OfficersForm, {"officers": names}))["officers"]
         actions.assign_officers(
             [review], officers=list(chosen), by=request.user, now=timezone.now()
         )
@@ -434,7 +429,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         language; `division_of_tasks`; agreed dates `agreed_questionnaire`,
         `agreed_written_feedback`, `agreed_observations`."""
         review = self.get_object()
-        form = ConsultationForm(request.data)
+        form = bound(ConsultationForm, request.data)
         data = cleaned(form)
         try:
             actions.record_consultation(
@@ -453,7 +448,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
     @extend_schema(responses=ContactSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def people(self, request, pk=None, **kwargs):
         """Who takes part in the review, as its page shows them to its participants: the focal
         points and experts of its parties with their contact details, its observers (name and
@@ -483,7 +478,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         return access, template
 
     @extend_schema(responses=AnswerSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def answers(self, request, pk=None, **kwargs):
         """The questionnaire's questions of this review with their answers (the latest drafts,
         or as submitted), for those who may read them on the page: the reviewing parties only
@@ -569,21 +564,14 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         `scope`, `starts_on`, and `handover_note` when it replaces the party's focal point (the
         one replaced is ended and told)."""
         self._secretariat()
-        data = request.data
-        person = (
+        data = form_data(request.data, NominateForm().fields)
+        # The person by user name (the form's field takes an account's id).
+        data["person"] = (
             User.objects.filter(username=data.get("person") or "")
             .values_list("pk", flat=True)
             .first()
         )
-        form = NominateForm(
-            {
-                **{
-                    k: data.get(k) for k in ("party", "kind", "scope", "starts_on", "handover_note")
-                },
-                "person": person,
-            }
-        )
-        values = cleaned(form)
+        values = cleaned(NominateForm(data))
         try:
             nomination = accounts.nominate(
                 party=values["party"],
@@ -605,7 +593,7 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
         """End a nomination on `ends_on` (the secretariat)."""
         nomination = self.get_object()
         self._secretariat()
-        ends_on = cleaned(EndNominationForm(request.data))["ends_on"]
+        ends_on = cleaned(bound(EndNominationForm, request.data))["ends_on"]
         try:
             accounts.end_nomination(nomination, on=ends_on, by=request.user, now=timezone.now())
         except accounts.NominationError as error:

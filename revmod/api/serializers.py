@@ -14,7 +14,10 @@ class AdherenceSerializer(serializers.ModelSerializer):
 
 class PartySerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="label", help_text="In the language asked for.")
-    regional_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # A party outside the regional groups (the European Union) has none.
+    regional_group = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     instruments = serializers.SerializerMethodField()
 
     class Meta:
