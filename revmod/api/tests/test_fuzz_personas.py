@@ -19,4 +19,5 @@ schema = fuzzing.load(coverage=False)
 def test_every_persona_gets_no_server_error_and_what_the_schema_says(
     case, fuzz_world, in_process, persona
 ):
+    """One operation as one persona, about 20 requests (docs/testing.md)."""
     fuzzing.call(case, fuzz_world[0], persona)

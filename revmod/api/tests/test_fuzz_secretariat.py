@@ -25,6 +25,8 @@ schema = fuzzing.load(coverage=True)
 def test_the_secretariat_gets_no_server_error_and_what_the_schema_says(
     case, fuzz_world, in_process, persona
 ):
+    """One operation, about 150 requests: a few seconds each (over 5 for the longest, e.g. the
+    parties' list, 100 parties an answer); the budget is in docs/testing.md."""
     fuzzing.call(case, fuzz_world[0], persona)
 
 
