@@ -15,7 +15,6 @@ from django.db import transaction
 from django.test.utils import override_settings
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -28,7 +27,14 @@ from revmod.lots.models import Draw, Meeting, Pairing
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Question
 from revmod.reviews import actions as reviews
-from revmod.test import load_questionnaire, make_people, make_world, to_questionnaire
+from revmod.test import (
+    load_questionnaire,
+    make_people,
+    make_world,
+    pdf_bytes,
+    to_questionnaire,
+    token_for,
+)
 from revmod.wsgi import application
 
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
@@ -123,11 +129,6 @@ def flatmap_path_parameters(context, path_parameters):
     return st.one_of(st.just(path_parameters), real)
 
 
-def token_for(user) -> str:
-    """The API token a person sends (Authorization: Token ...)."""
-    return Token.objects.get_or_create(user=user)[0].key
-
-
 def build_world() -> tuple[dict, dict, dict]:
     """A world with something of each kind the API serves, through the real actions: France's
     review at the questionnaire with its people, an answer, a document in two versions and a
@@ -158,7 +159,7 @@ def build_world() -> tuple[dict, dict, dict]:
         kind="supporting",
         language="en",
         title="Notes",
-        file=SimpleUploadedFile("notes.pdf", b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"),
+        file=SimpleUploadedFile("notes.pdf", pdf_bytes()),
         now=NOW,
         document=first.document,
     )

@@ -72,7 +72,7 @@ def test_a_document_id_that_is_not_a_number_is_a_404_as_one_not_there(client, fu
     """Found by schemathesis: `false` as a document's id in a download's path was a 500."""
     tokens, ids = fuzz_world
     review = ids["review"]
-    for persona in ["secretariat", "reviewed_fp", "outsider"]:
+    for persona in ["secretariat", "reviewed_fp", "observer"]:
         for document in ["false", "1.0", "²", "99999999"]:
             path = f"/api/v1/reviews/{review}/documents/{document}/versions/1/file/"
             assert api(client, "get", path, tokens, persona).status_code == 404
