@@ -3,7 +3,8 @@ from rest_framework.routers import DefaultRouter
 
 from revmod.api.documents import DocumentViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
-from revmod.api.reviews import NominationViewSet, ReviewViewSet
+from revmod.api.nominations import NominationViewSet
+from revmod.api.reviews import ReviewViewSet
 from revmod.api.stats import StatusView
 from revmod.api.views import PartyViewSet
 
