@@ -406,18 +406,10 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         `agreed_written_feedback`, `agreed_observations`."""
         review = self.get_object()
         form = bound(ConsultationForm, request.data)
-        data = cleaned(form)
+        cleaned(form)  # 400 with the form's errors when it is not valid
         try:
             actions.record_consultation(
-                review,
-                by=request.user,
-                now=timezone.now(),
-                held_on=data["held_on"],
-                languages=data["languages"],
-                no_agreement=data["no_agreement"],
-                exceptional_reason=data["exceptional_reason"],
-                agreed=form.agreed(),
-                division_of_tasks=data["division_of_tasks"],
+                review, by=request.user, now=timezone.now(), **form.recorded()
             )
         except actions.ReviewError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)

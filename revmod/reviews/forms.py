@@ -174,6 +174,17 @@ class ConsultationForm(forms.Form):
             if name.startswith("agreed_") and value
         }
 
+    def recorded(self) -> dict:
+        """The arguments of reviews.actions.record_consultation from the valid form (the page's
+        and the API's)."""
+        data = self.cleaned_data
+        fields = ("held_on", "languages", "no_agreement", "exceptional_reason")
+        return {
+            **{name: data[name] for name in fields},
+            "agreed": self.agreed(),
+            "division_of_tasks": data["division_of_tasks"],
+        }
+
 
 class DeadlineChangeForm(forms.Form):
     """The secretariat's change of one step's deadline (page and API): an extension to a new

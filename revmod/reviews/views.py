@@ -306,19 +306,8 @@ def review_consultation(request, pk):
     if not form.is_valid():
         messages.error(request, _("Check the consultation's date and fields."))
         return redirect("reviews:detail", review.pk)
-    data = form.cleaned_data
     try:
-        actions.record_consultation(
-            review,
-            by=request.user,
-            now=timezone.now(),
-            held_on=data["held_on"],
-            languages=data["languages"],
-            no_agreement=data["no_agreement"],
-            exceptional_reason=data["exceptional_reason"],
-            agreed=form.agreed(),
-            division_of_tasks=data["division_of_tasks"],
-        )
+        actions.record_consultation(review, by=request.user, now=timezone.now(), **form.recorded())
         messages.success(request, _("The initial consultation is recorded."))
     except actions.ReviewError as error:
         messages.error(request, str(error))
