@@ -36,6 +36,9 @@ def test_login_page_in_each_language_inside_the_site_layout(client, language):
     html = response.content.decode()
     assert f'<html lang="{language}"' in html
     assert 'id="main"' in html and 'name="password"' in html
+    # No "please sign up first" leading to "Sign Up Closed": how an account is opened instead.
+    assert "/accounts/signup/" not in html
+    assert "ask your country" in html or language != "en"
 
 
 def test_sign_in_and_out(client):
