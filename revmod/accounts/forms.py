@@ -208,6 +208,11 @@ class NominateForm(forms.Form):
             f"{u.get_full_name() or u.username} <{u.email}>"
         )
 
+    def nomination(self) -> dict:
+        """The arguments of accounts.actions.nominate from the valid form (page and API)."""
+        fields = ("party", "person", "kind", "scope", "starts_on", "handover_note")
+        return {name: self.cleaned_data[name] for name in fields}
+
 
 class EndNominationForm(forms.Form):
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput({"type": "date"}))

@@ -367,16 +367,7 @@ def nomination_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.nominate(
-                party=data["party"],
-                person=data["person"],
-                kind=data["kind"],
-                scope=data["scope"],
-                starts_on=data["starts_on"],
-                by=request.user,
-                now=timezone.now(),
-                handover_note=data["handover_note"],
-            )
+            actions.nominate(by=request.user, now=timezone.now(), **form.nomination())
         except actions.NominationError as error:
             form.add_error(None, str(error))
         else:

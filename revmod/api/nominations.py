@@ -70,18 +70,10 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
             .values_list("pk", flat=True)
             .first()
         )
-        values = cleaned(NominateForm(data))
+        form = NominateForm(data)
+        cleaned(form)  # 400 with the form's errors when it is not valid
         try:
-            nomination = accounts.nominate(
-                party=values["party"],
-                person=values["person"],
-                kind=values["kind"],
-                scope=values["scope"],
-                starts_on=values["starts_on"],
-                by=request.user,
-                now=timezone.now(),
-                handover_note=values["handover_note"],
-            )
+            nomination = accounts.nominate(by=request.user, now=timezone.now(), **form.nomination())
         except accounts.NominationError as error:
             raise ValidationError({"detail": str(error)}) from error
         return Response(NominationSerializer(nomination).data, status=status.HTTP_201_CREATED)
