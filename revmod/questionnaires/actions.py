@@ -88,7 +88,7 @@ def refusal_status(
     return 400 if access.editable(review) else 403
 
 
-def access_for(user, review: Review) -> Access | None:
+def access_for(user, review: Review, loaded: Loaded | None = None) -> Access | None:
     """None when `user` takes no part in `review`. The answers are read as `reviews.access`
     says (the reviewing parties once submitted: rule 40, seed ¶33); the party under review's
     focal point and experts answer them (guideline 6: experts draft, the focal point clears)."""

@@ -73,9 +73,10 @@ class ObservationAccess:
         return self.actor.role == Role.FOCAL_POINT and self.actor.side == Side.REVIEWED
 
 
-def access_for(user, review: Review) -> ObservationAccess | None:
+def access_for(user, review: Review, loaded: Loaded | None = None) -> ObservationAccess | None:
     """None when `user` takes no part in `review`; every participant reads."""
-    actor = actor_for(user, review, set(Loaded([review]).reviewer_codes(review)))
+    loaded = loaded or Loaded([review])
+    actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
     return None if actor is None else ObservationAccess(actor)
 
 

@@ -119,7 +119,7 @@ def _answered(question, answer) -> bool:
 @login_required
 @require_GET
 def answers(request, pk):
-    review, access = step_access(request, pk, actions.access_for)
+    review, access, _loaded = step_access(request, pk, actions.access_for)
     return render_step(request, "questionnaires/answers.html", _context(review, access))
 
 
@@ -129,7 +129,7 @@ def save(request, pk, question):
     """Save one answer (with its files); a stale version is refused (409) showing what the other
     person saved, and nothing is overwritten. Asked for JSON (the page's autosave), the answer
     is the new version and a line to show, or the error with the same status."""
-    review, access = step_access(request, pk, actions.access_for)
+    review, access, _loaded = step_access(request, pk, actions.access_for)
     template = actions.template_for(review)
     if template is None:
         raise Http404
@@ -197,7 +197,7 @@ def _refused(request, review, access, question, mine, error, status):
 def offline_download(request, pk, fmt):
     """The questions and current answers as XLSX or DOCX, in `?language=` (one of the review's
     working languages; by default the person's, when it is one of them), to fill offline."""
-    review, access = step_access(request, pk, actions.access_for)
+    review, access, _loaded = step_access(request, pk, actions.access_for)
     if fmt not in offline.FORMATS or not access.may_read:
         raise Http404
     languages = offline.languages_for(review)
@@ -220,7 +220,7 @@ def offline_download(request, pk, fmt):
 def offline_upload(request, pk):
     """Import a filled XLSX or DOCX: every answer is validated first; any problem is listed
     (400) and nothing is imported. Those who may not answer now are refused (403)."""
-    review, access = step_access(request, pk, actions.access_for)
+    review, access, _loaded = step_access(request, pk, actions.access_for)
     on_behalf_of = request.POST.get("on_behalf_of") or None
     if not (access.editable(review) or on_behalf_of and access.may_stand_in(review)):
         may = access.may_answer or access.actor.role == Role.SECRETARIAT

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from revmod.reviews.models import Review
 from revmod.reviews.reads import How, record_read
+from revmod.reviews.schedule import Loaded
 
 
 def visible_review(request, pk) -> Review:
@@ -17,13 +18,15 @@ def visible_review(request, pk) -> Review:
 
 
 def step_access(request, pk, access_for):
-    """The review `pk` and what the step's access rule (`access_for(user, review)`) gives
-    `request.user` in it; 404 when they may not see the review or the rule gives them nothing."""
+    """The review `pk`, what the step's access rule (`access_for(user, review, loaded)`) gives
+    `request.user` in it, and the review's pairings and nominations (`Loaded`, read once for
+    the rule and the page); 404 when they may not see the review or the rule gives nothing."""
     review = visible_review(request, pk)
-    access = access_for(request.user, review)
+    loaded = Loaded([review])
+    access = access_for(request.user, review, loaded)
     if access is None:
         raise Http404
-    return review, access
+    return review, access, loaded
 
 
 def render_step(request, template: str, context: dict, status: int = 200):

@@ -21,7 +21,6 @@ from revmod.questionnaires.views.common import render_step, step_access
 from revmod.reviews import access as review_access
 from revmod.reviews.access import Material
 from revmod.reviews.deadlines import Step
-from revmod.reviews.schedule import Loaded
 from revmod.reviews.tasks import deadline_of
 from revmod.reviews.workflow import Role, Stage, stage_index
 
@@ -96,8 +95,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
 @login_required
 @require_GET
 def feedback_page(request, pk):
-    review, access = step_access(request, pk, feedback.access_for)
-    loaded = Loaded([review])
+    review, access, loaded = step_access(request, pk, feedback.access_for)
     return render_step(
         request, "questionnaires/feedback.html", _feedback_context(review, access, loaded)
     )
@@ -108,8 +106,7 @@ def feedback_page(request, pk):
 def feedback_save(request, pk, question):
     """Save one comment of the person's party; a stale version is refused (409) showing what
     the other person saved."""
-    review, access = step_access(request, pk, feedback.access_for)
-    loaded = Loaded([review])
+    review, access, loaded = step_access(request, pk, feedback.access_for)
     template = actions.template_for(review)
     found = (
         [q for q in actions.questions_for(review, template) if q.pk == question]
@@ -143,7 +140,7 @@ def feedback_save(request, pk, question):
 @require_POST
 def feedback_tasks(request, pk):
     """Record the division of tasks: checkboxes named `task`, valued `PARTY:article id`."""
-    review, access = step_access(request, pk, feedback.access_for)
+    review, access, _loaded = step_access(request, pk, feedback.access_for)
     tasks: dict[str, list[int]] = {}
     for item in request.POST.getlist("task"):
         code, _sep, article = item.partition(":")

@@ -84,7 +84,7 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
 @login_required
 @require_GET
 def observations_page(request, pk):
-    review, access = step_access(request, pk, observations.access_for)
+    review, access, _loaded = step_access(request, pk, observations.access_for)
     return render_step(
         request, "questionnaires/observations.html", _observations_context(review, access)
     )
@@ -95,7 +95,7 @@ def observations_page(request, pk):
 def observations_save(request, pk):
     """Save the sections as a new version; a save based on an older version is refused (409),
     showing the newer one next to the person's text."""
-    review, access = step_access(request, pk, observations.access_for)
+    review, access, _loaded = step_access(request, pk, observations.access_for)
     mine = {key: request.POST.get(key, "") for key, _label in observations.SECTIONS}
     try:
         based_on = int(request.POST.get("based_on", ""))
@@ -122,7 +122,7 @@ def observations_save(request, pk):
 @require_GET
 def observations_diff(request, pk):
     """What changed between two versions (`a` and `b`, numbers), section by section."""
-    review, access = step_access(request, pk, observations.access_for)
+    review, access, _loaded = step_access(request, pk, observations.access_for)
     numbers = list(
         ObservationVersion.objects.filter(review=review)
         .order_by("number")
@@ -150,7 +150,7 @@ def observations_diff(request, pk):
 @login_required
 @require_POST
 def observations_sign(request, pk):
-    review, _access = step_access(request, pk, observations.access_for)
+    review, _access, _loaded = step_access(request, pk, observations.access_for)
     try:
         number = int(request.POST.get("version", ""))
     except ValueError:
@@ -177,7 +177,7 @@ def observations_sign(request, pk):
 @login_required
 @require_POST
 def observations_publication(request, pk):
-    review, _access = step_access(request, pk, observations.access_for)
+    review, _access, _loaded = step_access(request, pk, observations.access_for)
     try:
         observations.decide_publication(
             review,
