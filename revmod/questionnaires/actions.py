@@ -10,12 +10,15 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max, Prefetch
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from revmod.accounts.models import User
 from revmod.documents import actions as documents
 from revmod.documents.rules import Kind
+from revmod.lib.confirm import Link, Summary
 from revmod.lib.i18n import DATA_CODES
 from revmod.questionnaires.models import (
     Answer,
@@ -146,6 +149,114 @@ def questions_for(review: Review, template: QuestionnaireTemplate) -> list[Quest
         .select_related("article__instrument")
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "pk")))
     )
+
+
+def is_answered(question: Question, answer: Answer | None) -> bool:
+    """Whether `answer` (of `question`, fetched with it: no query for it; its attachments
+    prefetched) answers it (Answer.is_answered)."""
+    if answer is None:
+        return False
+    answer.question = question
+    return answer.is_answered
+
+
+def summary(review: Review, action: Action, actor: Actor, state) -> Summary | None:
+    """The questionnaire stage's summary (reviews.stages), shown before the answers are cleared
+    or submitted: the questions answered of those asked, the files attached, the questions
+    left unanswered (numbered as on the questionnaire's page, each linked to its form; they do
+    not block: the party may submit with gaps, and is told so) and what follows, to whom. A
+    fixed number of queries whatever the number of questions and answers."""
+    if action not in (Action.CLEAR, Action.SUBMIT):
+        return None
+    clearing = action == Action.CLEAR
+    party = review.party.label
+    result = Summary(
+        title=_("Clear the answers of %(party)s") % {"party": party}
+        if clearing
+        else _("Submit the self-assessment questionnaire"),
+        next=_next_lines(clearing, party),
+    )
+    template = template_for(review)
+    if template is None:
+        result.sent.append(_("No questionnaire has been published for this cluster yet."))
+        return result
+    questions = questions_for(review, template)
+    answers = {
+        a.question_id: a
+        for a in Answer.objects.filter(answer_set__review=review).prefetch_related(ATTACHMENTS)
+    }
+    page = reverse("questionnaires:answers", args=[review.pk])
+    missing = [
+        Link(f"{number}. {Truncator(q.label).chars(100)}", f"{page}#q{q.pk}")
+        for number, q in enumerate(questions, start=1)
+        if not is_answered(q, answers.get(q.pk))
+    ]
+    total, done = len(questions), len(questions) - len(missing)
+    result.sent.append(
+        ngettext(
+            "%(answered)s of %(total)s question answered",
+            "%(answered)s of %(total)s questions answered",
+            total,
+        )
+        % {"answered": done, "total": total}
+    )
+    files = sum(len(a.attachments.all()) for a in answers.values())
+    if files:
+        result.sent.append(
+            ngettext(
+                "%(count)s file attached to the answers",
+                "%(count)s files attached to the answers",
+                files,
+            )
+            % {"count": files}
+        )
+    if missing:
+        result.warnings.append(_gaps(clearing, len(missing)))
+        result.missing, result.missing_title = missing, _("Questions not answered")
+    return result
+
+
+def _gaps(clearing: bool, count: int) -> str:
+    if clearing:
+        text = ngettext(
+            "%(count)s question is not answered (listed below). You may clear the answers "
+            "with this gap; once they are submitted, the reviewing parties read it unanswered.",
+            "%(count)s questions are not answered (listed below). You may clear the answers "
+            "with these gaps; once they are submitted, the reviewing parties read them "
+            "unanswered.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(count)s question is not answered (listed below). You may submit the answers "
+            "with this gap, but it cannot be filled afterwards: the reviewing parties will "
+            "read it unanswered.",
+            "%(count)s questions are not answered (listed below). You may submit the answers "
+            "with these gaps, but they cannot be filled afterwards: the reviewing parties "
+            "will read them unanswered.",
+            count,
+        )
+    return text % {"count": count}
+
+
+def _next_lines(clearing: bool, party: str) -> list[str]:
+    if clearing:
+        return [
+            _("The clearance of %(party)s is recorded and the review's focal points are notified.")
+            % {"party": party},
+            _(
+                "The answers can then be submitted. A change to an answer before that "
+                "withdraws the clearance."
+            ),
+        ]
+    return [
+        _("The answers are frozen as submitted: no one can change them any more."),
+        _(
+            "The review moves on to the written feedback. The reviewing parties' focal points "
+            "and experts will be notified and can read the answers and comment on them."
+        ),
+        _("Everyone else taking part in the review is notified too."),
+    ]
 
 
 def clean_value(question: Question, value: list[str]) -> list[str]:

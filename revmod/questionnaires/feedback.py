@@ -7,9 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from revmod.accounts.models import User
+from revmod.lib.confirm import Link, Summary
 from revmod.questionnaires.actions import digest, questions_for, template_for
 from revmod.questionnaires.models import Comment, FeedbackSubmission, Question, TaskAssignment
 from revmod.registry.models import Party
@@ -180,6 +182,105 @@ def save_comment(
     if review.cleared:
         reviews.act(review, Action.DRAFT, by=by, now=now)
     return comment
+
+
+def summary(review: Review, action: Action, actor: Actor, state) -> Summary | None:
+    """The written feedback stage's summary (reviews.stages), shown before the feedback is
+    cleared or submitted: for the party clearing (every reviewing party, to submit), how many
+    of the articles the division of tasks gives it carry its comments, the articles left
+    without one (each linked to it: they do not block) and what follows, to whom. A fixed
+    number of queries whatever the number of questions and comments."""
+    if action not in (Action.CLEAR, Action.SUBMIT):
+        return None
+    clearing = action == Action.CLEAR
+    loaded = Loaded([review])
+    codes = [actor.party] if clearing and actor.party else loaded.reviewer_codes(review)
+    names = {p.code: p.label for p in Party.objects.filter(code__in=codes)}
+    result = Summary(
+        title=_("Clear the written feedback of %(party)s")
+        % {"party": names.get(actor.party or "", actor.party)}
+        if clearing
+        else _("Submit the written feedback"),
+        next=_next_lines(clearing, names.get(actor.party or "", "")),
+    )
+    template = template_for(review)
+    questions = questions_for(review, template) if template else []
+    tasks, covers = assignments(review), coverage(review, loaded)
+    commented: dict[str, set[int]] = {}
+    for code, question in (
+        Comment.objects.filter(review=review)
+        .exclude(text="")
+        .values_list("party__code", "question")
+    ):
+        commented.setdefault(code, set()).add(question)
+    page = reverse("questionnaires:feedback", args=[review.pk])
+    for code in codes:
+        articles = list(
+            dict.fromkeys(q.article for q in questions if assigned(tasks, covers, code, q.article))
+        )
+        mine = commented.get(code, set())
+        done = {q.article_id for q in questions if q.pk in mine}
+        result.sent.append(
+            _(
+                "%(party)s: comments on %(done)s of the %(total)s articles given to it "
+                "(comments written: %(count)s)"
+            )
+            % {
+                "party": names.get(code, code),
+                "done": len([a for a in articles if a.pk in done]),
+                "total": len(articles),
+                "count": len(mine & {q.pk for q in questions}),
+            }
+        )
+        result.missing += [
+            Link(_article_line(names.get(code, code), a), f"{page}#a{a.pk}")
+            for a in articles
+            if a.pk not in done
+        ]
+    if result.missing:
+        result.missing_title = _("Articles without a comment")
+        result.warnings.append(
+            _(
+                "Some articles have no comment yet (listed below). You may clear the feedback "
+                "without them."
+            )
+            if clearing
+            else _(
+                "Some articles have no comment from the reviewing party they are given to (listed "
+                "below). You may submit the feedback without them, but it cannot be completed "
+                "afterwards."
+            )
+        )
+    return result
+
+
+def _article_line(party: str, article) -> str:
+    return _("%(party)s: %(instrument)s, article %(number)s: %(label)s") % {
+        "party": party,
+        "instrument": article.instrument.short_label,
+        "number": article.number,
+        "label": article.label,
+    }
+
+
+def _next_lines(clearing: bool, party: str) -> list[str]:
+    if clearing:
+        return [
+            _("The clearance of %(party)s is recorded and the review's focal points are notified.")
+            % {"party": party},
+            _(
+                "The feedback is submitted once every reviewing party has cleared it. A comment "
+                "saved before that withdraws the clearances."
+            ),
+        ]
+    return [
+        _("The written feedback is frozen as submitted: no one can change it any more."),
+        _(
+            "The review moves on to the list of observations. The party under review's focal "
+            "point, experts and observers will be notified and can read the feedback."
+        ),
+        _("Everyone else taking part in the review is notified too."),
+    ]
 
 
 def snapshot(review: Review) -> list[dict]:

@@ -11,15 +11,18 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from revmod.accounts.models import User
+from revmod.lib.confirm import Summary
 from revmod.questionnaires.actions import digest
 from revmod.questionnaires.models import ObservationVersion, PublicationDecision, SignOff
 from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
 from revmod.reviews.access import actor_for
+from revmod.reviews.confirmations import on_behalf
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
 from revmod.reviews.workflow import Action, Actor, Role, Side, Stage
@@ -154,22 +157,7 @@ def sign_off(
     `on_behalf_of` (a party code, with a `reason`): the secretariat signs for a party of the
     review that cannot use the platform (seed ¶33), as reviews.actions.act does."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
-    access = access_for(by, review)
-    if on_behalf_of:
-        try:  # the secretariat as that party's focal point
-            access = ObservationAccess(reviews.stand_in(by, review, on_behalf_of, reason))
-        except reviews.ReviewError as error:
-            raise ObservationError(str(error)) from None
-    if access is None or not access.may_sign:
-        raise ObservationError(_("Only a focal point signs off the list of observations."))
-    if review.stage != Stage.OBSERVATIONS:
-        raise ObservationError(_("The list of observations is signed off at its own stage."))
-    current = latest(review)
-    if current is None or current.number != number:
-        raise ObservationError(_("Sign off the latest version: a newer one has been saved."))
-    party = Party.objects.get(code=access.actor.party)
-    if current.sign_offs.filter(party=party).exists():
-        raise ObservationError(_("Your party has already signed off this version."))
+    current, party = _signing(review, by, number, on_behalf_of, reason)
     signed = SignOff.objects.create(version=current, party=party, by=by, at=now)
     behalf = {"on_behalf_of": party.code, "reason": reason.strip()} if on_behalf_of else {}
     reviews.record(
@@ -186,6 +174,28 @@ def sign_off(
         review, Action.CLEAR, by=by, now=now, on_behalf_of=on_behalf_of, reason=reason or None
     )
     return signed
+
+
+def _signing(review, by, number, on_behalf_of, reason) -> tuple[ObservationVersion, Party]:
+    """`sign_off`'s checks: the version `by` signs and the party it signs for (the focal
+    point's, or the one the secretariat stands in for); ObservationError otherwise."""
+    access = access_for(by, review)
+    if on_behalf_of:
+        try:  # the secretariat as that party's focal point
+            access = ObservationAccess(reviews.stand_in(by, review, on_behalf_of, reason))
+        except reviews.ReviewError as error:
+            raise ObservationError(str(error)) from None
+    if access is None or not access.may_sign:
+        raise ObservationError(_("Only a focal point signs off the list of observations."))
+    if review.stage != Stage.OBSERVATIONS:
+        raise ObservationError(_("The list of observations is signed off at its own stage."))
+    current = latest(review)
+    if current is None or current.number != number:
+        raise ObservationError(_("Sign off the latest version: a newer one has been saved."))
+    party = Party.objects.get(code=access.actor.party)
+    if current.sign_offs.filter(party=party).exists():
+        raise ObservationError(_("Your party has already signed off this version."))
+    return current, party
 
 
 def check_clear(review: Review, party: str) -> str | None:
@@ -227,16 +237,44 @@ def decide_publication(
     choice: str,
     sections: Sequence[str] = (),
     parts: str = "",
+    based_on: int | None = None,
 ) -> PublicationDecision:
     """The party under review's focal point records what of the full list is published once the
     review is completed: in full, in part (the `sections` chosen, with an optional note `parts`)
-    or not at all; the summary is published always."""
+    or not at all; the summary is published always. `based_on`: the id of the decision in
+    force the person saw (0 for none; the pages send it): refused, recording nothing, when
+    another decision was recorded since."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
+    published, parts = _deciding(review, by, choice, sections, parts, based_on)
+    decision = PublicationDecision.objects.create(
+        review=review, choice=choice, sections=published, parts=parts, by=by, at=now
+    )
+    reviews.record(review, "publication_decided", by=by, at=now, choice=choice, sections=published)
+    return decision
+
+
+def in_force(review: Review) -> PublicationDecision | None:
+    """The publication decision in force: the latest."""
+    return PublicationDecision.objects.filter(review=review).order_by(*IN_FORCE_FIRST).first()
+
+
+def _deciding(review, by, choice, sections, parts, based_on) -> tuple[list[str], str]:
+    """`decide_publication`'s checks: the sections published and the note kept, or
+    ObservationError."""
     access = access_for(by, review)
     if access is None or not access.may_decide:
         raise ObservationError(_("The party under review's focal point decides on publication."))
     if review.stage not in {Stage.OBSERVATIONS, Stage.COMPLETED}:
         raise ObservationError(_("Publication is decided once the list of observations exists."))
+    if based_on is not None:
+        current = in_force(review)
+        if based_on != (current.pk if current else 0):
+            raise ObservationError(
+                _(
+                    "Another publication decision was recorded after you opened this page: "
+                    "nothing was recorded. Look at it again before you decide."
+                )
+            )
     if choice not in PublicationDecision.Choice.values:
         raise ObservationError(_("Choose how the list of observations is published."))
     chosen = set(sections)
@@ -249,12 +287,147 @@ def decide_publication(
         PublicationDecision.Choice.PART: [key for key in PUBLISHABLE if key in chosen],
         PublicationDecision.Choice.NONE: [],
     }[PublicationDecision.Choice(choice)]
-    parts = parts.strip() if choice == PublicationDecision.Choice.PART else ""
-    decision = PublicationDecision.objects.create(
-        review=review, choice=choice, sections=published, parts=parts, by=by, at=now
+    return published, parts.strip() if choice == PublicationDecision.Choice.PART else ""
+
+
+def summary(review: Review, action: Action, actor, state) -> Summary | None:
+    """The observations stage's summary (reviews.stages), shown before the review is completed
+    (its submission): the version every party signed, its sections filled or empty, what is
+    published, and what follows. None for a clearance (a party clears by signing off:
+    `sign_off_summary`) and for a list not drafted here (the workflow's summary then)."""
+    current = latest(review) if action == Action.SUBMIT else None
+    if current is None:
+        return None
+    warnings: list[str] = []
+    result = Summary(
+        title=_("Complete the review"),
+        sent=[
+            _("Version %(number)s of the list of observations, signed off by every party")
+            % {"number": current.number},
+            *_sections(current, warnings),
+        ],
+        warnings=warnings,
+        next=[
+            _("The review is completed; only the secretariat can reopen it."),
+            _(
+                "The summary, and the parts of the full list that %(party)s decided to "
+                "publish, appear on its public page for anyone to read."
+            )
+            % {"party": review.party.label},
+            _("Everyone taking part in the review is notified."),
+        ],
     )
-    reviews.record(review, "publication_decided", by=by, at=now, choice=choice, sections=published)
-    return decision
+    decision = in_force(review)
+    if decision is None:
+        result.warnings.append(
+            _(
+                "The party under review has recorded no publication decision: only the "
+                "summary will be published until it records one."
+            )
+        )
+    else:
+        result.sent.append(_published_line(decision.choice, decision.sections, decision.parts))
+    return result
+
+
+def sign_off_summary(
+    review: Review, *, by: User, number: int, on_behalf_of: str | None = None, reason: str = ""
+) -> Summary:
+    """What signing off version `number` sends and what follows (the confirmation before
+    `sign_off`, with the same arguments); ObservationError when `sign_off` would refuse."""
+    current, party = _signing(review, by, number, on_behalf_of, reason)
+    signed = sorted(current.sign_offs.values_list("party__code", flat=True))
+    warnings: list[str] = []
+    result = Summary(
+        title=_("Sign off version %(number)s of the list of observations")
+        % {"number": current.number},
+        sent=[
+            _("Version %(number)s, saved by %(who)s on %(when)s (SHA-256 %(sha256)s)")
+            % {
+                "number": current.number,
+                "who": current.created_by.get_full_name() or current.created_by.get_username(),
+                "when": formats.date_format(
+                    timezone.localtime(current.created_at), "DATETIME_FORMAT"
+                ),
+                "sha256": current.sha256,
+            },
+            *_sections(current, warnings),
+            _("Signed off so far by: %(parties)s") % {"parties": ", ".join(signed) or "—"},
+        ],
+        warnings=warnings,
+        next=[
+            _(
+                "The sign-off of %(party)s is recorded: it clears the list for that party, and "
+                "the review's focal points are notified."
+            )
+            % {"party": party.label},
+            _("A new version saved after this must be signed off again by every party."),
+            _(
+                "Once every party has signed off the same version, the review can be "
+                "completed and its summary published."
+            ),
+        ],
+    )
+    if on_behalf_of:
+        on_behalf(result, party.label, reason)
+    return result
+
+
+def publication_summary(
+    review: Review,
+    *,
+    by: User,
+    choice: str,
+    sections: Sequence[str] = (),
+    parts: str = "",
+    based_on: int | None = None,
+) -> Summary:
+    """What recording this publication decision means (the confirmation before
+    `decide_publication`, with the same arguments); ObservationError when it would refuse."""
+    published, parts = _deciding(review, by, choice, sections, parts, based_on)
+    party = review.party.label
+    return Summary(
+        title=_("Record the publication decision"),
+        sent=[_published_line(choice, published, parts)],
+        next=[
+            _(
+                "The review is completed: the public page of %(party)s shows this at once, "
+                "for anyone to read."
+            )
+            % {"party": party}
+            if review.stage == Stage.COMPLETED
+            else _(
+                "Once the review is completed, the public page of %(party)s shows this, for "
+                "anyone to read."
+            )
+            % {"party": party},
+            _("Another decision may be recorded later: the latest one is in force."),
+        ],
+    )
+
+
+def _sections(version: ObservationVersion, warnings: list[str]) -> list[str]:
+    """The lines saying which sections of `version` are filled; a warning for the empty ones."""
+    filled = [str(label) for key, label in SECTIONS if (version.sections.get(key) or "").strip()]
+    empty = [str(label) for key, label in SECTIONS if not (version.sections.get(key) or "").strip()]
+    if empty:
+        warnings.append(
+            _("These sections are empty: %(sections)s. You may go on with them empty.")
+            % {"sections": "; ".join(empty)}
+        )
+    return [_("Sections filled: %(sections)s") % {"sections": "; ".join(filled) or "—"}]
+
+
+def _published_line(choice: str, published: Sequence[str], parts: str) -> str:
+    if choice == PublicationDecision.Choice.FULL:
+        return _("Published: the summary and the full list of observations.")
+    if choice == PublicationDecision.Choice.NONE:
+        return _("Published: the summary only.")
+    labels = dict(SECTIONS)
+    line = _("Published: the summary and these sections: %(sections)s.") % {
+        "sections": "; ".join(str(labels[key]) for key in published)
+    }
+    return line + (" " + _("Note: %(parts)s") % {"parts": parts} if parts else "")
 
 
 @dataclass(frozen=True)

@@ -260,28 +260,10 @@ def act(
     as the focal point of a party of the review that cannot use the platform (seed ¶33, the
     digital gap); the event and the e-mails say so."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
-    loaded = Loaded([review])
-    reviewer_codes = set(loaded.reviewer_codes(review))
-    actor = actor_for(by, review, reviewer_codes)
-    if actor is None:
-        raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
-    if version is not None and version != review.version:
-        raise ReviewError(str(ERROR_MESSAGES["stale"]) % STAGE_LABELS[Stage(review.stage)])
+    actor, before, after = _checked(
+        review, action, by=by, reason=reason, to=to, on_behalf_of=on_behalf_of, version=version
+    )
     now = now or timezone.now()  # taken under the lock: the timeline's order is the real one
-    if on_behalf_of:
-        actor = _on_behalf(actor, on_behalf_of, review, reviewer_codes, reason)
-    before = state_of(review, loaded)
-    # What the step's app requires (e.g. the list of observations is cleared by signing off a
-    # version): asked only when the workflow itself would allow the action.
-    refusal = stages.refusal(review, Action(action), actor, before)
-    if refusal and workflow.check(before, Action(action), actor) is None:
-        raise ReviewError(refusal)
-    try:
-        after = workflow.apply(before, Action(action), actor, reason=reason, to=to)
-    except WorkflowError as error:
-        raise ReviewError(_message(error)) from None
-    except ValueError:
-        raise ReviewError(str(ERROR_MESSAGES["out_of_order"])) from None
     review.cleared = sorted(after.cleared)
     review.consultation_recorded = after.consultation_recorded
     review.version += 1
@@ -304,6 +286,52 @@ def act(
         stages.submitted(review, before.stage, by=by, now=now)
     RECORDED(review, event, by=by, now=now)
     return review
+
+
+def preview(
+    review: Review,
+    action: Action | str,
+    *,
+    by: User,
+    reason: str | None = None,
+    to: str | None = None,
+    on_behalf_of: str | None = None,
+    version: int | None = None,
+) -> tuple[workflow.Actor, ReviewState, ReviewState]:
+    """What `act` would do with the same arguments, without doing it (nothing is written or
+    locked): the actor (the focal point the secretariat stands in for, `on_behalf_of`), the
+    state before and after; ReviewError with `act`'s message when `act` would refuse now. The
+    pages ask it before showing the confirmation of an action."""
+    return _checked(
+        review, action, by=by, reason=reason, to=to, on_behalf_of=on_behalf_of, version=version
+    )
+
+
+def _checked(review, action, *, by, reason, to, on_behalf_of, version):
+    """`act`'s checks, in its order: who acts, the version seen, the stand-in, the step's own
+    check, then the workflow's. (actor, state before, state after), or ReviewError."""
+    loaded = Loaded([review])
+    reviewer_codes = set(loaded.reviewer_codes(review))
+    actor = actor_for(by, review, reviewer_codes)
+    if actor is None:
+        raise ReviewError(str(ERROR_MESSAGES["not_allowed"]))
+    if version is not None and version != review.version:
+        raise ReviewError(str(ERROR_MESSAGES["stale"]) % STAGE_LABELS[Stage(review.stage)])
+    if on_behalf_of:
+        actor = _on_behalf(actor, on_behalf_of, review, reviewer_codes, reason)
+    before = state_of(review, loaded)
+    # What the step's app requires (e.g. the list of observations is cleared by signing off a
+    # version): asked only when the workflow itself would allow the action.
+    refusal = stages.refusal(review, Action(action), actor, before)
+    if refusal and workflow.check(before, Action(action), actor) is None:
+        raise ReviewError(refusal)
+    try:
+        after = workflow.apply(before, Action(action), actor, reason=reason, to=to)
+    except WorkflowError as error:
+        raise ReviewError(_message(error)) from None
+    except ValueError:
+        raise ReviewError(str(ERROR_MESSAGES["out_of_order"])) from None
+    return actor, before, after
 
 
 def stand_in(by: User, review: Review, code: str, reason: str | None) -> workflow.Actor:

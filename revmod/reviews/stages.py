@@ -20,11 +20,17 @@ imports a step app. The contract of each hook:
   comments), or None for a draft written jointly by every party (the list of observations).
   One query whatever the number of reviews (the task lists ask it for hundreds at once). It
   reads, never writes.
+- `summary(review, action, actor, state) -> lib.confirm.Summary | None`: what clearing or
+  submitting the stage's submission sends now (counts, what is missing, linked back to where
+  it is done) and what follows, to whom; the review's page shows it before the person
+  confirms (issue 17, item 3). None for an action it has nothing to say about (`reviews`
+  then says what the workflow does). A fixed number of queries; it reads, never writes.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from revmod.lib.confirm import Summary
 from revmod.reviews.workflow import Stage
 
 # Where a stage without a page of its own is done: the consultation, the nominations.
@@ -37,14 +43,19 @@ class StageHooks:
     submitted: Callable[..., object] | None = None
     page: str | None = None
     drafts: Callable[[list[int]], Iterable[tuple[int, str | None]]] | None = None
+    summary: Callable[..., Summary | None] | None = None
 
 
 HOOKS: dict[Stage, StageHooks] = {}
 
 
-def register(stage: Stage, *, check=None, submitted=None, page=None, drafts=None) -> None:
+def register(
+    stage: Stage, *, check=None, submitted=None, page=None, drafts=None, summary=None
+) -> None:
     """Register what `stage` needs (once per stage: registering again replaces it)."""
-    HOOKS[stage] = StageHooks(check=check, submitted=submitted, page=page, drafts=drafts)
+    HOOKS[stage] = StageHooks(
+        check=check, submitted=submitted, page=page, drafts=drafts, summary=summary
+    )
 
 
 def refusal(review, action, actor, state) -> str | None:
@@ -73,3 +84,9 @@ def drafts(stage: Stage, review_pks: list[int]) -> set[tuple[int, str | None]]:
     if not review_pks or not hooks or not hooks.drafts:
         return set()
     return set(hooks.drafts(review_pks))
+
+
+def summary(review, action, actor, state) -> Summary | None:
+    """What the app of the review's stage says `action` will send, or None."""
+    hooks = HOOKS.get(state.stage)
+    return hooks.summary(review, action, actor, state) if hooks and hooks.summary else None

@@ -12,16 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from revmod.accounts.models import Nomination
+from revmod.lib import confirm
 from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lots import actions as lots
 from revmod.registry.models import Cluster
 from revmod.reviews import actions, ical, tasks
 from revmod.reviews.access import actor_for, events_for, people_of
+from revmod.reviews.confirmations import ACTION_LABELS
+from revmod.reviews.confirmations import summary as action_summary
 from revmod.reviews.forms import (
     ActionForm,
     BulkOfficersForm,
@@ -40,14 +42,6 @@ from revmod.reviews.models import (
 )
 from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
 from revmod.reviews.workflow import Action
-
-ACTION_LABELS = {
-    Action.START_CONSULTATION: gettext_lazy("Start the initial consultation"),
-    Action.ADVANCE: gettext_lazy("Move on to the questionnaire"),
-    Action.CLEAR: gettext_lazy("Clear for my party"),
-    Action.SUBMIT: gettext_lazy("Submit"),
-    Action.REOPEN: gettext_lazy("Reopen"),
-}
 
 
 def reviews_for(user, form):
@@ -210,27 +204,61 @@ def _visible(request, pk) -> Review:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_act(request, pk, action):
-    review = _visible(request, pk)
+    """A workflow action of the review's page (ACTION_LABELS), confirmed: the first request
+    (the page's button, or a GET) changes nothing and shows what the action will send and what
+    follows (reviews.confirmations), or why it is refused; only the confirmation's POST
+    (`confirm=yes`, with the review's version the person saw) takes it."""
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).select_related("party", "cluster"), pk=pk
+    )
     if action not in ACTION_LABELS:
         raise Http404
-    form = ActionForm(request.POST)
-    form.is_valid()
+    form = ActionForm(request.POST if request.method == "POST" else None)
+    form.is_valid()  # an invalid field is left out, as not given; a GET gives none
+    data = getattr(form, "cleaned_data", {})
+    args = {
+        "reason": data.get("reason") or None,
+        "to": data.get("to") or None,
+        "on_behalf_of": data.get("on_behalf_of") or None,
+        "version": data.get("version"),
+    }
     try:
-        actions.act(
-            review,
-            action,
-            by=request.user,
-            reason=form.cleaned_data.get("reason") or None,
-            to=form.cleaned_data.get("to") or None,
-            on_behalf_of=form.cleaned_data.get("on_behalf_of") or None,
-            version=form.cleaned_data.get("version"),
-        )
+        if not confirm.confirmed(request):
+            return _confirmation(request, review, action, args)
+        actions.act(review, action, by=request.user, **args)
         messages.success(request, _("Done."))
     except actions.ReviewError as error:
         messages.error(request, str(error))
     return redirect("reviews:detail", review.pk)
+
+
+def _confirmation(request, review, action, args):
+    """The confirmation page of `action` with `args` (ReviewError when it would be refused):
+    the version carried is the one the first request named, else the one shown now."""
+    actor, before, after = actions.preview(review, action, by=request.user, **args)
+    summary = action_summary(
+        review,
+        action,
+        actor,
+        before,
+        after,
+        reason=args["reason"],
+        on_behalf_of=args["on_behalf_of"],
+    )
+    version = review.version if args["version"] is None else args["version"]
+    return confirm.page(
+        request,
+        summary,
+        action=reverse("reviews:act", args=[review.pk, action]),
+        back=reverse("reviews:detail", args=[review.pk]),
+        subject=_("Review of %(party)s") % {"party": review.party.label},
+        fields=[
+            ("version", str(version)),
+            *confirm.carried(request.POST, ["reason", "to", "on_behalf_of"]),
+        ],
+    )
 
 
 @secretariat_required

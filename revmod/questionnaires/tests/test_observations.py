@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from revmod.lib.appendonly import maintenance
+from revmod.lib.confirm import CONFIRMED
 from revmod.questionnaires import observations
 from revmod.questionnaires.models import ObservationVersion, PublicationDecision, SignOff
 from revmod.questionnaires.tests.test_questionnaires import (
@@ -130,7 +131,8 @@ def test_completion_needs_every_party_to_sign_the_same_version(client, obs):
     with pytest.raises(observations.ObservationError, match="Only a focal point"):
         observations.sign_off(review, by=people["expert"], now=NOW, number=2)
     client.force_login(fps[0])
-    response = client.post(url("questionnaires:observations_sign", review.pk), {"version": 2})
+    sign = {"version": 2, **CONFIRMED}
+    response = client.post(url("questionnaires:observations_sign", review.pk), sign)
     assert response.status_code == 302
     for fp in fps[1:-1]:
         observations.sign_off(review, by=fp, now=NOW, number=2)
@@ -175,6 +177,7 @@ def test_the_party_under_review_decides_on_publication(client, obs):
             "choice": "part",
             "section": ["recommendations", "good_practices"],
             "parts": "Paragraph 3 left out.",
+            **CONFIRMED,
         },
     )
     decision = PublicationDecision.objects.get()
@@ -309,7 +312,7 @@ def test_the_secretariat_signs_off_on_behalf_of_a_party_that_cannot(client, obs)
     assert not SignOff.objects.exists()
     done = client.post(
         sign,
-        {"version": 1, "on_behalf_of": code, "reason": "No access to the Internet."},
+        {"version": 1, "on_behalf_of": code, "reason": "No access to the Internet.", **CONFIRMED},
         follow=True,
     )
     assert "Signed off on the party" in done.content.decode()

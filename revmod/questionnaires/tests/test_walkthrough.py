@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from revmod.accounts.models import Nomination
+from revmod.lib.confirm import CONFIRMED
 from revmod.questionnaires import feedback
 from revmod.questionnaires.models import Answer, Comment, Question
 from revmod.questionnaires.tests.test_offline import saved, xlsx_rows
@@ -74,7 +75,7 @@ def test_questionnaire_feedback_observations_statistics_and_translation(client, 
     # Its focal point clears and submits.
     client.force_login(people["reviewed_fp"])
     for action in ("clear", "submit"):
-        assert client.post(act.format(review.pk, action)).status_code == 302
+        assert client.post(act.format(review.pk, action), CONFIRMED).status_code == 302
     assert Review.objects.get(pk=review.pk).stage == "written_feedback"
 
     # Each reviewing party comments on an article assigned to it, then its focal point clears.
@@ -103,8 +104,8 @@ def test_questionnaire_feedback_observations_statistics_and_translation(client, 
     # withdraws it), and the last submits it.
     for person in reviewers.values():
         client.force_login(person)
-        assert client.post(act.format(review.pk, "clear")).status_code == 302
-    assert client.post(act.format(review.pk, "submit")).status_code == 302
+        assert client.post(act.format(review.pk, "clear"), CONFIRMED).status_code == 302
+    assert client.post(act.format(review.pk, "submit"), CONFIRMED).status_code == 302
     assert Review.objects.get(pk=review.pk).stage == "observations"
     # Only on their own articles: every comment is on an article assigned to its party.
     comments = list(Comment.objects.select_related("question", "party"))
@@ -125,10 +126,11 @@ def test_questionnaire_feedback_observations_statistics_and_translation(client, 
     )
     for person in [people["reviewed_fp"], *reviewers.values()]:
         client.force_login(person)
-        response = client.post(url("questionnaires:observations_sign", review.pk), {"version": 1})
+        sign = {"version": 1, **CONFIRMED}
+        response = client.post(url("questionnaires:observations_sign", review.pk), sign)
         assert response.status_code == 302
     client.force_login(people["secretariat"])
-    assert client.post(act.format(review.pk, "submit")).status_code == 302
+    assert client.post(act.format(review.pk, "submit"), CONFIRMED).status_code == 302
     assert Review.objects.get(pk=review.pk).stage == "completed"
 
     # The secretariat's statistics count the submitted answers.

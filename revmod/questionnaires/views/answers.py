@@ -71,6 +71,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
     language = suffix()
     kept = kept or conflict
     articles = []
+    numbers = {q.pk: number for number, q in enumerate(questions, start=1)}
     for article, items in groupby(questions, key=lambda q: q.article):
         rows = []
         for question in items:
@@ -82,8 +83,10 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
             rows.append(
                 {
                     "question": question,
+                    # As the confirmation of a clearance or submission lists the unanswered.
+                    "number": numbers[question.pk],
                     "answer": answer,
-                    "answered": answer is not None and _answered(question, answer),
+                    "answered": actions.is_answered(question, answer),
                     "untranslated": not getattr(question, f"text_{language}"),
                     "shown": [labels.get(v, v) for v in answer.value] if answer else [],
                     "current_shown": [labels.get(v, v) for v in current.value] if current else [],
@@ -109,11 +112,6 @@ def _labels(question) -> dict:
     if question.kind == question.Kind.YES_NO_PARTLY:
         return dict(actions.YES_NO_PARTLY)
     return {c.value: c.label for c in question.choices.all()}
-
-
-def _answered(question, answer) -> bool:
-    answer.question = question  # already fetched: no query
-    return answer.is_answered
 
 
 @login_required

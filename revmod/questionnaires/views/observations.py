@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from revmod.lib import confirm
 from revmod.questionnaires import exports, observations
 from revmod.questionnaires.models import (
     ObservationVersion,
@@ -147,24 +149,43 @@ def observations_diff(request, pk):
     return render_step(request, "questionnaires/observations_diff.html", context)
 
 
+def _confirmation(request, review, summary, url_name, names):
+    """The confirmation of an action of the observations page (revmod.lib.confirm), posting
+    the first request's fields `names` back to `url_name`."""
+    return confirm.page(
+        request,
+        summary,
+        action=reverse(url_name, args=[review.pk]),
+        back=reverse("questionnaires:observations", args=[review.pk]),
+        subject=_("Review of %(party)s") % {"party": review.party.label},
+        fields=confirm.carried(request.POST, names),
+    )
+
+
 @login_required
 @require_POST
 def observations_sign(request, pk):
+    """Sign off a version for the person's party (or, the secretariat, on a party's behalf):
+    the first POST shows what is signed and what follows; the confirmation signs."""
     review, _access, _loaded = step_access(request, pk, observations.access_for)
     try:
         number = int(request.POST.get("version", ""))
     except ValueError:
         number = -1
     on_behalf_of = request.POST.get("on_behalf_of") or None
+    args = {
+        "number": number,
+        "on_behalf_of": on_behalf_of,
+        "reason": request.POST.get("reason", ""),
+    }
     try:
-        observations.sign_off(
-            review,
-            by=request.user,
-            now=timezone.now(),
-            number=number,
-            on_behalf_of=on_behalf_of,
-            reason=request.POST.get("reason", ""),
-        )
+        if not confirm.confirmed(request):
+            summary = observations.sign_off_summary(review, by=request.user, **args)
+            names = ["version", "on_behalf_of", "reason"]
+            return _confirmation(
+                request, review, summary, "questionnaires:observations_sign", names
+            )
+        observations.sign_off(review, by=request.user, now=timezone.now(), **args)
         if on_behalf_of:
             messages.success(request, _("Signed off on the party's behalf."))
         else:
@@ -177,16 +198,24 @@ def observations_sign(request, pk):
 @login_required
 @require_POST
 def observations_publication(request, pk):
+    """Record what of the list is published: the first POST shows what will be published and
+    when; the confirmation records it (refused if another decision was recorded since the
+    page showed the one in force, `based_on`)."""
     review, _access, _loaded = step_access(request, pk, observations.access_for)
+    based_on = request.POST.get("based_on", "")
+    args = {
+        "choice": request.POST.get("choice", ""),
+        "sections": request.POST.getlist("section"),
+        "parts": request.POST.get("parts", ""),
+        "based_on": int(based_on) if based_on.isdigit() else None,
+    }
     try:
-        observations.decide_publication(
-            review,
-            by=request.user,
-            now=timezone.now(),
-            choice=request.POST.get("choice", ""),
-            sections=request.POST.getlist("section"),
-            parts=request.POST.get("parts", ""),
-        )
+        if not confirm.confirmed(request):
+            summary = observations.publication_summary(review, by=request.user, **args)
+            names = ["choice", "section", "parts", "based_on"]
+            url_name = "questionnaires:observations_publication"
+            return _confirmation(request, review, summary, url_name, names)
+        observations.decide_publication(review, by=request.user, now=timezone.now(), **args)
         messages.success(request, _("The publication decision is recorded."))
     except observations.ObservationError as error:
         messages.error(request, str(error))

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from revmod.accounts.models import User
+from revmod.lib.confirm import CONFIRMED
 from revmod.lots.models import ReviewGroup
 from revmod.questionnaires.models import Question
 from revmod.reviews.models import Review
@@ -110,14 +111,14 @@ def test_a_whole_cycle_from_a_fresh_install(client, monkeypatch):
     # The consultation, by Kenya's focal point.
     fp = Client()
     fp.force_login(people["ken_fp"])
-    assert fp.post(page + "act/start_consultation/").status_code == 302
+    assert fp.post(page + "act/start_consultation/", CONFIRMED).status_code == 302
     consultation = {
         "held_on": str(today),
         "languages": ["en"],
         "division_of_tasks": "Each reviewer takes every article.",
     }
     assert fp.post(page + "consultation/", consultation).status_code == 302
-    assert fp.post(page + "act/advance/").status_code == 302
+    assert fp.post(page + "act/advance/", CONFIRMED).status_code == 302
     assert Review.objects.get(pk=review.pk).stage == "questionnaire"
 
     # The questionnaire: one answer by the expert, cleared and submitted by the focal point.
@@ -127,7 +128,7 @@ def test_a_whole_cycle_from_a_fresh_install(client, monkeypatch):
     answer = {"version": 0, "value": "yes", "text": "Penal Code, section 390."}
     assert expert.post(page + f"questionnaire/{question.pk}/", answer).status_code == 302
     for action in ("clear", "submit"):
-        assert fp.post(page + f"act/{action}/").status_code == 302
+        assert fp.post(page + f"act/{action}/", CONFIRMED).status_code == 302
     assert Review.objects.get(pk=review.pk).stage == "written_feedback"
 
     # The written feedback: the division of tasks agreed (recorded by the secretariat), then
@@ -142,8 +143,8 @@ def test_a_whole_cycle_from_a_fresh_install(client, monkeypatch):
         response = reviewing[code].post(page + f"feedback/{question.pk}/", comment)
         assert response.status_code == 302
     for code in reviewers:
-        assert reviewing[code].post(page + "act/clear/").status_code == 302
-    assert reviewing[reviewers[-1]].post(page + "act/submit/").status_code == 302
+        assert reviewing[code].post(page + "act/clear/", CONFIRMED).status_code == 302
+    assert reviewing[reviewers[-1]].post(page + "act/submit/", CONFIRMED).status_code == 302
     assert Review.objects.get(pk=review.pk).stage == "observations"
 
     # The list of observations: saved, signed by every party, published in full.
@@ -157,10 +158,12 @@ def test_a_whole_cycle_from_a_fresh_install(client, monkeypatch):
     }
     assert fp.post(page + "observations/save/", sections).status_code == 302
     for signer in [fp, *reviewing.values()]:
-        assert signer.post(page + "observations/sign/", {"version": 1}).status_code == 302
-    assert client.post(page + "act/submit/").status_code == 302
+        signed = signer.post(page + "observations/sign/", {"version": 1, **CONFIRMED})
+        assert signed.status_code == 302
+    assert client.post(page + "act/submit/", CONFIRMED).status_code == 302
     assert Review.objects.get(pk=review.pk).stage == "completed"
-    assert fp.post(page + "observations/publication/", {"choice": "full"}).status_code == 302
+    published = fp.post(page + "observations/publication/", {"choice": "full", **CONFIRMED})
+    assert published.status_code == 302
     public = Client().get("/en/parties/KEN/").content.decode()
     assert "Train judges." in public
 

@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from revmod.accounts import actions as accounts
 from revmod.accounts.models import Nomination
+from revmod.lib.confirm import CONFIRMED
 from revmod.lots.models import Pairing
 from revmod.reviews import actions
 from revmod.reviews.models import DeadlinePeriods, Review, ReviewEvent
@@ -114,13 +115,13 @@ def test_a_review_from_nominations_to_completion(client, world):
     secretariat, review, reviewers, people = world
     name_all_focal_points(review, reviewers, secretariat)
     client.force_login(people["reviewed_fp"])
-    client.post(url("reviews:act", review.pk, "start_consultation"))
+    client.post(url("reviews:act", review.pk, "start_consultation"), CONFIRMED)
     response = client.post(
         url("reviews:consultation", review.pk),
         {"held_on": "2021-01-20", "languages": ["en", "fr"], "agreed_questionnaire": "2021-06-30"},
     )
     assert response.status_code == 302
-    client.post(url("reviews:act", review.pk, "advance"))
+    client.post(url("reviews:act", review.pk, "advance"), CONFIRMED)
     review.refresh_from_db()
     assert review.stage == "questionnaire"
     assert review.consultation.language_key == "en+fr"
@@ -723,9 +724,12 @@ def test_the_secretariat_clears_and_submits_on_behalf_of_a_party(client, world, 
 
     reason = "The ministry's network is down since the floods."
     for action in ("clear", "submit"):
-        response = client.post(
-            act.format(review.pk, action), {"on_behalf_of": "FRA", "reason": reason}
-        )
+        asked = {"on_behalf_of": "FRA", "reason": reason}
+        # The confirmation says for whom and why, and carries both to the confirm button.
+        page = client.post(act.format(review.pk, action), asked).content.decode()
+        assert "On behalf of France, for this reason: " + escape(reason) in page
+        assert 'name="on_behalf_of" value="FRA"' in page
+        response = client.post(act.format(review.pk, action), {**asked, **CONFIRMED})
         assert response.status_code == 302
     review.refresh_from_db()
     assert review.stage == "written_feedback"

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from revmod.accounts.models import Nomination
+from revmod.lib.confirm import CONFIRMED
 from revmod.reviews.models import Review
 from revmod.test import make_user, make_world, pdf_bytes
 
@@ -64,6 +65,9 @@ def test_a_review_walked_through_the_pages(client):
     def act(name, action):
         as_(name)
         response = client.post(f"{url}act/{action}/")
+        if response.status_code == 200:  # what the action does, then its Confirm button
+            assert 'name="confirm" value="yes"' in response.content.decode()
+            response = client.post(f"{url}act/{action}/", CONFIRMED)
         assert response.status_code == 302
         return client.get(url).content.decode()
 
@@ -132,7 +136,7 @@ def test_a_review_walked_through_the_pages(client):
     for name in ["fra_fp", *reviewing]:
         act(name, "clear")
     client.force_login(secretariat)
-    client.post(f"{url}act/submit/")
+    client.post(f"{url}act/submit/", CONFIRMED)
     assert stage() == "completed"
     page = client.get(url).content.decode()
     assert "Completed" in page
