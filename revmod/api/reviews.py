@@ -25,6 +25,7 @@ from revmod.reviews.access import (
     events_for,
     people_of,
 )
+from revmod.reviews.confirmations import summary as action_summary
 from revmod.reviews.forms import (
     ActionForm,
     ConsultationForm,
@@ -37,6 +38,8 @@ from revmod.reviews.reads import How, record_read
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.reviews.workflow import Action
 
+# The workflow actions the API takes (the consultation is recorded at its own address).
+ACTION_NAMES = [a.value for a in Action if a != Action.RECORD_CONSULTATION]
 # Query parameters of every list besides its filters: paging, the format and the language.
 PAGING = {"page", "page_size", "format", "lang"}
 
@@ -238,6 +241,27 @@ AnswerInput = inline_serializer(
         "reason": serializers.CharField(required=False),
     },
 )
+ActionSummary = inline_serializer(
+    "ReviewActionSummary",
+    {
+        "title": serializers.CharField(),
+        "sent": serializers.ListField(child=serializers.CharField(), help_text="what is sent"),
+        "warnings": serializers.ListField(
+            child=serializers.CharField(), help_text="what is incomplete (it does not block)"
+        ),
+        "missing_title": serializers.CharField(),
+        "missing": serializers.ListField(
+            child=inline_serializer(
+                "MissingItem", {"text": serializers.CharField(), "url": serializers.URLField()}
+            ),
+            help_text="the incomplete items (the questions not answered), each with its page",
+        ),
+        "next": serializers.ListField(
+            child=serializers.CharField(), help_text="what happens next, and to whom"
+        ),
+        "version": serializers.IntegerField(help_text="the review's version: send it to act"),
+    },
+)
 OfficersInput = inline_serializer(
     "OfficersInput", {"officers": serializers.ListField(child=serializers.CharField())}
 )
@@ -330,17 +354,33 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(EventSerializer(events_for(actor, review, events), many=True).data)
 
     @extend_schema(
-        request=ActionInput,
-        responses=ReviewSerializer,
+        methods=["GET"],
+        request=None,
+        responses=ActionSummary,
         parameters=[
-            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=[a.value for a in Action])
+            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=ACTION_NAMES),
+            *[OpenApiParameter(field, str) for field in ("reason", "to", "on_behalf_of")],
         ],
     )
-    @action(detail=True, methods=["post"], url_path="actions/(?P<name>[a-z_]+)")
+    @extend_schema(
+        methods=["POST"],
+        request=ActionInput,
+        responses=ReviewSerializer,
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=ACTION_NAMES)],
+    )
+    @action(detail=True, methods=["get", "post"], url_path="actions/(?P<name>[a-z_]+)")
     def take_action(self, request, pk=None, name=None, **kwargs):
+        """POST takes a workflow action at once, as the page's confirmation does: a client
+        needs no confirm field (docs/decisions.md, issue 17 item 3); `version` makes a repeated
+        call do nothing. GET changes nothing and says what the same POST (with the same
+        `reason`, `to`, `on_behalf_of`) would send and what follows, to whom, as the page's
+        confirmation does, for a client that asks its user to confirm; 409 when it would be
+        refused."""
         review = self.get_object()
-        if name not in {a.value for a in Action} or name == Action.RECORD_CONSULTATION:
+        if name not in ACTION_NAMES:
             raise NotFound()
+        if request.method == "GET":
+            return self._preview(request, review, name)
         data = cleaned(bound(ActionForm, request.data))  # as the page's form
         try:
             review = actions.act(
@@ -355,6 +395,37 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         except actions.ReviewError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
+
+    def _preview(self, request, review, name):
+        data = cleaned(bound(ActionForm, request.query_params))
+        args = {key: data[key] or None for key in ("reason", "to", "on_behalf_of")}
+        try:
+            actor, before, after = actions.preview(review, name, by=request.user, **args)
+        except actions.ReviewError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        summary = action_summary(
+            review,
+            name,
+            actor,
+            before,
+            after,
+            reason=args["reason"],
+            on_behalf_of=args["on_behalf_of"],
+        )
+        return Response(
+            {
+                "title": summary.title,
+                "sent": summary.sent,
+                "warnings": summary.warnings,
+                "missing_title": summary.missing_title,
+                "missing": [
+                    {"text": link.text, "url": request.build_absolute_uri(link.url)}
+                    for link in summary.missing
+                ],
+                "next": summary.next,
+                "version": review.version,
+            }
+        )
 
     @extend_schema(methods=["GET"], request=None, responses=DeadlineChangeSerializer(many=True))
     @extend_schema(methods=["POST"], request=DeadlineChangeInput, responses=ReviewSerializer)

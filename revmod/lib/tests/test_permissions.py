@@ -183,6 +183,15 @@ MATRIX = {
         "POST",
         "/api/v1/reviews/{review}/actions/advance.json/",
     ): PARTICIPANTS_API_ACT,
+    # What an action would do (nothing done): refused as the action itself is.
+    ("api/v1/reviews/<pk>/actions/<name>/", "GET", "/api/v1/reviews/{review}/actions/advance/"): (
+        PARTICIPANTS_API_ACT
+    ),
+    (
+        "api/v1/reviews/<pk>/actions/<name>.<format>/",
+        "GET",
+        "/api/v1/reviews/{review}/actions/advance.json/",
+    ): PARTICIPANTS_API_ACT,
     ("api/v1/reviews/<review_pk>/documents/", "GET", "/api/v1/reviews/{review}/documents/"): (
         PARTICIPANTS_API
     ),
@@ -259,6 +268,10 @@ MATRIX = {
     ("reviews/reviews.<str:fmt>", "GET", "/en/reviews/reviews.csv"): SECRETARIAT_ONLY,
     ("reviews/<int:pk>/", "GET", "/en/reviews/{review}/"): PARTICIPANTS,
     ("reviews/<int:pk>/act/<str:action>/", "POST", "/en/reviews/{review}/act/advance/"): (
+        PARTICIPANTS_ACT
+    ),
+    # The confirmation of an action, asked by a link: refused as the action itself is.
+    ("reviews/<int:pk>/act/<str:action>/", "GET", "/en/reviews/{review}/act/advance/"): (
         PARTICIPANTS_ACT
     ),
     ("reviews/<int:pk>/consultation/", "POST", "/en/reviews/{review}/consultation/"): (

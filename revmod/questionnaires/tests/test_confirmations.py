@@ -21,7 +21,7 @@ from revmod.questionnaires.tests.test_observations import SECTIONS, obs  # noqa:
 from revmod.questionnaires.tests.test_questionnaires import NOW, question, url
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import Review, ReviewEvent
-from revmod.test import count_queries
+from revmod.test import count_queries, token_for
 
 pytestmark = pytest.mark.django_db
 STALE = "The review has changed since you opened this page"
@@ -275,3 +275,25 @@ def test_a_publication_decision_is_confirmed_and_a_stale_one_refused(client, obs
     assert PublicationDecision.objects.count() == 1
     client.post(target, {"choice": "none", "based_on": decision.pk, **CONFIRMED})
     assert observations.in_force(review).choice == "none"
+
+
+def test_the_api_says_what_an_action_would_send_and_acts_without_a_confirm_field(client, world):
+    """docs/decisions.md: a script's call is its confirmation; a client that asks its user to
+    confirm reads the same summary as the page first (GET), which changes nothing."""
+    review, people = world
+    questions = actions.questions_for(review, actions.template_for(review))
+    answer(review, people, questions[0])
+    auth = {"HTTP_AUTHORIZATION": f"Token {token_for(people['reviewed_fp'])}"}
+    path = f"/api/v1/reviews/{review.pk}/actions/clear/"
+    summary = client.get(path, **auth).json()
+    assert summary["title"] == "Clear the answers of France"
+    assert summary["sent"] == [f"1 of {len(questions)} questions answered"]
+    assert len(summary["missing"]) == len(questions) - 1
+    assert summary["missing"][0]["url"].startswith("http://testserver/")
+    assert summary["missing"][0]["url"].endswith(f"#q{questions[1].pk}")
+    assert summary["version"] == review.version
+    assert Review.objects.get(pk=review.pk).cleared == []
+    refused = client.get(f"/api/v1/reviews/{review.pk}/actions/submit/", **auth)
+    assert refused.status_code == 409 and "not cleared it yet" in refused.json()["detail"]
+    done = client.post(path, {"version": review.version}, content_type="application/json", **auth)
+    assert done.status_code == 200 and Review.objects.get(pk=review.pk).cleared == ["FRA"]
