@@ -119,6 +119,10 @@ def test_a_focal_point_works_in_arabic_right_to_left(page, live_server, world):
     assert button.inner_text() == "بدء المشاورات الأولية"
     with page.expect_navigation():
         button.click()
+    # Confirmed on the page that says what it does (nothing is done before).
+    assert Review.objects.get(pk=review.pk).stage == "awaiting_nominations"
+    with page.expect_navigation():
+        page.locator("form.confirm button[type=submit]").click()
     review.refresh_from_db()
     assert review.stage == "initial_consultation"
     assert "المشاورات الأولية" in page.locator("main").inner_text()
@@ -247,3 +251,53 @@ def test_pages_run_under_the_content_security_policy(page, live_server, world):
         assert page.goto(f"{live_server.url}{path}").status == 200, path
     # The admin's own scripts ran: the articles' two-list chooser is built by one.
     expect(page.locator("#id_articles_add_all")).to_be_visible()
+
+
+def test_a_focal_point_confirms_the_submission_seeing_what_is_unanswered(
+    browser, live_server, world
+):
+    """Issue 17, item 3: "Submit" leads to a confirmation that counts the answers and lists
+    the unanswered; going back submits nothing, only its Confirm button does. Without
+    JavaScript (a slow link, a locked-down browser): plain pages and forms."""
+    from revmod.questionnaires import actions as questionnaires
+
+    _secretariat, review, people = world
+    call_command("loadquestionnaire", stdout=io.StringIO())
+    fp, now = people["reviewed_fp"], timezone.now()
+    reviews.act(review, "start_consultation", by=fp, now=now)
+    reviews.record_consultation(review, by=fp, now=now, held_on=now.date(), languages=["en"])
+    reviews.act(review, "advance", by=fp, now=now)
+    questions = questionnaires.questions_for(review, questionnaires.template_for(review))
+    first = next(q for q in questions if q.kind == "yes_no_partly")
+    questionnaires.save_answer(review, first, by=fp, now=now, version=0, value=["yes"])
+    reviews.act(review, "clear", by=fp, now=now)
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        signed_in_as(page, live_server, fp)
+        detail = f"{live_server.url}/en/reviews/{review.pk}/"
+        page.goto(detail)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Submit", exact=True).click()
+        assert page.url.endswith(f"/en/reviews/{review.pk}/act/submit/")
+        main = page.locator("main")
+        assert f"1 of {len(questions)} questions answered" in main.inner_text()
+        warning = page.locator("main .warning").inner_text()
+        assert f"{len(questions) - 1} questions are not answered" in warning
+        assert page.locator("main section ul.plain a").count() == len(questions) - 1
+        assert Review.objects.get(pk=review.pk).stage == "questionnaire"
+        # "Go back" submits nothing.
+        with page.expect_navigation():
+            page.get_by_role("link", name="Go back").click()
+        assert page.url == detail
+        assert Review.objects.get(pk=review.pk).stage == "questionnaire"
+        # Submit again, then Confirm: submitted, frozen, the review moved on.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Submit", exact=True).click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Confirm").click()
+        assert page.url == detail
+        assert "Done." in page.locator("main").inner_text()
+        assert Review.objects.get(pk=review.pk).stage == "written_feedback"
+    finally:
+        context.close()
