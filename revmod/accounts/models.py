@@ -6,8 +6,6 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from revmod.lib.i18n import SUFFIXES
-
 
 class User(AbstractUser):
     """A person using the platform. Secretariat staff run the mechanism; everyone else acts
@@ -67,11 +65,6 @@ class User(AbstractUser):
         if self.get_full_name():
             return self.get_full_name()
         return str(_("A participant")) if "@" in self.username else self.username
-
-    def working_language_names(self) -> list[str]:
-        """The names of the languages the person works in, in the active language."""
-        names = {SUFFIXES[code]: name for code, name in settings.LANGUAGES}
-        return [str(names.get(code, code)) for code in self.languages]
 
     def lacks_second_factor(self) -> bool:
         """A secretariat account that has not set up TOTP, where the rule applies

@@ -25,7 +25,11 @@ LANGUAGE_CODES = tuple(SUFFIXES)  # the interface's codes (settings.LANGUAGES)
 INTERFACE_LANGUAGES = [(ui, name) for ui, _data, name in SIX]  # settings.LANGUAGES
 DATA_CODES = tuple(SUFFIXES.values())  # the working languages of a review (rule 50)
 LANGUAGE_CHOICES = [(data, name) for _ui, data, name in SIX]  # choices of a data field
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)  # data code -> name (lazy: in the active language)
 RTL_LANGUAGES = {"ar"}
+# How the items of a list are separated where they are read as a list ("Arabic, English"): the
+# Arabic comma, the Chinese enumeration comma, else the Latin and Cyrillic comma.
+LIST_SEPARATORS = {"ar": "، ", "zh": "、"}
 
 
 def normalize_language(code: str | None) -> str:
@@ -50,6 +54,31 @@ def suffix(language: str | None = None) -> str:
 def localized(obj: object, field: str, language: str | None = None) -> str:
     """`obj.<field>_<language>`, falling back to English when that translation is empty."""
     return getattr(obj, f"{field}_{suffix(language)}") or getattr(obj, f"{field}_en")
+
+
+def list_separator(language: str | None = None) -> str:
+    """What separates the items of a list in `language` (default: the active language)."""
+    return LIST_SEPARATORS.get(suffix(language), ", ")
+
+
+def join_list(items, language: str | None = None) -> str:
+    """`items` as one list in `language` (default: the active language), with its separator:
+    "Arabic, English", "العربية، الإنكليزية", "阿拉伯文、英文"."""
+    return list_separator(language).join(str(item) for item in items)
+
+
+def language_names(codes, language: str | None = None) -> str:
+    """Working languages (data codes such as "ar", "en"; interface codes work too) as their
+    names in `language`, as one list: the one way any page, e-mail or export shows them. An
+    unknown code is shown as it is."""
+    names = []
+    for code in codes:
+        key = SUFFIXES.get(code, code)
+        names.append(LANGUAGE_NAMES.get(key, code))
+    if language is None:
+        return join_list(names)
+    with translation.override(normalize_language(language)):
+        return join_list(names, language)
 
 
 def field_names(field: str) -> list[str]:

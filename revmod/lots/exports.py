@@ -5,15 +5,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revmod.lib.downloads import csv_response, pdf_response, xlsx_response
+from revmod.registry.models import Instrument
 
 
 def rows(pairings):
+    """A header, then a row per pairing: names for people, codes beside them for machines."""
+    names = {i.code: i.short_label for i in Instrument.objects.all()}
     yield [
         _("Group"),
         _("Party under review (code)"),
         _("Party under review"),
         _("Reviewing party (code)"),
         _("Reviewing party"),
+        _("Instruments (codes)"),
         _("Instruments"),
         _("Role"),
         _("Status"),
@@ -28,6 +32,7 @@ def rows(pairings):
             p.reviewer.code,
             p.reviewer.label,
             "; ".join(p.instruments),
+            "; ".join(names.get(code, code) for code in p.instruments),
             p.get_role_display(),
             _("active") if p.until is None else _("superseded"),
             p.since.isoformat(),

@@ -19,6 +19,7 @@ from revmod.lots.forms import (
     RedrawRequestForm,
 )
 from revmod.lots.models import Draw, Meeting, Pairing, RedrawRequest, ReviewGroup
+from revmod.registry.models import Party
 
 
 @require_GET
@@ -79,10 +80,47 @@ def draw_list(request):
 def draw_detail(request, pk):
     draw = get_object_or_404(Draw.objects.visible_to(request.user).select_related("meeting"), pk=pk)
     verification = actions.verify(draw) if draw.secret_revealed else None
-    context = {"draw": draw, "verification": verification, "counts": draw_counts(draw)}
+    context = {
+        "draw": draw,
+        "verification": verification,
+        "counts": draw_counts(draw),
+        "named": named_result(draw),
+    }
     if is_secretariat(request.user):
         context["entropy_form"] = EntropyForm()
     return render(request, "lots/draw_detail.html", context)
+
+
+def named_result(draw: Draw) -> dict:
+    """What the page says of a draw's parties, with their names for the codes the draw stores
+    (one query): a Protocol draw's `reviewed` (names) and its `extended` and `pairings` ((party
+    under review, reviewing party, instrument codes)); a redraw's `replacements` ((party under
+    review, reviewer replaced, reviewer drawn))."""
+    result = draw.result or {}
+    protocol = draw.kind == Draw.Kind.PROTOCOL
+    items = result.get("extended", []) + result.get("pairings", []) if protocol else []
+    replacements = result.get("replacements", [])
+    codes = set(draw.inputs.get("reviewed", []) if protocol else [])
+    codes.update(code for p in items for code in (p["reviewed"], p["reviewer"]))
+    for r in replacements:
+        codes.update((r["reviewed"], r["replaced"], r["pairing"]["reviewer"]))
+    names = {p.code: p.label for p in Party.objects.filter(code__in=codes)} if codes else {}
+
+    def name(code: str) -> str:
+        return names.get(code, code)
+
+    def pairing(p: dict) -> tuple:
+        return (name(p["reviewed"]), name(p["reviewer"]), p.get("instruments", []))
+
+    return {
+        "reviewed": [name(code) for code in draw.inputs.get("reviewed", [])] if protocol else [],
+        "extended": [pairing(p) for p in result.get("extended", [])] if protocol else [],
+        "pairings": [pairing(p) for p in result.get("pairings", [])] if protocol else [],
+        "replacements": [
+            (name(r["reviewed"]), name(r["replaced"]), name(r["pairing"]["reviewer"]))
+            for r in replacements
+        ],
+    }
 
 
 def draw_counts(draw: Draw) -> dict:

@@ -10,7 +10,7 @@ and anyone else get nothing about the review."""
 from revmod.accounts.models import Nomination, User
 from revmod.notifications.models import Message
 from revmod.notifications.outbox import enqueue
-from revmod.registry.models import Party
+from revmod.registry.models import Instrument, Party
 from revmod.reviews import access
 from revmod.reviews.models import STAGE_LABELS, STEP_LABELS
 from revmod.reviews.workflow import Stage
@@ -87,8 +87,11 @@ def reviewers_added(draw, *, now) -> None:
     review, each reviewer drawn or taking a new instrument) are told what concerns their party:
     (party under review, reviewing party, its instruments now) for each pairing of the draw."""
     concerned: dict[int, list] = {}
+    # The instruments by name (in each recipient's language), not by code.
+    instruments = {i.code: i for i in Instrument.objects.all()}
     for pairing in draw.pairings.select_related("reviewed", "reviewer").order_by("pk"):
-        line = (pairing.reviewed, pairing.reviewer, ", ".join(pairing.instruments))
+        named = tuple(instruments[code] for code in pairing.instruments if code in instruments)
+        line = (pairing.reviewed, pairing.reviewer, named)
         for party, scope in (
             (pairing.reviewed, Nomination.Scope.OWN),
             (pairing.reviewer, Nomination.Scope.REVIEWER),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,7 +20,7 @@ from revmod.accounts.models import User
 from revmod.documents import actions as documents
 from revmod.documents.rules import Kind
 from revmod.lib.confirm import Link, Summary
-from revmod.lib.i18n import DATA_CODES
+from revmod.lib.i18n import DATA_CODES, localized, normalize_language
 from revmod.questionnaires.models import (
     Answer,
     AnswerAttachment,
@@ -257,6 +258,22 @@ def _next_lines(clearing: bool, party: str) -> list[str]:
         ),
         _("Everyone else taking part in the review is notified too."),
     ]
+
+
+def choice_options(question: Question, language: str | None = None) -> list[tuple[str, str]]:
+    """(value, label in `language`, else the active language) of each option of a choice
+    question: a person reads the label, never the value stored."""
+    if question.kind == Question.Kind.YES_NO_PARTLY:
+        with translation.override(normalize_language(language or translation.get_language())):
+            return [(value, str(label)) for value, label in YES_NO_PARTLY]
+    return [(c.value, localized(c, "label", language)) for c in question.choices.all()]
+
+
+def shown_value(question: Question, value: list[str], language: str | None = None) -> list[str]:
+    """The options chosen in an answer, as their labels in `language` (else the active one); a
+    value that is no longer an option is shown as stored."""
+    labels = dict(choice_options(question, language))
+    return [labels.get(v, v) for v in value]
 
 
 def clean_value(question: Question, value: list[str]) -> list[str]:

@@ -21,7 +21,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from revmod.lib.downloads import attachment, pdf_response, xml_safe
-from revmod.lib.i18n import localized, normalize_language, suffix
+from revmod.lib.i18n import join_list, localized, normalize_language, suffix
 from revmod.questionnaires import actions, feedback, observations
 from revmod.questionnaires.models import (
     Answer,
@@ -151,7 +151,7 @@ def _header(review: Review, loaded: Loaded, language: str) -> list[tuple[str, st
         (_("Cluster"), review.cluster.label),
         (
             _("Reviewing parties"),
-            ", ".join(p.reviewer.label for p in loaded.pairings[review.party_id]) or "—",
+            join_list(p.reviewer.label for p in loaded.pairings[review.party_id]) or "—",
         ),
         (_("Language"), str(dict(settings.LANGUAGES)[ui])),
         (_("Made on"), formats.date_format(timezone.localdate(), "DATE_FORMAT")),
@@ -202,7 +202,6 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
         status = _("The answers as submitted.")
     else:
         status = _("The answers as saved so far, not submitted.")
-    yes_no_partly = {value: str(label) for value, label in actions.YES_NO_PARTLY}
     sections = []
     for article, items in groupby(questions, key=lambda q: q.article):
         blocks = []
@@ -216,12 +215,7 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
                 blocks.append(block)
                 continue
             if q.has_value:
-                labels = (
-                    yes_no_partly
-                    if q.kind == q.Kind.YES_NO_PARTLY
-                    else {c.value: localized(c, "label", language) for c in q.choices.all()}
-                )
-                shown = [labels.get(v, v) for v in answer.get("value", [])]
+                shown = actions.shown_value(q, answer.get("value", []), language)
                 block.pairs.append((_("Answer"), "; ".join(shown) or "—"))
             if q.has_citations:
                 citations = clean(answer.get("citations", "")) or "—"

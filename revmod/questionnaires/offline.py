@@ -73,14 +73,6 @@ def default_language(languages: list[str]) -> str:
     return current if current in languages else languages[0]
 
 
-def choice_options(question: Question, language: str) -> list[tuple[str, str]]:
-    """(value, label in `language`) of each option of a choice question."""
-    if question.kind == Question.Kind.YES_NO_PARTLY:
-        with translation.override(language):
-            return [(value, str(label)) for value, label in actions.YES_NO_PARTLY]
-    return [(c.value, localized(c, "label", language)) for c in question.choices.all()]
-
-
 def normalized(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -127,8 +119,7 @@ class Sheet:
         answer = self.answers.get(question.pk)
         if answer is None:
             return ""
-        labels = dict(choice_options(question, self.language))
-        return "; ".join(labels.get(v, v) for v in answer.value)
+        return "; ".join(actions.shown_value(question, answer.value, self.language))
 
     def attached(self, question: Question) -> str:
         """The names of the files attached to the answer online (attachments are added and taken
@@ -149,11 +140,15 @@ class Sheet:
     def instructions(self, question: Question) -> str:
         if question.kind == Question.Kind.MULTIPLE:
             return _("Choose one or more, separated by “;”: %(options)s") % {
-                "options": "; ".join(label for _v, label in choice_options(question, self.language))
+                "options": "; ".join(
+                    label for _v, label in actions.choice_options(question, self.language)
+                )
             }
         if question.has_value:
             return _("Choose one: %(options)s") % {
-                "options": "; ".join(label for _v, label in choice_options(question, self.language))
+                "options": "; ".join(
+                    label for _v, label in actions.choice_options(question, self.language)
+                )
             }
         if question.kind == Question.Kind.CITATIONS:
             return _("Cite the legislation; explain if needed.")
@@ -286,7 +281,7 @@ def _xlsx_options(ws, meta, sheet: Sheet, question: Question, row: int) -> None:
     list written inline in the rule breaks on commas and stops at 255 characters)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    options = [label for _v, label in choice_options(question, sheet.language)]
+    options = [label for _v, label in actions.choice_options(question, sheet.language)]
     for i, label in enumerate(options):
         cells.set_cell(meta.cell(row=row, column=2 + i), label)
     last = meta.cell(row=row, column=1 + len(options)).column_letter

@@ -16,7 +16,6 @@ from revmod.questionnaires.offline import (
     EMPTY,
     SALT,
     OfflineError,
-    choice_options,
     fingerprint,
     normalized,
     read_docx,
@@ -32,7 +31,7 @@ def _parse_value(
     spacing; several separated by ";" or new lines), and the problems found."""
     if not question.has_value:
         return [], []
-    options = choice_options(question, language)
+    options = actions.choice_options(question, language)
     known = {normalized(label): value for value, label in options}
     known.update({normalized(value): value for value, _label in options})
     chosen, problems = [], []

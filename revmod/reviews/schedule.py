@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 
 from revmod.accounts.models import Nomination
 from revmod.lots.models import Pairing, ReviewGroup
+from revmod.registry.models import Party
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import Extension, Pause, ReviewDates, Step
 from revmod.reviews.models import DeadlineChange, DeadlinePeriods, Review, ReviewEvent
@@ -107,6 +108,13 @@ class Loaded:
 
     def reviewer_codes(self, review: Review) -> list[str]:
         return [p.reviewer.code for p in self.pairings[review.party_id]]
+
+    def parties(self, review: Review) -> dict[str, Party]:
+        """The review's parties by code, the party under review first, then the reviewing
+        parties in force: the rows whose names a page shows for codes (no query)."""
+        found = {review.party.code: review.party}
+        found.update((p.reviewer.code, p.reviewer) for p in self.pairings[review.party_id])
+        return found
 
     def focal_points(self, review: Review) -> set[str]:
         """The parties of the review that have a focal point for their role in it now."""

@@ -48,6 +48,7 @@ from django.utils import formats
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from revmod.accounts.models import Nomination
+from revmod.lib.i18n import join_list
 from revmod.reviews import stages
 from revmod.reviews.access import actor_among
 from revmod.reviews.deadlines import Step, StepDeadline
@@ -245,14 +246,12 @@ def facts(reviews: list[Review], loaded: Loaded, today: dt.date) -> dict[int, Fa
         state = _state(review, loaded)
         if state is None:
             continue
-        parties = {review.party.code: review.party}
-        parties.update((p.reviewer.code, p.reviewer) for p in loaded.pairings[review.party_id])
         result[review.pk] = Facts(
             review=review,
             state=state,
             steps={sd.step: sd for sd in loaded.schedule(review, today)},
             drafted=frozenset(drafted.get(review.pk, ())),
-            parties=parties,
+            parties=loaded.parties(review),
         )
     return result
 
@@ -321,7 +320,7 @@ class Item(Dated):
             return gettext("Overdue: %(step)s") % {"step": STEP_LABELS[self.step]}
         if self.kind in LABELS:
             return str(LABELS[self.kind])
-        names = ", ".join(p.label for p in self.waiting_for)
+        names = join_list(p.label for p in self.waiting_for)
         if self.step == Step.FOCAL_POINTS:
             return gettext("Waiting for a focal point to be named by: %(parties)s") % {
                 "parties": names

@@ -19,7 +19,7 @@ from revmod.lib import confirm
 from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import csv_response, xlsx_response
 from revmod.lots import actions as lots
-from revmod.registry.models import Cluster
+from revmod.registry.models import Cluster, Party
 from revmod.reviews import actions, ical, tasks
 from revmod.reviews.access import actor_for, events_for, people_of
 from revmod.reviews.confirmations import ACTION_LABELS
@@ -86,6 +86,35 @@ def review_list(request):
     )
 
 
+def _timeline(events: list, names: dict) -> list:
+    """`events` with the parties they record (by code) named: `party_name` and, for a draw's
+    changes, `changes_named` ((reviewer, replaced or None, instruments)). `names`: the review's
+    parties by code; a party no longer in it is read with the others in one query."""
+    codes = set()
+    for event in events:
+        codes.add(event.data.get("party"))
+        for change in event.data.get("changes", ()):
+            codes.update((change.get("reviewer"), change.get("replaces")))
+    missing = {code for code in codes if code and code not in names}
+    if missing:
+        names = {**names, **{p.code: p for p in Party.objects.filter(code__in=missing)}}
+
+    def name(code):
+        return names[code].label if code in names else code
+
+    for event in events:
+        event.party_name = name(event.data.get("party"))
+        event.changes_named = [
+            (
+                name(c.get("reviewer")),
+                name(c["replaces"]) if c.get("replaces") else None,
+                c.get("instruments", []),
+            )
+            for c in event.data.get("changes", ())
+        ]
+    return events
+
+
 @login_required
 @require_GET
 def review_detail(request, pk):
@@ -118,7 +147,7 @@ def review_detail(request, pk):
             "pairings": pairings,
             "steps": steps,
             "people": people,
-            "events": events_for(actor, review, events),
+            "events": _timeline(events_for(actor, review, events), loaded.parties(review)),
             # The documents app's rule of who reads which kind (reviews.access), through the
             # relation: this layer does not import it.
             "documents": review.documents.visible_to(request.user)
@@ -347,6 +376,7 @@ def export_rows(reviews):
         _("Party"),
         _("Code"),
         _("Regional group"),
+        _("Regional group (code)"),
         _("Group"),
         _("Cluster"),
         _("Started on"),
@@ -357,6 +387,7 @@ def export_rows(reviews):
         yield [
             r.party.label,
             r.party.code,
+            r.party.regional_group.label if r.party.regional_group else "",
             r.party.regional_group.code if r.party.regional_group else "",
             r.group.number,
             r.cluster.number,

@@ -177,6 +177,7 @@ def rows_for_download(tables: list[Table], breakdown: str | None, *, shared: boo
     slice), with the denominator beside each count."""
     hidden = _("hidden") if shared else ""
     header = [
+        _("Instrument (code)"),
         _("Instrument"),
         _("Article"),
         _("Question key"),
@@ -197,6 +198,7 @@ def rows_for_download(tables: list[Table], breakdown: str | None, *, shared: boo
                 out.append(
                     [
                         q.instrument,
+                        q.instrument_label,
                         q.article,
                         q.key,
                         q.label,

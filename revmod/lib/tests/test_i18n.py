@@ -6,8 +6,9 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.utils import translation
 
-from revmod.lib.i18n import localized, normalize_language
+from revmod.lib.i18n import join_list, language_names, localized, normalize_language
 
 LOCALE = settings.BASE_DIR / "revmod" / "locale"
 TRANSLATED = ["ar", "zh_Hans", "fr", "ru", "es"]
@@ -86,3 +87,18 @@ def test_localized_falls_back_to_english():
 
     assert localized(Thing, "name", "fr") == "Allemagne"
     assert localized(Thing, "name", "ar") == "Germany"
+
+
+def test_working_languages_read_as_names_with_the_languages_list_separator():
+    """Working languages are stored as codes ("ar", "en"); people read their names, listed the
+    way their language lists things."""
+    assert language_names(["ar", "en"], "en") == "Arabic, English"
+    assert language_names(["ar", "en"], "fr") == "Arabe, Anglais"
+    assert language_names(["ar", "en"], "ar") == "العربية، الإنكليزية"
+    assert language_names(["zh", "fr"], "zh-hans") == "中文、法文"
+    assert language_names(["zh-hans"], "en") == "Chinese"  # an interface code works too
+    assert language_names([], "en") == ""
+    with translation.override("ru"):
+        assert language_names(["es"]) == "Испанский"  # the active language by default
+        assert join_list(["a", "b"]) == "a, b"
+    assert join_list(["a", "b"], "ar") == "a، b"

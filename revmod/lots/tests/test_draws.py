@@ -283,6 +283,9 @@ def test_protocol_joiners_get_the_reviewers_they_lack(client, groups, secretaria
     page = client.get(url("lots:draw-list")).content.decode()
     assert "Parties lacking reviewers for Protocols joined later" in page
     assert "Uganda" in page and "?kind=protocol" in page
+    # The instruments lacking reviewers are explained (issue 17): <abbr> and a legend.
+    assert '<abbr title="Protocol against the Illicit Manufacturing of' in page
+    assert "Abbreviations of the instruments" in page
     before = active()
     meeting = actions.create_meeting(held_on=day, title="Protocol joiners")
     with pytest.raises(actions.DrawError, match="lack no reviewer"):
@@ -319,6 +322,12 @@ def test_protocol_joiners_get_the_reviewers_they_lack(client, groups, secretaria
     assert actions.verify(draw).ok
     page = client.get(url("lots:draw-detail", draw.pk)).content.decode()
     assert "drawn as additional reviewing party for" in page and "Verified" in page
+    # The parties by name, not by the codes the draw stores (issue 17).
+    assert (
+        "Drawn for: Andorra, China, Comoros, Germany, Luxembourg, Pakistan, Chad, Uganda." in page
+    )
+    assert "AND, CHN" not in page and "UGA:" not in page
+    assert "Uganda: " in page and "Abbreviations of the instruments" in page
     assert "Parties lacking reviewers" not in client.get(url("lots:draw-list")).content.decode()
     with pytest.raises(actions.DrawError, match="No party lacks"):
         actions.prepare_draw(kind="protocol", meeting=meeting, by=secretariat, now=NOW)
@@ -366,6 +375,10 @@ def test_the_wizard_through_the_pages(client, groups, secretariat):
     assert "Verified" in page and draw.secret in page and draw.result_hash in page
     pairings = client.get(url("lots:pairing-list")).content.decode()
     assert "Group 1" in pairings and "Group 3" in pairings
+    # Every reviewing party's instruments by code, the first mention of each explained.
+    untoc = '<abbr title="United Nations Convention against Transnational Organized Crime">'
+    assert pairings.count(untoc) == 2  # the legend and the first mention
+    assert pairings.count("<abbr>UNTOC</abbr>") > 100
 
 
 def test_a_step_out_of_order_says_so_and_changes_nothing(client, groups, secretariat):

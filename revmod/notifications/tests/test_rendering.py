@@ -13,7 +13,7 @@ from revmod.accounts.models import Nomination
 from revmod.lots.models import Draw
 from revmod.notifications.digest import Greeting, Shared
 from revmod.notifications.outbox import KINDS, render
-from revmod.registry.models import Party
+from revmod.registry.models import Instrument, Party
 from revmod.reviews.models import STAGE_LABELS
 from revmod.reviews.workflow import Stage
 from revmod.test import PDF
@@ -92,7 +92,7 @@ def contexts(review, people) -> dict[str, dict]:
         "reviewers_added": {
             "draw": draw,
             "meeting": draw.meeting,
-            "added": [(fra, reviewer, "UNTOC, FIR")],
+            "added": [(fra, reviewer, tuple(Instrument.objects.filter(code__in=["UNTOC", "FIR"])))],
         },
         "nomination_reminder": {
             **reminder,

@@ -2,7 +2,9 @@
 clearance and the freeze on submission."""
 
 import pytest
+from django.utils.html import escape
 
+from revmod.accounts.models import Nomination
 from revmod.questionnaires import actions, feedback
 from revmod.questionnaires.models import Comment, FeedbackSubmission
 from revmod.questionnaires.tests.test_questionnaires import (
@@ -185,3 +187,41 @@ def test_reviewers_do_not_read_the_answers_here_before_they_are_submitted(client
     assert "Not yet submitted." not in client.get(page).content.decode()  # no feedback yet
     client.force_login(people["secretariat"])
     assert "Not yet submitted." in client.get(page).content.decode()
+
+
+def test_reviewers_read_each_answer_in_labelled_parts_and_the_parties_by_name(client, world):
+    """The written feedback page shows an answer as its options' labels in the page's language,
+    its citations and its explanation each under its own label (not "list Statistics…", the
+    option's key run together with the text), and the parties by name (not "Comment of FRA")."""
+    review, people = world
+
+    def answer(key, **fields):
+        fields.setdefault("value", [])
+        q = question(key)
+        actions.save_answer(review, q, by=people["expert"], now=NOW, version=0, **fields)
+
+    answer("untoc-2-b", value=["list"], text="Statistics of the courts.")
+    answer("untoc-10-2", value=["criminal", "civil"])
+    answer("untoc-5-1a", value=["yes"], citations="Law on organized crime, art. 3")
+    reviews.act(review, "clear", by=people["reviewed_fp"], now=NOW)
+    reviews.act(review, "submit", by=people["reviewed_fp"], now=NOW)
+    party = Nomination.objects.get(person=people["reviewer_fp"]).party
+    others = [p.reviewer for p in review.pairings() if p.reviewer != party]
+    client.force_login(people["reviewer_fp"])
+    page = url("questionnaires:feedback", review.pk)
+    body = client.get(page).content.decode()
+    assert "<dt>Answer</dt><dd>By a list of offences</dd>" in body
+    assert "<dt>Explanation</dt><dd>Statistics of the courts.</dd>" in body
+    assert "list Statistics" not in body and "<dd>list</dd>" not in body
+    assert "<li>Criminal</li><li>Civil</li>" in body and "criminal, civil" not in body
+    assert "<dt>Answer</dt><dd>Yes</dd>" in body
+    assert "<dt>Citations of legislation</dt><dd>Law on organized crime, art. 3</dd>" in body
+    assert f"Comment of {escape(party.name_en)}" in body
+    assert f"Comment of {party.code}" not in body
+    assert f'<th scope="col">{escape(others[0].name_en)}</th>' in body  # the division of tasks
+    assert f'<th scope="col">{others[0].code}</th>' not in body
+    french = client.get(page.replace("/en/", "/fr/")).content.decode()
+    assert "<dt>Réponse</dt><dd>Par une liste d&#x27;infractions</dd>" in french
+    assert "<li>Pénale</li><li>Civile</li>" in french
+    assert "<dt>Explication</dt><dd>Statistics of the courts.</dd>" in french
+    assert f"Commentaire de {escape(party.name_fr)}" in french

@@ -3,6 +3,7 @@ sign-off of one frozen version, completion, and the publication decision."""
 
 import pytest
 from django.db import connection
+from django.utils.html import escape
 
 from revmod.lib.appendonly import maintenance
 from revmod.lib.confirm import CONFIRMED
@@ -325,3 +326,21 @@ def test_the_secretariat_signs_off_on_behalf_of_a_party_that_cannot(client, obs)
     client.force_login(people["observer"])
     client.post(sign, {"version": 1, "on_behalf_of": review.party.code, "reason": "x"})
     assert SignOff.objects.count() == 1
+
+
+def test_the_sign_offs_name_the_parties(client, obs):
+    """Who signed off, who has not, and the secretariat's choice of a party to act for: by the
+    parties' names, not their codes."""
+    review, people = obs
+    observations.save_version(review, by=people["expert"], now=NOW, based_on=0, sections=SECTIONS)
+    signer = review.pairings().order_by("reviewer__code").first().reviewer
+    observations.sign_off(
+        review, by=people["secretariat"], now=NOW, number=1, on_behalf_of=signer.code, reason="x"
+    )
+    client.force_login(people["secretariat"])
+    page = client.get(url("questionnaires:observations", review.pk)).content.decode()
+    name, own = escape(signer.name_en), escape(review.party.name_en)
+    assert f"<li>{name}: signed off this version</li>" in page
+    assert f"<li>{own}: not yet</li>" in page
+    assert f'<option value="{review.party.code}">{own}</option>' in page
+    assert f"<li>{signer.code}:" not in page and f">{review.party.code}</option>" not in page

@@ -76,7 +76,6 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         rows = []
         for question in items:
             answer = answers.get(question.pk)
-            labels = _labels(question)
             current = (
                 conflict["current"] if conflict and conflict["question"] == question.pk else None
             )
@@ -88,8 +87,10 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
                     "answer": answer,
                     "answered": actions.is_answered(question, answer),
                     "untranslated": not getattr(question, f"text_{language}"),
-                    "shown": [labels.get(v, v) for v in answer.value] if answer else [],
-                    "current_shown": [labels.get(v, v) for v in current.value] if current else [],
+                    "shown": actions.shown_value(question, answer.value) if answer else [],
+                    "current_shown": actions.shown_value(question, current.value)
+                    if current
+                    else [],
                     "mine": kept["mine"] if kept and kept["question"] == question.pk else None,
                     "error": error if kept and kept["question"] == question.pk else None,
                 }
@@ -106,12 +107,6 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         submission=AnswerSubmission.objects.filter(answer_set__review=review).last(),
     )
     return context
-
-
-def _labels(question) -> dict:
-    if question.kind == question.Kind.YES_NO_PARTLY:
-        return dict(actions.YES_NO_PARTLY)
-    return {c.value: c.label for c in question.choices.all()}
 
 
 @login_required

@@ -30,6 +30,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
     comment, a form where the person's party writes; a fixed number of queries."""
     template = actions.template_for(review)
     reviewers = loaded.reviewer_codes(review)
+    parties = loaded.parties(review)  # names for the codes, shown instead of them
     tasks = feedback.assignments(review)
     covers = feedback.coverage(review, loaded)
     editable = access.editable(review)
@@ -39,7 +40,8 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
         "editable": editable,
         "error": error,
         "conflict": conflict,
-        "reviewers": reviewers,
+        "reviewers": [(code, parties[code]) for code in reviewers],
+        "writes_for": parties.get(access.writes_for) if access.writes_for else None,
         "template": template,
         "may_divide": access.actor.role in {Role.SECRETARIAT, Role.FOCAL_POINT}
         and stage_index(review.stage) <= stage_index(Stage.WRITTEN_FEEDBACK),
@@ -50,9 +52,15 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
     questions = actions.questions_for(review, template)
     # The reviewing parties read the answers only once submitted (rule 40, seed ¶33): before,
     # this page shows them the questions (to divide the tasks), not the answers.
+    answers_shown = review_access.may_read(access.actor, Material.ANSWERS, review.stage)
     answers = (
-        {a.question_id: a for a in Answer.objects.filter(answer_set__review=review)}
-        if review_access.may_read(access.actor, Material.ANSWERS, review.stage)
+        {
+            a.question_id: a
+            for a in Answer.objects.filter(answer_set__review=review).prefetch_related(
+                actions.ATTACHMENTS
+            )
+        }
+        if answers_shown
         else {}
     )
     comments = {}
@@ -65,10 +73,12 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
         for q in items:
             by_party = comments.get(q.pk, {})
             clash = conflict if conflict and conflict["question"] == q.pk else None
+            answer = answers.get(q.pk)
             rows.append(
                 {
                     "question": q,
-                    "answer": answers.get(q.pk),
+                    "answer": answer,
+                    "shown": actions.shown_value(q, answer.value) if answer else [],
                     "comments": [by_party[code] for code in reviewers if code in by_party],
                     "own": by_party.get(access.writes_for) if access.writes_for else None,
                     "conflict": clash,
@@ -79,7 +89,9 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
                 "article": article,
                 "rows": rows,
                 "mine": bool(mine),
-                "parties": [c for c in reviewers if feedback.assigned(tasks, covers, c, article)],
+                "parties": [
+                    parties[c] for c in reviewers if feedback.assigned(tasks, covers, c, article)
+                ],
                 "divided": [c for c in reviewers if article.pk in tasks.get(c, ())],
             }
         )
@@ -87,6 +99,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
         shown=([Material.FEEDBACK] if comments else []) + ([Material.ANSWERS] if answers else []),
         exports=exports.links(review, "feedback", exports.working_languages(review)),
         articles=articles,
+        answers_shown=answers_shown,
         submission=FeedbackSubmission.objects.filter(review=review).last(),
     )
     return context

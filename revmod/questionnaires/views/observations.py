@@ -36,7 +36,8 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
         .order_by("-number")
     )
     current = versions[0] if versions else None
-    parties = [review.party.code, *Loaded([review]).reviewer_codes(review)]
+    names = Loaded([review]).parties(review)  # the party under review, then the reviewers
+    parties = list(names)
     signed = {s.party.code for s in current.sign_offs.all()} if current else set()
     texts = mine or (current.sections if current else {})
     decisions = list(
@@ -62,10 +63,12 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
             }
             for key, label in observations.SECTIONS
         ],
-        "parties": [{"code": code, "signed": code in signed} for code in parties],
+        "parties": [
+            {"code": code, "party": names[code], "signed": code in signed} for code in parties
+        ],
         "my_party_signed": access.actor.party in signed,
         # The secretariat signs for a party that cannot use the platform (seed ¶33).
-        "unsigned": [code for code in parties if code not in signed]
+        "unsigned": [names[code] for code in parties if code not in signed]
         if access.actor.role == Role.SECRETARIAT and review.stage == Stage.OBSERVATIONS
         else [],
         "decisions": decisions,

@@ -33,8 +33,11 @@ def test_party_list_in_each_language(client, registry, language):
     assert f'<html lang="{language}" dir="{direction}">' in html
     assert len(party_rows(response)) == 189
     germany = Party.objects.get(code="DEU")
+    untoc = Instrument.objects.get(code="UNTOC")
     with translation.override(language):
         assert germany.label in html
+        # The legend of the instruments' abbreviations, with their official titles.
+        assert f'<dt><abbr title="{untoc.label}">UNTOC</abbr></dt><dd>{untoc.label}' in html
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

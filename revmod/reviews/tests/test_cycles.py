@@ -3,6 +3,7 @@ party it placed, a late-joiner draw the late joiners', a redraw none; on a fresh
 the pages, with no demo."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -238,4 +239,8 @@ def test_a_protocol_joiners_draw_is_on_the_timelines_and_in_the_e_mails(client, 
     message = Message.objects.get(kind="reviewers_added", recipient=own)
     for pairing in new:
         assert pairing.reviewer.label in message.text
+    # The instruments by name in the e-mail, not by code.
+    assert "Trafficking in Persons Protocol" in message.text
+    for code in {code for pairing in new for code in pairing.instruments}:
+        assert not re.search(rf"\b{code}\b", message.text), code
     assert not ReviewEvent.objects.filter(kind="reviewers_changed").exclude(review=review)

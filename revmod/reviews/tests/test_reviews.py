@@ -854,3 +854,33 @@ def test_the_api_gives_a_reviews_people_as_its_page_does(client, world):
     assert rows["observer"]["role"] == "observer" and rows["observer"]["email"] is None
     assert rows["secretariat"]["role"] == "secretariat_officer"
     assert "outsider" not in rows
+
+
+# --- Readable pages (issue 17, item 4) ---------------------------------------------------------
+
+
+def test_the_review_page_names_languages_parties_and_instruments(client, world):
+    """Working languages by name in the page's language, the timeline's parties by name, and
+    the instruments' abbreviations explained: the first mention as <abbr> with the official
+    title, and a legend."""
+    secretariat, review, reviewers, people = world
+    name_all_focal_points(review, reviewers, secretariat)
+    actions.act(review, "start_consultation", by=secretariat, now=NOW)
+    record = dict(by=secretariat, now=NOW, held_on=dt.date(2021, 1, 20))
+    actions.record_consultation(review, languages=["ar", "en"], **record)
+    actions.act(review, "advance", by=secretariat, now=NOW)
+    actions.act(review, "clear", by=people["reviewed_fp"], now=NOW)
+    client.force_login(people["reviewer_fp"])
+    page = url("reviews:detail", review.pk)
+    html = client.get(page).content.decode()
+    assert "<dt>Working languages</dt><dd>Arabic, English</dd>" in html
+    assert "ar, en" not in html
+    # The clearance on the timeline names the party that cleared.
+    assert f"Cleared ({escape(review.party.name_en)})" in html and "(FRA)" not in html
+    untoc = "United Nations Convention against Transnational Organized Crime"
+    assert html.count(f'<abbr title="{untoc}">UNTOC</abbr>') == 2  # the first mention, the legend
+    assert "Abbreviations of the instruments" in html
+    assert "<dd>Protocol to Prevent, Suppress and Punish Trafficking in Persons" in html
+    arabic = client.get(page.replace("/en/", "/ar/")).content.decode()
+    assert "العربية، الإنكليزية" in arabic
+    assert "اتفاقية الأمم المتحدة لمكافحة الجريمة المنظمة عبر الوطنية" in arabic

@@ -218,21 +218,23 @@ def test_the_shared_download_hides_what_the_page_hides(client, world):
         assert response.status_code == 200
         sheet = load_workbook(BytesIO(response.content)).active
         values = list(sheet.iter_rows(values_only=True))
-        return values[0][0], {(r[2], r[4], r[5]): r for r in values[4:] if r[2] == "untoc-5-1a"}
+        return values[0][0], {(r[3], r[5], r[6]): r for r in values[4:] if r[3] == "untoc-5-1a"}
 
     title, full = rows()
     assert title.startswith("Secretariat only")
-    assert full["untoc-5-1a", "Partly", "African States"][6:9] == (2, 2, 100)
-    assert full["untoc-5-1a", "Yes", "All parties"][6:9] == (10, 8, 80)
+    assert full["untoc-5-1a", "Partly", "African States"][7:10] == (2, 2, 100)
+    assert full["untoc-5-1a", "Yes", "All parties"][7:10] == (10, 8, 80)
+    # The instrument by its code (a machine column) and by its name.
+    assert full["untoc-5-1a", "Yes", "All parties"][:2] == ("UNTOC", "Organized Crime Convention")
     title, shared = rows(shared="1")
     assert title.startswith("Shared form")
     african = shared["untoc-5-1a", "Partly", "African States"]
-    assert african[6:9] == (None, None, None) and african[9] == "hidden"
+    assert african[7:10] == (None, None, None) and african[10] == "hidden"
     # Every number shown counts at least five parties; no total minus shown cells gives a
     # hidden one.
     for row in shared.values():
-        assert row[7] is None or row[7] >= 5
-    overall = {r[4]: r[7] for key, r in shared.items() if key[2] == "All parties"}
+        assert row[8] is None or row[8] >= 5
+    overall = {r[5]: r[8] for key, r in shared.items() if key[2] == "All parties"}
     assert sum(v is None for v in overall.values()) != 1
 
 
