@@ -174,7 +174,8 @@ def test_the_feedback_and_signed_lists_of_observations_are_listed(client, fb):
 
 
 def test_the_zip_holds_the_documents_made_and_the_uploaded_files(client, fb):
-    """Makes the answers as a PDF in two languages (about 2 s): what the ZIP is for."""
+    """Makes the answers as a PDF and a DOCX in two languages (about 3 s on an idle machine):
+    what the ZIP is for."""
     review, people, _first, _others = fb
     upload(review, people["expert"], "questionnaire_answers", "../Réponses: finales", data=PDF)
     upload(review, people["reviewed_fp"], "summary", "Summary", language="fr")
