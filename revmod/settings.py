@@ -167,6 +167,9 @@ REVMOD_MAX_ARCHIVE_MEMBERS = int(env("REVMOD_MAX_ARCHIVE_MEMBERS", "1000"))
 REVMOD_MAX_COMPRESSION_RATIO = int(env("REVMOD_MAX_COMPRESSION_RATIO", "100"))
 REVMOD_MAX_PARAGRAPHS = int(env("REVMOD_MAX_PARAGRAPHS", "20000"))
 REVMOD_MAX_ROWS = int(env("REVMOD_MAX_ROWS", "20000"))
+# A review's ZIP of its submissions holds at most this much (the uploaded files and the PDF and
+# DOCX made of what was submitted online); past it, the page says to download them one by one.
+REVMOD_MAX_ZIP_BYTES = int(env("REVMOD_MAX_ZIP_MB", "200")) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

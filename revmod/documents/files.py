@@ -1,4 +1,4 @@
-"""Serving stored versions: one file as an attachment, or a review's submissions as a ZIP.
+"""Serving stored versions: one file as an attachment, or several in a ZIP (`Bundle`).
 Never from MEDIA_URL: the views check access first and then call these, and record the download
 of confidential material (reviews.reads).
 
@@ -68,39 +68,75 @@ def record_download(user, version: DocumentVersion, detail: str = "") -> None:
     record_read(user, document.review_id, material, how=How.FILE, obj=version, detail=detail)
 
 
-def zip_name(document: Document, version: DocumentVersion) -> str:
-    """A name inside the ZIP: a folder per kind, the document's id to keep names unique."""
-    return f"{document.kind}/{document.pk}-{download_name(document, version)}"
+class TooLarge(Exception):
+    """A ZIP would hold more than its limit (settings.REVMOD_MAX_ZIP_BYTES) of files."""
 
 
-def zip_response(documents, filename: str) -> FileResponse:
-    """The latest version of each of `documents` (with their versions prefetched) in one ZIP,
-    spooled to a temporary file past 10 MB rather than held in memory. Files missing on disk
-    are left out and named in MISSING_LIST inside the ZIP."""
-    out = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
-    missing = []
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for document in documents:
-            version = document.latest
-            if version is None:
-                continue
-            try:
-                source = _open(version)
-            except MissingFile:
-                missing.append(zip_name(document, version))
-                continue
-            with source, archive.open(zip_name(document, version), "w") as target:
-                shutil.copyfileobj(source, target, 1024 * 1024)
-        if missing:
+class Bundle:
+    """A ZIP being written, spooled to a temporary file past 10 MB rather than held in memory;
+    its files at most `limit` bytes together (TooLarge past it). Each name is made unique (a
+    number before the extension). A stored version whose file is missing on disk is left out
+    and named in MISSING_LIST inside the ZIP."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.names: set[str] = set()
+        self.missing: list[str] = []
+        self.out = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
+        self.archive = zipfile.ZipFile(self.out, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def _unique(self, name: str) -> str:
+        stem, dot, extension = name.rpartition(".")
+        if not dot:
+            stem, extension = name, ""
+        candidate, n = name, 1
+        while candidate in self.names:
+            n += 1
+            candidate = f"{stem}-{n}{dot}{extension}"
+        self.names.add(candidate)
+        return candidate
+
+    def _count(self, size: int) -> None:
+        self.size += size
+        if self.size > self.limit:
+            raise TooLarge
+
+    def add_version(self, name: str, version: DocumentVersion) -> None:
+        """The stored file of `version` under `name`."""
+        name = self._unique(name)
+        self._count(version.size)
+        try:
+            source = _open(version)
+        except MissingFile:
+            self.missing.append(name)
+            return
+        with source, self.archive.open(name, "w") as target:
+            shutil.copyfileobj(source, target, 1024 * 1024)
+
+    def add_bytes(self, name: str, data: bytes) -> None:
+        self._count(len(data))
+        self.archive.writestr(self._unique(name), data)
+
+    def response(self, filename: str) -> FileResponse:
+        """The ZIP, closed, as an attachment named `filename` (made by the server)."""
+        if self.missing:
             lines = [
                 _(
                     "These files are missing on the server and are not in this ZIP file; the "
                     "error has been logged for the platform's administrators:"
                 ),
-                *missing,
+                *self.missing,
             ]
-            archive.writestr(MISSING_LIST, "\n".join(lines) + "\n")
-    out.seek(0)
-    return attachment(
-        FileResponse(out, as_attachment=True, filename=filename, content_type="application/zip")
-    )
+            self.archive.writestr(MISSING_LIST, "\n".join(lines) + "\n")
+        self.archive.close()
+        self.out.seek(0)
+        return attachment(
+            FileResponse(
+                self.out, as_attachment=True, filename=filename, content_type="application/zip"
+            )
+        )
+
+    def discard(self) -> None:
+        self.archive.close()
+        self.out.close()

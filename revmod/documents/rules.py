@@ -60,9 +60,15 @@ MATERIAL = {
     Kind.NOTE_VERBALE: Material.SHARED,
 }
 JOINT = frozenset({Kind.WRITTEN_FEEDBACK, Kind.LIST_OF_OBSERVATIONS, Kind.SUMMARY})
-# The outputs gathered on the submissions page and in its ZIP (brief: answers, lists of
-# observations and summaries).
-SUBMISSIONS = (Kind.QUESTIONNAIRE_ANSWERS, Kind.LIST_OF_OBSERVATIONS, Kind.SUMMARY)
+# The kinds of the uploaded documents gathered on a review's submissions page and in its ZIP,
+# beside what was submitted online: the answers, the written feedback, the list of
+# observations and the summary (questionnaires.submissions).
+SUBMISSIONS = (
+    Kind.QUESTIONNAIRE_ANSWERS,
+    Kind.WRITTEN_FEEDBACK,
+    Kind.LIST_OF_OBSERVATIONS,
+    Kind.SUMMARY,
+)
 # The formats whose text machine translation reads (the extension of a stored version).
 READABLE = ("txt", "docx", "xlsx")
 

@@ -4,12 +4,10 @@ from revmod.documents import views
 
 app_name = "documents"
 urlpatterns = [
-    path("submissions/", views.submissions, name="submissions"),
     path("<int:pk>/documents/", views.document_list, name="list"),
     path(
         "<int:pk>/documents/<int:document>/v<int:number>/",
         views.document_download,
         name="download",
     ),
-    path("<int:pk>/documents/submissions.zip", views.submissions_zip, name="zip"),
 ]

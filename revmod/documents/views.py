@@ -1,7 +1,6 @@
-"""Pages of a review's documents: the list with its upload form, downloads (through an access
-check, never from MEDIA_URL), the submissions of every review one may see, and their ZIP."""
-
-from itertools import groupby
+"""Pages of a review's documents: the list with its upload form, and downloads (through an
+access check, never from MEDIA_URL). The submissions page and its ZIP, which hold the documents
+made from what was submitted online too, are the questionnaires app's (views/submissions.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from revmod.documents import actions, rules
-from revmod.documents.files import file_response, record_download, zip_response
+from revmod.documents.files import file_response, record_download
 from revmod.documents.forms import UploadForm
 from revmod.documents.models import Document, DocumentVersion
-from revmod.documents.rules import MATERIAL, READABLE, Kind
+from revmod.documents.rules import READABLE
 from revmod.lib.storedfiles import MissingFile, missing_page
 from revmod.reviews.models import Review
-from revmod.reviews.reads import How, record_read
 
 
 def section(review: Review, user, data=None, files=None) -> dict:
@@ -112,35 +110,4 @@ def document_download(request, pk, document, number):
     except MissingFile:
         return missing_page(request)
     record_download(request.user, version)
-    return response
-
-
-@login_required
-@require_GET
-def submissions(request):
-    """The questionnaire answers, lists of observations and summaries of every review the user
-    may see, latest version of each, grouped by review."""
-    documents = (
-        Document.objects.visible_to(request.user)
-        .submissions()
-        .with_versions()
-        .select_related("review__party", "review__cluster", "review__group")
-        .order_by("review__group__number", "review__party__code", "kind", "created_at", "pk")
-    )
-    reviews = [
-        (review, list(items)) for review, items in groupby(documents, key=lambda d: d.review)
-    ]
-    return render(request, "documents/submissions.html", {"reviews": reviews})
-
-
-@login_required
-@require_GET
-def submissions_zip(request, pk):
-    review = _review(request, pk)
-    documents = Document.objects.visible_to(request.user).submissions().with_versions()
-    documents = list(documents.filter(review=review).order_by("kind", "created_at", "pk"))
-    name = f"submissions-{review.party.code}-cluster-{review.cluster.number}.zip"
-    response = zip_response(documents, name)
-    shown = {MATERIAL[Kind(d.kind)] for d in documents if d.latest is not None}
-    record_read(request.user, review, shown, how=How.ZIP, detail=name)
     return response

@@ -141,7 +141,7 @@ def _when(value) -> str:
 
 
 def _person(user) -> str:
-    return user.get_full_name() or user.username
+    return user.display_name  # never the e-mail address a user name may be
 
 
 def _header(review: Review, loaded: Loaded, language: str) -> list[tuple[str, str]]:
@@ -169,17 +169,30 @@ def _filename(review: Review, what: str, language: str, extra: str = "") -> str:
     return f"{review.party.code}-cluster{review.cluster.number}-{what}{extra}-{language}"
 
 
-def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
-    """The answers: as submitted when the review is past the questionnaire and they were, else
-    the current draft. None when no questionnaire is published for the review's cluster."""
-    template = actions.template_for(review)
+def _submitted(facts: list[tuple[str, str]], submission) -> None:
+    """The facts of a frozen submission (its `by` fetched): when, by whom, its SHA-256."""
+    facts += [
+        (_("Submitted on"), _when(submission.at)),
+        (_("Submitted by"), _person(submission.by)),
+        (_("SHA-256"), submission.sha256),
+    ]
+
+
+def answers(
+    review: Review, loaded: Loaded, language: str, submission: AnswerSubmission | None = None
+) -> Export | None:
+    """The answers: `submission` (one of the review's frozen submissions) when given; else as
+    submitted when the review is past the questionnaire and they were, else the current draft.
+    None when no questionnaire is published for the review's cluster."""
+    if submission is None and review_access.submitted(Material.ANSWERS, review.stage):
+        submitted = AnswerSubmission.objects.filter(answer_set__review=review)
+        submission = submitted.select_related("by", "answer_set__template").last()
+    template = (
+        submission.answer_set.template if submission is not None else actions.template_for(review)
+    )
     if template is None:
         return None
     questions = actions.questions_for(review, template)
-    submitted = review_access.submitted(Material.ANSWERS, review.stage)
-    submission = (
-        AnswerSubmission.objects.filter(answer_set__review=review).last() if submitted else None
-    )
     if submission is not None:
         by_key = {a["question"]: a for a in submission.snapshot.get("answers", [])}
         found = {q.pk: by_key[q.key] for q in questions if q.key in by_key}
@@ -198,7 +211,7 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
     facts = _header(review, loaded, language)
     facts.append((_("Questionnaire"), str(template)))
     if submission is not None:
-        facts += [(_("Submitted on"), _when(submission.at)), (_("SHA-256"), submission.sha256)]
+        _submitted(facts, submission)
         status = _("The answers as submitted.")
     else:
         status = _("The answers as saved so far, not submitted.")
@@ -240,16 +253,19 @@ def answers(review: Review, loaded: Loaded, language: str) -> Export | None:
     )
 
 
-def feedback_export(review: Review, loaded: Loaded, language: str) -> Export | None:
-    """The written feedback, question by question with each reviewing party's comment: as
-    submitted when the review is past the written feedback and it was, else the current
-    draft. None when no questionnaire is published for the review's cluster."""
+def feedback_export(
+    review: Review, loaded: Loaded, language: str, submission: FeedbackSubmission | None = None
+) -> Export | None:
+    """The written feedback, question by question with each reviewing party's comment:
+    `submission` (one of the review's frozen submissions) when given; else as submitted when
+    the review is past the written feedback and it was, else the current draft. None when no
+    questionnaire is published for the review's cluster."""
     template = actions.template_for(review)
     if template is None:
         return None
     questions = actions.questions_for(review, template)
-    submitted = review_access.submitted(Material.FEEDBACK, review.stage)
-    submission = FeedbackSubmission.objects.filter(review=review).last() if submitted else None
+    if submission is None and review_access.submitted(Material.FEEDBACK, review.stage):
+        submission = FeedbackSubmission.objects.filter(review=review).select_related("by").last()
     if submission is not None:
         comments = [
             (c["question"], c["party"], c["text"]) for c in submission.snapshot.get("comments", [])
@@ -274,7 +290,7 @@ def feedback_export(review: Review, loaded: Loaded, language: str) -> Export | N
             by_question.setdefault(key, []).append((parties[code].label, clean(text)))
     facts = _header(review, loaded, language)
     if submission is not None:
-        facts += [(_("Submitted on"), _when(submission.at)), (_("SHA-256"), submission.sha256)]
+        _submitted(facts, submission)
         status = _("The written feedback as submitted by the reviewing parties.")
     else:
         status = _("The written feedback as saved so far, not submitted.")
@@ -367,15 +383,25 @@ def observations_export(
 
 
 def build(
-    review: Review, what: str, language: str, *, loaded: Loaded, number: int | None = None
+    review: Review,
+    what: str,
+    language: str,
+    *,
+    loaded: Loaded,
+    number: int | None = None,
+    submission: AnswerSubmission | FeedbackSubmission | None = None,
 ) -> Export | None:
     """The export `what` of `review` in `language` (a column suffix), its texts in that
-    language; None when there is nothing of that name to export."""
+    language: the answers or feedback of `submission` (a frozen one of the review, its `by`
+    fetched) when given, version `number` of the list of observations; None when there is
+    nothing of that name to export."""
     with translation.override(normalize_language(language)):
         if what == "answers":
-            return answers(review, loaded, language)
+            assert submission is None or isinstance(submission, AnswerSubmission)
+            return answers(review, loaded, language, submission)
         if what == "feedback":
-            return feedback_export(review, loaded, language)
+            assert submission is None or isinstance(submission, FeedbackSubmission)
+            return feedback_export(review, loaded, language, submission)
         return observations_export(review, loaded, language, number)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from revmod.questionnaires.views import answers, exports, feedback, observations
+from revmod.questionnaires.views import answers, exports, feedback, observations, submissions
 
 app_name = "questionnaires"
 urlpatterns = [
@@ -25,4 +25,11 @@ urlpatterns = [
         name="observations_publication",
     ),
     path("<int:pk>/export/<str:what>.<str:fmt>", exports.export, name="export"),
+    path("<int:pk>/submissions/", submissions.submissions_page, name="submissions"),
+    path(
+        "<int:pk>/submissions/<str:what>/<int:number>.<str:fmt>",
+        submissions.submission_file,
+        name="submission_file",
+    ),
+    path("<int:pk>/submissions.zip", submissions.submissions_zip, name="submissions_zip"),
 ]

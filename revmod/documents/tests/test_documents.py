@@ -1,5 +1,6 @@
 """Documents of country reviews: uploads and versions, who may upload what, refused files,
-downloads, the submissions and their ZIP, the API, and query counts."""
+downloads, the uploaded submissions on the submissions page and in its ZIP, the API, and query
+counts."""
 
 import datetime as dt
 import hashlib
@@ -404,44 +405,44 @@ def test_the_zip_holds_exactly_the_latest_submissions_of_the_review(client, worl
     review, reviews, people = world
     submitted(world)
     client.force_login(people["observer"])
-    response = client.get(url("documents:zip", review.pk))
+    response = client.get(url("questionnaires:submissions_zip", review.pk))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    assert response["Content-Disposition"] == (
-        'attachment; filename="submissions-FRA-cluster-1.zip"'
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="FRA-cluster1-submissions-'
     )
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    names = archive.namelist()
-    assert len(names) == len(set(names)) == 4
-    expected = {
-        ("questionnaire_answers", "Answers-en-v2.pdf"),
-        ("list_of_observations", "Observations-en-v1.pdf"),
-        ("summary", "Summary-fr-v1.pdf"),
-        ("summary", "Summary-es-v1.pdf"),
-    }
-    assert {(n.split("/")[0], n.split("-", 1)[1]) for n in names} == expected
-    assert all(".." not in n and not n.startswith("/") for n in names)
-    answers = next(n for n in names if n.startswith("questionnaire_answers/"))
+    # The latest version of each; not the feedback (not yet submitted, so not the party under
+    # review's to read) nor the supporting document.
+    assert sorted(archive.namelist()) == [
+        "uploaded/FRA-cluster1-answers-Answers-en-v2-2021-02-01.pdf",
+        "uploaded/FRA-cluster1-observations-Observations-en-v1-2021-02-01.pdf",
+        "uploaded/FRA-cluster1-summary-Summary-es-v1-2021-02-01.pdf",
+        "uploaded/FRA-cluster1-summary-Summary-fr-v1-2021-02-01.pdf",
+    ]
+    answers = "uploaded/FRA-cluster1-answers-Answers-en-v2-2021-02-01.pdf"
     assert archive.read(answers) == PDF + b"%v2"
     client.force_login(people["outsider"])
-    assert client.get(url("documents:zip", review.pk)).status_code == 404
+    assert client.get(url("questionnaires:submissions_zip", review.pk)).status_code == 404
     client.force_login(people["reviewed_fp"])
-    assert client.get(url("documents:zip", reviews["DEU"].pk)).status_code == 404
+    assert client.get(url("questionnaires:submissions_zip", reviews["DEU"].pk)).status_code == 404
 
 
 def test_the_submissions_page_shows_what_the_user_may_see(client, world):
-    _review, _reviews, people = world
+    review, reviews, people = world
     submitted(world)
     client.force_login(people["reviewer_fp"])
-    body = client.get(url("documents:submissions")).content.decode()
-    assert "Observations" in body and "Summary" in body
+    body = client.get(url("questionnaires:submissions", review.pk)).content.decode()
+    assert "Observations" in body and "Summary" in body and "Feedback" in body
     assert "Answers" not in body  # the review has not submitted its answers yet (rule 40)
-    assert "Feedback" not in body and "Law" not in body and "DEU summary" not in body
+    assert "Law" not in body and "DEU summary" not in body
     client.force_login(people["observer"])
-    assert "Answers" in client.get(url("documents:submissions")).content.decode()
+    body = client.get(url("questionnaires:submissions", review.pk)).content.decode()
+    assert "Answers" in body and "Feedback" not in body  # the feedback: once submitted
     client.force_login(people["secretariat"])
-    assert "DEU summary" in client.get(url("documents:submissions")).content.decode()
+    body = client.get(url("questionnaires:submissions", reviews["DEU"].pk)).content.decode()
+    assert "DEU summary" in body
     client.force_login(people["outsider"])
-    assert "No submission yet." in client.get(url("documents:submissions")).content.decode()
+    assert client.get(url("questionnaires:submissions", review.pk)).status_code == 404
 
 
 # --- API -------------------------------------------------------------------------------------
@@ -549,7 +550,7 @@ def test_document_lists_query_count_stays_flat(client, world):
     api = api_client(people["reviewed_fp"])
     pages = [
         url("documents:list", review.pk),
-        url("documents:submissions"),
+        url("questionnaires:submissions", review.pk),
         url("reviews:detail", review.pk),
     ]
 
@@ -603,7 +604,8 @@ def test_questionnaire_answers_reach_the_reviewers_only_once_submitted(client):
     client.force_login(reviewer)
     assert "Draft answers" not in client.get(page).content.decode()
     assert client.get(download).status_code == 404
-    assert "Draft answers" not in client.get("/en/reviews/submissions/").content.decode()
+    submissions = f"/en/reviews/{review.pk}/submissions/"
+    assert "Draft answers" not in client.get(submissions).content.decode()
     assert not client.get(f"/api/v1/reviews/{review.pk}/documents/").json()["results"]
     client.force_login(fra_fp)
     assert "Draft answers" in client.get(page).content.decode()
@@ -612,5 +614,6 @@ def test_questionnaire_answers_reach_the_reviewers_only_once_submitted(client):
     reviews_actions.act(review, "submit", by=fra_fp, now=now)
     client.force_login(reviewer)
     assert "Draft answers" in client.get(page).content.decode()
+    assert "Draft answers" in client.get(submissions).content.decode()
     assert client.get(download).status_code == 200
     assert Nomination.objects.filter(person=reviewer).exists()

@@ -27,6 +27,7 @@ from revmod.test import PDF, fresh, make_people, make_world, shared_data, to_que
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2021, 2, 1, 9, tzinfo=dt.UTC)
+DAY = "2021-02-01"
 # A whole PDF, as an upload must be.
 TWO_HOURS_AGO = time.time() - 2 * 3600
 
@@ -121,13 +122,15 @@ def test_the_zip_leaves_a_missing_file_out_and_names_it(client, world, media):
     lost = upload(review, people["secretariat"], "Lost")
     lose(lost)
     client.force_login(people["reviewed_fp"])
-    response = client.get(url("documents:zip", review.pk))
+    response = client.get(url("questionnaires:submissions_zip", review.pk))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = archive.namelist()
-    assert [n.split("-", 1)[1] for n in names if n.startswith("summary/")] == ["Present-en-v1.pdf"]
+    assert [n for n in names if n.startswith("uploaded/")] == [
+        f"uploaded/{review.party.code}-cluster1-summary-Present-en-v1-{DAY}.pdf"
+    ]
     listing = archive.read("missing-files.txt").decode()
-    assert "missing on the server" in listing and "Lost-en-v1.pdf" in listing
+    assert "missing on the server" in listing and "-summary-Lost-en-v1-" in listing
 
 
 def test_a_missing_note_verbale_is_a_page_saying_so(client, world, media):

@@ -17,7 +17,9 @@ from revmod.documents.actions import upload
 from revmod.lib.tests.headers import response_problems
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
-from revmod.questionnaires.models import Question
+from revmod.questionnaires import observations
+from revmod.questionnaires.actions import digest
+from revmod.questionnaires.models import ObservationVersion, Question, SignOff
 from revmod.registry.models import Party
 from revmod.reviews.actions import renew_calendar_feed
 from revmod.test import PDF, fresh, make_people, make_world, shared_data
@@ -342,17 +344,11 @@ MATRIX = {
     ("people/nominations/<int:pk>/end/", "POST", "/en/people/nominations/{nomination}/end/"): (
         SECRETARIAT_ACT
     ),
-    ("reviews/submissions/", "GET", "/en/reviews/submissions/"): {**PUBLIC, "anonymous": "login"},
     ("reviews/<int:pk>/documents/", "GET", "/en/reviews/{review}/documents/"): PARTICIPANTS,
     (
         "reviews/<int:pk>/documents/<int:document>/v<int:number>/",
         "GET",
         "/en/reviews/{review}/documents/{document}/v1/",
-    ): PARTICIPANTS,
-    (
-        "reviews/<int:pk>/documents/submissions.zip",
-        "GET",
-        "/en/reviews/{review}/documents/submissions.zip",
     ): PARTICIPANTS,
     # The questionnaire: the review's people see the page (a reviewing party's without the
     # answers until they are submitted); nobody answers while the review awaits nominations.
@@ -431,6 +427,17 @@ MATRIX = {
         "GET",
         "/en/reviews/{review}/export/observations.docx?lang=en",
     ): PARTICIPANTS,
+    # The submissions: the review's people see the page, the document of the signed version of
+    # the list of observations (every participant's to read) and the ZIP.
+    ("reviews/<int:pk>/submissions/", "GET", "/en/reviews/{review}/submissions/"): PARTICIPANTS,
+    (
+        "reviews/<int:pk>/submissions/<str:what>/<int:number>.<str:fmt>",
+        "GET",
+        "/en/reviews/{review}/submissions/observations/1.docx?lang=en",
+    ): PARTICIPANTS,
+    ("reviews/<int:pk>/submissions.zip", "GET", "/en/reviews/{review}/submissions.zip"): (
+        PARTICIPANTS
+    ),
     # Machine translations: the review's people see the list and a translation of a document
     # they may read ({translation}: of a TXT supporting document); asking with no source is
     # refused with a message (a redirect).
@@ -542,6 +549,19 @@ def shared_world(request, django_db_blocker):
         )
         translations.process_due(now=NOW)
         call_command("loadquestionnaire", stdout=StringIO())
+        # A version of the list of observations signed off by the party under review, written
+        # through the models: this world's review cannot reach the observations stage (it
+        # awaits the other reviewing parties' focal points).
+        sections = observations.clean({"summary": "Summary."})
+        signed = ObservationVersion.objects.create(
+            review=review,
+            number=1,
+            sections=sections,
+            sha256=digest(sections),
+            created_by=users["expert"],
+            created_at=NOW,
+        )
+        SignOff.objects.create(version=signed, party=review.party, by=users["reviewed_fp"], at=NOW)
         question = Question.objects.filter(article__instrument__code="UNTOC").first()
         ids = {
             "drawn": drawn.pk,

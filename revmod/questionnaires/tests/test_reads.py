@@ -57,7 +57,7 @@ def test_each_way_to_the_answers_is_recorded_once(client, fb):
         url("questionnaires:offline_download", review.pk, "xlsx"),
         url("questionnaires:export", review.pk, "answers", "docx"),
         url("documents:download", review.pk, attached.document_id, 1),
-        url("documents:zip", review.pk),
+        url("questionnaires:submissions_zip", review.pk),
     ]
     for page in pages:
         with CaptureQueriesContext(connection) as queries:

@@ -101,7 +101,7 @@ def test_a_review_walked_through_the_pages(client):
     assert "Answers" in page and "start_consultation" not in page and 'type="file"' not in page
     as_("outsider")
     assert client.get(url).status_code == 404
-    assert client.get(f"{url}documents/submissions.zip").status_code == 404
+    assert client.get(f"{url}submissions.zip").status_code == 404
 
     # Only the focal point clears and submits.
     page = act("fra_expert", "clear")
@@ -143,9 +143,9 @@ def test_a_review_walked_through_the_pages(client):
 
     # The submissions of the review, as a participant downloads them.
     as_("fra_observer")
-    response = client.get(f"{url}documents/submissions.zip")
+    response = client.get(f"{url}submissions.zip")
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     names = zipfile.ZipFile(io.BytesIO(body)).namelist()
     assert any("Answers" in n for n in names) and any("Observations" in n for n in names)
-    assert not any("Feedback" in n for n in names)  # written feedback is not a "submission"
+    assert any("Feedback" in n for n in names)  # submitted: the party under review reads it
