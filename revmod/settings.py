@@ -137,6 +137,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = INTERFACE_LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "revmod" / "locale"]
 USE_I18N = True
+# Dates written one way per language, DATE_FORMAT and DATETIME_FORMAT only (revmod/formats).
+FORMAT_MODULE_PATH = ["revmod.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 
