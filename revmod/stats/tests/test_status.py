@@ -327,9 +327,12 @@ def test_the_status_report_as_a_pdf_reads_in_the_language_asked(world, client, l
     day = review.started_on + dt.timedelta(days=5)
     walk_to_questionnaire(review, secretariat, day)
     client.force_login(secretariat)
-    response = client.get(f"/{language}/statistics/report.pdf?as_of={day + dt.timedelta(days=1)}")
+    as_of = day + dt.timedelta(days=1)
+    response = client.get(f"/{language}/statistics/report.pdf?as_of={as_of}")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith('attachment; filename="status-report-')
+    # Each language's report has a name of its own.
+    name = f"status-report-{as_of.isoformat()}-{language}.pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(page.extract_text() for page in reader.pages)
     with translation.override(language):
