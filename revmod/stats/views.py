@@ -46,11 +46,11 @@ def _figures(request, *, public: bool):
 def _render(request, template, *, public):
     form, result, figures = _figures(request, public=public)
     drawn = [(figure, charts.bars(figure)) for figure in figures]
-    return render(
-        request,
-        template,
-        {"form": form, "status": result, "figures": drawn, "public": public},
-    )
+    context = {"form": form, "status": result, "figures": drawn, "public": public}
+    if result is not None:
+        context["day"] = dt.date.fromisoformat(result["as_of"])
+        context["progress"] = report.progress(result)
+    return render(request, template, context)
 
 
 @secretariat_required
