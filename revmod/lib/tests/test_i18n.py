@@ -113,12 +113,3 @@ def test_templates_write_dates_with_the_one_format():
         if path.is_file() and "SHORT_DATE" in path.read_text()
     ]
     assert short == []
-
-
-@pytest.mark.django_db
-def test_english_pages_write_a_date_as_a_month_day_and_year(client, registry):
-    page = client.get("/en/parties/").content.decode()
-    assert ">May 22, 2017</time>" in page  # Afghanistan joined the Convention
-    assert not re.search(r"\b\d\d/\d\d/\d{4}\b", page)
-    page = client.get("/ru/parties/").content.decode()
-    assert ">22 мая 2017</time>" in page
