@@ -21,7 +21,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# Fonts for PDF documents (Arabic, Chinese): fetched from the npm registry at pinned versions and
+# Fonts for PDF documents and pages (Arabic, Chinese): fetched from the npm registry at pinned versions and
 # checksums (revmod/lib/fonts.py); again when that file changes.
 $(FONTS): $(BIN)/.installed revmod/lib/fonts.py
 	$(DEMO_ENV) $(BIN)/python manage.py fetchfonts

@@ -137,14 +137,13 @@ LANGUAGE_CODE = "en"
 LANGUAGES = INTERFACE_LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "revmod" / "locale"]
 USE_I18N = True
+# Dates written one way per language, DATE_FORMAT and DATETIME_FORMAT only (revmod/formats).
+FORMAT_MODULE_PATH = ["revmod.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-# The site's own CSS and scripts (revmod/static/revmod/): `revmod` itself is not an app, so the
-# app finder alone never found them (pages were served unstyled and without their scripts).
-STATICFILES_DIRS = [BASE_DIR / "revmod" / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Uploads larger than 2.5 MB are written here while they arrive (Django's default is the
 # system's temporary folder, where a process killed mid-upload left its files for good). Inside
@@ -155,8 +154,14 @@ try:
     Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 except OSError:  # a read-only MEDIA_ROOT: commands that store no file still run
     pass
-# Fonts for PDF documents (Arabic, Chinese, Latin, Cyrillic), written by `manage.py fetchfonts`.
+# Fonts for PDF documents (Arabic, Chinese, Latin, Cyrillic), written by `manage.py fetchfonts`,
+# and in its web/ folder those of pages (Arabic, Chinese: WOFF2 files and their stylesheet).
 REVMOD_FONT_DIR = Path(env("REVMOD_FONT_DIR", str(BASE_DIR / "var" / "fonts")))
+# The site's own CSS and scripts (revmod/static/revmod/): `revmod` itself is not an app, so the
+# app finder alone never found them (pages were served unstyled and without their scripts).
+# The pages' fonts are static files under fonts/ (base.html links fonts/fonts.css), collected
+# and hashed with the rest: run `fetchfonts` before `collectstatic` (docs/operations.md).
+STATICFILES_DIRS = [BASE_DIR / "revmod" / "static", ("fonts", REVMOD_FONT_DIR / "web")]
 # Largest upload accepted (documents, notes verbales); Django itself streams larger bodies to disk.
 REVMOD_MAX_UPLOAD_BYTES = int(env("REVMOD_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 # Office files (DOCX, XLSX, ODT) are ZIP archives: before one is parsed, the sum of its parts'
@@ -336,6 +341,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
+        # The pages' Arabic and Chinese fonts, from our own static files (base.html).
+        "font-src": ["'self'"],
         "style-src": ["'self'"],
         "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],

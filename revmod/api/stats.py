@@ -63,7 +63,9 @@ class StatusObservations(serializers.Serializer):
 
 class StatusBlock(serializers.Serializer):
     parties = serializers.IntegerField(help_text="Parties to the Convention on the day.")
-    reviews = serializers.IntegerField(help_text="Reviews of the cluster started by the day.")
+    reviews = serializers.IntegerField(
+        help_text="Reviews of the cluster in the groups begun by the day."
+    )
     focal_points = StatusFocalPoints()
     experts = StatusExperts()
     observers = StatusObservers()

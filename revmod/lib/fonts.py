@@ -1,5 +1,6 @@
-"""Fonts for PDF documents: Noto Sans for Latin, Greek and Cyrillic, IBM Plex Sans Arabic and
-Noto Sans SC, fetched from the npm registry as Fontsource packages (SIL Open Font License 1.1).
+"""Fonts for PDF documents and pages: Noto Sans for Latin, Greek and Cyrillic, IBM Plex Sans
+Arabic and Noto Sans SC, fetched from the npm registry as Fontsource packages (SIL Open Font
+License 1.1).
 
 The machine's own fonts cannot be relied on (a fresh Debian has DejaVu: no Chinese at all), so
 the project fetches pinned packages itself (`manage.py fetchfonts`, run by `make run` and
@@ -8,6 +9,13 @@ listed below, unpacks them from WOFF2 to TrueType once (so a PDF does not decomp
 Chinese on every request), and writes `fonts.css`: the @font-face rules and the font-family of
 each language, which `pdf_response` hands to WeasyPrint. The font directory is
 self-contained: copy it to a machine without npm.
+
+Pages get the Arabic and Chinese fonts too (a visitor's system may have neither), in `web/`:
+the packages' WOFF2 files as published, with their @font-face rules and unicode-range in
+`web/fonts.css`, so a browser downloads only the slices of the characters a page shows (a
+Chinese page, a few of Noto Sans SC's 100 slices). `settings.STATICFILES_DIRS` serves the
+folder as static files under `fonts/` (collected and hashed like the site's own CSS), and
+`base.html` links its stylesheet; `site.css` puts each language's family first.
 
 Limit: Fontsource's "chinese-simplified" face has 7,946 characters (GB 2312 and the common
 additions), enough for names and ordinary text; a rarer character falls back to a system font.
@@ -25,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STYLESHEET = "fonts.css"
+# The pages' fonts: a folder of the font directory, with its own STYLESHEET.
+WEB = "web"
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,10 @@ class Package:
     stylesheets: tuple[str, ...]  # files of the package holding its @font-face rules
     subsets: tuple[str, ...]  # the faces kept, by Fontsource subset name
     first_for: tuple[str, ...] = ()  # languages whose text takes these fonts first
+    # The pages' fonts: the package's stylesheets whose faces pages use (none: pages use the
+    # visitor's own fonts for this script), and the subsets kept of them (None: all).
+    web: tuple[str, ...] = ()
+    web_subsets: tuple[str, ...] | None = None
 
     def families(self) -> list[str]:
         """One font family per subset: WeasyPrint tells the fonts of a PDF apart by family,
@@ -65,6 +79,10 @@ PACKAGES = (
         ("400.css", "700.css"),
         ("arabic",),
         first_for=("ar",),
+        # Its Latin too, so Latin words in Arabic text match it; not its cyrillic-ext subset,
+        # whose glyphs would mix with another font's basic Cyrillic.
+        web=("400.css", "700.css"),
+        web_subsets=("arabic", "latin", "latin-ext"),
     ),
     Package(
         "@fontsource/noto-sans-sc",
@@ -76,17 +94,23 @@ PACKAGES = (
         ("chinese-simplified",),
         # Chinese punctuation and quotes in their Chinese forms.
         first_for=("zh-hans",),
+        # Pages take the 100 slices of 400.css (Chinese by frequency, then Latin, Cyrillic,
+        # Vietnamese): a browser loads only those holding the page's characters. No 700: the
+        # browser makes bold from the regular, where real bold doubled the download of a page
+        # (the parties in Chinese: 38 files, 1.15 MB; 23, 0.68 MB without; docs/decisions.md).
+        web=("400.css",),
     ),
 )
 
 # The first line of fonts.css: a directory whose stylesheet starts otherwise is out of date.
 # Bump the format when fetch writes something else from the same packages.
-FORMAT = 2
+FORMAT = 3
 MANIFEST = (
     f"/* revmod fonts {FORMAT}: " + " ".join(f"{p.name}@{p.version}" for p in PACKAGES) + " */"
 )
 
-FACE = re.compile(r"/\* (?P<name>[\w-]+) \*/\s*@font-face\s*\{(?P<body>[^}]*)\}")
+# Fontsource names the numbered slices of a Chinese face "noto-sans-sc-[4]-400-normal".
+FACE = re.compile(r"/\* (?P<name>[\w\[\]-]+) \*/\s*@font-face\s*\{(?P<body>[^}]*)\}")
 WOFF2 = re.compile(r"url\(\./files/(?P<file>[\w.-]+\.woff2)\)")
 
 
@@ -139,6 +163,38 @@ def font_face(name: str, family: str, body: str) -> str:
     return "@font-face {\n  " + "\n  ".join(lines) + "\n}\n"
 
 
+def web_faces(package: Package, css: str) -> list[tuple[str, str]]:
+    """(file in the package, @font-face rule for pages) of the faces of `css` that pages use
+    (`package.web_subsets`, or all): the rule as published (style, weight, display,
+    unicode-range), with its WOFF2 file beside the stylesheet. Every browser that reads
+    unicode-range reads WOFF2, so the WOFF fallback is left out. The family is the package's
+    slug ('noto-sans-sc'), not the font's name: site.css's stacks name installed fonts ("Noto
+    Sans SC"), which the download must not stand in for."""
+    subsets = package.web_subsets
+    wanted = re.compile(
+        rf"{re.escape(package.slug)}-(?:{'|'.join(map(re.escape, subsets or ()))})-\d00-normal"
+        if subsets
+        else rf"{re.escape(package.slug)}-.+-\d00-normal"
+    )
+    kept = []
+    for match in FACE.finditer(css):
+        if not wanted.fullmatch(match["name"]):
+            continue
+        source = WOFF2.search(match["body"])
+        if source is None:
+            raise FontError(f"{package.name}: no WOFF2 file for {match['name']}")
+        keep = {"font-style", "font-display", "font-weight", "unicode-range"}
+        lines = [f"font-family: '{package.slug}';"]
+        lines += [
+            line.strip()
+            for line in match["body"].strip().splitlines()
+            if line.strip().split(":")[0] in keep
+        ]
+        lines.append(f'src: url("{source["file"]}") format("woff2");')
+        kept.append((source["file"], "@font-face {\n  " + "\n  ".join(lines) + "\n}\n"))
+    return kept
+
+
 def stack(first: str | None) -> str:
     """The font-family list for text in `first` (a language code, or None): for each character,
     the first family that has it, the language's own script first."""
@@ -154,9 +210,10 @@ def font_stacks() -> str:
     return "".join(rules)
 
 
-def unpack(package: Package, tarball: bytes, directory: Path) -> list[str]:
+def unpack(package: Package, tarball: bytes, directory: Path) -> tuple[list[str], list[str]]:
     """Write the kept faces of `package` from its npm `tarball` into `directory` as TrueType
-    files, and its licence; return their @font-face rules."""
+    files, the faces pages use into `directory`/WEB as WOFF2 files, and its licence beside
+    each; return their @font-face rules (the PDFs', the pages')."""
     from fontTools.ttLib import woff2
 
     if sri(tarball) != package.integrity:
@@ -170,7 +227,8 @@ def unpack(package: Package, tarball: bytes, directory: Path) -> list[str]:
                 raise FontError(f"{package.name}: {member} is not a file")
             return handle.read()
 
-        (directory / f"{package.slug}.LICENSE.txt").write_bytes(read("LICENSE"))
+        licence = read("LICENSE")
+        (directory / f"{package.slug}.LICENSE.txt").write_bytes(licence)
         for stylesheet in package.stylesheets:
             kept = faces(package, read(stylesheet).decode())
             if not kept:
@@ -180,7 +238,17 @@ def unpack(package: Package, tarball: bytes, directory: Path) -> list[str]:
                 woff2.decompress(io.BytesIO(read(f"files/{file}")), out)
                 (directory / f"{name}.ttf").write_bytes(out.getvalue())
                 rules.append(font_face(name, family, body))
-    return rules
+        web_rules = []
+        for stylesheet in package.web:
+            kept_web = web_faces(package, read(stylesheet).decode())
+            if not kept_web:
+                raise FontError(f"{package.name}: no face for pages in {stylesheet}")
+            for file, rule in kept_web:
+                (directory / WEB / file).write_bytes(read(f"files/{file}"))
+                web_rules.append(rule)
+        if package.web:
+            (directory / WEB / f"{package.slug}.LICENSE.txt").write_bytes(licence)
+    return rules, web_rules
 
 
 def npm_pack(package: Package, into: Path) -> bytes:
@@ -207,8 +275,9 @@ def npm_pack(package: Package, into: Path) -> bytes:
 
 
 def fetch(directory: Path, *, force: bool = False, pack=npm_pack) -> bool:
-    """Make `directory` hold the fonts of PACKAGES and their fonts.css; False when it already
-    did. The new directory replaces the old one only once complete."""
+    """Make `directory` hold the fonts of PACKAGES and their fonts.css, and the pages' fonts
+    and their stylesheet in `directory`/WEB; False when it already did. The new directory
+    replaces the old one only once complete."""
     if is_current(directory) and not force:
         return False
     directory.parent.mkdir(parents=True, exist_ok=True)
@@ -216,12 +285,18 @@ def fetch(directory: Path, *, force: bool = False, pack=npm_pack) -> bool:
         staging = Path(work) / "fonts"
         downloads = Path(work) / "downloads"
         staging.mkdir()
+        (staging / WEB).mkdir()
         downloads.mkdir()
-        rules = []
+        rules, web_rules = [], []
         for package in PACKAGES:
-            rules += unpack(package, pack(package, downloads), staging)
+            pdf, web = unpack(package, pack(package, downloads), staging)
+            rules += pdf
+            web_rules += web
         css = MANIFEST + "\n" + "".join(rules) + font_stacks()
         (staging / STYLESHEET).write_text(css, encoding="utf-8")
+        # No font-family rules: site.css chooses the families of each language.
+        web_css = MANIFEST + "\n" + "".join(web_rules)
+        (staging / WEB / STYLESHEET).write_text(web_css, encoding="utf-8")
         if directory.exists():
             shutil.rmtree(directory)
         staging.rename(directory)

@@ -3,7 +3,8 @@ of a month): one message per person per month, key `digest:<user>:<YYYY-MM>`, in
 language, with
 - what happened that month in the reviews they may see now (`Review.objects.visible_to`: only
   those; an officer: those they follow), from the ReviewEvent rows, counted by kind per review;
-- what is due next in those reviews (each open step with a due date, the earliest first);
+- what is due next in those reviews (each open step with a due date, the earliest first),
+  each step linking to its page (`reviews.tasks.page_of`), as the overdue list does;
 - what the person must do, in which review, by which date, overdue first (reviews.tasks: their
   tasks as a participant; for an officer, what needs the secretariat in the reviews they
   follow), each linking to the step's page;
@@ -119,7 +120,13 @@ class Month:
         )
         overdue = sorted(
             (
-                (review, STEP_LABELS[sd.step], sd.due, (self.following - sd.due).days)
+                (
+                    review,
+                    STEP_LABELS[sd.step],
+                    sd.due,
+                    (self.following - sd.due).days,
+                    tasks.page_of(sd.step),
+                )
                 for review, steps in self.schedules.values()
                 for sd in steps
                 if sd.due < self.following
@@ -261,10 +268,17 @@ class Shared:
 
 def review_item(review, counts: Counter, steps, following: dt.date) -> dict | None:
     """What the digests of the month say of `review`: what happened (events counted by
-    kind), what is overdue, the next step due; None when there is nothing to say."""
+    kind), what is overdue, the next step due, each step with the URL name of its page
+    (`tasks.page_of`); None when there is nothing to say."""
     happened = [(EVENT_LABELS.get(kind, kind), n) for kind, n in sorted(counts.items())]
-    upcoming = [(STEP_LABELS[sd.step], sd.due) for sd in steps if sd.due >= following][:1]
-    late = [(STEP_LABELS[sd.step], sd.due) for sd in steps if sd.due < following]
+    upcoming = [
+        (STEP_LABELS[sd.step], sd.due, tasks.page_of(sd.step))
+        for sd in steps
+        if sd.due >= following
+    ][:1]
+    late = [
+        (STEP_LABELS[sd.step], sd.due, tasks.page_of(sd.step)) for sd in steps if sd.due < following
+    ]
     if not (happened or upcoming or late):
         return None
     return {"review": review, "happened": happened, "upcoming": upcoming, "late": late}

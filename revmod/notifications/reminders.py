@@ -19,6 +19,10 @@ starts its own reminders.
   both for the observations; the officers when that side has nobody. Everyone reminded about a
   step may see the review (`Review.objects.visible_to`).
 
+Each reminder links to the page where its step is done (`reviews.tasks.page_of`, from what
+the step's app registered with `reviews.stages`): the answers, the feedback, the observations;
+the review's page for the nominations and the consultation.
+
 The same daily run tells everyone in a review that it has started, on its first day (or up to
 STARTED_CATCH_UP_DAYS later, when the worker was down that day; once per person).
 
@@ -33,6 +37,7 @@ from revmod.accounts.models import Nomination, User
 from revmod.notifications import triggers
 from revmod.notifications.models import Message
 from revmod.notifications.outbox import enqueue
+from revmod.reviews import tasks
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import STEP_LABELS, Review
 from revmod.reviews.schedule import Loaded, with_schedule_data
@@ -118,6 +123,9 @@ def send_reminders(today: dt.date, *, now: dt.datetime) -> int:
             context = {
                 "review": review,
                 "step": STEP_LABELS[sd.step],
+                # Where the step is done (its page, the review's for nominations and the
+                # consultation): the message links there.
+                "page": tasks.page_of(sd.step),
                 "due": sd.due,
                 "slot": n,
                 "days_late": max((today - sd.due).days, 0),

@@ -81,6 +81,7 @@ class PartyFilterForm(forms.Form):
 class RegistryImportForm(forms.Form):
     file = forms.FileField(
         label=_("Registry file"),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
         help_text=_(
             "A CSV file of one table (as exported here) or an XLSX workbook with a sheet per table."
         ),

@@ -18,13 +18,15 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from revmod.stats import report
 from revmod.stats.figures import STAGES
 
 # Colour-blind-safe (Okabe-Ito); no text is written on the bars.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"]
 
 STAGE_LABELS = {
-    "not_started": gettext_lazy("Not started"),
+    # The workflow's name: "not started" in the report counts the consultations too.
+    "not_started": gettext_lazy("Awaiting nominations"),
     "initial_consultation": gettext_lazy("Initial consultation"),
     "questionnaire": gettext_lazy("Self-assessment questionnaire"),
     "written_feedback": gettext_lazy("Written feedback"),
@@ -93,12 +95,13 @@ def _per_group(status: dict, pick: Callable[[dict], list[int]]) -> _Rows:
 
 
 def _review_figures(status: dict) -> list[Figure]:
-    """Figures I-III, per group: the reviews not started for want of a focal point, the
-    reviews by stage, the initial consultations held."""
+    """Figures I-III, per group: the reviews not started (report.progress: awaiting
+    nominations or at the initial consultation), for want of a focal point or not, the reviews
+    by stage, the initial consultations held."""
 
     def blocked(block: dict) -> list[int]:
         fp = block["focal_points"]
-        not_started = block["reviews_by_stage"]["not_started"]
+        not_started = report.progress(block)["not_started"]
         return [fp["reviews_blocked"], not_started - fp["reviews_blocked"]]
 
     def consultations(block: dict) -> list[int]:

@@ -13,9 +13,33 @@ def share(part: int, whole: int) -> int:
     return (200 * part + whole) // (2 * whole) if whole else 0
 
 
+def progress(block: dict) -> dict[str, int]:
+    """How far the reviews of a status (or of one slice of it) have come, in the words of the
+    report and the dashboard, so that their numbers add up: the `reviews` of the groups that
+    have begun (a review is counted from its group's first day) are those `started` (at the
+    self-assessment questionnaire or later, completed ones included: the status paper's "under
+    way") and those `not_started`, `awaiting` nominations or at the initial `consultation`.
+    "189 reviews started" beside "116 not started" counted the first with the group's first day
+    and the second with the questionnaire."""
+    stages = block["reviews_by_stage"]
+    awaiting, consultation = stages["not_started"], stages["initial_consultation"]
+    started = (
+        stages["questionnaire"]
+        + stages["written_feedback"]
+        + stages["observations"]
+        + stages["completed"]
+    )
+    return {
+        "reviews": block["reviews"],
+        "started": started,
+        "not_started": awaiting + consultation,
+        "awaiting": awaiting,
+        "consultation": consultation,
+    }
+
+
 def numbers(status: dict) -> dict:
     fp = status["focal_points"]
-    stages = status["reviews_by_stage"]
     languages = status["languages"]
     q = status["questionnaire"]
     wf = status["written_feedback"]
@@ -23,11 +47,9 @@ def numbers(status: dict) -> dict:
         n for key, n in languages.items() if key not in ("three", "no_agreement") and "+" not in key
     )
     two = sum(n for key, n in languages.items() if "+" in key)
-    under_way = stages["questionnaire"] + stages["written_feedback"] + stages["observations"]
     ministries = fp["by_ministry"]
     return {
-        "under_way": under_way,
-        "not_started": stages["not_started"] + stages["initial_consultation"],
+        **progress(status),
         "fp_women_pct": share(fp["women"], fp["total"]),
         "fp_ministry_pct": {k: share(v, fp["total"]) for k, v in ministries.items()},
         "fp_several_pct": share(fp["parties_with_several"], fp["parties"]),

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -46,11 +46,11 @@ def _figures(request, *, public: bool):
 def _render(request, template, *, public):
     form, result, figures = _figures(request, public=public)
     drawn = [(figure, charts.bars(figure)) for figure in figures]
-    return render(
-        request,
-        template,
-        {"form": form, "status": result, "figures": drawn, "public": public},
-    )
+    context = {"form": form, "status": result, "figures": drawn, "public": public}
+    if result is not None:
+        context["day"] = dt.date.fromisoformat(result["as_of"])
+        context["progress"] = report.progress(result)
+    return render(request, template, context)
 
 
 @secretariat_required
@@ -130,7 +130,10 @@ def status_report_pdf(request):
     context = _report_context(request)
     if context["status"] is None:
         return render(request, "stats/report.html", context, status=400)
-    return pdf_response("stats/report_pdf.html", context, f"status-report-{context['day']}.pdf")
+    # The day and the language in the name: the reports of two days, or of one day in two
+    # languages, are two files side by side in a download folder.
+    name = f"status-report-{context['day']}-{translation.get_language()}.pdf"
+    return pdf_response("stats/report_pdf.html", context, name)
 
 
 def _answer_context(request) -> dict:

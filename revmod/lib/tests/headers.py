@@ -9,6 +9,7 @@ DATA_SCRIPTS = {"application/json", "application/ld+json", "text/template"}
 STRICT = {
     "default-src": {"'self'"},
     "script-src": {"'self'"},
+    "font-src": {"'self'"},
     "style-src": {"'self'"},
     "object-src": {"'none'"},
     "base-uri": {"'self'"},

@@ -217,16 +217,27 @@ def signed_in_as(page, live_server, user):
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
+def font_files(page) -> list[str]:
+    """The font files the page downloaded, once its fonts are ready."""
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page.evaluate(
+        "performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(name => name.endsWith('.woff2'))"
+    )
+
+
 def test_pages_run_under_the_content_security_policy(page, live_server, world):
     """Key pages, in Arabic and English, the API's documentation and the admin run without the
     policy refusing anything (the page fixture fails the test if it did): scripts come from
     files, the second factor's QR code is a data: image, the statistics' bars are sized by
-    style attributes."""
+    style attributes, Arabic and Chinese are drawn in fonts from our static files."""
     from playwright.sync_api import expect
 
     secretariat, review, _people = world
     sign_in(page, live_server, "reviewed_fp")  # the sign-in page, too
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"{live_server.url}/en/reviews/")
+    assert font_files(page) == []
     for path in [
         "/ar/reviews/",
         f"/ar/reviews/{review.pk}/",
@@ -237,6 +248,14 @@ def test_pages_run_under_the_content_security_policy(page, live_server, world):
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"], path
+    # Arabic and Chinese are drawn in the fonts we serve (font-src 'self'), a few slices of
+    # them (an English page downloads none: checked first, before any was in the cache).
+    for path, family in [("/ar/parties/", "ibm-plex-sans-arabic"), ("/zh-hans/", "noto-sans-sc")]:
+        page.goto(f"{live_server.url}{path}")
+        assert font_files(page) and all("/static/fonts/" in f for f in font_files(page)), path
+        assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith(family)
+        loaded = "[...document.fonts].filter(f => f.status == 'loaded').map(f => f.family)"
+        assert family in {name.strip('"') for name in page.evaluate(loaded)}, path
     # Setting up the second factor: the password again, then the QR code (a data: image).
     page.goto(f"{live_server.url}/en/accounts/2fa/totp/activate/")
     page.fill("input[name=password]", PASSWORD)

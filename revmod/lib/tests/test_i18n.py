@@ -1,12 +1,13 @@
 """The six languages: every catalogue complete, compiled, and right to left for Arabic."""
 
+import datetime as dt
 import re
 
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
 
 from revmod.lib.i18n import join_list, language_names, localized, normalize_language
 
@@ -102,3 +103,28 @@ def test_working_languages_read_as_names_with_the_languages_list_separator():
         assert language_names(["es"]) == "Испанский"  # the active language by default
         assert join_list(["a", "b"]) == "a, b"
     assert join_list(["a", "b"], "ar") == "a، b"
+
+
+DAY, MOMENT = dt.date(2002, 10, 2), dt.datetime(2002, 10, 2, 22, 47)
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_one_way_of_writing_a_date_per_language(language):
+    """A moment is written as its date, then the time; a date never ends with a full stop of
+    its own (Russian's "2002 г." ended every "... due on {{ due }}." twice)."""
+    with translation.override(language):
+        day = formats.date_format(DAY, "DATE_FORMAT")
+        moment = formats.date_format(MOMENT, "DATETIME_FORMAT")
+    assert moment.startswith(day)
+    assert not day.endswith(".")
+
+
+def test_templates_write_dates_with_the_one_format():
+    """No page, e-mail or PDF writes 05/22/2017 beside Oct. 2, 2002 (revmod/formats)."""
+    templates = settings.BASE_DIR / "revmod" / "templates"
+    short = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*")
+        if path.is_file() and "SHORT_DATE" in path.read_text()
+    ]
+    assert short == []

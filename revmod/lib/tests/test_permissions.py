@@ -15,6 +15,7 @@ from revmod.accounts import actions as onboarding
 from revmod.accounts.models import Nomination
 from revmod.documents.actions import upload
 from revmod.lib.tests.headers import response_problems
+from revmod.lib.tests.markup import broken_references
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires import observations
@@ -612,6 +613,8 @@ def test_each_persona_gets_what_the_matrix_says(client, world, persona):
         failures += [
             f"{method} {path}: {p}" for p in response_problems(response, signed_in=signed_in)
         ]
+        # Every help text and error a field points to is on the page.
+        failures += [f"{method} {path}: {p}" for p in broken_references(response)]
     assert failures == []
     if persona != "secretariat":  # nobody else changed anything
         assert Draw.objects.get(pk=ids["prepared"]).status == Draw.Status.PREPARED

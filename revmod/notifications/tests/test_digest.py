@@ -1,6 +1,7 @@
 """The monthly digest: one per person per month, in their language, of their reviews only."""
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -119,7 +120,16 @@ def test_a_digest_says_what_the_person_must_do_and_by_when(may):
     )
     # The party under review and its people have nothing to do: they wait.
     for name in ["reviewed_fp", "expert", "observer"]:
-        assert f"/reviews/{review.pk}/feedback/" not in digest(people[name]).text, name
+        assert "What you must do:" not in digest(people[name]).text, name
+    # The review's part links each step due to its page, not to the review's: the next one
+    # here is the written feedback.
+    mine = digest(people["reviewer_fp_2"])
+    block = mine.text.split("== ")[1]
+    assert "- Next: Written feedback completed, due on Nov. 1, 2024" in block
+    assert f"  http://127.0.0.1:8000/en/reviews/{review.pk}/feedback/\n" in block
+    assert (
+        f'<a href="http://127.0.0.1:8000/en/reviews/{review.pk}/feedback/">Next: Written feedback'
+    ) in mine.html
     # An officer: what needs the secretariat in the reviews it follows, the most overdue first.
     mine = digest(secretariat).text.split("What you must do:")[1].split("==")[0]
     assert "Overdue: Governmental experts named (" in mine
@@ -196,6 +206,10 @@ def test_a_long_overdue_list_shows_the_most_overdue_and_links_to_the_rest(may, m
     send_digests(MAY, now=LATER)
     text = digest(people["secretariat"]).text
     listed = text.split("Overdue in every running review:")[1].split("…")[0]
-    days = [int(line.rsplit(",", 1)[1].split()[0]) for line in listed.strip().splitlines()]
+    lines = [line for line in listed.strip().splitlines() if line.startswith("- ")]
+    days = [int(line.rsplit(",", 1)[1].split()[0]) for line in lines]
+    # Each line links to the step's page: the nominations are on the review's.
+    links = [line.strip() for line in listed.strip().splitlines() if not line.startswith("- ")]
+    assert len(links) == 2 and all(re.fullmatch(r"http://\S+/en/reviews/\d+/", u) for u in links)
     assert len(days) == 2 and days == sorted(days, reverse=True)
     assert "more steps overdue" in text and "/en/reviews/?overdue=on" in text

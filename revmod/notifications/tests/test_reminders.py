@@ -110,6 +110,11 @@ def test_steps_due_remind_the_side_that_must_act(world, settings):
     assert sent(due, "deadline_reminder", review) == ["expert", "reviewed_fp"]
     message = Message.objects.filter(kind="deadline_reminder", recipient=people["reviewed_fp"])
     assert message.first().language == "ar"
+    # It links to the questionnaire's page, where the answers are written, in their language.
+    page = f"/ar/reviews/{review.pk}/questionnaire/"
+    assert page in message.first().text and f'href="http://127.0.0.1:8000{page}"' in (
+        message.first().html
+    )
     # Nobody else: not the observer, not the reviewers, not an outsider.
     everyone = set(
         Message.objects.filter(kind="deadline_reminder").values_list(
@@ -120,6 +125,9 @@ def test_steps_due_remind_the_side_that_must_act(world, settings):
     # The consultation is the secretariat's: its officer is told.
     consultation = due_of(review, Step.INITIAL_CONSULTATION)
     assert "secretariat" in sent(consultation - 7 * DAY, "deadline_reminder", review)
+    # The consultation is recorded on the review's page: the message links there.
+    told = Message.objects.filter(kind="deadline_reminder", recipient=people["secretariat"])
+    assert told.get().text.rstrip().endswith(f"/en/reviews/{review.pk}/")
 
 
 def test_an_extension_starts_the_reminders_of_its_new_date(world):

@@ -52,6 +52,7 @@ def contexts(review, people) -> dict[str, dict]:
     reminder = {
         "review": review,
         "step": "Focal points named",
+        "page": "reviews:detail",
         "due": NOW.date(),
         "slot": "2",
         "days_late": 14,
@@ -101,12 +102,15 @@ def contexts(review, people) -> dict[str, dict]:
             "focal_point": False,
             "show_link": True,
         },
-        "deadline_reminder": reminder,
+        "deadline_reminder": {**reminder, "page": "questionnaires:answers"},
         "digest": {
             "month": NOW.date(),
             "greeting": Greeting(people["reviewed_fp"]),
             "parts": Shared(
-                {"month": NOW.date(), "overdue": [(review, "Experts named", NOW.date(), 3)]},
+                {
+                    "month": NOW.date(),
+                    "overdue": [(review, "Experts named", NOW.date(), 3, "reviews:detail")],
+                },
                 {},
                 "month",
             ),
@@ -115,15 +119,15 @@ def contexts(review, people) -> dict[str, dict]:
                     {
                         "review": review,
                         "happened": [("Submitted", 2)],
-                        "upcoming": [("Questionnaire", NOW.date())],
-                        "late": [("Experts named", NOW.date())],
+                        "upcoming": [("Questionnaire", NOW.date(), "questionnaires:answers")],
+                        "late": [("Experts named", NOW.date(), "reviews:detail")],
                     },
                     {},
                     review.pk,
                 )
             ],
             "kept": ["Submitted: a review"],
-            "overdue": [(review, "Experts named", NOW.date(), 3)],
+            "overdue": [(review, "Experts named", NOW.date(), 3, "reviews:detail")],
         },
         "translation_ready": {
             "review": review,

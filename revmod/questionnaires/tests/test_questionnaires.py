@@ -3,12 +3,13 @@ answer, concurrent edits, and the freeze on submission."""
 
 import datetime as dt
 import json
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 
 from revmod.accounts.models import Nomination
 from revmod.lib.i18n import SUFFIXES
@@ -19,6 +20,7 @@ from revmod.questionnaires.models import (
     Question,
     QuestionnaireTemplate,
 )
+from revmod.questionnaires.views.answers import draft_saved
 from revmod.registry.models import Cluster
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import ReviewEvent
@@ -320,6 +322,18 @@ def test_an_untranslated_question_is_shown_in_english_with_a_note(client, world)
     assert 'class="muted untranslated"' not in page
 
 
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ru", "ar", "zh-hans"])
+def test_the_autosave_line_ends_once_in_every_language(language):
+    """ "Draft saved at 10:47 a.m.." ended twice in English: the time ends the line."""
+    with translation.override(language):
+        for hour, minute in ((10, 47), (22, 47), (12, 0)):
+            line = draft_saved(dt.datetime(2024, 5, 1, hour, minute, tzinfo=dt.UTC))
+            assert not re.search(r"[.。]\s*[.。]$", line), line
+            assert formats.time_format(dt.time(hour, minute), "TIME_FORMAT") in line
+            if language != "en":  # translated, not the English line
+                assert not line.startswith("Draft saved"), line
+
+
 def test_drafts_save_themselves_through_the_same_checks(client, world):
     """The page's autosave posts the form asking for JSON: the new version and a line to show,
     or the error with the status a save with the button would have."""
@@ -341,6 +355,7 @@ def test_drafts_save_themselves_through_the_same_checks(client, world):
     assert response.status_code == 200
     assert response.json()["version"] == 1
     assert response.json()["message"].startswith("Draft saved at ")
+    assert ".." not in response.json()["message"]
     response = autosave(version=1, value="yes", text="Half written.")
     assert response.json()["version"] == 2
     assert Answer.objects.get(question=q).text == "Half written."

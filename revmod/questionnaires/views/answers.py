@@ -166,11 +166,17 @@ def save(request, pk, question):
             )
         return JsonResponse({"error": message}, status=status)
     if autosave:
-        when = formats.time_format(timezone.localtime(now), "TIME_FORMAT")
-        message = _("Draft saved at %(time)s.") % {"time": when}
-        return JsonResponse({"version": answer.version, "message": message})
+        return JsonResponse({"version": answer.version, "message": draft_saved(now)})
     messages.success(request, _("Answer saved."))
     return redirect(reverse("questionnaires:answers", args=[review.pk]) + f"#q{question.pk}")
+
+
+def draft_saved(now) -> str:
+    """The line the autosave shows, in the active language: a status line ending with the time,
+    without a full stop of its own (English writes the time "10:47 a.m.", which made
+    "a.m.." with one)."""
+    when = formats.time_format(timezone.localtime(now), "TIME_FORMAT")
+    return _("Draft saved at %(time)s") % {"time": when}
 
 
 def _refused(request, review, access, question, mine, error, status):

@@ -62,6 +62,16 @@ def test_the_bare_root_redirects_to_a_language(client):
     assert response["Location"] == "/fr/"
 
 
+def test_the_parties_dates_are_written_as_on_every_page(client, registry):
+    """One way of writing a date per language (revmod/formats): English wrote the dates of
+    joining as 05/22/2017 here and Oct. 2, 2002 elsewhere."""
+    page = client.get("/en/parties/").content.decode()
+    assert ">May 22, 2017</time>" in page  # Afghanistan joined the Convention
+    assert not re.search(r"\b\d\d/\d\d/\d{4}\b", page)
+    page = client.get("/ru/parties/").content.decode()
+    assert ">22 мая 2017</time>" in page
+
+
 def test_filter_by_regional_group_and_instrument(client, registry):
     afr = party_rows(client.get(url("party-list"), {"regional_group": "AFR"}))
     assert len(afr) == Party.objects.filter(regional_group__code="AFR").count() > 40

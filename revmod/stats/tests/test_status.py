@@ -2,13 +2,16 @@
 through the real actions on given days, counts asserted before, on and after each change."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.conf import settings
 
 from revmod.accounts import actions as accounts
 from revmod.accounts.models import Nomination
 from revmod.registry.models import Party
 from revmod.reviews import actions
+from revmod.stats import report
 from revmod.stats.status import status
 from revmod.test import count_queries, fresh, make_user, make_world, shared_data
 
@@ -252,7 +255,7 @@ def test_each_figure_downloads_as_csv_and_xlsx(world, client):
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="figure-II-{day}.csv"'
     rows = response.content.decode().splitlines()
-    assert rows[0].startswith("Category,Not started,Initial consultation")
+    assert rows[0].startswith("Category,Awaiting nominations,Initial consultation")
     groups = sorted({r.group.number for r in reviews.values()})
     assert [row.split(",")[0] for row in rows[1:]] == [f"Group {g}" for g in groups]
     assert sum(int(row.split(",")[1]) for row in rows[1:]) == len(reviews)
@@ -291,20 +294,72 @@ def test_the_status_report_writes_the_numbers_into_sentences(world, client):
     client.force_login(secretariat)
     held = day + dt.timedelta(days=1)
     html = client.get(f"/en/statistics/report/?as_of={held}").content.decode()
-    started = sum(1 for r in reviews.values() if r.started_on <= held)
-    assert f"1 of {started} reviews are under way: 1 at the self-assessment questionnaire" in html
+    begun = sum(1 for r in reviews.values() if r.started_on <= held)
+    assert f"Of these {begun} reviews, 1 have started, that is, reached the self-assessment " in (
+        html
+    )
     assert "The initial consultation has been held in 1 reviews" in html
     assert "Of the consultations held, 1 (100%) chose one working language" in html
     assert html.count('class="bars"') == 7
     # The day before: nothing under way, no consultation.
     before = client.get(f"/en/statistics/report/?as_of={day}").content.decode()
-    assert f"0 of {started} reviews are under way" in before
+    assert f"Of these {begun} reviews, 0 have started" in before
     # In French, with French sentences and the day written the French way.
     french = client.get(f"/fr/statistics/report/?as_of={held}").content.decode()
     assert 'lang="fr"' in french and "II." in french
     bad = client.get("/en/statistics/report/?as_of=yesterday")
     assert "Enter a valid date" in bad.content.decode()
     assert 'class="bars"' not in bad.content.decode()
+
+
+PROGRESS = re.compile(r'<p class="progress">(.*?)</p>', re.S)
+
+
+def test_the_reports_sentences_count_reviews_that_add_up(world, client):
+    """ "189 country reviews started" stood beside "116 not started": the first counted the
+    reviews of the groups that had begun, the second those not yet at the questionnaire. The
+    sentences now say what each counts, and the numbers add up, in the six languages."""
+    secretariat, review, reviews = world
+    day = review.started_on + dt.timedelta(days=5)
+    walk_to_questionnaire(review, secretariat, day)
+    # Another review at the initial consultation: started in no sense but its group's.
+    other = next(r for r in reviews.values() if r.pk != review.pk and r.started_on <= day)
+    fp = person(f"fp-{other.party.code}")
+    name(fp, other.party.code, FP, OWN, day, secretariat)
+    for pairing in other.pairings():
+        code = pairing.reviewer.code
+        if not Nomination.objects.active().filter(party__code=code, scope=REVIEWER, kind=FP):
+            name(person(f"fp-{other.party.code}-{code}"), code, FP, REVIEWER, day, secretariat)
+    held = day + dt.timedelta(days=1)
+    actions.act(other, "start_consultation", by=fp, now=at(held))
+    n = report.progress(status(held))
+    assert n["reviews"] == sum(1 for r in reviews.values() if r.started_on <= held)
+    assert (n["started"], n["consultation"]) == (1, 1)
+    assert n["started"] + n["not_started"] == n["reviews"]
+    assert n["awaiting"] + n["consultation"] == n["not_started"]
+    stages = status(held)["reviews_by_stage"]
+    assert sum(stages.values()) == n["reviews"]
+    client.force_login(secretariat)
+    html = client.get(f"/en/statistics/report/?as_of={held}").content.decode()
+    assert (
+        f"The groups that have begun in the current phase hold {n['reviews']} country reviews."
+    ) in html
+    assert (
+        f"Of these {n['reviews']} reviews, 1 have started, that is, reached the self-assessment "
+        "questionnaire: 1 are at the questionnaire, 0 at the written feedback, 0 at the list of "
+        f"observations and summary and 0 are completed. {n['not_started']} have not started: "
+        f"{n['awaiting']} await nominations and 1 are at the initial consultation (figure II)."
+    ) in html
+    expected = sorted([n["reviews"], n["started"], 1, 0, 0, 0, n["not_started"], n["awaiting"], 1])
+    for language, _name in settings.LANGUAGES:
+        page = client.get(f"/{language}/statistics/report/?as_of={held}").content.decode()
+        (sentence,) = PROGRESS.findall(page)
+        assert sorted(int(x) for x in re.findall(r"\d+", sentence)) == expected, language
+    dashboard = client.get(f"/en/statistics/?as_of={held}").content.decode()
+    assert (
+        f"{n['reviews']} country reviews in the groups that have begun, 1 of them started and "
+        f"{n['not_started']} not started;"
+    ) in dashboard
 
 
 def test_report_numbers_are_shares_of_the_right_wholes():
@@ -327,9 +382,12 @@ def test_the_status_report_as_a_pdf_reads_in_the_language_asked(world, client, l
     day = review.started_on + dt.timedelta(days=5)
     walk_to_questionnaire(review, secretariat, day)
     client.force_login(secretariat)
-    response = client.get(f"/{language}/statistics/report.pdf?as_of={day + dt.timedelta(days=1)}")
+    as_of = day + dt.timedelta(days=1)
+    response = client.get(f"/{language}/statistics/report.pdf?as_of={as_of}")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith('attachment; filename="status-report-')
+    # Each language's report has a name of its own.
+    name = f"status-report-{as_of.isoformat()}-{language}.pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(page.extract_text() for page in reader.pages)
     with translation.override(language):

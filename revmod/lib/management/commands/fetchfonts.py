@@ -9,8 +9,9 @@ from revmod.lib import fonts
 class Command(BaseCommand):
     help = (
         "Fetch the fonts of PDF documents (Noto Sans, IBM Plex Sans Arabic, Noto Sans SC; SIL OFL) "
-        "from the npm registry into REVMOD_FONT_DIR (default var/fonts). Does nothing when they "
-        "are already there at the pinned versions."
+        "from the npm registry into REVMOD_FONT_DIR (default var/fonts), and those of pages into "
+        "its web/ folder (static files: run collectstatic after). Does nothing when they are "
+        "already there at the pinned versions."
     )
 
     def add_arguments(self, parser):
