@@ -496,3 +496,18 @@ def test_textareas_write_in_the_page_font(browser, site):
         " getComputedStyle(document.querySelector('main textarea')).fontFamily]"
     )
     assert fonts[1] == fonts[0] and "monospace" not in fonts[1]
+
+
+def test_the_statistics_tables_show_whole_on_a_wide_screen(browser, site):
+    """At 1,280 px every table of the statistics shows whole, figure II's seven columns too
+    (below its chart rather than beside it): none needs scrolling."""
+    context = new_context(browser, site, "secretariat", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site.url}/en/statistics/")
+    boxes = page.evaluate(
+        "[...document.querySelectorAll('main .table-scroll')].map("
+        "box => [box.getAttribute('aria-labelledby'), box.scrollWidth, box.clientWidth])"
+    )
+    context.close()
+    assert len(boxes) >= 7
+    assert [box for box in boxes if box[1] > box[2]] == []
