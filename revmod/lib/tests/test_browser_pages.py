@@ -12,6 +12,7 @@ nothing they do changes what the next one sees. A browser context per persona an
 import datetime as dt
 import io
 import re
+import threading
 from dataclasses import dataclass, field
 
 import pytest
@@ -216,6 +217,11 @@ def site(request, django_db_blocker):
             for page, _blocked in site.tabs.values():
                 page.context.close()
         finally:
+            # The server's threads that still serve a closed page end before the server shares
+            # its connection no more (they close it as they end: an error if no longer shared).
+            for thread in threading.enumerate():
+                if thread.name.endswith("(process_request_thread)"):
+                    thread.join(timeout=5)
             server.stop()
             call_command("flush", verbosity=0, interactive=False, stdout=io.StringIO())
 
