@@ -2,11 +2,10 @@
 ministry or at the secretariat sees and clicks, in their language.
 
 Chromium comes from Debian (`make test` installs the package when it is missing); Playwright
-never downloads a browser. The pages are served by pytest-django's live server."""
+never downloads a browser. The pages are served by pytest-django's live server. The `browser`
+and `page` fixtures are in conftest.py."""
 
 import io
-import os
-import shutil
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
@@ -26,63 +25,8 @@ from revmod.reviews import actions as reviews
 from revmod.reviews.models import Review
 from revmod.test import PASSWORD, make_people, make_user, make_world
 
-CHROMIUM = os.environ.get("REVMOD_CHROMIUM", "/usr/bin/chromium")
 FP, OWN, REVIEWER = Nomination.Kind.FOCAL_POINT, Nomination.Scope.OWN, Nomination.Scope.REVIEWER
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test code's ORM calls are
-    # still synchronous and one at a time.
-    # Only while the browser runs: the setting must not leak into other tests (or a deploy check).
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        yield from _launch(sync_playwright)
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-def _launch(sync_playwright):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A page of a fresh browser context. Whatever the Content-Security-Policy blocked (Chromium
-    reports each refusal on the console) and any uncaught script error fail the test."""
-    context = browser.new_context()
-    page = context.new_page()
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            blocked.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: blocked.append(f"{page.url}: {error}"))
-    yield page
-    context.close()
-    assert blocked == [], "refused by the Content-Security-Policy, or a script failed"
 
 
 @pytest.fixture
