@@ -297,3 +297,21 @@ def test_the_api_says_what_an_action_would_send_and_acts_without_a_confirm_field
     assert refused.status_code == 409 and "not cleared it yet" in refused.json()["detail"]
     done = client.post(path, {"version": review.version}, content_type="application/json", **auth)
     assert done.status_code == 200 and Review.objects.get(pk=review.pk).cleared == ["FRA"]
+
+
+def test_the_questionnaire_page_offers_clearing_through_the_confirmation(client, world):
+    """A task list's "clear and submit the answers" leads to the questionnaire's page: the
+    button to clear is there, posting to the confirmation, and only for those who may clear."""
+    review, people = world
+    act = url("reviews:act", review.pk, "clear")
+    client.force_login(people["reviewed_fp"])
+    html = client.get(url("questionnaires:answers", review.pk)).content.decode()
+    assert f'action="{act}"' in html and "Clear for my party" in html
+    events = ReviewEvent.objects.filter(review=review).count()
+    page = client.post(act, {"version": review.version})
+    assert "Clear the answers of France" in page.content.decode()
+    unchanged(review, events)
+    # The party's expert writes answers but clearing is its focal point's.
+    client.force_login(people["expert"])
+    page = client.get(url("questionnaires:answers", review.pk))
+    assert page.status_code == 200 and f'action="{act}"' not in page.content.decode()

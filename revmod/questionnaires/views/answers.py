@@ -51,6 +51,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         "max_attachments": actions.MAX_ATTACHMENTS,
         "kept_question": kept["question"] if kept else None,
         "deadline": deadline_of(review, Step.QUESTIONNAIRE, timezone.localdate()),
+        "stage": Stage.QUESTIONNAIRE,
     }
     if template is None or not access.may_read:
         return context

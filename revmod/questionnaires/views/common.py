@@ -5,9 +5,16 @@ made, the record of the confidential material it showed (reviews.reads)."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from revmod.reviews import actions
+from revmod.reviews.confirmations import ACTION_LABELS
 from revmod.reviews.models import Review
 from revmod.reviews.reads import How, record_read
 from revmod.reviews.schedule import Loaded
+from revmod.reviews.workflow import Action
+
+# What a step's page offers to do once its work is done (each through its confirmation): the
+# same buttons as the review's page, so a task list's link leads where the task is finished.
+STEP_ACTIONS = (Action.CLEAR, Action.SUBMIT)
 
 
 def visible_review(request, pk) -> Review:
@@ -31,7 +38,16 @@ def step_access(request, pk, access_for):
 
 def render_step(request, template: str, context: dict, status: int = 200):
     """`template` rendered with `context`; the material the page shows (`context["shown"]`, set
-    by the page's context: none when there was nothing to read) is recorded as read."""
+    by the page's context: none when there was nothing to read) is recorded as read. While the
+    review is at the page's stage (`context["stage"]`), the page offers the step's actions the
+    person may take now (clearing, submitting: each asks for confirmation first)."""
+    review = context["review"]
+    if context.get("stage") == review.stage and request.user.is_authenticated:
+        context["step_buttons"] = [
+            (action.value, ACTION_LABELS[action])
+            for action in actions.allowed(review, request.user)
+            if action in STEP_ACTIONS
+        ]
     response = render(request, template, context, status=status)
     record_read(request.user, context["review"], context.get("shown", ()), how=How.PAGE)
     return response

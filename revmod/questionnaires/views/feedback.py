@@ -46,6 +46,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
         "may_divide": access.actor.role in {Role.SECRETARIAT, Role.FOCAL_POINT}
         and stage_index(review.stage) <= stage_index(Stage.WRITTEN_FEEDBACK),
         "deadline": deadline_of(review, Step.WRITTEN_FEEDBACK, timezone.localdate()),
+        "stage": Stage.WRITTEN_FEEDBACK,
     }
     if template is None or not access.may_read:
         return context

@@ -83,6 +83,7 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
         "conflict": conflict,
         "error": error,
         "deadline": deadline_of(review, Step.OBSERVATIONS, timezone.localdate()),
+        "stage": Stage.OBSERVATIONS,
     }
 
 
