@@ -17,7 +17,7 @@ from revmod.lib.hooks import Hook
 from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.registry.models import Cluster, Party
-from revmod.reviews import stages, workflow
+from revmod.reviews import stages, tasks, workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import (
@@ -63,6 +63,36 @@ ERROR_MESSAGES = {
 
 def record(review: Review, kind: str, *, by: User | None, at: dt.datetime, **data) -> ReviewEvent:
     return ReviewEvent.objects.create(review=review, kind=kind, actor=by, at=at, data=data)
+
+
+DUE_FIELDS = ["due_step", "due_on", "first_open_due_on"]
+
+
+def refresh_due(reviews) -> dict[int, tasks.Due]:
+    """Write on each of `reviews` (a queryset or a list of rows) what the lists sort and filter
+    on (`tasks.Due`), from its schedule as it stands: called by every action that changes
+    what a schedule reads (the workflow's stage, a submission, the consultation, a deadline
+    change, a nomination, the reviewing parties, the periods), in its transaction, after the
+    change. A fixed number of queries whatever the number of reviews. Returns {pk: Due}."""
+    pks = [r.pk for r in reviews]
+    rows = list(with_schedule_data(Review.objects.filter(pk__in=pks)))
+    loaded = Loaded(rows)
+    found, changed = {}, []
+    for review in rows:
+        due = found[review.pk] = tasks.due_of(review, loaded)
+        if any(getattr(review, name) != getattr(due, name) for name in DUE_FIELDS):
+            for name in DUE_FIELDS:
+                setattr(review, name, getattr(due, name))
+            changed.append(review)
+    Review.objects.bulk_update(changed, DUE_FIELDS, batch_size=500)
+    return found
+
+
+def _refreshed(review: Review) -> None:
+    """`refresh_due` of one review, its row in memory updated too."""
+    due = refresh_due([review])[review.pk]
+    for name in DUE_FIELDS:
+        setattr(review, name, getattr(due, name))
 
 
 def state_of(review: Review, loaded: Loaded | None = None) -> ReviewState:
@@ -164,6 +194,8 @@ def reviews_of_published_draw(draw, *, now: dt.datetime, by: User | None, replac
     cluster = cluster_under_review()
     if cluster is not None and draw.kind in (draw.Kind.INITIAL, draw.Kind.LATE):
         create_reviews(cluster, by=by, now=now)
+        # Reviews already under way whose reviewing parties the draw changed.
+        refresh_due(Review.objects.filter(party__in=draw.pairings.values("reviewed")))
         return
     # A redraw or a Protocol joiners' draw changes the reviewing parties of reviews under way:
     # their timelines say so (the review page lists the reviewers in force).
@@ -190,6 +222,7 @@ def reviews_of_published_draw(draw, *, now: dt.datetime, by: User | None, replac
             draw=draw.pk,
             changes=changes[review.party_id],
         )
+    refresh_due(under_way)
 
 
 @transaction.atomic
@@ -224,6 +257,7 @@ def create_reviews(
         extra = {"reason": reason} if reason else {}
         record(review, "created", by=by, at=now, started_on=str(review.started_on), **extra)
         created.append(review)
+    refresh_due(created)
     # A review whose first day has come is announced now; the others on their first day, by the
     # daily reminders (notifications.reminders).
     started = [r.pk for r in created if r.started_on <= now.date()]
@@ -302,6 +336,7 @@ def act(
         # The step's app keeps what was submitted, in this transaction (e.g. the answers are
         # frozen: what the reviewing parties read is what was submitted, rule 40).
         stages.submitted(review, before.stage, by=by, now=now)
+    _refreshed(review)
     RECORDED(review, event, by=by, now=now)
     return review
 
@@ -382,6 +417,7 @@ def record_consultation(
         no_agreement=no_agreement,
         agreed=agreed,
     )
+    _refreshed(review)
     return consultation
 
 
@@ -423,6 +459,7 @@ def change_deadline(
         recorded_at=now,
     )
     record(review, f"deadline_{kind}", by=by, at=now, step=change.step, reason=change.reason)
+    _refreshed(review)
     return change
 
 
@@ -482,7 +519,8 @@ def nomination_recorded(nomination: Nomination, *, replaced, approved, by, now) 
     nomination gives access to."""
     party = nomination.party
     event = "focal_point_replaced" if replaced else f"{nomination.kind}_named"
-    for review in _reviews_of(party, nomination.scope):
+    reviews = list(_reviews_of(party, nomination.scope))
+    for review in reviews:
         record(
             review,
             event,
@@ -493,12 +531,15 @@ def nomination_recorded(nomination: Nomination, *, replaced, approved, by, now) 
             person=nomination.person.get_username(),
             on=nomination.starts_on.isoformat(),
         )
+    refresh_due(reviews)
 
 
 def nomination_ended(nomination: Nomination, *, by, now) -> None:
     """accounts.actions.NOMINATION_ENDED's handler: the event on the reviews concerned."""
-    for review in _reviews_of(nomination.party, nomination.scope):
+    reviews = list(_reviews_of(nomination.party, nomination.scope))
+    for review in reviews:
         record(review, f"{nomination.kind}_ended", by=by, at=now, party=nomination.party.code)
+    refresh_due(reviews)
 
 
 def _feed_hash(token: str) -> str:
