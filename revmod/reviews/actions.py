@@ -4,6 +4,8 @@ everything first, changes the rows, and records an event."""
 import datetime as dt
 import hashlib
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -28,7 +30,13 @@ from revmod.reviews.models import (
     Review,
     ReviewEvent,
 )
-from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
+from revmod.reviews.schedule import (
+    NAMED_KINDS,
+    Loaded,
+    cluster_progress,
+    moves_named,
+    with_schedule_data,
+)
 from revmod.reviews.workflow import Action, ReviewState, Stage, WorkflowError
 
 # What the layers above do when these facts happen (notifications e-mails the people concerned;
@@ -66,6 +74,23 @@ def record(review: Review, kind: str, *, by: User | None, at: dt.datetime, **dat
 
 
 DUE_FIELDS = ["due_step", "due_on", "first_open_due_on"]
+# The reviews whose due columns wait for the end of a `deferred_due` block (None outside one).
+_DEFERRED: ContextVar[set[int] | None] = ContextVar("deferred_due", default=None)
+
+
+@contextmanager
+def deferred_due():
+    """A block of many actions (a bulk load: the demo's simulated history) in which
+    `refresh_due` only notes the reviews; their due columns are written once, when the block
+    ends without an error. Use it inside the load's transaction, so the columns are written
+    with the changes, and read none of them inside it."""
+    pending: set[int] = set()
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    refresh_due(Review.objects.filter(pk__in=pending))
 
 
 def refresh_due(reviews) -> dict[int, tasks.Due]:
@@ -73,8 +98,13 @@ def refresh_due(reviews) -> dict[int, tasks.Due]:
     on (`tasks.Due`), from its schedule as it stands: called by every action that changes
     what a schedule reads (the workflow's stage, a submission, the consultation, a deadline
     change, a nomination, the reviewing parties, the periods), in its transaction, after the
-    change. A fixed number of queries whatever the number of reviews. Returns {pk: Due}."""
+    change. A fixed number of queries whatever the number of reviews. Returns {pk: Due}
+    (nothing inside `deferred_due`, which writes them at its end)."""
     pks = [r.pk for r in reviews]
+    pending = _DEFERRED.get()
+    if pending is not None:
+        pending.update(pks)
+        return {}
     rows = list(with_schedule_data(Review.objects.filter(pk__in=pks)))
     loaded = Loaded(rows)
     found, changed = {}, []
@@ -90,8 +120,8 @@ def refresh_due(reviews) -> dict[int, tasks.Due]:
 
 def _refreshed(review: Review) -> None:
     """`refresh_due` of one review, its row in memory updated too."""
-    due = refresh_due([review])[review.pk]
-    for name in DUE_FIELDS:
+    due = refresh_due([review]).get(review.pk)
+    for name in DUE_FIELDS if due else ():
         setattr(review, name, getattr(due, name))
 
 
@@ -336,7 +366,8 @@ def act(
         # The step's app keeps what was submitted, in this transaction (e.g. the answers are
         # frozen: what the reviewing parties read is what was submitted, rule 40).
         stages.submitted(review, before.stage, by=by, now=now)
-    _refreshed(review)
+    if (after.stage, after.consultation_recorded) != (before.stage, before.consultation_recorded):
+        _refreshed(review)  # a clearance alone moves no due date
     RECORDED(review, event, by=by, now=now)
     return review
 
@@ -531,7 +562,8 @@ def nomination_recorded(nomination: Nomination, *, replaced, approved, by, now) 
             person=nomination.person.get_username(),
             on=nomination.starts_on.isoformat(),
         )
-    refresh_due(reviews)
+    if moves_named(nomination):
+        refresh_due(reviews)
 
 
 def nomination_ended(nomination: Nomination, *, by, now) -> None:
@@ -539,7 +571,8 @@ def nomination_ended(nomination: Nomination, *, by, now) -> None:
     reviews = list(_reviews_of(nomination.party, nomination.scope))
     for review in reviews:
         record(review, f"{nomination.kind}_ended", by=by, at=now, party=nomination.party.code)
-    refresh_due(reviews)
+    if nomination.kind in NAMED_KINDS:  # the first day its role was filled may move
+        refresh_due(reviews)
 
 
 def _feed_hash(token: str) -> str:
