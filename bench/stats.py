@@ -107,6 +107,11 @@ def copy_demo(times: int) -> None:
                         cleared=r.cleared,
                         consultation_recorded=r.consultation_recorded,
                         stage_since=r.stage_since,
+                        # What the lists sort on (reviews.actions.refresh_due): a copy's
+                        # schedule is its original's.
+                        due_step=r.due_step,
+                        due_on=r.due_on,
+                        first_open_due_on=r.first_open_due_on,
                     )
                     for r in reviews
                 ]

@@ -34,7 +34,7 @@ from revmod.accounts.forms import (
 )
 from revmod.accounts.models import ApiToken, Nomination, Registration, User
 from revmod.lib.access import is_secretariat, secretariat_required
-from revmod.lib.downloads import csv_response, xlsx_response
+from revmod.lib.downloads import bad_filters, csv_response, xlsx_response
 from revmod.lib.i18n import normalize_language
 from revmod.lib.storedfiles import MissingFile, missing_page, open_stored
 from revmod.lib.uploads import FORMATS
@@ -351,7 +351,11 @@ def export_rows(nominations):
 @secretariat_required
 @require_GET
 def nomination_export(request, fmt):
-    nominations = _nominations(NominationFilterForm(request.GET))
+    """Every nomination of the list the same filters show, all its pages."""
+    form = NominationFilterForm(request.GET)
+    if fmt in ("csv", "xlsx") and not form.is_valid():
+        return bad_filters(form)
+    nominations = _nominations(form)
     if fmt == "csv":
         return csv_response(export_rows(nominations), "nominations.csv")
     if fmt == "xlsx":

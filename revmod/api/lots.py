@@ -91,30 +91,30 @@ class DrawSerializer(serializers.ModelSerializer):
     list=extend_schema(
         parameters=[
             OpenApiParameter("group", OpenApiTypes.INT),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=["active", "superseded"]),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=["active", "superseded"],
+                description="active: the current pairings page's list (by group, party under "
+                "review); superseded: the replaced pairings page's (the latest replaced first); "
+                "none: every pairing, as the full download",
+            ),
         ]
     )
 )
 class PairingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Who reviews whom: every pairing drawn, active or superseded by a redraw. Public."""
+    """Who reviews whom: every pairing drawn, active or superseded by a redraw. Public. The
+    list is the pairings pages' and their downloads' (`lots.forms.PairingFilterForm`)."""
 
     serializer_class = PairingSerializer
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        pairings = Pairing.objects.select_related("group", "reviewed", "reviewer").order_by(
-            "group__number", "reviewed__code", "since", "reviewer__code"
-        )
         if self.action != "list":
-            return pairings
+            return Pairing.objects.with_parties().order_by("pk")
         form = PairingFilterForm(self.request.query_params)
-        cleaned(form)
-        status = self.request.query_params.get("status")
-        if status not in (None, "", "active", "superseded"):
-            raise ValidationError({"status": ["active or superseded"]})
-        if status:
-            pairings = pairings.filter(until__isnull=status == "active")
-        return form.filter(pairings)
+        cleaned(form)  # 400 naming the parameter
+        return form.pairings()  # the pairings pages' list and order
 
 
 class DrawSummarySerializer(DrawSerializer):

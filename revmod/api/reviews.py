@@ -18,7 +18,7 @@ from revmod.api.forms import bound, cleaned
 from revmod.lib.access import is_secretariat
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer
-from revmod.reviews import actions
+from revmod.reviews import actions, deadlines
 from revmod.reviews.access import (
     Material,
     actor_for,
@@ -27,11 +27,13 @@ from revmod.reviews.access import (
 )
 from revmod.reviews.confirmations import summary as action_summary
 from revmod.reviews.forms import (
+    ORDERINGS,
     ActionForm,
     ConsultationForm,
     DeadlineChangeForm,
     OfficersForm,
     ReviewFilterForm,
+    listed,
 )
 from revmod.reviews.models import DeadlineChange, Review, ReviewEvent
 from revmod.reviews.reads import How, record_read
@@ -52,6 +54,11 @@ Deadline = inline_serializer(
         "due": serializers.DateField(allow_null=True),
         "done_on": serializers.DateField(allow_null=True),
         "delay_days": serializers.IntegerField(allow_null=True),
+        "days_late": serializers.IntegerField(
+            allow_null=True,
+            help_text="as of today: done - due once done; today - due while open and past "
+            "its due date; null while open and not late",
+        ),
     },
 )
 Reviewer = inline_serializer(
@@ -72,6 +79,9 @@ class ReviewSerializer(serializers.ModelSerializer):
     languages = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
     officers = serializers.SerializerMethodField()
+    due_step = serializers.SerializerMethodField()
+    due_on = serializers.DateField(allow_null=True, help_text="the due date of `due_step`")
+    days_late = serializers.SerializerMethodField()
 
     class Meta:
         model = Review
@@ -87,7 +97,22 @@ class ReviewSerializer(serializers.ModelSerializer):
             "languages",
             "deadlines",
             "officers",
+            "due_step",
+            "due_on",
+            "days_late",
         ]
+
+    @property
+    def today(self):
+        return self.context.get("today") or timezone.localdate()
+
+    def get_due_step(self, review) -> str | None:
+        """The step of the current stage (null once completed)."""
+        return review.due_step or None
+
+    def get_days_late(self, review) -> int | None:
+        """How many days `due_step` is late today; null while it is not late."""
+        return review.days_late(self.today)
 
     def get_officers(self, review) -> list[str]:
         """The user names of the secretariat officers assigned (prefetched)."""
@@ -118,6 +143,7 @@ class ReviewSerializer(serializers.ModelSerializer):
                 "due": item.due,
                 "done_on": item.done,
                 "delay_days": item.delay_days,
+                "days_late": deadlines.days_late(item, self.today),
             }
             for item in self.loaded.schedule(review)
         ]
@@ -289,6 +315,11 @@ ActionInput = inline_serializer(
 @extend_schema_view(
     list=extend_schema(
         parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description="search: a party's name in any of the six languages, or its code",
+            ),
             OpenApiParameter("group", int),
             OpenApiParameter("cluster", int),
             OpenApiParameter("party", str, description="the code of the party under review"),
@@ -298,46 +329,59 @@ ActionInput = inline_serializer(
             OpenApiParameter(
                 "officer", str, description="secretariat only: me, none or a user name"
             ),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=ORDERINGS,
+                description="the column sorted on, `-` before it for the reverse order: party "
+                "(its name in the language asked), group, cluster, stage, since (at this "
+                "stage since), step (the current stage's step, in the workflow's order), "
+                "due_on (its due date), days_late, officer (the first by user name). Reviews "
+                "without a value come last either way; ties go by group, then party. Default: "
+                "group. Any other value is a 400.",
+            ),
         ]
     )
 )
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     """Country reviews the caller may see (participants and the secretariat; anyone else gets
-    an empty list and 404), with their reviewers, languages and deadlines. Actions take the
-    same path as the pages."""
+    an empty list and 404), with their reviewers, languages and deadlines, and the step due
+    now with its due date and days late. The list is the reviews page's (`reviews.forms.
+    listed`): the same search, filters and order. Actions take the same path as the pages."""
 
     serializer_class = ReviewSerializer
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        reviews = (
-            with_schedule_data(Review.objects.visible_to(self.request.user))
-            .select_related("group", "cluster")
-            .prefetch_related("officers")
-        )
-        if self.action == "list":
-            form = ReviewFilterForm(
-                self.request.query_params, today=timezone.localdate(), user=self.request.user
+        today = timezone.localdate()
+        if self.action != "list":
+            reviews = Review.objects.visible_to(self.request.user).select_related(
+                "group", "cluster"
             )
-            unknown = set(self.request.query_params) - set(form.fields) - PAGING
-            if unknown:  # a filter the API does not know is refused, never silently ignored
-                raise ValidationError(
-                    {
-                        name: [
-                            _("Unknown parameter: the filters are %(names)s.")
-                            % {"names": ", ".join([*form.fields, *sorted(PAGING)])}
-                        ]
-                        for name in sorted(unknown)
-                    }
-                )
-            cleaned(form)
-            reviews = form.filter(reviews)
-        return reviews.order_by("group__number", "party__code")
+            return with_schedule_data(reviews.prefetch_related("officers")).order_by("pk")
+        form = ReviewFilterForm(self.request.query_params, today=today, user=self.request.user)
+        unknown = set(self.request.query_params) - set(form.fields) - PAGING
+        if unknown:  # a filter the API does not know is refused, never silently ignored
+            raise ValidationError(
+                {
+                    name: [
+                        _("Unknown parameter: the filters are %(names)s.")
+                        % {"names": ", ".join([*form.fields, *sorted(PAGING)])}
+                    ]
+                    for name in sorted(unknown)
+                }
+            )
+        cleaned(form)
+        return with_schedule_data(listed(self.request.user, form))
 
     def get_serializer(self, *args, **kwargs):
         if args and "context" not in kwargs:
             items = args[0] if isinstance(args[0], list) else [args[0]]
-            kwargs["context"] = {**self.get_serializer_context(), "loaded": Loaded(items)}
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "loaded": Loaded(items),
+                "today": timezone.localdate(),
+            }
         return super().get_serializer(*args, **kwargs)
 
     def paginate_queryset(self, queryset):

@@ -575,5 +575,6 @@ def load(secretariat: User, password: str) -> bool:
     the simulation does the rest)."""
     if ReviewEvent.objects.exclude(kind__in=["created", "reviewers_changed"]).exists():
         return False
-    run(secretariat, password)
+    with actions.deferred_due():  # the lists' due columns written once, at the end
+        run(secretariat, password)
     return True

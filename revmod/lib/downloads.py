@@ -33,6 +33,21 @@ def attachment(content: bytes | str, content_type: str, filename: str) -> HttpRe
     return response
 
 
+def bad_filters(form) -> HttpResponse:
+    """The answer to a download asked with filters its list refuses: 400 and, in plain text,
+    what the list page says of each (a download never holds rows the page would not show)."""
+    lines = [
+        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+    response = HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8", status=400
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def csv_response(rows: Iterable[list], filename: str) -> HttpResponse:
     return attachment(cells.csv_text(rows), CSV, filename)
 

@@ -1,4 +1,5 @@
-"""The pairings as downloadable files: one row per pairing, active and superseded."""
+"""The pairings as downloadable files: one row per pairing, those a pairings page shows (the
+active or the superseded ones, of a group) or all of them."""
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -40,22 +41,26 @@ def rows(pairings):
         ]
 
 
-def as_csv(pairings) -> HttpResponse:
-    return csv_response(rows(pairings), "pairings.csv")
+def filename(status: str, extension: str) -> str:
+    return f"pairings{'-' + status if status else ''}.{extension}"
 
 
-def as_xlsx(pairings) -> HttpResponse:
-    return xlsx_response(rows(pairings), "pairings.xlsx", _("Pairings"))
+def as_csv(pairings, *, status: str = "") -> HttpResponse:
+    return csv_response(rows(pairings), filename(status, "csv"))
 
 
-def as_pdf(pairings) -> HttpResponse:
+def as_xlsx(pairings, *, status: str = "") -> HttpResponse:
+    return xlsx_response(rows(pairings), filename(status, "xlsx"), _("Pairings"))
+
+
+def as_pdf(pairings, *, status: str = "") -> HttpResponse:
     """The same rows as a document to print: a table per review group, in the active language
     (party names too), right to left in Arabic."""
     groups: dict = {}
     for pairing in pairings:
         groups.setdefault(pairing.group, []).append(pairing)
-    context = {"groups": groups.items(), "today": timezone.now().date()}
-    return pdf_response("lots/pairings_pdf.html", context, "pairings.pdf")
+    context = {"groups": groups.items(), "today": timezone.now().date(), "status": status}
+    return pdf_response("lots/pairings_pdf.html", context, filename(status, "pdf"))
 
 
 FORMATS = {"csv": as_csv, "xlsx": as_xlsx, "pdf": as_pdf}

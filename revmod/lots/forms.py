@@ -1,6 +1,8 @@
 import re
 
 from django import forms
+from django.db.models import F
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from revmod.lib.forms import ModelIdsField
@@ -8,14 +10,37 @@ from revmod.lots.models import Draw, Meeting, Pairing, RedrawRequest, ReviewGrou
 from revmod.registry.forms import PartyCodesField
 from revmod.registry.models import Party
 
+# The order of each list of pairings: the current ones by group and party under review; the
+# replaced ones the latest first (as the history page always showed them).
+PAIRING_ORDER = {
+    "": ("group__number", "reviewed__code", F("until").asc(nulls_first=True), "role"),
+    "active": ("group__number", "reviewed__code", "role"),
+    "superseded": ("-until", "reviewed__code"),
+}
+
 
 class PairingFilterForm(forms.Form):
-    """Filter of the pairings page and of /api/v1/pairings/."""
+    """Filters of the pairings pages (current, replaced), their downloads and
+    /api/v1/pairings/: `pairings()` is the one list of all of them. `status`: the pages' own
+    (the current pairings page shows the active ones, whatever the address says)."""
 
     group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Active and superseded")),
+            ("active", _("active")),
+            ("superseded", _("superseded")),
+        ],
+        widget=forms.HiddenInput,
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, status: str | None = None, **kwargs):
+        if status is not None:
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data["status"] = status
+        super().__init__(data, **kwargs)
         self.fields["group"].choices = [("", _("All groups"))] + [
             (g.number, str(g)) for g in ReviewGroup.objects.all()
         ]
@@ -25,7 +50,15 @@ class PairingFilterForm(forms.Form):
             return pairings.none()
         if self.cleaned_data["group"]:
             pairings = pairings.filter(group__number=self.cleaned_data["group"])
-        return pairings
+        status = self.cleaned_data["status"]
+        if status:
+            pairings = pairings.filter(until__isnull=status == "active")
+        return pairings.order_by(*PAIRING_ORDER[status], "reviewer__code", "pk")
+
+    def pairings(self):
+        """The pairings the form asks for, with their parties and replacements, in the order
+        of their list (`PAIRING_ORDER`); none when the form is not valid."""
+        return self.filter(Pairing.objects.with_parties().select_related("superseded_by__reviewer"))
 
 
 class MeetingForm(forms.ModelForm):

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from revmod.lib import lists
 from revmod.lib.access import is_secretariat, secretariat_required
+from revmod.lib.downloads import bad_filters
 from revmod.lots import actions, exports
 from revmod.lots.forms import (
     EntropyForm,
@@ -18,45 +20,54 @@ from revmod.lots.forms import (
     PrepareDrawForm,
     RedrawRequestForm,
 )
-from revmod.lots.models import Draw, Meeting, Pairing, RedrawRequest, ReviewGroup
+from revmod.lots.models import Draw, Meeting, RedrawRequest, ReviewGroup
 from revmod.registry.models import Party
 
 
 @require_GET
 def pairing_list(request):
-    form = PairingFilterForm(request.GET)
-    pairings = form.filter(Pairing.objects.active().with_parties())
+    form = PairingFilterForm(request.GET, status="active")
     by_group: dict[ReviewGroup, dict] = {}
-    for pairing in pairings:
+    for pairing in form.pairings():
         reviews = by_group.setdefault(pairing.group, {})
         reviews.setdefault(pairing.reviewed, []).append(pairing)
     return render(
         request,
         "lots/pairing_list.html",
-        {"form": form, "by_group": by_group, "count": sum(len(r) for r in by_group.values())},
+        {
+            "form": form,
+            "by_group": by_group,
+            "count": sum(len(r) for r in by_group.values()),
+            # The downloads hold what the page shows: the same group, the active pairings.
+            "query": lists.query(request.GET, status="active"),
+        },
     )
 
 
 @require_GET
 def pairing_history(request):
-    form = PairingFilterForm(request.GET)
-    superseded = form.filter(
-        Pairing.objects.exclude(until=None)
-        .with_parties()
-        .select_related("superseded_by__reviewer")
-        .order_by("-until", "reviewed__code")
+    form = PairingFilterForm(request.GET, status="superseded")
+    return render(
+        request,
+        "lots/pairing_history.html",
+        {
+            "form": form,
+            "pairings": form.pairings(),
+            "query": lists.query(request.GET, status="superseded"),
+        },
     )
-    return render(request, "lots/pairing_history.html", {"form": form, "pairings": superseded})
 
 
 @require_GET
 def pairing_export(request, fmt):
-    pairings = Pairing.objects.with_parties().order_by(
-        "group__number", "reviewed__code", "until", "role", "reviewer__code"
-    )
+    """The pairings the filters ask for (`?group=`, `?status=active|superseded`; without
+    them, every pairing ever drawn), as each pairings page links to them."""
     if fmt not in exports.FORMATS:
         raise Http404
-    return exports.FORMATS[fmt](pairings)
+    form = PairingFilterForm(request.GET)
+    if not form.is_valid():
+        return bad_filters(form)
+    return exports.FORMATS[fmt](form.pairings(), status=form.cleaned_data["status"])
 
 
 @require_GET

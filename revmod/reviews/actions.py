@@ -4,6 +4,8 @@ everything first, changes the rows, and records an event."""
 import datetime as dt
 import hashlib
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -17,7 +19,7 @@ from revmod.lib.hooks import Hook
 from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.registry.models import Cluster, Party
-from revmod.reviews import stages, workflow
+from revmod.reviews import stages, tasks, workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import (
@@ -28,7 +30,13 @@ from revmod.reviews.models import (
     Review,
     ReviewEvent,
 )
-from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
+from revmod.reviews.schedule import (
+    NAMED_KINDS,
+    Loaded,
+    cluster_progress,
+    moves_named,
+    with_schedule_data,
+)
 from revmod.reviews.workflow import Action, ReviewState, Stage, WorkflowError
 
 # What the layers above do when these facts happen (notifications e-mails the people concerned;
@@ -63,6 +71,58 @@ ERROR_MESSAGES = {
 
 def record(review: Review, kind: str, *, by: User | None, at: dt.datetime, **data) -> ReviewEvent:
     return ReviewEvent.objects.create(review=review, kind=kind, actor=by, at=at, data=data)
+
+
+DUE_FIELDS = ["due_step", "due_on", "first_open_due_on"]
+# The reviews whose due columns wait for the end of a `deferred_due` block (None outside one).
+_DEFERRED: ContextVar[set[int] | None] = ContextVar("deferred_due", default=None)
+
+
+@contextmanager
+def deferred_due():
+    """A block of many actions (a bulk load: the demo's simulated history) in which
+    `refresh_due` only notes the reviews; their due columns are written once, when the block
+    ends without an error. Use it inside the load's transaction, so the columns are written
+    with the changes, and read none of them inside it."""
+    pending: set[int] = set()
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    refresh_due(Review.objects.filter(pk__in=pending))
+
+
+def refresh_due(reviews) -> dict[int, tasks.Due]:
+    """Write on each of `reviews` (a queryset or a list of rows) what the lists sort and filter
+    on (`tasks.Due`), from its schedule as it stands: called by every action that changes
+    what a schedule reads (the workflow's stage, a submission, the consultation, a deadline
+    change, a nomination, the reviewing parties, the periods), in its transaction, after the
+    change. A fixed number of queries whatever the number of reviews. Returns {pk: Due}
+    (nothing inside `deferred_due`, which writes them at its end)."""
+    pks = [r.pk for r in reviews]
+    pending = _DEFERRED.get()
+    if pending is not None:
+        pending.update(pks)
+        return {}
+    rows = list(with_schedule_data(Review.objects.filter(pk__in=pks)))
+    loaded = Loaded(rows)
+    found, changed = {}, []
+    for review in rows:
+        due = found[review.pk] = tasks.due_of(review, loaded)
+        if any(getattr(review, name) != getattr(due, name) for name in DUE_FIELDS):
+            for name in DUE_FIELDS:
+                setattr(review, name, getattr(due, name))
+            changed.append(review)
+    Review.objects.bulk_update(changed, DUE_FIELDS, batch_size=500)
+    return found
+
+
+def _refreshed(review: Review) -> None:
+    """`refresh_due` of one review, its row in memory updated too."""
+    due = refresh_due([review]).get(review.pk)
+    for name in DUE_FIELDS if due else ():
+        setattr(review, name, getattr(due, name))
 
 
 def state_of(review: Review, loaded: Loaded | None = None) -> ReviewState:
@@ -164,6 +224,8 @@ def reviews_of_published_draw(draw, *, now: dt.datetime, by: User | None, replac
     cluster = cluster_under_review()
     if cluster is not None and draw.kind in (draw.Kind.INITIAL, draw.Kind.LATE):
         create_reviews(cluster, by=by, now=now)
+        # Reviews already under way whose reviewing parties the draw changed.
+        refresh_due(Review.objects.filter(party__in=draw.pairings.values("reviewed")))
         return
     # A redraw or a Protocol joiners' draw changes the reviewing parties of reviews under way:
     # their timelines say so (the review page lists the reviewers in force).
@@ -190,6 +252,7 @@ def reviews_of_published_draw(draw, *, now: dt.datetime, by: User | None, replac
             draw=draw.pk,
             changes=changes[review.party_id],
         )
+    refresh_due(under_way)
 
 
 @transaction.atomic
@@ -224,6 +287,7 @@ def create_reviews(
         extra = {"reason": reason} if reason else {}
         record(review, "created", by=by, at=now, started_on=str(review.started_on), **extra)
         created.append(review)
+    refresh_due(created)
     # A review whose first day has come is announced now; the others on their first day, by the
     # daily reminders (notifications.reminders).
     started = [r.pk for r in created if r.started_on <= now.date()]
@@ -284,6 +348,8 @@ def act(
         # The step's app keeps what was submitted, in this transaction (e.g. the answers are
         # frozen: what the reviewing parties read is what was submitted, rule 40).
         stages.submitted(review, before.stage, by=by, now=now)
+    if (after.stage, after.consultation_recorded) != (before.stage, before.consultation_recorded):
+        _refreshed(review)  # a clearance alone moves no due date
     RECORDED(review, event, by=by, now=now)
     return review
 
@@ -410,6 +476,7 @@ def record_consultation(
         no_agreement=no_agreement,
         agreed=agreed,
     )
+    _refreshed(review)
     return consultation
 
 
@@ -451,6 +518,7 @@ def change_deadline(
         recorded_at=now,
     )
     record(review, f"deadline_{kind}", by=by, at=now, step=change.step, reason=change.reason)
+    _refreshed(review)
     return change
 
 
@@ -510,7 +578,8 @@ def nomination_recorded(nomination: Nomination, *, replaced, approved, by, now) 
     nomination gives access to."""
     party = nomination.party
     event = "focal_point_replaced" if replaced else f"{nomination.kind}_named"
-    for review in _reviews_of(party, nomination.scope):
+    reviews = list(_reviews_of(party, nomination.scope))
+    for review in reviews:
         record(
             review,
             event,
@@ -521,12 +590,17 @@ def nomination_recorded(nomination: Nomination, *, replaced, approved, by, now) 
             person=nomination.person.get_username(),
             on=nomination.starts_on.isoformat(),
         )
+    if moves_named(nomination):
+        refresh_due(reviews)
 
 
 def nomination_ended(nomination: Nomination, *, by, now) -> None:
     """accounts.actions.NOMINATION_ENDED's handler: the event on the reviews concerned."""
-    for review in _reviews_of(nomination.party, nomination.scope):
+    reviews = list(_reviews_of(nomination.party, nomination.scope))
+    for review in reviews:
         record(review, f"{nomination.kind}_ended", by=by, at=now, party=nomination.party.code)
+    if nomination.kind in NAMED_KINDS:  # the first day its role was filled may move
+        refresh_due(reviews)
 
 
 def _feed_hash(token: str) -> str:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from revmod.reviews.models import DeadlinePeriods
+from revmod.reviews.actions import refresh_due
+from revmod.reviews.models import DeadlinePeriods, Review
 
 
 @admin.register(DeadlinePeriods)
@@ -18,6 +19,11 @@ class DeadlinePeriodsAdmin(admin.ModelAdmin):
         "observations_months",
         "note",
     ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # The due dates the lists sort on follow the new periods, in the admin's transaction.
+        refresh_due(Review.objects.filter(started_on__gte=obj.applies_from))
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -362,6 +362,22 @@ def delay_on(step_deadline: StepDeadline, today: date) -> int | None:
     return (today - step_deadline.due).days
 
 
+def days_late(step_deadline: StepDeadline, today: date) -> int | None:
+    """The days late a page shows for a step on `today`: done - due once done (negative:
+    early); while open, today - due once the due date has passed (an open step counts its
+    days late as of today); None while an open step is not late yet, or has no due date."""
+    delay = delay_on(step_deadline, today)
+    if delay is None or (step_deadline.done is None and delay <= 0):
+        return None
+    return delay
+
+
+def first_open_due(steps: list[StepDeadline]) -> date | None:
+    """The earliest due date among the steps not done, None when none has one: the review is
+    overdue on any day after it (what `overdue` lists is then not empty)."""
+    return min((sd.due for sd in steps if sd.done is None and sd.due is not None), default=None)
+
+
 def forecast_share_date(
     completed: list[date], expected: list[date | None], share: float, delays: list[int]
 ) -> date | None:

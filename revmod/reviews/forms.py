@@ -1,25 +1,68 @@
 import datetime as dt
 
 from django import forms
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from revmod.accounts.models import User
 from revmod.lib.access import is_secretariat
 from revmod.lib.forms import ModelIdsField
-from revmod.lib.i18n import LANGUAGE_CHOICES
+from revmod.lib.i18n import LANGUAGE_CHOICES, suffix
 from revmod.lots.models import ReviewGroup
 from revmod.registry.forms import PartyCodeField, PartyCodesField
-from revmod.registry.models import Cluster, RegionalGroup
-from revmod.reviews import deadlines
+from revmod.registry.models import Cluster, Party, RegionalGroup
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, DeadlineChange, Review
-from revmod.reviews.schedule import Loaded, with_schedule_data
+from revmod.reviews.workflow import Stage
+
+
+def _party_name():
+    """The party's name in the active language (English when that one is empty), as shown."""
+    name = F(f"party__name_{suffix()}")
+    return Coalesce(NullIf(name, Value("")), F("party__name_en"))
+
+
+def _in_order(field: str, values) -> Case:
+    """`field`'s position among `values` (the workflow's order of stages or steps)."""
+    return Case(*(When(**{field: v.value}, then=n) for n, v in enumerate(values)), default=None)
+
+
+def _first_officer():
+    through = Review.officers.through.objects.filter(review=OuterRef("pk"))
+    return Subquery(through.order_by("user__username").values("user__username")[:1])
+
+
+# The columns of the reviews list a person may sort on (`ordering`, "-" for descending): the
+# expression sorted on, and whether its order is the reverse of the column's (days late grow
+# as the due date gets earlier). Reviews without a value come last either way; ties go by
+# group, then party.
+SORTS = {
+    "party": (_party_name, False),
+    "group": (lambda: F("group__number"), False),
+    "cluster": (lambda: F("cluster__number"), False),
+    "stage": (lambda: _in_order("stage", Stage), False),
+    "since": (lambda: F("stage_since"), False),
+    "step": (lambda: _in_order("due_step", Step), False),
+    "due_on": (lambda: F("due_on"), False),
+    "days_late": (lambda: F("due_on"), True),
+    "officer": (_first_officer, False),
+}
+DEFAULT_ORDERING = "group"
+ORDERINGS = [key for name in SORTS for key in (name, f"-{name}")]
 
 
 class ReviewFilterForm(forms.Form):
-    """Filters of the reviews page, its CSV/XLSX export and the API list (same parameters).
-    `today` is the day "overdue" is judged on: computed once per request by the caller."""
+    """Search, filters and order of the reviews page, its CSV/XLSX export and the API list
+    (same parameters; `listed` builds the list for all three). `today` is the day "overdue"
+    is judged on: computed once per request by the caller."""
 
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("A party's name in any of the six languages, or its code."),
+    )
     group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
     cluster = forms.TypedChoiceField(
         label=_("Cluster"), required=False, coerce=int, empty_value=None
@@ -44,6 +87,7 @@ class ReviewFilterForm(forms.Form):
     )
 
     officer = forms.ChoiceField(label=_("Secretariat officer"), required=False)
+    ordering = forms.CharField(label=_("Sort by"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, today: dt.date, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,10 +108,33 @@ class ReviewFilterForm(forms.Form):
         else:  # who follows a review is the secretariat's filter
             del self.fields["officer"]
 
+    def clean_ordering(self) -> str:
+        value = self.cleaned_data["ordering"].strip()
+        if value and value not in ORDERINGS:
+            raise forms.ValidationError(
+                _(
+                    "Unknown order “%(value)s”: sort by one of %(names)s (“-” before a name "
+                    "for the reverse order)."
+                )
+                % {"value": value[:40], "names": ", ".join(SORTS)},
+                code="invalid_choice",
+            )
+        return value or DEFAULT_ORDERING
+
+    @property
+    def sorted_by(self) -> tuple[str, bool]:
+        """The column the list is sorted on and whether in descending order."""
+        value = (self.cleaned_data.get("ordering") if self.is_valid() else "") or DEFAULT_ORDERING
+        return value.lstrip("-"), value.startswith("-")
+
     def filter(self, reviews):
+        """`reviews` searched, filtered and sorted as asked; none when the form is not valid
+        (the page shows why, the export and the API answer 400)."""
         if not self.is_valid():
             return reviews.none()
         data = self.cleaned_data
+        if data["q"].strip():
+            reviews = reviews.filter(party__in=Party.objects.search(data["q"]))
         if data["group"]:
             reviews = reviews.filter(group__number=data["group"])
         if data["cluster"]:
@@ -78,8 +145,8 @@ class ReviewFilterForm(forms.Form):
             reviews = reviews.filter(party__regional_group=data["regional_group"])
         if data["stage"]:
             reviews = reviews.filter(stage=data["stage"])
-        if data["overdue"]:
-            reviews = reviews.filter(pk__in=self.overdue_ids(reviews))
+        if data["overdue"]:  # deadlines.overdue, through the column kept by the actions
+            reviews = reviews.filter(first_open_due_on__lt=self.today)
         officer = data.get("officer")
         if officer == "me":
             reviews = reviews.filter(officers=self.user)
@@ -87,19 +154,27 @@ class ReviewFilterForm(forms.Form):
             reviews = reviews.filter(officers=None)
         elif officer:
             reviews = reviews.filter(officers__username=officer)
-        return reviews
+        return self.order(reviews)
 
-    def overdue_ids(self, reviews) -> list[int]:
-        """The reviews among `reviews` with a step overdue on `self.today` (deadlines.overdue),
-        in a fixed number of queries. Deadlines come from the event log and the nominations,
-        not from a column, so they are computed here and the list filtered by id."""
-        items = list(with_schedule_data(reviews.order_by().prefetch_related(None)))
-        loaded = Loaded(items)
-        return [
-            r.pk
-            for r in items
-            if deadlines.overdue(loaded.dates(r), loaded.rules(r.started_on), self.today)
-        ]
+    def order(self, reviews):
+        name, descending = self.sorted_by
+        expression, reverse = SORTS[name]
+        sort = expression()
+        if descending != reverse:
+            primary = sort.desc(nulls_last=True)
+        else:
+            primary = sort.asc(nulls_last=True)
+        return reviews.order_by(primary, "group__number", _party_name().asc(), "pk")
+
+
+def listed(user, form: ReviewFilterForm):
+    """The reviews list of `user` as `form` asks (search, filters, order): the one list of the
+    reviews page, its downloads and the API (which adds the schedule's data)."""
+    return form.filter(
+        Review.objects.visible_to(user)
+        .select_related("party__regional_group", "group", "cluster")
+        .prefetch_related("officers")
+    )
 
 
 class TaskFilterForm(forms.Form):

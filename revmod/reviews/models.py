@@ -11,7 +11,7 @@ from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import Pairing, ReviewGroup
 from revmod.registry.models import Cluster, Party
 from revmod.reviews import access, chain
-from revmod.reviews.deadlines import DeadlineRules, Step
+from revmod.reviews.deadlines import DeadlineRules, Step, StepDeadline, days_late
 from revmod.reviews.workflow import Stage
 
 STAGE_LABELS = {
@@ -103,6 +103,20 @@ class Review(models.Model):
         related_name="followed_reviews",
         verbose_name=_("secretariat officers"),
     )
+    # What the lists filter and sort on, derived from the schedule (reviews.tasks.Due) and
+    # kept current by the actions that change what a schedule reads, in their transaction
+    # (reviews.actions.refresh_due): the current stage's step, its due date, and the earliest
+    # due date of the steps still open (the review is overdue after it). docs/decisions.md.
+    due_step = models.CharField(
+        _("step due"),
+        max_length=24,
+        choices=[(s.value, STEP_LABELS[s]) for s in Step],
+        blank=True,
+        default="",
+        editable=False,
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True, editable=False)
+    first_open_due_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -116,6 +130,14 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party.label} — {self.cluster.label}"
+
+    def days_late(self, today) -> int | None:
+        """The days the current step (`due_step`, open by definition) is late on `today`, by
+        the schedule's rule (deadlines.days_late); None while it is not late."""
+        if not self.due_step:
+            return None
+        step = StepDeadline(Step(self.due_step), None, None, self.due_on, None, None)
+        return days_late(step, today)
 
     def pairings(self):
         """The reviewing parties in force, with the instruments each covers."""

@@ -47,6 +47,22 @@ def all_named(named, party: str, reviewer_codes, kind: str) -> dt.date | None:
     return None if None in days else max(days)
 
 
+# The nominations a schedule reads (`Loaded.named`): the focal points' and the experts'.
+NAMED_KINDS = (Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT)
+
+
+def moves_named(nomination: Nomination) -> bool:
+    """Whether `nomination`, just made, changes what `Loaded.named` reads of its party: the
+    day its role (scope and kind) was first filled by a nomination in force. A second expert
+    named later changes no schedule. One query."""
+    if nomination.kind not in NAMED_KINDS:
+        return False
+    others = Nomination.objects.active().filter(
+        party=nomination.party_id, scope=nomination.scope, kind=nomination.kind
+    )
+    return not others.exclude(pk=nomination.pk).filter(starts_on__lte=nomination.starts_on).exists()
+
+
 def extensions_and_pauses(changes) -> tuple[tuple[Extension, ...], tuple[Pause, ...]]:
     """A review's DeadlineChange rows as the deadlines module's extensions and pauses."""
     extensions, pauses = [], []
@@ -94,7 +110,7 @@ class Loaded:
         }
         for code, scope, kind, day in (
             Nomination.objects.active()
-            .filter(party__in=parties, kind__in=[Nomination.Kind.FOCAL_POINT, "expert"])
+            .filter(party__in=parties, kind__in=NAMED_KINDS)
             .values_list("party__code", "scope", "kind", "starts_on")
         ):
             key = (code, scope, kind)

@@ -49,7 +49,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from revmod.accounts.models import Nomination
 from revmod.lib.i18n import join_list
-from revmod.reviews import stages
+from revmod.reviews import deadlines, stages
 from revmod.reviews.access import actor_among
 from revmod.reviews.deadlines import Step, StepDeadline
 from revmod.reviews.models import STAGE_LABELS, STEP_LABELS, Review
@@ -157,6 +157,34 @@ def current_step(state: ReviewState) -> Step | None:
     if state.stage == Stage.COMPLETED:
         return None
     return Step(state.stage.value)
+
+
+@dataclass(frozen=True)
+class Due:
+    """What a review's row keeps of its schedule (Review.due_step, due_on, first_open_due_on),
+    so that lists filter and sort on it in the database: the current stage's step
+    (`current_step`; "" once completed, or when the workflow cannot hold the review) and its
+    due date, and the earliest due date of the steps still open (overdue after it)."""
+
+    due_step: str
+    due_on: dt.date | None
+    first_open_due_on: dt.date | None
+
+
+def current_due(state: ReviewState | None, steps: list[StepDeadline]) -> Due:
+    """The `Due` of a review in `state` whose schedule (with every event known) is `steps`."""
+    step = current_step(state) if state is not None else None
+    by_step = {sd.step: sd for sd in steps}
+    return Due(
+        due_step=step.value if step else "",
+        due_on=by_step[step].due if step else None,
+        first_open_due_on=deadlines.first_open_due(steps),
+    )
+
+
+def due_of(review: Review, loaded: Loaded) -> Due:
+    """The `Due` of `review` (read through `with_schedule_data`, `loaded` built on it)."""
+    return current_due(_state(review, loaded), loaded.schedule(review))
 
 
 def page_of(step: Step) -> str:

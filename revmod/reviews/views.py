@@ -12,15 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from revmod.accounts.models import Nomination
-from revmod.lib import confirm
+from revmod.lib import confirm, lists
 from revmod.lib.access import is_secretariat, secretariat_required
-from revmod.lib.downloads import csv_response, xlsx_response
+from revmod.lib.downloads import bad_filters, csv_response, xlsx_response
 from revmod.lots import actions as lots
 from revmod.registry.models import Cluster, Party
-from revmod.reviews import actions, ical, tasks
+from revmod.reviews import actions, deadlines, ical, tasks
 from revmod.reviews.access import actor_for, events_for, people_of
 from revmod.reviews.confirmations import ACTION_LABELS
 from revmod.reviews.confirmations import summary as action_summary
@@ -32,6 +33,7 @@ from revmod.reviews.forms import (
     OfficersForm,
     ReviewFilterForm,
     StartClusterForm,
+    listed,
 )
 from revmod.reviews.models import (
     READ_MATERIAL_LABELS,
@@ -43,46 +45,66 @@ from revmod.reviews.models import (
 from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
 from revmod.reviews.workflow import Action
 
-
-def reviews_for(user, form):
-    return form.filter(
-        Review.objects.visible_to(user)
-        .select_related("party__regional_group", "group", "cluster")
-        .prefetch_related("officers")
-    )
+# The secretariat's list: 50 reviews a page (the downloads hold every page).
+PAGE_SIZE = 50
+COLUMNS = {
+    "party": gettext_lazy("Party under review"),
+    "group": gettext_lazy("Group"),
+    "cluster": gettext_lazy("Cluster"),
+    "stage": gettext_lazy("Stage"),
+    "since": gettext_lazy("At this stage since"),
+    "step": gettext_lazy("Step due"),
+    "due_on": gettext_lazy("Due on"),
+    "days_late": gettext_lazy("Days late"),
+    "officer": gettext_lazy("Secretariat officers"),
+}
 
 
 @login_required
 @require_GET
 def review_list(request):
-    form = ReviewFilterForm(request.GET, today=timezone.localdate(), user=request.user)
-    reviews = reviews_for(request.user, form)
-    own = reviewing = None
+    today = timezone.localdate()
+    form = ReviewFilterForm(request.GET, today=today, user=request.user)
+    reviews = listed(request.user, form)
     if not is_secretariat(request.user):
-        parties = set(
-            Nomination.objects.active()
-            .filter(person=request.user, scope=Nomination.Scope.OWN)
-            .values_list("party_id", flat=True)
-        )
-        # The due date of each review's current step (reviews.tasks), beside it.
-        today = timezone.localdate()
-        found = tasks.load(reviews, today)
-        rows = [
-            (r, tasks.deadline(found[r.pk], None, today) if r.pk in found else None)
-            for r in reviews
-        ]
-        own = [(r, d) for r, d in rows if r.party_id in parties]
-        reviewing = [(r, d) for r, d in rows if r.party_id not in parties]
+        return _my_reviews(request, form, reviews, today)
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/review_list.html",
         {
             "form": form,
-            "reviews": reviews,
-            "own": own,
-            "reviewing": reviewing,
-            "assign_form": BulkOfficersForm() if is_secretariat(request.user) else None,
+            "page": page,
+            "rows": [(review, review.days_late(today)) for review in page],
+            "columns": lists.columns(request.GET, COLUMNS, form.sorted_by),
+            "query": lists.query(request.GET),
+            "assign_form": BulkOfficersForm(),
         },
+        status=400 if form.errors else 200,
+    )
+
+
+def _my_reviews(request, form, reviews, today):
+    """A participant's reviews, as the party under review and as a reviewing party, each with
+    the due date of its current step (reviews.tasks)."""
+    parties = set(
+        Nomination.objects.active()
+        .filter(person=request.user, scope=Nomination.Scope.OWN)
+        .values_list("party_id", flat=True)
+    )
+    found = tasks.load(reviews, today)
+    rows = [
+        (r, tasks.deadline(found[r.pk], None, today) if r.pk in found else None) for r in reviews
+    ]
+    return render(
+        request,
+        "reviews/review_list.html",
+        {
+            "form": form,
+            "own": [(r, d) for r, d in rows if r.party_id in parties],
+            "reviewing": [(r, d) for r, d in rows if r.party_id not in parties],
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -127,12 +149,13 @@ def review_detail(request, pk):
     loaded = Loaded([review])
     pairings = loaded.pairings[review.party_id]
     allowed = actions.allowed(review, request.user)
-    today = timezone.now().date()
+    today = timezone.localdate()
     steps = [
         {
             "label": STEP_LABELS[item.step],
             "item": item,
             "overdue": item.done is None and item.due is not None and item.due < today,
+            "days_late": deadlines.days_late(item, today),
         }
         for item in loaded.schedule(review)
     ]
@@ -371,7 +394,7 @@ def review_consultation(request, pk):
     return redirect("reviews:detail", review.pk)
 
 
-def export_rows(reviews):
+def export_rows(reviews, today):
     yield [
         _("Party"),
         _("Code"),
@@ -382,8 +405,13 @@ def export_rows(reviews):
         _("Started on"),
         _("Stage"),
         _("At this stage since"),
+        _("Step due"),
+        _("Due on"),
+        _("Days late"),
+        _("Secretariat officers"),
     ]
     for r in reviews:
+        late = r.days_late(today)
         yield [
             r.party.label,
             r.party.code,
@@ -394,19 +422,27 @@ def export_rows(reviews):
             r.started_on.isoformat(),
             r.get_stage_display(),
             r.stage_since.date().isoformat(),
+            r.get_due_step_display() if r.due_step else "",
+            r.due_on.isoformat() if r.due_on else "",
+            "" if late is None else late,
+            ", ".join(o.get_username() for o in r.officers.all()),
         ]
 
 
 @secretariat_required
 @require_GET
 def review_export(request, fmt):
-    form = ReviewFilterForm(request.GET, today=timezone.localdate(), user=request.user)
-    reviews = reviews_for(request.user, form)
+    """Every row of the list the same search, filters and order show, all its pages."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    today = timezone.localdate()
+    form = ReviewFilterForm(request.GET, today=today, user=request.user)
+    if not form.is_valid():
+        return bad_filters(form)
+    rows = export_rows(listed(request.user, form), today)
     if fmt == "csv":
-        return csv_response(export_rows(reviews), "reviews.csv")
-    if fmt == "xlsx":
-        return xlsx_response(export_rows(reviews), "reviews.xlsx", _("Reviews"))
-    raise Http404
+        return csv_response(rows, "reviews.csv")
+    return xlsx_response(rows, "reviews.xlsx", _("Reviews"))
 
 
 @secretariat_required

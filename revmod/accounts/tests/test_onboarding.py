@@ -604,3 +604,24 @@ def test_the_email_is_plain_text_in_the_persons_language(secretariat, on_commit,
     assert name in message.subject and name in message.body
     assert "&#x27;" not in message.subject + message.body
     assert f"http://testserver/{language}/people/activate/" in message.body
+
+
+def test_the_downloads_of_a_filtered_nominations_list_hold_its_rows(client, secretariat):
+    """Issue 17, item 5: the download links carry the list's filters (not its page) and hold
+    the rows the page shows, in its order."""
+    import csv
+    import html
+    import io
+
+    nominated_people(secretariat, ["DEU", "FRA", "KEN"])
+    client.force_login(secretariat)
+    params = {"kind": "expert", "history": "on", "page": "1"}
+    page = client.get(url("accounts:nomination-list"), params).content.decode()
+    (link,) = re.findall(r'href="([^"]*/nominations\.csv[^"]*)"', page)
+    assert html.unescape(link).endswith("?kind=expert&history=on")
+    shown = re.findall(r'<th scope="row">([^<]+)<br>', page)
+    response = client.get(html.unescape(link))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert [row[4] for row in rows[1:]] == shown and len(shown) == 3
+    bad = client.get(url("accounts:nomination-export", "csv"), {"kind": "nobody"})
+    assert bad.status_code == 400 and "Role" in bad.content.decode()

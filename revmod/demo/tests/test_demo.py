@@ -266,3 +266,18 @@ def test_the_demo_answers_the_questionnaires_it_submits(demo):
     assert all(t.overall.answered == 41 for t in yes_no if t.question.instrument == "UNTOC")
     yes, no, partly = (sum(t.overall.counts[j] for t in yes_no) for j in range(3))
     assert yes > partly > no > 0
+
+
+def test_the_reviews_list_columns_are_written_after_the_simulation(demo):
+    """The simulation defers the due columns to its end (reviews.actions.deferred_due): every
+    review's are its schedule's, and the overdue filter finds the reviews still open."""
+    from dataclasses import astuple
+
+    from revmod.reviews import tasks
+
+    rows = list(with_schedule_data(Review.objects.order_by("pk")))
+    loaded = Loaded(rows)
+    for review in rows:
+        stored = (review.due_step, review.due_on, review.first_open_due_on)
+        assert stored == astuple(tasks.due_of(review, loaded)), review.party.code
+    assert Review.objects.filter(first_open_due_on__lt=AS_OF).exists()

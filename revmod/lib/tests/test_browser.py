@@ -264,3 +264,29 @@ def test_a_focal_point_confirms_the_submission_seeing_what_is_unanswered(
         assert Review.objects.get(pk=review.pk).stage == "written_feedback"
     finally:
         context.close()
+
+
+def test_the_secretariat_sorts_the_reviews_from_the_column_headers(page, live_server, world):
+    """A header sorts the list when clicked, and again, reversed, from the keyboard; the
+    header says how the list is sorted (aria-sort). The world of the module's other tests: a
+    few seconds, as they take."""
+    secretariat, _review, _people = world
+    signed_in_as(page, live_server, secretariat)
+    page.goto(f"{live_server.url}/en/reviews/")
+    due = page.locator("main th", has_text="Due on")
+    assert due.get_attribute("aria-sort") == "none"
+    assert page.locator("main th", has_text="Group").get_attribute("aria-sort") == "ascending"
+
+    def dates() -> list[str]:
+        return [t.get_attribute("datetime") for t in page.locator("main tbody time").all()]
+
+    with page.expect_navigation():
+        due.locator("a").click()
+    assert due.get_attribute("aria-sort") == "ascending"
+    assert len(dates()) == 4 and dates() == sorted(dates())
+    due.locator("a").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert due.get_attribute("aria-sort") == "descending"
+    assert dates() == sorted(dates(), reverse=True)
+    assert "Reviews 1–4 of 4" in page.locator("main table caption").inner_text()

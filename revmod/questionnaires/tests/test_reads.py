@@ -180,3 +180,23 @@ def test_the_reads_page_query_count_stays_flat(client, fb):
     for reader in readers * 5:
         record_read(reader, review, ["answers", "feedback"], how="page")
     assert count_queries(fetch) == few
+
+
+def test_the_download_of_a_filtered_reads_list_holds_its_rows(client, fb):
+    """Issue 17, item 5: the CSV link of the list filtered on one material carries it, and
+    holds the rows the page shows, in its order."""
+    import html
+    import re
+
+    review, people, _first, _others = fb
+    record_read(people["main_fp"], review, "answers", how="page")
+    record_read(people["reviewed_fp"], review, "feedback", how="api")
+    record_read(people["main2_fp"], review, ["feedback", "answers"], how="page")
+    client.force_login(people["secretariat"])
+    page = client.get(url("reviews:reads", review.pk), {"material": "feedback"}).content.decode()
+    (link,) = re.findall(r'href="([^"]*/reads\.csv[^"]*)"', page)
+    assert link.endswith("?material=feedback")
+    shown = re.findall(r'<span class="muted"><bdi>([^<]+)</bdi>', page)
+    rows = list(csv.reader(io.StringIO(client.get(html.unescape(link)).content.decode())))
+    assert [row[1] for row in rows[1:]] == shown
+    assert {row[3] for row in rows[1:]} == {"feedback"} and len(shown) == 2

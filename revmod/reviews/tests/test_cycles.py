@@ -56,8 +56,10 @@ def test_publishing_the_full_draw_through_the_pages_creates_every_review(client,
     assert {r.stage for r in reviews} == {"awaiting_nominations"}
     created = ReviewEvent.objects.filter(kind="created")
     assert created.count() == 187 and {e.actor for e in created} == {secretariat}
-    # The secretariat sees them on its reviews page, by group.
+    # The secretariat sees them on its reviews page, by group, 50 a page.
     page = client.get(url("reviews:list") + "?group=1").content.decode()
+    assert f"Reviews 1–50 of {reviews.filter(group__number=1).count()}" in page
+    page += client.get(url("reviews:list") + "?group=1&page=2").content.decode()
     first = [escape(r.party.label) for r in reviews.filter(group__number=1).select_related("party")]
     others = [
         escape(r.party.label) for r in reviews.exclude(group__number=1).select_related("party")

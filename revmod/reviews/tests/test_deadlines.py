@@ -22,8 +22,10 @@ from revmod.reviews.deadlines import (
     add_months,
     as_of,
     at_least,
+    days_late,
     delay_bucket,
     delay_on,
+    first_open_due,
     overdue,
     schedule,
 )
@@ -453,3 +455,24 @@ def test_the_day_a_share_of_reviews_is_complete_is_forecast():
     # Not enough known days (the open reviews' last step has no due date yet): no forecast.
     assert forecast_share_date(done, [None] * 8, 0.7, [3]) is None
     assert forecast_share_date([], [], 0.7, []) is None
+
+
+def test_an_open_step_counts_its_days_late_once_past_due() -> None:
+    """Issue 17, item 6: the days late a page shows, open or done."""
+    due = date(2021, 1, 15)
+    open_step = StepDeadline(Step.QUESTIONNAIRE, None, None, due, None, None)
+    assert days_late(open_step, date(2021, 1, 14)) is None  # a day left: not late
+    assert days_late(open_step, due) is None  # due today: not late yet
+    assert days_late(open_step, date(2021, 1, 25)) == 10
+    done = StepDeadline(Step.QUESTIONNAIRE, None, None, due, date(2021, 1, 10), -5)
+    assert days_late(done, date(2021, 3, 1)) == -5  # done early: as it was
+    undated = StepDeadline(Step.WRITTEN_FEEDBACK, None, None, None, None, None)
+    assert days_late(undated, date(2030, 1, 1)) is None
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1)))
+def test_a_review_is_overdue_exactly_after_its_first_open_due_date(today: date) -> None:
+    dates = ReviewDates(start=GROUP_1, focal_points_named=date(2020, 12, 10))
+    first = first_open_due(schedule(dates, RULES))
+    assert first == GROUP_1 + timedelta(days=28)  # the experts, not named yet
+    assert bool(overdue(dates, RULES, today)) == (today > first)

@@ -328,6 +328,7 @@ def test_api_reviews_carry_reviewers_languages_and_deadlines(world):
         "due",
         "done_on",
         "delay_days",
+        "days_late",
     }
     # A person with no nomination in force: their token gives no access (issue 15).
     assert api_client(people["outsider"]).get("/api/v1/reviews/").status_code == 403

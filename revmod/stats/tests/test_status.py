@@ -436,3 +436,34 @@ def test_bars_are_drawn_to_scale_and_escape_their_text():
     assert "width:50.00%" in html and "width:25.00%" in html  # the largest row fills the track
     assert html.count('class="bar"') == 3  # nothing is drawn for a zero
     assert "A &amp; B" in html and "<b>" not in html
+
+
+def test_each_figures_download_holds_the_table_the_filtered_page_shows(world, client):
+    """Issue 17, item 5: the dashboard filtered on a day and a group links each figure's CSV
+    with the same filters, and the CSV holds the rows of the figure's table on the page."""
+    import csv
+    import html as markup
+    import io
+    import re
+
+    secretariat, review, reviews = world
+    day = review.started_on + dt.timedelta(days=5)
+    walk_to_questionnaire(review, secretariat, day, languages=("ar", "en"))
+    client.force_login(secretariat)
+    params = {"as_of": str(day + dt.timedelta(days=1)), "group": str(review.group.number)}
+    page = client.get("/en/statistics/", params).content.decode()
+    sections = re.findall(r'id="figure-(\w+)".*?</section>', page, flags=re.S)
+    assert len(sections) == 7
+    for number in sections:
+        section = page[page.index(f'id="figure-{number}"') :].split("</section>")[0]
+        (link,) = re.findall(r'href="([^"]*/figures/\w+\.csv[^"]*)"', section)
+        link = markup.unescape(link)
+        assert f"as_of={params['as_of']}" in link and f"group={params['group']}" in link
+        body = section.split("<tbody>")[1].split("</tbody>")[0]
+        shown = [
+            [markup.unescape(label), *values]
+            for label, cells in re.findall(r'<th scope="row">([^<]*)</th>(.*?)</tr>', body)
+            for values in [re.findall(r"<td>([^<]*)</td>", cells)]
+        ]
+        rows = list(csv.reader(io.StringIO(client.get(link).content.decode())))
+        assert rows[1:] == shown, number
