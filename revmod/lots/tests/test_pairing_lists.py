@@ -90,15 +90,23 @@ def links(page: str, fmt: str) -> str:
     return html.unescape(found[0])
 
 
+def pairs(rows: list) -> list[tuple]:
+    """(reviewed, reviewer, status) of each row, the columns found by their headers."""
+    header = list(rows[0])
+    columns = [
+        header.index(name)
+        for name in ("Party under review (code)", "Reviewing party (code)", "Status")
+    ]
+    return [tuple(row[i] for i in columns) for row in rows[1:]]
+
+
 def csv_pairs(response) -> list[tuple]:
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    return [(row[1], row[3], row[7]) for row in rows[1:]]  # reviewed, reviewer, status
+    return pairs(list(csv.reader(io.StringIO(response.content.decode()))))
 
 
 def xlsx_pairs(response) -> list[tuple]:
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
-    return [(row[1], row[3], row[7]) for row in rows[1:]]
+    return pairs(list(sheet.iter_rows(values_only=True)))
 
 
 def shown(queryset) -> list[tuple]:
