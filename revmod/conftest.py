@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.test.utils import override_settings
 from django.utils import translation
 
+from revmod.lib.testenv import uses_database
 from revmod.test import load_registry, reproducible_draws, shared_data
 
 
@@ -26,12 +27,21 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(request):
     """Rolled-back tests reuse primary keys (SQLite), so a cache keyed on them must not outlive
-    a test."""
-    cache.clear()
+    a test. The cache is a table of the database (settings.CACHES): a test without the
+    database cannot reach it, and has nothing to clear."""
+    if not uses_database(request.node):
+        yield
+        return
+    # The test databases exist before the cache is cleared, whichever fixture comes first.
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from revmod.lib.env import env, env_bool, env_list, load_file
+from revmod.lib.env import cache_from_url, env, env_bool, env_list, load_file
 from revmod.lib.i18n import INTERFACE_LANGUAGES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,6 +115,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+# The cache, shared by every web process and worker (nothing in one process's memory is the
+# only copy: the status report computed by one worker serves the others). Default: a table of
+# the database (created by the registry's migration 0002, so `migrate` alone suffices);
+# CACHE_URL=redis://host:6379/0 for Redis, faster under load.
+CACHES = {"default": cache_from_url(env("CACHE_URL", ""))}
+# Sessions read from the cache, written through to the database (a signed-in request reads
+# its session without a query; a cache flush signs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

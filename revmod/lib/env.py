@@ -47,3 +47,25 @@ def env_bool(name: str, default: bool) -> bool:
 def env_list(name: str, default: str) -> list[str]:
     """A comma-separated list."""
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+# The database cache's table (created by revmod/registry/migrations/0002_cache_table.py).
+CACHE_TABLE = "revmod_cache"
+
+
+def cache_from_url(url: str) -> dict:
+    """The CACHES entry for CACHE_URL: empty, the database cache (a table of the site's own
+    database, shared by every process); redis:// or rediss://, Django's Redis cache there.
+    Anything else is refused with a message naming the variable."""
+    url = url.strip()
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Sessions live here too (cached_db): Django's default of 300 entries would cull
+            # a third of them at every 301st.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(f"CACHE_URL must be empty or a redis:// address (got {url!r})")
