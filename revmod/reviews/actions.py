@@ -139,10 +139,12 @@ def state_of(review: Review, loaded: Loaded | None = None) -> ReviewState:
     )
 
 
-def allowed(review: Review, user) -> list[Action]:
-    """What `user` may do in `review` now (for the pages to offer)."""
-    loaded = Loaded([review])
-    actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
+def allowed(review: Review, user, *, loaded: Loaded | None = None, actor=None) -> list[Action]:
+    """What `user` may do in `review` now (for the pages to offer). A page that has already
+    read the review's pairings and nominations (`loaded`) and the user's actor in it passes
+    them, and nothing is read twice."""
+    loaded = loaded or Loaded([review])
+    actor = actor or actor_for(user, review, set(loaded.reviewer_codes(review)))
     if actor is None:
         return []
     state = state_of(review, loaded)

@@ -22,7 +22,7 @@ from revmod.lib.downloads import bad_filters, csv_response, xlsx_response
 from revmod.lots import actions as lots
 from revmod.registry.models import Cluster, Party
 from revmod.reviews import actions, deadlines, ical, tasks
-from revmod.reviews.access import actor_for, events_for, people_of
+from revmod.reviews.access import actor_of, events_for, people_of
 from revmod.reviews.confirmations import ACTION_LABELS
 from revmod.reviews.confirmations import summary as action_summary
 from revmod.reviews.forms import (
@@ -146,9 +146,13 @@ def review_detail(request, pk):
         .prefetch_related("officers"),
         pk=pk,
     )
+    # The review's pairings and nominations, and the person's part in it, read once for the
+    # whole page (the actions offered, the schedule, the timeline).
     loaded = Loaded([review])
     pairings = loaded.pairings[review.party_id]
-    allowed = actions.allowed(review, request.user)
+    people = people_of(review, [p.reviewer_id for p in pairings])
+    actor = actor_of(request.user, review, people, set(loaded.reviewer_codes(review)))
+    allowed = actions.allowed(review, request.user, loaded=loaded, actor=actor) if actor else []
     today = timezone.localdate()
     steps = [
         {
@@ -159,8 +163,6 @@ def review_detail(request, pk):
         }
         for item in loaded.schedule(review)
     ]
-    people = people_of(review, [p.reviewer_id for p in pairings])
-    actor = actor_for(request.user, review, set(loaded.reviewer_codes(review)))
     events = review.events.select_related("actor").order_by("-at", "-pk")
     return render(
         request,

@@ -158,6 +158,12 @@ def test_the_forms_of_the_rule_agree(world):
     codes = {p.reviewer.code for p in review.pairings()}
     everyone = [p for name, p in people.items() if name != "secretariat"]
     by_actor = {p.pk for p in everyone if access.actor_for(p, review, codes) is not None}
+    reviewers = [p.reviewer_id for p in review.pairings()]
+    present = access.people_of(review, reviewers)
+    for person in everyone:  # the workspace's form, from the people it shows
+        assert access.actor_of(person, review, present, codes) == access.actor_for(
+            person, review, codes
+        )
     by_filter = {p.pk for p in everyone if Review.objects.visible_to(p).filter(pk=review.pk)}
     bulk = Visibility(Review.objects.all()).of([p.pk for p in everyone])
     by_bulk = {pk for pk, seen in bulk.items() if review.pk in seen}

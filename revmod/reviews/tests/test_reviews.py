@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -547,6 +549,30 @@ def test_the_review_page_lists_deadline_changes_in_flat_queries(client, world):
         change(n)
     assert count_queries(lambda: client.get(page)) == few
     assert "Reason 7." in client.get(page).content.decode()
+
+
+def test_the_workspace_reads_its_pairings_and_nominations_once_in_flat_queries(client, world):
+    """The page, the actions it offers and the timeline share one read of the review's pairings
+    and people (they were read twice), and more people cost no more queries."""
+    secretariat, review, reviewers, people = world
+    page = url("reviews:detail", review.pk)
+
+    def tables():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        assert response.status_code == 200
+        # The table each query reads rows of (its first FROM; subqueries come later).
+        read = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in queries.captured_queries]
+        return len(read), read.count('"lots_pairing"'), read.count('"accounts_nomination"')
+
+    for name in ("reviewer_fp", "expert", "secretariat"):
+        client.force_login(people[name])
+        few, pairings, nominations = tables()
+        # Pairings once; nominations once for the schedule, once for the people shown.
+        assert (pairings, nominations) == (1, 2), name
+        for n in range(3):
+            nominate(make_user(f"more_{name}_{n}"), reviewers[0], EXPERT, REVIEWER, secretariat)
+        assert tables()[0] == few, name
 
 
 # --- Secretariat officers (issue 13, item 4) -------------------------------------------------
