@@ -127,6 +127,18 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["party", "cluster"], name="review_once_per_cluster")
         ]
+        # The columns the reviews list and the API filter and sort on (ReviewFilterForm), each
+        # ending with the pk their order ends with: a page of 100 is read from an index rather
+        # than by sorting every review. (cluster, group, party): the list of a cluster by group.
+        indexes = [
+            models.Index(fields=["stage", "id"], name="review_stage"),
+            models.Index(fields=["stage_since", "id"], name="review_stage_since"),
+            models.Index(fields=["due_step", "id"], name="review_due_step"),
+            models.Index(fields=["due_on", "id"], name="review_due_on"),
+            models.Index(fields=["first_open_due_on", "id"], name="review_overdue"),
+            models.Index(fields=["started_on", "id"], name="review_started_on"),
+            models.Index(fields=["cluster", "group", "party"], name="review_cluster_group_party"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.party.label} — {self.cluster.label}"
