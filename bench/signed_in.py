@@ -30,6 +30,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=50, help="copies of the demo")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data an earlier run left in the database"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
@@ -64,10 +67,11 @@ def run(args) -> None:
     request_started.disconnect(reset_queries)
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the trivial request's 405
     started = time.perf_counter()
-    call_command("flush", interactive=False, verbosity=0) if args.database_url else None
-    for command in ("migrate", "loadregistry", "loaddemo"):
-        call_command(command, stdout=StringIO(), verbosity=0)
-    bench_stats.copy_demo(args.scale)
+    if not args.reuse:
+        call_command("flush", interactive=False, verbosity=0) if args.database_url else None
+        for command in ("migrate", "loadregistry", "loaddemo"):
+            call_command(command, stdout=StringIO(), verbosity=0)
+        bench_stats.copy_demo(args.scale)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
