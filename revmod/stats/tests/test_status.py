@@ -477,6 +477,7 @@ def test_the_report_pdf_is_made_once_per_version_of_the_records(world, client, m
     from django.utils import timezone
 
     from revmod.lib import pdf
+    from revmod.lib.tests.headers import response_problems
     from revmod.lots.generated import documents
     from revmod.lots.models import Generation
 
@@ -499,6 +500,8 @@ def test_the_report_pdf_is_made_once_per_version_of_the_records(world, client, m
     monkeypatch.setattr(pdf, "render", refuse)
     served = client.get(path)
     assert served.status_code == 200
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert response_problems(served, signed_in=True) == []  # never kept by a cache, too
     assert b"".join(served.streaming_content).startswith(b"%PDF-")
 
     walk_to_questionnaire(review, secretariat, day)  # records change: a new version
