@@ -115,6 +115,14 @@ def test_filters_the_list_refuses_make_nothing(client, drawn, query):
     assert not Generation.objects.exists()
 
 
+def test_other_parameters_make_no_other_document(client, drawn):
+    """Only the form's filters name a document: anything else added to the address (a cache
+    buster, a page number) asks for the same one."""
+    for query in ["?group=1", "?group=1&x=1", "?group=1&page=2&x=2", "?status=&group=1"]:
+        assert client.get(url("pdf") + query).status_code == 202
+    assert Generation.objects.count() == 1
+
+
 def test_a_deleted_file_is_made_again(client, drawn):
     pdf_made(client, url("pdf"))
     for file in files():
