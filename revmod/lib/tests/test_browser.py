@@ -329,3 +329,11 @@ def test_without_script_the_pdf_page_reloads_until_the_download(page, live_serve
     with page.expect_download(timeout=60_000) as download:
         worker_makes_the_queued_pdf()  # the page reloads itself within 5 seconds
     assert download.value.suggested_filename == "pairings.pdf"
+
+
+def test_anyone_downloads_the_pairings_pdf_from_the_list(page, live_server, world):
+    page.goto(f"{live_server.url}/es/lots/")
+    with page.expect_download(timeout=60_000) as download:
+        page.click("a[data-pdf]")
+        worker_makes_the_queued_pdf()
+    assert download.value.suggested_filename == "pairings-active.pdf"
