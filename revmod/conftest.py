@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -42,6 +44,14 @@ def _empty_cache(request):
     yield
     with blocker.unblock():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_generated_files():
+    """Generated documents are filed under their inputs' version, made of primary keys that
+    rolled-back tests reuse (SQLite): a test must not be served an earlier test's file."""
+    shutil.rmtree(settings.REVMOD_GENERATED_DIR, ignore_errors=True)
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -279,6 +279,14 @@ REVMOD_MT_LEASE_SECONDS = int(env("REVMOD_MT_LEASE_SECONDS", "900"))
 REVMOD_MT_RETRY_SECONDS = int(env("REVMOD_MT_RETRY_SECONDS", "60"))
 REVMOD_MT_RETRY_MAX_SECONDS = int(env("REVMOD_MT_RETRY_MAX_SECONDS", "3600"))
 REVMOD_MT_MAX_ATTEMPTS = int(env("REVMOD_MT_MAX_ATTEMPTS", "5"))
+# Documents the worker makes (the PDFs, revmod/lib/generated.py): the folder of their files
+# (shared by the web processes and the workers, like MEDIA_ROOT; not backed up: deleting it is
+# safe, they are made again when asked for), and the worker's lease and retries.
+REVMOD_GENERATED_DIR = Path(env("REVMOD_GENERATED_DIR", str(BASE_DIR / "var" / "generated")))
+REVMOD_GENERATE_LEASE_SECONDS = int(env("REVMOD_GENERATE_LEASE_SECONDS", "600"))
+REVMOD_GENERATE_RETRY_SECONDS = int(env("REVMOD_GENERATE_RETRY_SECONDS", "60"))
+REVMOD_GENERATE_RETRY_MAX_SECONDS = int(env("REVMOD_GENERATE_RETRY_MAX_SECONDS", "3600"))
+REVMOD_GENERATE_MAX_ATTEMPTS = int(env("REVMOD_GENERATE_MAX_ATTEMPTS", "3"))
 # The share (%) of a group's reviews of a cluster that must be complete before the group starts
 # the next cluster (seed ¶25: 70); the secretariat may start earlier with a recorded reason.
 REVMOD_NEXT_CLUSTER_SHARE = int(env("REVMOD_NEXT_CLUSTER_SHARE", "70"))

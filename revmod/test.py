@@ -152,6 +152,26 @@ def count_queries(func) -> int:
     return len(queries)
 
 
+def pdf_made(client, path: str):
+    """The PDF at `path` as a user comes to have it: the first request queues its making (202),
+    the worker makes it, the page's reload gets the file. Returned with its content read, as a
+    plain response (`content`, headers)."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from revmod.lots.generated import documents
+
+    queued = client.get(path)
+    assert queued.status_code == 202, queued.status_code
+    documents.make_all_due(now=timezone.now)
+    served = client.get(path)
+    assert served.status_code == 200 and served.streaming, served.status_code
+    response = HttpResponse(b"".join(served.streaming_content))
+    for header, value in served.items():
+        response[header] = value
+    return response
+
+
 def make_world(reviewed=("FRA", "DEU", "KEN", "BRA"), now=None):
     """The registry, three groups, a published draw of `reviewed` and their cluster-1 reviews,
     through the real actions. Returns (secretariat, reviews by party code)."""

@@ -5,7 +5,7 @@ import io
 import re
 from collections.abc import Iterable
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 
 from revmod.lib import cells
@@ -71,3 +71,13 @@ def pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
     from revmod.lib import pdf
 
     return attachment(pdf.render(render_to_string(template, context)), PDF, filename)
+
+
+def file_response(opened, content_type: str, filename: str) -> FileResponse:
+    """A stored file (open for reading in binary) as a download, as `attachment` says: saved
+    under `filename`, never shown inline; streamed, and closed when sent."""
+    response = FileResponse(
+        opened, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -24,6 +24,7 @@ os.environ.setdefault("DEBUG", "0")
 # Uploaded files of a test run go to a throw-away folder, never into the checkout's var/media:
 # one per process, so that parallel workers never see (or delete) each other's files.
 os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="revmod-test-media-")
+os.environ["REVMOD_GENERATED_DIR"] = tempfile.mkdtemp(prefix="revmod-test-generated-")
 
 DESELECTED = pytest.StashKey[int]()
 

@@ -1,11 +1,16 @@
 """The pairings as downloadable files: one row per pairing, those a pairings page shows (the
-active or the superseded ones, of a group) or all of them."""
+active or the superseded ones, of a group) or all of them. The CSV and XLSX are written in the
+request; the PDF by the worker, once per version of the pairings (revmod.lib.generated)."""
 
+from django.db.models import Count, Max
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from revmod.lib.downloads import csv_response, pdf_response, xlsx_response
+from revmod.lib.downloads import csv_response, xlsx_response
+from revmod.lots.forms import PairingFilterForm
+from revmod.lots.models import Pairing
 from revmod.registry.models import Instrument
 
 
@@ -53,14 +58,31 @@ def as_xlsx(pairings, *, status: str = "") -> HttpResponse:
     return xlsx_response(rows(pairings), filename(status, "xlsx"), _("Pairings"))
 
 
-def as_pdf(pairings, *, status: str = "") -> HttpResponse:
+def version() -> str:
+    """The version of every pairing, in one cheap query: pairings are only added (a draw) and
+    ended (a redraw or a Protocol's, which adds the pairing in their place), so their number,
+    the last one and how many have ended change with every change."""
+    found = Pairing.objects.aggregate(n=Count("pk"), last=Max("pk"), ended=Count("until"))
+    return f"{found['n']}-{found['last']}-{found['ended']}"
+
+
+def make_pdf(params: dict) -> bytes:
+    """The pairings PDF of `params` (the filters of PairingFilterForm: "group", "status"), in
+    the active language: what the worker runs (revmod.lib.generated)."""
+    data = {"group": params["group"] or "", "status": params["status"]}
+    return pdf_content(PairingFilterForm(data).pairings(), status=params["status"])
+
+
+def pdf_content(pairings, *, status: str = "") -> bytes:
     """The same rows as a document to print: a table per review group, in the active language
     (party names too), right to left in Arabic."""
+    from revmod.lib import pdf  # WeasyPrint, loaded only by the worker that makes the PDFs
+
     groups: dict = {}
     for pairing in pairings:
         groups.setdefault(pairing.group, []).append(pairing)
     context = {"groups": groups.items(), "today": timezone.now().date(), "status": status}
-    return pdf_response("lots/pairings_pdf.html", context, filename(status, "pdf"))
+    return pdf.render(render_to_string("lots/pairings_pdf.html", context))
 
 
-FORMATS = {"csv": as_csv, "xlsx": as_xlsx, "pdf": as_pdf}
+FORMATS = {"csv": as_csv, "xlsx": as_xlsx}

@@ -303,3 +303,33 @@ class RedrawRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requested_by.code}: {self.pairing} ({self.received_on:%Y-%m-%d})"
+
+
+class Generation(models.Model):
+    """The making of a document by the worker (revmod.lib.generated): one row per document and
+    version of its inputs (`key`), so that many requests queue one job. Here, in the lowest app
+    that makes a document (the pairings PDF): revmod.lib holds no models. Rows of a family
+    (one document's versions) other than the last made are deleted when it is made."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        WORKING = "working", _("working")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(max_length=64, unique=True)
+    family = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=40)
+    language = models.CharField(max_length=10)
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    due_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_at"], name="generation_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.language} {self.params} ({self.status})"

@@ -5,6 +5,7 @@ redraw requests."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from revmod.lib import lists
 from revmod.lib.access import is_secretariat, secretariat_required
 from revmod.lib.downloads import bad_filters
+from revmod.lib.generated import Document
 from revmod.lots import actions, exports
 from revmod.lots.forms import (
     EntropyForm,
@@ -20,6 +22,7 @@ from revmod.lots.forms import (
     PrepareDrawForm,
     RedrawRequestForm,
 )
+from revmod.lots.generated import documents
 from revmod.lots.models import Draw, Meeting, RedrawRequest, ReviewGroup
 from revmod.registry.models import Party
 
@@ -62,12 +65,27 @@ def pairing_history(request):
 def pairing_export(request, fmt):
     """The pairings the filters ask for (`?group=`, `?status=active|superseded`; without
     them, every pairing ever drawn), as each pairings page links to them."""
-    if fmt not in exports.FORMATS:
+    if fmt not in exports.FORMATS and fmt != "pdf":
         raise Http404
     form = PairingFilterForm(request.GET)
     if not form.is_valid():
         return bad_filters(form)
-    return exports.FORMATS[fmt](form.pairings(), status=form.cleaned_data["status"])
+    status = form.cleaned_data["status"]
+    if fmt != "pdf":
+        return exports.FORMATS[fmt](form.pairings(), status=status)
+    # The PDF takes seconds to make: the worker makes it once per version of the pairings, and
+    # every request until the next change gets that file. The filters are the form's, checked
+    # above: nobody can have the worker make more than groups x statuses x languages files.
+    group = form.cleaned_data["group"]
+    document = Document(
+        "pairings",
+        {"group": group, "status": status},
+        version=exports.version(),
+        filename=exports.filename(status, "pdf"),
+    )
+    page = "lots:pairing-history" if status == "superseded" else "lots:pairing-list"
+    back = reverse(page) + (f"?group={group}" if group else "")
+    return documents.respond(request, document, back=back)
 
 
 @require_GET

@@ -1,11 +1,13 @@
-"""The worker (`manage.py runworker`): two loops, each in a thread of its own in one process, so
-that neither ever waits for the other.
+"""The worker (`manage.py runworker`): three loops, each in a thread of its own in one process,
+so that none ever waits for another.
 
 - `mail`: once a day the reminders and, on the first of a month, last month's digests; then a
   batch of the outbox (`delivery.deliver_due`: each message claimed just before it is sent,
   each SMTP exchange bounded by EMAIL_TIMEOUT).
 - `translations`: the machine translations due (`translations.actions.process_due`: each
   request claimed just before its work, which has a time limit, REVMOD_MT_JOB_SECONDS).
+- `documents`: the PDFs asked for and not yet made (`lots.generated.documents.make_next`: one
+  document per claim; seconds of CPU each, never in a request).
 
 A translation server that hangs holds the translations loop for one request's time limit at
 most, and the mail not at all: the mail loop never calls it and waits for nothing of the other
@@ -23,13 +25,15 @@ from dataclasses import dataclass
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from revmod.lib import generated
+from revmod.lots.generated import documents
 from revmod.notifications import delivery
 from revmod.notifications.digest import send_digests
 from revmod.notifications.reminders import send_reminders
 from revmod.translations import actions as translations
 
 log = logging.getLogger(__name__)
-NAMES = ("mail", "translations")
+NAMES = ("mail", "translations", "documents")
 Write = Callable[[str], None]
 
 
@@ -82,6 +86,7 @@ def loops(
     made = {
         "mail": lambda: mail_loop(interval=interval, daily=daily, write=write),
         "translations": lambda: translation_loop(interval=interval, stop=stop, write=write),
+        "documents": lambda: Loop("documents", lambda: make_documents(write).claimed, interval),
     }
     return [made[name]() for name in names]
 
@@ -122,6 +127,8 @@ def once(names: Sequence[str], *, write: Write) -> None:
             sent += delivery.deliver_all_due(now=timezone.now)
     if "mail" in names:
         write(mail_summary(sent))
+    if "documents" in names:
+        make_documents(write, all_due=True)
 
 
 def translate(write: Write, *, stop: threading.Event | None = None) -> translations.Outcome:
@@ -134,6 +141,25 @@ def translate(write: Write, *, stop: threading.Event | None = None) -> translati
     if outcome.claimed:
         write(
             f"translations: claimed {outcome.claimed}, done {outcome.done}, "
+            f"to retry {outcome.retried}, failed {outcome.failed}"
+        )
+    return outcome
+
+
+def make_documents(write: Write, *, all_due: bool = False) -> generated.Outcome:
+    """The next document due (every one with `all_due`). A failure is logged (nothing claimed);
+    a maker's failure is the job's, logged and retried by the queue."""
+    try:
+        if all_due:
+            outcome = documents.make_all_due(now=timezone.now)
+        else:
+            outcome = documents.make_next(now=timezone.now)
+    except Exception:
+        log.exception("making documents failed")
+        return generated.Outcome()
+    if outcome.claimed:
+        write(
+            f"documents: claimed {outcome.claimed}, made {outcome.done}, "
             f"to retry {outcome.retried}, failed {outcome.failed}"
         )
     return outcome

@@ -5,18 +5,20 @@ import datetime as dt
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from revmod.lib.access import secretariat_required
-from revmod.lib.downloads import csv_response, pdf_response, xlsx_response
-from revmod.lots.models import Draw
+from revmod.lib.downloads import csv_response, xlsx_response
+from revmod.lib.generated import Document
+from revmod.lots.generated import documents
 from revmod.registry.models import Cluster
-from revmod.stats import answers, charts, report
+from revmod.stats import answers, charts, report, report_document
 from revmod.stats.disclosure import THRESHOLD
 from revmod.stats.forms import AnswerFilterForm, StatusFilterForm
-from revmod.stats.status import status
+from revmod.stats.status import data_version, status
 
 # Figures shown to everyone: aggregate progress by group, as in the published status paper.
 # Nothing per party or per regional group (small slices could point at one party).
@@ -88,32 +90,12 @@ def public_figure_download(request, number, fmt):
     return _figure_download(request, number, fmt, public=True)
 
 
-def _report_context(request):
+def _report_form(request):
+    """(form, day): the day asked for, today without one; no day when the form is not valid."""
     form = StatusFilterForm(request.GET or None, day_only=True)
     if request.GET and not form.is_valid():
-        return {"form": form, "status": None}
-    day = (form.cleaned_data.get("as_of") if request.GET else None) or timezone.now().date()
-    result = status(day)
-    figures = [(figure, charts.bars(figure)) for figure in charts.figures(result)]
-    redraw_days = sorted(
-        Draw.objects.filter(
-            kind=Draw.Kind.REDRAW, status=Draw.Status.PUBLISHED, meeting__held_on__lte=day
-        )
-        .values_list("meeting__held_on", flat=True)
-        .distinct()
-    )
-    return {
-        "form": form,
-        "day": day,
-        "status": result,
-        # The status keeps dates as ISO strings (it is JSON); sentences write them as dates.
-        "groups": [
-            {**g, "started_on": dt.date.fromisoformat(g["started_on"])} for g in result["groups"]
-        ],
-        "n": report.numbers(result),
-        "figures": figures,
-        "redraws": {"meetings": len(redraw_days), "last": redraw_days[-1] if redraw_days else None},
-    }
+        return form, None
+    return form, (form.cleaned_data.get("as_of") if request.GET else None) or timezone.now().date()
 
 
 @secretariat_required
@@ -121,19 +103,29 @@ def _report_context(request):
 def status_report(request):
     """Sections II and III of the status paper for a day, written from sentence templates in
     the reader's language, with figures I-VII."""
-    return render(request, "stats/report.html", _report_context(request))
+    form, day = _report_form(request)
+    context = report_document.context(day) if day else {"status": None}
+    return render(request, "stats/report.html", {**context, "form": form})
 
 
 @secretariat_required
 @require_GET
 def status_report_pdf(request):
-    context = _report_context(request)
-    if context["status"] is None:
-        return render(request, "stats/report.html", context, status=400)
-    # The day and the language in the name: the reports of two days, or of one day in two
-    # languages, are two files side by side in a download folder.
-    name = f"status-report-{context['day']}-{translation.get_language()}.pdf"
-    return pdf_response("stats/report_pdf.html", context, name)
+    """The report as a PDF, made by the worker once per day, language and version of the
+    records (revmod.lib.generated): until it is made, a page that reloads itself (202)."""
+    form, day = _report_form(request)
+    if day is None:
+        return render(request, "stats/report.html", {"form": form, "status": None}, status=400)
+    language = translation.get_language()
+    document = Document(
+        report_document.KIND,
+        {"day": day.isoformat()},
+        version=data_version(),
+        filename=report_document.filename(day, language),
+        language=language,
+    )
+    back = reverse("stats:report") + f"?as_of={day.isoformat()}"
+    return documents.respond(request, document, back=back)
 
 
 def _answer_context(request) -> dict:

@@ -290,3 +290,50 @@ def test_the_secretariat_sorts_the_reviews_from_the_column_headers(page, live_se
     assert due.get_attribute("aria-sort") == "descending"
     assert dates() == sorted(dates(), reverse=True)
     assert "Reviews 1–4 of 4" in page.locator("main table caption").inner_text()
+
+
+def worker_makes_the_queued_pdf():
+    """What `runworker` does once the browser's request has queued the PDF."""
+    import time
+
+    from revmod.lots.generated import documents
+    from revmod.lots.models import Generation
+
+    for _ in range(300):
+        if Generation.objects.filter(status="queued").exists():
+            break
+        time.sleep(0.1)
+    assert documents.make_all_due(now=timezone.now).done == 1
+
+
+def test_the_report_pdf_downloads_once_the_worker_has_made_it(page, live_server, world):
+    """The link asks again while the PDF is being made (202), then saves the file."""
+    secretariat, review, _people = world
+    signed_in_as(page, live_server, secretariat)
+    day = review.started_on.isoformat()
+    page.goto(f"{live_server.url}/en/statistics/report/?as_of={day}")
+    with page.expect_download(timeout=60_000) as download:
+        page.click("a[data-pdf]")
+        assert "Preparing the PDF" in page.locator("#pdf-status").inner_text()
+        worker_makes_the_queued_pdf()
+    assert download.value.suggested_filename == f"status-report-{day}-en.pdf"
+    with open(download.value.path(), "rb") as saved:
+        assert saved.read(5) == b"%PDF-"
+    page.wait_for_function("document.getElementById('pdf-status').textContent.includes('ready')")
+
+
+def test_without_script_the_pdf_page_reloads_until_the_download(page, live_server, world):
+    response = page.goto(f"{live_server.url}/fr/lots/pairings.pdf")
+    assert response.status == 202
+    assert "Le PDF est en cours de préparation" in page.locator("main").inner_text()
+    with page.expect_download(timeout=60_000) as download:
+        worker_makes_the_queued_pdf()  # the page reloads itself within 5 seconds
+    assert download.value.suggested_filename == "pairings.pdf"
+
+
+def test_anyone_downloads_the_pairings_pdf_from_the_list(page, live_server, world):
+    page.goto(f"{live_server.url}/es/lots/")
+    with page.expect_download(timeout=60_000) as download:
+        page.click("a[data-pdf]")
+        worker_makes_the_queued_pdf()
+    assert download.value.suggested_filename == "pairings-active.pdf"

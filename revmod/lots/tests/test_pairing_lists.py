@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from revmod.lots import actions
 from revmod.lots.models import Draw, Pairing, ReviewGroup
 from revmod.registry.models import Party
-from revmod.test import count_queries, make_user, shared_data
+from revmod.test import count_queries, make_user, pdf_made, shared_data
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
@@ -131,7 +131,8 @@ def test_a_filtered_pairings_download_holds_what_the_page_shows(client, pairings
     api = client.get("/api/v1/pairings/", {"group": 2, "status": status, "page_size": 500})
     in_api = [(p["reviewed"], p["reviewer"], p["status"]) for p in api.json()["results"]]
     assert in_api == csv_pairs(client.get(links(body, "csv")))
-    assert client.get(links(body, "pdf"))["Content-Type"] == "application/pdf"
+    # The PDF of these filters, made by the worker (test_generated.py).
+    assert pdf_made(client, links(body, "pdf"))["Content-Type"] == "application/pdf"
     # The parties under review the page shows are the download's.
     labels = {
         html.unescape(name) for name in re.findall(r'<th scope="row">(?:<a [^>]*>)?([^<]+)', body)

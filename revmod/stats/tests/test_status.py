@@ -13,7 +13,7 @@ from revmod.registry.models import Party
 from revmod.reviews import actions
 from revmod.stats import report
 from revmod.stats.status import status
-from revmod.test import count_queries, fresh, make_user, make_world, shared_data
+from revmod.test import count_queries, fresh, make_user, make_world, pdf_made, shared_data
 
 pytestmark = pytest.mark.django_db
 FP, EXPERT, OBSERVER = "focal_point", "expert", "observer"
@@ -383,8 +383,8 @@ def test_the_status_report_as_a_pdf_reads_in_the_language_asked(world, client, l
     walk_to_questionnaire(review, secretariat, day)
     client.force_login(secretariat)
     as_of = day + dt.timedelta(days=1)
-    response = client.get(f"/{language}/statistics/report.pdf?as_of={as_of}")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    response = pdf_made(client, f"/{language}/statistics/report.pdf?as_of={as_of}")
+    assert response["Content-Type"] == "application/pdf"
     # Each language's report has a name of its own.
     name = f"status-report-{as_of.isoformat()}-{language}.pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
@@ -467,3 +467,47 @@ def test_each_figures_download_holds_the_table_the_filtered_page_shows(world, cl
         ]
         rows = list(csv.reader(io.StringIO(client.get(link).content.decode())))
         assert rows[1:] == shown, number
+
+
+def test_the_report_pdf_is_made_once_per_version_of_the_records(world, client, monkeypatch):
+    """The worker makes it; the request serves the file (rendering there fails the test); a
+    change of the records is a new version, asked for (202) and made, the old file removed."""
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from revmod.lib import pdf
+    from revmod.lib.tests.headers import response_problems
+    from revmod.lots.generated import documents
+    from revmod.lots.models import Generation
+
+    secretariat, review, reviews = world
+    client.force_login(secretariat)
+    day = review.started_on + dt.timedelta(days=5)
+    path = f"/es/statistics/report.pdf?as_of={day}"
+    first = client.get(path)
+    assert first.status_code == 202 and "refresh" in first.content.decode()
+    assert f'href="/es/statistics/report/?as_of={day}"' in first.content.decode()
+    assert client.get(path).status_code == 202
+    assert Generation.objects.get().params == {"day": day.isoformat()}
+    documents.make_all_due(now=timezone.now)
+    [old] = Path(settings.REVMOD_GENERATED_DIR).glob("status-report/*/*.pdf")
+
+    def refuse(html):
+        raise AssertionError("a request rendered a PDF")
+
+    render = pdf.render
+    monkeypatch.setattr(pdf, "render", refuse)
+    served = client.get(path)
+    assert served.status_code == 200
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert response_problems(served, signed_in=True) == []  # never kept by a cache, too
+    assert b"".join(served.streaming_content).startswith(b"%PDF-")
+
+    walk_to_questionnaire(review, secretariat, day)  # records change: a new version
+    assert client.get(path).status_code == 202
+    monkeypatch.setattr(pdf, "render", render)
+    documents.make_all_due(now=timezone.now)
+    [new] = Path(settings.REVMOD_GENERATED_DIR).glob("status-report/*/*.pdf")
+    assert new != old and not old.exists()
+    assert client.get(path).status_code == 200

@@ -1,11 +1,11 @@
-"""`manage.py runworker`: send the outbox's messages and do the machine translations, in two
-loops that never wait for each other (`notifications.worker`). Runs until stopped (SIGTERM or
-Ctrl-C end it after the message being sent; a translation under way is put back in the queue);
-`--once` does what is due and exits (for cron). The mail loop also enqueues the day's reminders
-once a day (`sendreminders`; idempotent, so several workers or a cron job doing it too send
-nothing twice), and on the first day of a month last month's digests (`senddigest`, likewise);
-`--no-daily` leaves both to cron. `--only mail` or `--only translations` runs one loop, for a
-process (or a machine) of its own."""
+"""`manage.py runworker`: send the outbox's messages, do the machine translations and make the PDFs
+asked for, in three loops that never wait for each other (`notifications.worker`). Runs until
+stopped (SIGTERM or Ctrl-C end it after the message being sent; a translation under way is put
+back in the queue); `--once` does what is due and exits (for cron). The mail loop also enqueues
+the day's reminders once a day (`sendreminders`; idempotent, so several workers or a cron job
+doing it too send nothing twice), and on the first day of a month last month's digests
+(`senddigest`, likewise); `--no-daily` leaves both to cron. `--only mail`, `--only translations`
+or `--only documents` runs one loop, for a process (or a machine) of its own."""
 
 import signal
 import threading
@@ -17,8 +17,8 @@ from revmod.notifications import worker
 
 class Command(BaseCommand):
     help = (
-        "Send the e-mail messages waiting in the outbox and do the machine translations "
-        "(two loops; --once for cron)."
+        "Send the e-mail messages waiting in the outbox, do the machine translations and make "
+        "the PDFs asked for (three loops; --once for cron)."
     )
 
     def add_arguments(self, parser):
