@@ -59,7 +59,7 @@ def copy_demo(times: int) -> None:
     from revmod.accounts.models import Nomination, User
     from revmod.lots.models import Pairing
     from revmod.registry.models import Adherence, Party
-    from revmod.reviews.models import Consultation, Review, ReviewEvent
+    from revmod.reviews.models import Consultation, Review, ReviewEvent, ReviewTimeline
 
     parties = list(Party.objects.filter(reviews__isnull=False).distinct())
     adherences = list(Adherence.objects.current().filter(party__in=parties))
@@ -68,6 +68,7 @@ def copy_demo(times: int) -> None:
     nominations = list(Nomination.objects.all())
     consultations = {c.review_id: c for c in Consultation.objects.all()}
     events = list(ReviewEvent.objects.all())
+    timelines = list(ReviewTimeline.objects.all())
     people = {u.pk: u for u in User.objects.filter(nominations__isnull=False).distinct()}
     fresh = codes()
     with transaction.atomic():
@@ -184,6 +185,13 @@ def copy_demo(times: int) -> None:
                         data=e.data,
                     )
                     for e in events
+                ]
+            )
+            # What the statistics read of the events (reviews.timeline), copied with them.
+            ReviewTimeline.objects.bulk_create(
+                [
+                    ReviewTimeline(review_id=review_of[t.review_id], entries=t.entries)
+                    for t in timelines
                 ]
             )
 
