@@ -222,7 +222,7 @@ def main() -> None:
         from revmod.accounts.models import User
         from revmod.demo.simulation import AS_OF
         from revmod.reviews.models import Review, ReviewEvent
-        from revmod.stats.status import status
+        from revmod.stats.status import data_version, status
 
         started = time.perf_counter()
         for command in ("migrate", "loadregistry", "loaddemo"):
@@ -254,6 +254,15 @@ def main() -> None:
             cache.clear()
             status(AS_OF)
 
+        def cold_page(url):
+            get = page(url)
+
+            def cold_get():
+                cache.clear()
+                get()
+
+            return cold_get
+
         rows = [
             ("status, computed (cold)", cold),
             ("status, cached (warm)", lambda: status(AS_OF)),
@@ -261,6 +270,8 @@ def main() -> None:
             ("dashboard HTML", page(f"/en/statistics/?as_of={day}")),
             ("report HTML (en)", page(f"/en/statistics/report/?as_of={day}")),
             ("report HTML (ar)", page(f"/ar/statistics/report/?as_of={day}")),
+            ("report HTML (en), cold", cold_page(f"/en/statistics/report/?as_of={day}")),
+            ("status data_version()", data_version),
         ]
         if not args.no_pdf:
             rows += [

@@ -56,9 +56,9 @@ def load(day: dt.date, cluster: Cluster | None = None):
         .values_list("party__code", "party__regional_group__code")
         .order_by("party__code")
     ]
-    nominations = [
-        NominationFacts(party, kind, scope, person, gender, ministry, starts_on, ends_on)
-        for party, kind, scope, person, gender, ministry, starts_on, ends_on in (
+    nominations = list(
+        map(
+            NominationFacts._make,
             Nomination.objects.filter(starts_on__lte=day).values_list(
                 "party__code",
                 "kind",
@@ -68,9 +68,9 @@ def load(day: dt.date, cluster: Cluster | None = None):
                 "person__ministry",
                 "starts_on",
                 "ends_on",
-            )
+            ),
         )
-    ]
+    )
     reviewers = defaultdict(list)
     for reviewed, reviewer in (
         Pairing.objects.filter(since__lte=day)
@@ -108,10 +108,13 @@ def _first_named(nominations, day) -> dict[tuple[str, str, str], dt.date]:
     `day`."""
     first: dict[tuple[str, str, str], dt.date] = {}
     filled = set()
-    for n in nominations:
-        key = (n.party, n.scope, n.kind)
-        first[key] = min(n.starts_on, first.get(key, n.starts_on))
-        if n.in_force(day):
+    # Unpacked, not n.in_force(day): this runs once per nomination (75,000 at fifty times).
+    for party, kind, scope, _person, _gender, _ministry, starts_on, ends_on in nominations:
+        key = (party, scope, kind)
+        known = first.get(key)
+        if known is None or starts_on < known:
+            first[key] = starts_on
+        if ends_on is None or ends_on > day:  # started by `day` (load's filter): in force
             filled.add(key)
     return {key: first[key] for key in filled}
 
