@@ -61,7 +61,7 @@ def copy_demo(times: int) -> None:
     from revmod.accounts.models import Nomination, User
     from revmod.lots.models import Pairing
     from revmod.registry.models import Adherence, Party
-    from revmod.reviews.models import Consultation, Review, ReviewEvent
+    from revmod.reviews.models import Consultation, Review, ReviewEvent, ReviewTimeline
 
     parties = list(Party.objects.filter(reviews__isnull=False).distinct())
     adherences = list(Adherence.objects.current().filter(party__in=parties))
@@ -70,6 +70,7 @@ def copy_demo(times: int) -> None:
     nominations = list(Nomination.objects.all())
     consultations = {c.review_id: c for c in Consultation.objects.all()}
     events = list(ReviewEvent.objects.all())
+    timelines = list(ReviewTimeline.objects.all())
     people = {u.pk: u for u in User.objects.filter(nominations__isnull=False).distinct()}
     fresh = codes()
     with transaction.atomic():
@@ -188,6 +189,13 @@ def copy_demo(times: int) -> None:
                     for e in events
                 ]
             )
+            # What the statistics read of the events (reviews.timeline), copied with them.
+            ReviewTimeline.objects.bulk_create(
+                [
+                    ReviewTimeline(review_id=review_of[t.review_id], entries=t.entries)
+                    for t in timelines
+                ]
+            )
 
 
 def timed(func, runs: int) -> tuple[float, float]:
@@ -216,7 +224,7 @@ def main() -> None:
         from revmod.accounts.models import User
         from revmod.demo.simulation import AS_OF
         from revmod.reviews.models import Review, ReviewEvent
-        from revmod.stats.status import status
+        from revmod.stats.status import data_version, status
 
         started = time.perf_counter()
         for command in ("migrate", "loadregistry", "loaddemo"):
@@ -248,6 +256,15 @@ def main() -> None:
             cache.clear()
             status(AS_OF)
 
+        def cold_page(url):
+            get = page(url)
+
+            def cold_get():
+                cache.clear()
+                get()
+
+            return cold_get
+
         rows = [
             ("status, computed (cold)", cold),
             ("status, cached (warm)", lambda: status(AS_OF)),
@@ -255,6 +272,8 @@ def main() -> None:
             ("dashboard HTML", page(f"/en/statistics/?as_of={day}")),
             ("report HTML (en)", page(f"/en/statistics/report/?as_of={day}")),
             ("report HTML (ar)", page(f"/ar/statistics/report/?as_of={day}")),
+            ("report HTML (en), cold", cold_page(f"/en/statistics/report/?as_of={day}")),
+            ("status data_version()", data_version),
         ]
         if not args.no_pdf:
             import shutil

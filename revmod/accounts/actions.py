@@ -30,6 +30,7 @@ from revmod.lib import hooks
 from revmod.lib.access import is_secretariat
 from revmod.lib.hooks import Hook
 from revmod.lib.uploads import check_upload, server_name
+from revmod.registry import versions
 from revmod.registry.models import Party
 
 NOTE_VERBALE_FORMATS = ("pdf", "docx", "odt", "txt")
@@ -229,6 +230,7 @@ def activate(
     person.languages = sorted(set(languages))
     person.preferred_language = preferred_language
     person.save()
+    versions.bump()  # the statistics count focal points and experts by gender and ministry
     registration.status = Registration.Status.ACTIVATED
     registration.activated_at = now
     _log(registration, "activated", by=person, at=now)
@@ -511,6 +513,7 @@ def nominate(
         recorded_by=by,
         recorded_at=now,
     )
+    versions.bump()
     NOMINATED(nomination, replaced=replaced, approved=approval, by=by, now=now)
     return nomination
 
@@ -522,6 +525,7 @@ def end_nomination(nomination: Nomination, *, on: dt.date, by: User, now: dt.dat
         raise NominationError(_("This nomination has already ended."))
     nomination.ends_on = on
     nomination.save(update_fields=["ends_on"])
+    versions.bump()
     person = nomination.person
     person.session_epoch += 1
     person.save(update_fields=["session_epoch"])

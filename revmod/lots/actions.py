@@ -23,6 +23,7 @@ from revmod.lots.models import (
     Rules,
 )
 from revmod.lots.rng import commitment, derive_seed
+from revmod.registry import versions
 from revmod.registry.models import Adherence, Instrument, Party
 
 
@@ -451,6 +452,7 @@ def publish(draw: Draw, *, now: dt.datetime, by=None) -> Draw:
         replaced = _put_redraw(draw, parties)
     draw.status, draw.published_at = Draw.Status.PUBLISHED, now
     draw.save(update_fields=["status", "published_at"])
+    versions.bump()  # pairings added or ended
     PUBLISHED(draw, now=now, by=by, replaced=replaced)
     return draw
 

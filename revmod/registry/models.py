@@ -230,3 +230,16 @@ class Adherence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party.code} {self.instrument.code} {self.get_action_display()} {self.date}"
+
+
+class RecordsVersion(models.Model):
+    """A counter per kind of reading (`name`), bumped in the same transaction as every change
+    of the records that reading depends on (revmod.registry.versions). Whoever caches what it
+    computed from those records keys the cache with the counter: one indexed single-row read
+    tells whether anything changed, instead of aggregates over every table read."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    n = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.n}"

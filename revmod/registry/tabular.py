@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from revmod.lib import cells, uploads
 from revmod.lib.i18n import field_names
+from revmod.registry import versions
 from revmod.registry.models import (
     Adherence,
     Article,
@@ -336,6 +337,8 @@ def load_adherences(rows: list[Row], report: Report) -> None:
         else:
             report.added.append(label)
         Adherence.objects.create(party=party, instrument=instrument, action=action, date=date)
+    if report.added or report.changed:
+        versions.bump()
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from revmod.lib.access import is_secretariat
 from revmod.lib.hooks import Hook
 from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import GroupAssignment, Pairing
+from revmod.registry import versions
 from revmod.registry.models import Cluster, Party
-from revmod.reviews import stages, tasks, workflow
+from revmod.reviews import stages, tasks, timeline, workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import (
@@ -70,7 +71,12 @@ ERROR_MESSAGES = {
 
 
 def record(review: Review, kind: str, *, by: User | None, at: dt.datetime, **data) -> ReviewEvent:
-    return ReviewEvent.objects.create(review=review, kind=kind, actor=by, at=at, data=data)
+    """Write an event of `review` (the one place the workflow's events are written), keep the
+    review's timeline (the facts the statistics read) and count a change of the records."""
+    event = ReviewEvent.objects.create(review=review, kind=kind, actor=by, at=at, data=data)
+    timeline.append(review.pk, kind, at, data)
+    versions.bump()
+    return event
 
 
 DUE_FIELDS = ["due_step", "due_on", "first_open_due_on"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from revmod.registry import versions
 from revmod.reviews.actions import refresh_due
 from revmod.reviews.models import DeadlinePeriods, Review
 
@@ -24,6 +25,7 @@ class DeadlinePeriodsAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # The due dates the lists sort on follow the new periods, in the admin's transaction.
         refresh_due(Review.objects.filter(started_on__gte=obj.applies_from))
+        versions.bump()  # the statistics' delays follow the periods too
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

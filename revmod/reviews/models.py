@@ -282,6 +282,18 @@ READ_MATERIAL_LABELS = {
 }
 
 
+class ReviewTimeline(models.Model):
+    """What the statistics read of a review's events, one row per review (reviews.timeline):
+    `entries` are [when (ISO, UTC), kind, data read], in the order of the events. Maintained by
+    actions.record in the event's transaction; rebuilt from the events by migration 0009."""
+
+    review = models.OneToOneField(Review, models.CASCADE, primary_key=True, related_name="timeline")
+    entries = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.review_id}: {len(self.entries)}"
+
+
 class ReadRecord(models.Model):
     """Someone read a review's confidential material (reviews.reads.record_read): who, what,
     how, which object, when. Append-only, like the events (lib.appendonly)."""

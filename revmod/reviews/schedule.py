@@ -38,13 +38,20 @@ def with_schedule_data(reviews):
     )
 
 
+# The scopes as plain strings: all_named runs twice per review in a status of the day.
+OWN, REVIEWER = Nomination.Scope.OWN.value, Nomination.Scope.REVIEWER.value
+
+
 def all_named(named, party: str, reviewer_codes, kind: str) -> dt.date | None:
     """The day the last party of a review named its `kind` (focal point or expert), if every
     party has one: `named` maps (party, scope, kind) to the day that role was first filled."""
-    days = [named.get((party, Nomination.Scope.OWN, kind))] + [
-        named.get((code, Nomination.Scope.REVIEWER, kind)) for code in reviewer_codes
-    ]
-    return None if None in days else max(days)
+    last = named.get((party, OWN, kind))
+    for code in reviewer_codes:
+        if last is None:
+            break
+        day = named.get((code, REVIEWER, kind))
+        last = None if day is None else max(last, day)
+    return last
 
 
 # The nominations a schedule reads (`Loaded.named`): the focal points' and the experts'.
