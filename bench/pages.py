@@ -457,11 +457,17 @@ def main() -> None:
             script.write_text(WRK_LUA)
 
             def load(path, cookie):
+                figures = None
                 if wrk:
                     figures = load_wrk(port, path, cookie, args.seconds, script)
-                else:
+                    drain(port, cookies["secretariat"])
+                    if figures["requests"] < 2 * CONNECTIONS:
+                        # wrk counts only the requests done within the time: a page slower
+                        # than that shows none. The Python client waits for those it started.
+                        figures = None
+                if figures is None:
                     figures = load_python(port, path, cookie, args.seconds)
-                drain(port, cookies["secretariat"])
+                    figures["client"] = "py"
                 return figures
 
             trivial = load(TRIVIAL, cookies["secretariat"])
@@ -500,8 +506,9 @@ def main() -> None:
             }
             failed = [name for name, ok in checks.items() if not ok]
             failures += bool(failed)
+            name = page.name + (" *" if figures.get("client") == "py" and wrk else "")
             print(
-                f"{page.name:32} {figures['rps']:6.1f} {share:6.0%} {figures['median']:7.1f} "
+                f"{name:32} {figures['rps']:6.1f} {share:6.0%} {figures['median']:7.1f} "
                 f"{figures['p99']:7.1f} {q1:5} {qn:5} {page.size / 1024:6.0f}  "
                 + (verdict(True) if not failed else "FAIL " + ",".join(failed))
             )
@@ -516,6 +523,11 @@ def main() -> None:
                 f"worker {pid}: {rss_once[pid]:.0f} MB after every page once, "
                 f"{rss_after.get(pid, 0):.0f} MB after the load (<= {WORKER_MB} MB) "
                 f"{verdict(worst <= WORKER_MB)}"
+            )
+        if wrk and any(p.load.get("client") == "py" for p in items):
+            print(
+                f"* fewer than {2 * CONNECTIONS} requests done by wrk in the time: measured "
+                "with the Python client, which waits for the requests it started"
             )
         print(f"\n{failures} target(s) missed" if failures else "\nevery target met")
 
