@@ -288,15 +288,16 @@ def copy_demo(times: int) -> None:
             cursor.execute("ANALYZE")
 
 
-def summary(scale: int, started: float) -> str:
-    """The data line of a benchmark's output."""
+def summary(scale: int, started: float | None) -> str:
+    """The data line of a benchmark's output (`started` None: a kept database, reused)."""
     from django.db import connection
 
     from revmod.accounts.models import User
     from revmod.reviews.models import Review, ReviewEvent
 
+    elapsed = 0.0 if started is None else time.perf_counter() - started
     return (
         f"data: {Review.objects.count()} reviews, {ReviewEvent.objects.count()} events, "
-        f"{User.objects.count()} users (x{scale} the demo on {connection.vendor}, built in "
-        f"{time.perf_counter() - started:.0f} s)"
+        f"{User.objects.count()} users (x{scale} the demo on {connection.vendor}, "
+        + ("a kept database, reused)" if started is None else f"built in {elapsed:.0f} s)")
     )
