@@ -87,6 +87,8 @@ def database(kind: str, tag: str, *, keep: bool = False) -> Iterator[str]:
 def setup(url: str, settings: str = "revmod.settings") -> None:
     """Django set up on the database at `url`, with the benchmark's environment."""
     os.environ.update(BENCH_ENV, DATABASE_URL=url)
+    # Generated PDFs (where the code makes them in the worker) of this run only.
+    os.environ.setdefault("REVMOD_GENERATED_DIR", tempfile.mkdtemp(prefix="bench-generated-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = settings
     warnings.filterwarnings("ignore", NO_STATIC)
     import django
@@ -161,6 +163,11 @@ def copy_demo(times: int) -> None:
     nominations = list(Nomination.objects.all())
     consultations = {c.review_id: c for c in Consultation.objects.all()}
     events = list(ReviewEvent.objects.all())
+    try:  # What the statistics read of the events, where the code has it (issue 18).
+        from revmod.reviews.models import ReviewTimeline
+    except ImportError:
+        ReviewTimeline = None
+    timelines = list(ReviewTimeline.objects.all()) if ReviewTimeline else []
     people = {u.pk: u for u in User.objects.filter(nominations__isnull=False).distinct()}
     fresh = codes()
     with transaction.atomic():
@@ -280,6 +287,13 @@ def copy_demo(times: int) -> None:
                 ],
                 batch_size=5000,
             )
+            if ReviewTimeline:
+                ReviewTimeline.objects.bulk_create(
+                    [
+                        ReviewTimeline(review_id=review_of[t.review_id], entries=t.entries)
+                        for t in timelines
+                    ]
+                )
     from django.db import connection
 
     if connection.vendor == "postgresql":
