@@ -5,7 +5,7 @@ its memory measured as the worker's process would use them.
     python bench/digest.py --scale 5
 
 The demo (the mechanism on 16 April 2024, loaded through the real actions) is copied `scale - 1`
-times with bulk inserts (bench/stats.py), every person gets an e-mail address and a language
+times with bulk inserts (bench/data.py), every person gets an e-mail address and a language
 in turn among the six, then `senddigest --month 2024-03` runs in a child process on that
 database: the time is the child's wall-clock time, the memory its peak resident set. Targets
 (issue 6): <= 60 s and <= 200 MB on the 2-core machine.
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stats import copy_demo, setup  # noqa: E402
+from bench.data import copy_demo, setup  # noqa: E402
 
 MONTH = "2024-03"
 
@@ -37,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
-        setup(db)
+        setup(f"sqlite:///{db}")
         from io import StringIO
 
         from django.conf import settings
