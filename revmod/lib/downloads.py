@@ -14,6 +14,9 @@ from revmod.lib import cells
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+# Rows a download reads from the database at a time (`queryset.iterator(chunk_size=CHUNK)`):
+# large enough for few round trips, small enough that memory stays flat.
+CHUNK = 2000
 # Characters XML 1.0 forbids (lxml and openpyxl refuse them): control characters pasted from
 # elsewhere.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

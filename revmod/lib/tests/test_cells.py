@@ -29,7 +29,9 @@ def test_formula_like_text_gets_a_quote_in_csv_and_nothing_else_changes():
 def test_a_csv_download_streams_every_row_in_pieces():
     rows = ([f"=row {n}", n] for n in range(20_000))
     response = csv_response(rows, "big.csv")
-    assert response.streaming and response["Content-Disposition"] == 'attachment; filename="big.csv"'
+    assert (
+        response.streaming and response["Content-Disposition"] == 'attachment; filename="big.csv"'
+    )
     pieces = list(response.streaming_content)
     assert len(pieces) > 1  # written as it is sent, not built whole first
     lines = b"".join(pieces).decode().splitlines()
