@@ -2,8 +2,8 @@
 each party's page (its instruments, and the outputs of its completed reviews it published)."""
 
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from revmod.lib import lists
