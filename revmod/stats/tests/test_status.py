@@ -459,10 +459,10 @@ def test_each_figures_download_holds_the_table_the_filtered_page_shows(world, cl
         (link,) = re.findall(r'href="([^"]*/figures/\w+\.csv[^"]*)"', section)
         link = markup.unescape(link)
         assert f"as_of={params['as_of']}" in link and f"group={params['group']}" in link
-        body = section.split("<tbody>")[1].split("</tbody>")[0]
+        table = section.split("<tbody>")[1].split("</tbody>")[0]
         shown = [
             [markup.unescape(label), *values]
-            for label, cells in re.findall(r'<th scope="row">([^<]*)</th>(.*?)</tr>', body)
+            for label, cells in re.findall(r'<th scope="row">([^<]*)</th>(.*?)</tr>', table)
             for values in [re.findall(r"<td>([^<]*)</td>", cells)]
         ]
         rows = list(csv.reader(io.StringIO(body(client.get(link)).decode())))
