@@ -120,6 +120,14 @@ def rename(table: str, code: str, name_en: str) -> None:
     tabular.load([(read, rows)])
 
 
+def body(response) -> bytes:
+    """What a response sends, whole: a page's content, or a download's streamed pieces (CSV
+    and XLSX downloads stream: lib.downloads)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def assert_inert(response, text: str) -> None:
     """`text` is in the CSV or XLSX download `response` and cannot run as a formula: a CSV cell
     with a leading quote; an XLSX cell that openpyxl reads back as a string (data type "s"), and
@@ -128,10 +136,10 @@ def assert_inert(response, text: str) -> None:
 
     assert response.status_code == 200, response.status_code
     if response["Content-Type"].startswith("text/csv"):
-        cells = [c for row in csv.reader(io.StringIO(response.content.decode())) for c in row]
+        cells = [c for row in csv.reader(io.StringIO(body(response).decode())) for c in row]
         assert "'" + text in cells and text not in cells
         return
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(body(response)))
     cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     found = [c for c in cells if c.value == text]

@@ -34,7 +34,7 @@ from revmod.accounts.forms import (
 )
 from revmod.accounts.models import ApiToken, Nomination, Registration, User
 from revmod.lib.access import is_secretariat, secretariat_required
-from revmod.lib.downloads import bad_filters, csv_response, xlsx_response
+from revmod.lib.downloads import CHUNK, bad_filters, csv_response, xlsx_response
 from revmod.lib.i18n import normalize_language
 from revmod.lib.storedfiles import MissingFile, missing_page, open_stored
 from revmod.lib.uploads import FORMATS
@@ -355,7 +355,7 @@ def nomination_export(request, fmt):
     form = NominationFilterForm(request.GET)
     if fmt in ("csv", "xlsx") and not form.is_valid():
         return bad_filters(form)
-    nominations = _nominations(form)
+    nominations = _nominations(form).iterator(chunk_size=CHUNK)
     if fmt == "csv":
         return csv_response(export_rows(nominations), "nominations.csv")
     if fmt == "xlsx":

@@ -27,6 +27,12 @@ LANG = OpenApiParameter(
             ),
             OpenApiParameter("instrument", OpenApiTypes.STR, enum=["UNTOC", "TIP", "SOM", "FIR"]),
             OpenApiParameter("q", OpenApiTypes.STR, description="name (any language) or code"),
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                description="party (name in the language asked), code or regional_group; "
+                "'-' before it for the reverse order (default: code)",
+            ),
         ]
     ),
     retrieve=extend_schema(parameters=[LANG]),
@@ -42,10 +48,14 @@ class PartyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
         parties = Party.objects.with_instruments().order_by("code")
         if self.action != "list":
             return parties
-        # The same filter as the page; here a wrong value is an error, not an empty list.
+        # The same filter and `ordering` as the page; here a wrong value is an error, not an
+        # empty list. Without `ordering`, by code, as the API always listed them.
         form = PartyFilterForm(self.request.query_params)
         cleaned(form)
-        return form.filter(parties)
+        parties = form.filter(parties)
+        if not self.request.query_params.get("ordering"):
+            parties = parties.order_by("code")
+        return parties
 
     def get_object(self):
         self.kwargs["code"] = self.kwargs["code"].upper()

@@ -21,7 +21,7 @@ Numbers and dates we write ourselves are not text and stay as they are.
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 STARTS = frozenset("=+-@\t\r")
 QUOTE = "'"
@@ -50,13 +50,24 @@ def from_csv(text: str) -> str:
     return text[1:] if text[:1] == QUOTE and _quoted(text[1:]) else text
 
 
-def csv_text(rows: Iterable[Iterable]) -> str:
-    """`rows` as a CSV file (no cell runs as a formula); None is an empty cell."""
+def csv_chunks(rows: Iterable[Iterable], size: int = 64 * 1024) -> Iterator[str]:
+    """`rows` as the text of a CSV file (no cell runs as a formula; None is an empty cell),
+    in pieces of about `size` characters: a download streams them as the rows are read."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for row in rows:
         writer.writerow(["" if v is None else to_csv(v) for v in row])
-    return out.getvalue()
+        if out.tell() >= size:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue()
+
+
+def csv_text(rows: Iterable[Iterable]) -> str:
+    """`rows` as a CSV file (no cell runs as a formula); None is an empty cell."""
+    return "".join(csv_chunks(rows))
 
 
 def set_cell(cell, value) -> None:

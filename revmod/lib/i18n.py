@@ -84,3 +84,13 @@ def language_names(codes, language: str | None = None) -> str:
 def field_names(field: str) -> list[str]:
     """The six column names of a translated field, in the order of LANGUAGE_CODES."""
     return [f"{field}_{s}" for s in SUFFIXES.values()]
+
+
+def number(value: int, language: str | None = None) -> str:
+    """`value` written with the digit grouping of `language` (default: the active language):
+    "9,450" in English, "9 450" in French and Russian, "9.450" in Spanish (babel's CLDR)."""
+    from babel.numbers import format_decimal  # loaded by the pages that count
+
+    return format_decimal(
+        value, locale=translation.to_locale(language or translation.get_language() or "en")
+    )

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from revmod.lib.downloads import csv_response, xlsx_response
+from revmod.lib.downloads import CHUNK, csv_response, xlsx_response
 from revmod.lots.forms import PairingFilterForm
 from revmod.lots.models import Pairing
 from revmod.registry.models import Instrument
@@ -51,10 +51,11 @@ def filename(status: str, extension: str) -> str:
 
 
 def as_csv(pairings, *, status: str = "") -> HttpResponse:
-    return csv_response(rows(pairings), filename(status, "csv"))
+    return csv_response(rows(pairings.iterator(chunk_size=CHUNK)), filename(status, "csv"))
 
 
 def as_xlsx(pairings, *, status: str = "") -> HttpResponse:
+    pairings = pairings.iterator(chunk_size=CHUNK)
     return xlsx_response(rows(pairings), filename(status, "xlsx"), _("Pairings"))
 
 

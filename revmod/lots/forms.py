@@ -1,28 +1,32 @@
 import re
 
 from django import forms
-from django.db.models import F
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from revmod.lib import lists
 from revmod.lib.forms import ModelIdsField
 from revmod.lots.models import Draw, Meeting, Pairing, RedrawRequest, ReviewGroup
 from revmod.registry.forms import PartyCodesField
 from revmod.registry.models import Party
 
-# The order of each list of pairings: the current ones by group and party under review; the
-# replaced ones the latest first (as the history page always showed them).
-PAIRING_ORDER = {
-    "": ("group__number", "reviewed__code", F("until").asc(nulls_first=True), "role"),
-    "active": ("group__number", "reviewed__code", "role"),
-    "superseded": ("-until", "reviewed__code"),
-}
 
-
-class PairingFilterForm(forms.Form):
-    """Filters of the pairings pages (current, replaced), their downloads and
+class PairingFilterForm(lists.Sorted):
+    """Filters and order of the pairings pages (current, replaced), their downloads and
     /api/v1/pairings/: `pairings()` is the one list of all of them. `status`: the pages' own
-    (the current pairings page shows the active ones, whatever the address says)."""
+    (the current pairings page shows the active ones, whatever the address says). The current
+    ones are listed by group and party under review; the replaced ones the latest first (as
+    the history page always showed them)."""
+
+    SORTS = {
+        "group": ("group__number", "reviewed__code", "role", "reviewer__code"),
+        "reviewed": (lambda: lists.translated("reviewed__name"), "reviewed__code"),
+        "reviewer": (lambda: lists.translated("reviewer__name"), "reviewer__code"),
+        "role": ("role",),
+        "since": ("since",),
+        "until": ("until",),
+    }
+    DEFAULT_ORDERING = "group"
 
     group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
@@ -44,6 +48,8 @@ class PairingFilterForm(forms.Form):
         self.fields["group"].choices = [("", _("All groups"))] + [
             (g.number, str(g)) for g in ReviewGroup.objects.all()
         ]
+        if (data or {}).get("status") == "superseded":
+            self.DEFAULT_ORDERING = "-until"
 
     def filter(self, pairings):
         if not self.is_valid():
@@ -53,11 +59,11 @@ class PairingFilterForm(forms.Form):
         status = self.cleaned_data["status"]
         if status:
             pairings = pairings.filter(until__isnull=status == "active")
-        return pairings.order_by(*PAIRING_ORDER[status], "reviewer__code", "pk")
+        return self.order(pairings)
 
     def pairings(self):
         """The pairings the form asks for, with their parties and replacements, in the order
-        of their list (`PAIRING_ORDER`); none when the form is not valid."""
+        of their list (`ordering`); none when the form is not valid."""
         return self.filter(Pairing.objects.with_parties().select_related("superseded_by__reviewer"))
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from revmod.lib import lists
@@ -23,42 +24,53 @@ from revmod.lots.forms import (
     RedrawRequestForm,
 )
 from revmod.lots.generated import documents
-from revmod.lots.models import Draw, Meeting, RedrawRequest, ReviewGroup
+from revmod.lots.models import Draw, Meeting, RedrawRequest
 from revmod.registry.models import Party
+
+# The sortable columns of the pairings pages (PairingFilterForm.SORTS).
+CURRENT_COLUMNS = {
+    "group": gettext_lazy("Group"),
+    "reviewed": gettext_lazy("Party under review"),
+    "reviewer": gettext_lazy("Reviewing party"),
+    "role": gettext_lazy("Role"),
+    "since": gettext_lazy("Since"),
+}
+REPLACED_COLUMNS = {
+    "group": gettext_lazy("Group"),
+    "reviewed": gettext_lazy("Party under review"),
+    "reviewer": gettext_lazy("Reviewing party"),
+    "since": gettext_lazy("Since"),
+    "until": gettext_lazy("Until"),
+}
+
+
+def _pairings_page(request, status: str, template: str, labels: dict):
+    """A pairings page: 50 pairings of `status` a page, sorted on a column; its downloads
+    hold every page of the same filters and order."""
+    form = PairingFilterForm(request.GET, status=status)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": lists.paged(request.GET, form.pairings()),
+            "columns": form.columns(request.GET, labels),
+            "query": lists.query(request.GET),
+            # The downloads hold what the page shows: the same group, order and status.
+            "download_query": lists.query(request.GET, status=status),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
 def pairing_list(request):
-    form = PairingFilterForm(request.GET, status="active")
-    by_group: dict[ReviewGroup, dict] = {}
-    for pairing in form.pairings():
-        reviews = by_group.setdefault(pairing.group, {})
-        reviews.setdefault(pairing.reviewed, []).append(pairing)
-    return render(
-        request,
-        "lots/pairing_list.html",
-        {
-            "form": form,
-            "by_group": by_group,
-            "count": sum(len(r) for r in by_group.values()),
-            # The downloads hold what the page shows: the same group, the active pairings.
-            "query": lists.query(request.GET, status="active"),
-        },
-    )
+    return _pairings_page(request, "active", "lots/pairing_list.html", CURRENT_COLUMNS)
 
 
 @require_GET
 def pairing_history(request):
-    form = PairingFilterForm(request.GET, status="superseded")
-    return render(
-        request,
-        "lots/pairing_history.html",
-        {
-            "form": form,
-            "pairings": form.pairings(),
-            "query": lists.query(request.GET, status="superseded"),
-        },
-    )
+    return _pairings_page(request, "superseded", "lots/pairing_history.html", REPLACED_COLUMNS)
 
 
 @require_GET

@@ -3,8 +3,10 @@ each party's page (its instruments, and the outputs of its completed reviews it 
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from revmod.lib import lists
 from revmod.lib.access import is_secretariat
 from revmod.questionnaires import observations
 from revmod.registry.forms import PartyFilterForm
@@ -47,14 +49,38 @@ def task_list(request) -> dict:
     }
 
 
+# The party list's sortable columns (the instruments' columns are not: a date per party).
+PARTY_COLUMNS = {
+    "party": gettext_lazy("Party"),
+    "code": gettext_lazy("Code"),
+    "regional_group": gettext_lazy("Regional group"),
+}
+
+
 @require_GET
 def party_list(request):
+    """The parties, 50 a page, sorted on a column, each with the day it joined each
+    instrument: one cell per instrument, found here by a dictionary rather than by the
+    template looping over every adherence for every instrument."""
     form = PartyFilterForm(request.GET)
-    parties = form.filter(Party.objects.with_instruments())
+    page = lists.paged(request.GET, form.filter(Party.objects.with_instruments()))
+    instruments = list(Instrument.objects.all())
+    rows = []
+    for party in page:
+        joined = {a.instrument_id: a.date for a in party.current_adherences}
+        rows.append((party, [joined.get(i.pk) for i in instruments]))
     return render(
         request,
         "registry/party_list.html",
-        {"form": form, "parties": parties, "instruments": Instrument.objects.all()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "instruments": instruments,
+            "columns": form.columns(request.GET, PARTY_COLUMNS),
+            "query": lists.query(request.GET),
+        },
+        status=400 if form.errors else 200,
     )
 
 

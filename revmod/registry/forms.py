@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from revmod.lib import lists
 from revmod.registry.models import Instrument, Party, RegionalGroup
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -40,8 +41,15 @@ class PartyCodesField(forms.CharField):
         return codes or None
 
 
-class PartyFilterForm(forms.Form):
-    """Filters of the party list; the API list takes the same parameters."""
+class PartyFilterForm(lists.Sorted):
+    """Filters and order of the party list; the API list takes the same parameters."""
+
+    SORTS = {
+        "party": (lambda: lists.translated("name"),),
+        "code": ("code",),
+        "regional_group": ("regional_group__order", "regional_group__code"),
+    }
+    DEFAULT_ORDERING = "party"
 
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
     regional_group = forms.ModelChoiceField(
@@ -75,7 +83,7 @@ class PartyFilterForm(forms.Form):
             parties = parties.filter(regional_group=data["regional_group"])
         if data["instrument"]:
             parties = parties.party_to(data["instrument"].code)
-        return parties
+        return self.order(parties)
 
 
 class RegistryImportForm(forms.Form):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from revmod.accounts.models import Nomination
 from revmod.lib import confirm, lists
 from revmod.lib.access import is_secretariat, secretariat_required
-from revmod.lib.downloads import bad_filters, csv_response, xlsx_response
+from revmod.lib.downloads import CHUNK, bad_filters, csv_response, xlsx_response
 from revmod.lots import actions as lots
 from revmod.registry.models import Cluster, Party
 from revmod.reviews import actions, deadlines, ical, tasks
@@ -236,10 +236,11 @@ def review_reads_export(request, pk):
     """The same record as CSV (every row, or one material's)."""
     review, material, reads = _reads(request, pk)
     header = [_("When (UTC)"), _("User name"), _("Name"), _("Material"), _("How")]
-    rows = [header + [_("Object"), _("Detail")]]
-    for read in reads.iterator(chunk_size=2000):
-        rows.append(
-            [
+
+    def rows():
+        yield header + [_("Object"), _("Detail")]
+        for read in reads.iterator(chunk_size=CHUNK):
+            yield [
                 read.at.isoformat(),
                 read.reader.get_username(),
                 read.reader.get_full_name(),
@@ -248,9 +249,9 @@ def review_reads_export(request, pk):
                 read.target,
                 read.detail,
             ]
-        )
+
     name = f"reads-{review.party.code}-cluster-{review.cluster.number}"
-    return csv_response(rows, f"{name}{'-' + material if material else ''}.csv")
+    return csv_response(rows(), f"{name}{'-' + material if material else ''}.csv")
 
 
 def _visible(request, pk) -> Review:
@@ -441,7 +442,7 @@ def review_export(request, fmt):
     form = ReviewFilterForm(request.GET, today=today, user=request.user)
     if not form.is_valid():
         return bad_filters(form)
-    rows = export_rows(listed(request.user, form), today)
+    rows = export_rows(listed(request.user, form).iterator(chunk_size=CHUNK), today)
     if fmt == "csv":
         return csv_response(rows, "reviews.csv")
     return xlsx_response(rows, "reviews.xlsx", _("Reviews"))

@@ -22,6 +22,7 @@ from revmod.test import (
     FORMULA,
     PDF,
     assert_inert,
+    body,
     count_queries,
     make_user,
     make_world,
@@ -480,7 +481,7 @@ def test_nominations_are_listed_a_hundred_at_a_time_keeping_the_filters(client, 
     assert second.content.decode().count("<tr>") == 6 and "x104" in second.content.decode()
     # The downloads hold them all.
     csv = client.get(url("accounts:nomination-export", "csv"), {"kind": "expert"})
-    assert csv.content.decode().count("\n") == 106
+    assert body(csv).decode().count("\n") == 106
 
 
 def test_nominations_list_filters_and_shows_history(client, secretariat):
@@ -512,11 +513,11 @@ def test_nominations_export_csv_and_xlsx(client, secretariat):
     client.force_login(secretariat)
     csv = client.get(url("accounts:nomination-export", "csv"), {"party": "FRA"})
     assert csv["Content-Type"].startswith("text/csv")
-    lines = csv.content.decode().splitlines()
+    lines = body(csv).decode().splitlines()
     assert len(lines) == 3 and lines[0].startswith("Party,Code,Role")
     assert all(",FRA," in line for line in lines[1:])
     xlsx = client.get(url("accounts:nomination-export", "xlsx"))
-    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert xlsx.status_code == 200 and body(xlsx).startswith(b"PK")
     assert client.get(url("accounts:nomination-export", "pdf")).status_code == 404
 
 
@@ -621,7 +622,7 @@ def test_the_downloads_of_a_filtered_nominations_list_hold_its_rows(client, secr
     assert html.unescape(link).endswith("?kind=expert&history=on")
     shown = re.findall(r'<th scope="row">([^<]+)<br>', page)
     response = client.get(html.unescape(link))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(body(response).decode())))
     assert [row[4] for row in rows[1:]] == shown and len(shown) == 3
     bad = client.get(url("accounts:nomination-export", "csv"), {"kind": "nobody"})
     assert bad.status_code == 400 and "Role" in bad.content.decode()

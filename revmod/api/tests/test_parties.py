@@ -107,3 +107,25 @@ def test_the_openapi_schema_is_valid_and_warning_free(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
     assert "/api/v1/pairings/" in text and "/api/v1/draws/{id}/" in text
+
+
+def test_the_list_sorts_on_ordering_and_refuses_an_unknown_one(client, registry):
+    def codes(**params):
+        return [
+            p["code"]
+            for p in client.get("/api/v1/parties/", {"page_size": 500, **params}).json()["results"]
+        ]
+
+    assert codes() == sorted(codes())
+    assert codes(ordering="-code") == codes()[::-1]
+
+    def names(ordering):
+        params = {"page_size": 500, "ordering": ordering, "lang": "fr"}
+        return [p["name"] for p in client.get("/api/v1/parties/", params).json()["results"]]
+
+    # Sorted on the names in the language asked (the database's collation orders accents).
+    by_name = names("party")
+    assert len(by_name) == 189 and by_name[:2] == ["Afghanistan", "Afrique du Sud"]
+    assert names("-party") == by_name[::-1]
+    response = client.get("/api/v1/parties/", {"ordering": "secret"})
+    assert response.status_code == 400 and "ordering" in response.json()

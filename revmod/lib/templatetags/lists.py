@@ -1,5 +1,6 @@
 """Lists as people read them: `{% load lists %}`, then `{{ codes|language_names }}` (working
-languages by name, "Arabic, English") and `{{ names|listing }}` (any list, with the separator of
+languages by name, "Arabic, English"), `{{ count|number }}` (digits grouped as the active
+language groups them) and `{{ names|listing }}` (any list, with the separator of
 the active language); `{% list_separator %}` between the items a loop writes. The helpers are
 revmod.lib.i18n's, so pages, e-mails and exports agree."""
 
@@ -8,6 +9,7 @@ from django import template
 from revmod.lib.i18n import join_list
 from revmod.lib.i18n import language_names as names_of
 from revmod.lib.i18n import list_separator as separator
+from revmod.lib.i18n import number as as_number
 
 register = template.Library()
 
@@ -28,3 +30,9 @@ def listing(items) -> str:
 def list_separator() -> str:
     """The active language's list separator, for a list a template writes item by item."""
     return separator()
+
+
+@register.filter
+def number(value) -> str:
+    """An integer with the active language's digit grouping ("9,450", "9 450", "9.450")."""
+    return as_number(value or 0)

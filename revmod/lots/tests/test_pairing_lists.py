@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from revmod.lots import actions
 from revmod.lots.models import Draw, Pairing, ReviewGroup
 from revmod.registry.models import Party
-from revmod.test import count_queries, make_user, pdf_made, shared_data
+from revmod.test import body, count_queries, make_user, pdf_made, shared_data
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
@@ -101,11 +101,11 @@ def pairs(rows: list) -> list[tuple]:
 
 
 def csv_pairs(response) -> list[tuple]:
-    return pairs(list(csv.reader(io.StringIO(response.content.decode()))))
+    return pairs(list(csv.reader(io.StringIO(body(response).decode()))))
 
 
 def xlsx_pairs(response) -> list[tuple]:
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    sheet = load_workbook(io.BytesIO(body(response)), read_only=True).active
     return pairs(list(sheet.iter_rows(values_only=True)))
 
 

@@ -18,7 +18,7 @@ from revmod.questionnaires.tests.test_questionnaires import NOW, question, url
 from revmod.reviews import actions as reviews
 from revmod.reviews.models import ReadRecord
 from revmod.reviews.reads import record_read
-from revmod.test import count_queries, token_for
+from revmod.test import body, count_queries, token_for
 from revmod.translations import actions as translations
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +152,7 @@ def test_the_secretariat_lists_and_downloads_who_read_what(client, fb):
     assert people["main_fp"].username in page and "Questionnaire answers" in page
     response = client.get(url("reviews:reads_export", review.pk))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(body(response).decode())))
     assert rows[0][:5] == ["When (UTC)", "User name", "Name", "Material", "How"]
     assert [row[1:5] for row in rows[1:]] == [[people["main_fp"].username, "", "answers", "page"]]
     # A participant does not see who read what (the page does not even exist for them).
@@ -197,6 +197,6 @@ def test_the_download_of_a_filtered_reads_list_holds_its_rows(client, fb):
     (link,) = re.findall(r'href="([^"]*/reads\.csv[^"]*)"', page)
     assert link.endswith("?material=feedback")
     shown = re.findall(r'<span class="muted"><bdi>([^<]+)</bdi>', page)
-    rows = list(csv.reader(io.StringIO(client.get(html.unescape(link)).content.decode())))
+    rows = list(csv.reader(io.StringIO(body(client.get(html.unescape(link))).decode())))
     assert [row[1] for row in rows[1:]] == shown
     assert {row[3] for row in rows[1:]} == {"feedback"} and len(shown) == 2

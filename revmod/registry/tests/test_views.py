@@ -24,6 +24,28 @@ def party_rows(response):
     return re.findall(r'<a href="/[a-z-]+/parties/([A-Z]{2,3})/">', response.content.decode())
 
 
+def every_party(client, language="en", **params):
+    """The codes of the parties of every page of the list, in order."""
+    codes, page = [], 1
+    while True:
+        response = client.get(url("party-list", language), {**params, "page": page})
+        codes += party_rows(response)
+        if 'rel="next"' not in response.content.decode():
+            return codes
+        page += 1
+
+
+# "1–50 of 189" in each language, with its own digits grouping (none under 1,000).
+COUNTS = {
+    "ar": "1–50 من 189",
+    "zh-hans": "第 1–50 条，共 189 条",
+    "en": "1–50 of 189",
+    "fr": "1–50 sur 189",
+    "ru": "1–50 из 189",
+    "es": "1–50 de 189",
+}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_party_list_in_each_language(client, registry, language):
     response = client.get(url("party-list", language))
@@ -31,9 +53,14 @@ def test_party_list_in_each_language(client, registry, language):
     html = response.content.decode()
     direction = "rtl" if language == "ar" else "ltr"
     assert f'<html lang="{language}" dir="{direction}">' in html
-    assert len(party_rows(response)) == 189
+    assert len(party_rows(response)) == 50  # a page: the others through the pager
+    assert COUNTS[language] in html
+    assert sorted(every_party(client, language)) == sorted(
+        Party.objects.values_list("code", flat=True)
+    )
     germany = Party.objects.get(code="DEU")
     untoc = Instrument.objects.get(code="UNTOC")
+    html += client.get(url("party-list", language), {"q": "DEU"}).content.decode()
     with translation.override(language):
         assert germany.label in html
         # The legend of the instruments' abbreviations, with their official titles.
@@ -73,11 +100,11 @@ def test_the_parties_dates_are_written_as_on_every_page(client, registry):
 
 
 def test_filter_by_regional_group_and_instrument(client, registry):
-    afr = party_rows(client.get(url("party-list"), {"regional_group": "AFR"}))
+    afr = every_party(client, regional_group="AFR")
     assert len(afr) == Party.objects.filter(regional_group__code="AFR").count() > 40
     assert "NGA" in afr and "FRA" not in afr
 
-    fir = party_rows(client.get(url("party-list"), {"instrument": "FIR"}))
+    fir = every_party(client, instrument="FIR")
     assert "DEU" in fir and "CHN" in fir
     assert "SSD" not in fir  # South Sudan joined the Convention only
     assert len(fir) == Party.objects.party_to("FIR").count()
@@ -98,10 +125,65 @@ def test_search_by_name_in_the_pages_language(client, registry):
 
 
 def test_an_unknown_filter_value_shows_no_parties_and_says_why(client, registry):
+    """As the reviews list: 400, the page with no row and why."""
     response = client.get(url("party-list"), {"regional_group": "NOPE"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert party_rows(response) == []
     assert "Select a valid choice" in response.content.decode()
+    response = client.get(url("party-list"), {"ordering": "name; drop"})
+    assert response.status_code == 400 and party_rows(response) == []
+    assert "Unknown order “name; drop”: sort by one of party, code" in response.content.decode()
+
+
+def test_the_parties_page_sort_and_keep_their_filters(client, registry):
+    """50 a page; page 2 goes on where page 1 stopped; a header sorts (again: the reverse),
+    and the pager keeps the search, the filters and the order."""
+    weog = list(
+        Party.objects.filter(regional_group__code="WEOG")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    added = [f"W{chr(65 + n // 26)}{chr(65 + n % 26)}" for n in range(60)]  # WAA ... WCH
+    for code in added:
+        make_party(code)
+    Party.objects.filter(code__in=added).update(
+        regional_group=Party.objects.get(code="DEU").regional_group
+    )
+    params = {"regional_group": "WEOG", "ordering": "code"}
+    first = client.get(url("party-list"), params)
+    html = first.content.decode()
+    total = len(weog) + 60
+    assert 50 < total <= 100
+    assert f"1–50 of {total}" in html
+    assert 'aria-sort="ascending"><a href="?regional_group=WEOG&amp;ordering=-code">' in html
+    assert 'href="?regional_group=WEOG&amp;ordering=code&amp;page=2" rel="next"' in html
+    second = client.get(url("party-list"), {**params, "page": 2})
+    assert f"51–{total} of {total}" in second.content.decode()
+    codes = every_party(client, **params)
+    assert codes[:50] == party_rows(first) and codes[50:] == party_rows(second)
+    assert codes == sorted(weog + added)
+    reverse = every_party(client, regional_group="WEOG", ordering="-code")
+    assert reverse == codes[::-1]
+    # A page number that is not one is the first page; one past the end, the last.
+    assert party_rows(client.get(url("party-list"), {**params, "page": "x"})) == codes[:50]
+    assert party_rows(client.get(url("party-list"), {**params, "page": 99})) == codes[50:]
+    # The names in the page's language (the database's collation orders the accents).
+    by_name = every_party(client, "fr")
+    assert by_name[:2] == ["AFG", "ZAF"]  # Afghanistan, Afrique du Sud
+    assert every_party(client, "fr", ordering="-party") == by_name[::-1]
+
+
+def test_the_thousands_are_grouped_as_the_language_groups_them(client):
+    from revmod.lib.i18n import number
+
+    assert [number(9450, lang) for lang in LANGUAGES] == [
+        "9,450",
+        "9,450",
+        "9,450",
+        "9\u202f450",
+        "9\xa0450",
+        "9.450",
+    ]
 
 
 def test_party_page_shows_corrected_entries(client, registry):
@@ -128,7 +210,7 @@ def test_party_list_query_count_stays_flat(client, registry):
 
     untoc = Instrument.objects.get(code="UNTOC")
     few = count_queries(render)
-    for n in range(60):
+    for n in range(200):
         party = make_party(f"Q{n:02d}")
         Adherence.objects.create(
             party=party, instrument=untoc, action="approval", date="2010-01-01"

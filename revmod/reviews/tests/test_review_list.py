@@ -26,6 +26,7 @@ from revmod.reviews.forms import SORTS
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded, with_schedule_data
 from revmod.test import (
+    body,
     count_queries,
     fresh,
     make_people,
@@ -78,9 +79,9 @@ def in_download(client, fmt="csv", **params) -> list[int]:
     response = client.get(url("reviews:export", fmt), params)
     assert response.status_code == 200
     if fmt == "csv":
-        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        rows = list(csv.reader(io.StringIO(body(response).decode())))
     else:
-        sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+        sheet = load_workbook(io.BytesIO(body(response)), read_only=True).active
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     ids = dict(Review.objects.values_list("party__code", "pk"))
     return [ids[row[1]] for row in rows[1:]]

@@ -18,6 +18,7 @@ from revmod.reviews.models import DeadlinePeriods, Review, ReviewEvent
 from revmod.test import (
     FORMULA,
     assert_inert,
+    body,
     count_queries,
     fresh,
     make_people,
@@ -286,9 +287,9 @@ def test_the_export_is_the_secretariats(client, world):
     client.force_login(people["reviewed_fp"])
     assert client.get(url("reviews:export", "csv")).status_code == 404
     client.force_login(secretariat)
-    lines = client.get(url("reviews:export", "csv")).content.decode().splitlines()
+    lines = body(client.get(url("reviews:export", "csv"))).decode().splitlines()
     assert len(lines) == 5 and "FRA" in "".join(lines)
-    assert client.get(url("reviews:export", "xlsx")).content[:2] == b"PK"
+    assert body(client.get(url("reviews:export", "xlsx")))[:2] == b"PK"
     assert Pairing.objects.exists()
 
 
@@ -402,7 +403,7 @@ def test_the_overdue_filter_lists_reviews_with_a_step_past_due(client, world):
     client.force_login(secretariat)
     with mock.patch("django.utils.timezone.localdate", return_value=today):
         page = client.get(url("reviews:list"), {"overdue": "on"}).content.decode()
-        csv = client.get(url("reviews:export", "csv"), {"overdue": "on"}).content.decode()
+        csv = body(client.get(url("reviews:export", "csv"), {"overdue": "on"})).decode()
         api = api_client(secretariat).get("/api/v1/reviews/", {"overdue": "true"}).json()
         everything = api_client(secretariat).get("/api/v1/reviews/").json()
     for code in late:

@@ -19,6 +19,7 @@ from revmod.stats import answers
 from revmod.test import (
     FORMULA,
     assert_inert,
+    body,
     count_queries,
     fresh,
     load_questionnaire,
@@ -216,7 +217,7 @@ def test_the_shared_download_hides_what_the_page_hides(client, world):
     def rows(**params):
         response = client.get(url("stats:answers-xlsx"), {"breakdown": "regional_group", **params})
         assert response.status_code == 200
-        sheet = load_workbook(BytesIO(response.content)).active
+        sheet = load_workbook(BytesIO(body(response))).active
         values = list(sheet.iter_rows(values_only=True))
         return values[0][0], {(r[3], r[5], r[6]): r for r in values[4:] if r[3] == "untoc-5-1a"}
 

@@ -13,7 +13,7 @@ from revmod.registry.models import Party
 from revmod.reviews import actions
 from revmod.stats import report
 from revmod.stats.status import status
-from revmod.test import count_queries, fresh, make_user, make_world, pdf_made, shared_data
+from revmod.test import body, count_queries, fresh, make_user, make_world, pdf_made, shared_data
 
 pytestmark = pytest.mark.django_db
 FP, EXPERT, OBSERVER = "focal_point", "expert", "observer"
@@ -254,13 +254,13 @@ def test_each_figure_downloads_as_csv_and_xlsx(world, client):
     response = client.get(f"/en/statistics/figures/II.csv?as_of={day}")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="figure-II-{day}.csv"'
-    rows = response.content.decode().splitlines()
+    rows = body(response).decode().splitlines()
     assert rows[0].startswith("Category,Awaiting nominations,Initial consultation")
     groups = sorted({r.group.number for r in reviews.values()})
     assert [row.split(",")[0] for row in rows[1:]] == [f"Group {g}" for g in groups]
     assert sum(int(row.split(",")[1]) for row in rows[1:]) == len(reviews)
     xlsx = client.get(f"/en/statistics/figures/IV.xlsx?as_of={day}")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200 and body(xlsx)[:2] == b"PK"
     assert client.get("/en/statistics/figures/VIII.csv").status_code == 404
     assert client.get("/en/statistics/figures/II.pdf").status_code == 404
 
@@ -459,13 +459,13 @@ def test_each_figures_download_holds_the_table_the_filtered_page_shows(world, cl
         (link,) = re.findall(r'href="([^"]*/figures/\w+\.csv[^"]*)"', section)
         link = markup.unescape(link)
         assert f"as_of={params['as_of']}" in link and f"group={params['group']}" in link
-        body = section.split("<tbody>")[1].split("</tbody>")[0]
+        table = section.split("<tbody>")[1].split("</tbody>")[0]
         shown = [
             [markup.unescape(label), *values]
-            for label, cells in re.findall(r'<th scope="row">([^<]*)</th>(.*?)</tr>', body)
+            for label, cells in re.findall(r'<th scope="row">([^<]*)</th>(.*?)</tr>', table)
             for values in [re.findall(r"<td>([^<]*)</td>", cells)]
         ]
-        rows = list(csv.reader(io.StringIO(client.get(link).content.decode())))
+        rows = list(csv.reader(io.StringIO(body(client.get(link)).decode())))
         assert rows[1:] == shown, number
 
 
