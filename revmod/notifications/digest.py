@@ -118,7 +118,7 @@ class Month:
     def __init__(self, month: dt.date):
         self.start, self.end, self.following = month_bounds(month)
         self.paths: dict = {}  # Link's
-        self.schedules, self.facts = _schedules(
+        schedules, self.facts = _schedules(
             Review.objects.exclude(stage=Stage.COMPLETED), self.following
         )
         overdue = sorted(
@@ -130,7 +130,7 @@ class Month:
                     (self.following - sd.due).days,
                     Link(tasks.page_of(sd.step), review.pk, self.paths),
                 )
-                for review, steps in self.schedules.values()
+                for review, steps in schedules.values()
                 for sd in steps
                 if sd.due < self.following
             ),
@@ -150,9 +150,9 @@ class Month:
         ):
             by_material.setdefault(review_id, Counter())[kind, material or Material.SHARED] += n
         # Completed reviews with events this month are not among the schedules.
-        self.reviews = {pk: review for pk, (review, _steps) in self.schedules.items()}
-        missing = set(by_material) - set(self.reviews)
-        self.reviews.update(Review.objects.select_related("party", "cluster").in_bulk(missing))
+        reviews = {pk: review for pk, (review, _steps) in schedules.items()}
+        missing = set(by_material) - set(reviews)
+        reviews.update(Review.objects.select_related("party", "cluster").in_bulk(missing))
         self.kept: dict[int, list[str]] = {}
         for recipient, subject in Message.objects.filter(
             status=Message.Status.DIGEST, created_at__gte=self.start, created_at__lt=self.end
@@ -162,22 +162,24 @@ class Month:
         self.rendered: dict = {}
         self.blocks: dict[int, Shared] = {}  # the secretariat's
         self.shared_blocks: dict[int, Shared] = {}  # the participants'
-        for pk in set(by_material) | set(self.schedules):
-            self._add_blocks(pk, by_material.get(pk, Counter()))
+        # The schedules and the events counted are not kept: only what the digests say of each
+        # review (its blocks) and its task facts stay for the whole run.
+        for pk in set(by_material) | set(schedules):
+            review, steps = schedules.get(pk, (reviews[pk], []))
+            self._add_blocks(review, steps, by_material.get(pk, Counter()))
         self.parts = Shared(
             {"month": self.start.date(), "overdue": self.overdue, "more": self.overdue_more},
             self.rendered,
             "month",
         )
 
-    def _add_blocks(self, pk: int, counted: Counter) -> None:
-        review = self.reviews[pk]
+    def _add_blocks(self, review, steps, counted: Counter) -> None:
+        pk = review.pk
         everything, shared = Counter(), Counter()
         for (kind, material), n in counted.items():
             everything[kind] += n
             if submitted(Material(material), review.stage):
                 shared[kind] += n
-        _review, steps = self.schedules.get(pk, (None, []))
         item = review_item(review, everything, steps, self.following, self.paths)
         if item is None:
             return
@@ -252,6 +254,8 @@ class Shared:
     rendered once per language, in the language active when a digest is rendered, and shared
     through `cache`. A template asks for `parts.intro_txt`: notifications/digest/intro.txt."""
 
+    __slots__ = ("context", "cache", "key")
+
     def __init__(self, context: dict, cache: dict, key):
         self.context, self.cache, self.key = context, cache, key
 
@@ -273,6 +277,8 @@ class Link:
     """The path of the page `name` of the review `pk`, in the language active when it is
     rendered. The digest has tens of thousands of links, of a dozen pages: `reverse` runs once
     per page and language (with a stand-in pk), kept in `paths`, and the pk takes its place."""
+
+    __slots__ = ("name", "pk", "paths")
 
     STAND_IN = 987654321
 
