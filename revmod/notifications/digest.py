@@ -366,13 +366,13 @@ class Body:
     def text(self) -> str:
         c, parts = self.context, self.context["parts"]
         out = [str(c["greeting"]), "\n\n", parts["intro_txt"], "\n"]
-        if c["tasks"]:
-            out += [parts["tasks_txt"], *(task["task_txt"] for task in c["tasks"])]
-        for item in c["reviews"]:
+        if c.get("tasks"):
+            out += [parts["tasks_txt"], *(task["task_txt"] for task in c.get("tasks"))]
+        for item in c.get("reviews", ()):
             out += [item["review_txt"], "\n"]
-        if c["kept"]:
-            out += [parts["kept_txt"], *(f"- {subject}\n" for subject in c["kept"])]
-        if c["overdue"]:
+        if c.get("kept"):
+            out += [parts["kept_txt"], *(f"- {subject}\n" for subject in c.get("kept"))]
+        if c.get("overdue"):
             out.append(parts["overdue_txt"])
         out += ["\n", parts["footer_txt"], "\n"]
         return "".join(out)
@@ -381,17 +381,22 @@ class Body:
     def html(self) -> SafeString:
         c, parts = self.context, self.context["parts"]
         out = [f"<p>{escape(c['greeting'])}</p>\n", parts["intro_html"], "\n"]
-        if c["tasks"]:
-            out += [parts["tasks_html"], "\n<ul>", *(t["task_html"] for t in c["tasks"]), "</ul>"]
+        if c.get("tasks"):
+            out += [
+                parts["tasks_html"],
+                "\n<ul>",
+                *(t["task_html"] for t in c.get("tasks")),
+                "</ul>",
+            ]
         out.append("\n")
-        for item in c["reviews"]:
+        for item in c.get("reviews", ()):
             out += [item["review_html"], "\n"]
         out.append("\n")
-        if c["kept"]:
-            kept = "".join(f"<li>{escape(subject)}</li>" for subject in c["kept"])
+        if c.get("kept"):
+            kept = "".join(f"<li>{escape(subject)}</li>" for subject in c.get("kept"))
             out += [parts["kept_html"], f"\n<ul>{kept}</ul>"]
         out.append("\n")
-        if c["overdue"]:
+        if c.get("overdue"):
             out.append(parts["overdue_html"])
         out += ["\n", parts["footer_html"], "\n", parts["signature_html"]]
         # Each piece is escaped above or rendered by our templates with autoescaping.
