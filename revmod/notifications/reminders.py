@@ -47,6 +47,10 @@ NOMINATION_STEPS = {Step.FOCAL_POINTS: Nomination.Kind.FOCAL_POINT, Step.EXPERTS
 LEAD_DAYS = {Step.FOCAL_POINTS: 3, Step.EXPERTS: 3}
 STEP_LEAD_DAYS = 7
 STARTED_CATCH_UP_DAYS = 3
+# Running reviews whose schedules are read and computed together: the worker sends the
+# reminders just before the digests on the first of a month, and all of them at once held
+# their event logs, deadline changes and nominations (tens of MB at fifty times the mechanism).
+SCHEDULE_BATCH = 1000
 OWN, REVIEWER = Nomination.Scope.OWN, Nomination.Scope.REVIEWER
 
 
@@ -106,8 +110,18 @@ def step_recipients(review, step: Step, reviewers) -> list[User]:
 def send_reminders(today: dt.date, *, now: dt.datetime) -> int:
     """Enqueue the reminders due on `today`; the number of messages stored (a second run on
     the same day stores none)."""
-    reviews = list(with_schedule_data(Review.objects.exclude(stage=Stage.COMPLETED)))
-    loaded = Loaded(reviews)
+    stored = 0
+    running = Review.objects.exclude(stage=Stage.COMPLETED)
+    pks = list(running.values_list("pk", flat=True))
+    for first in range(0, len(pks), SCHEDULE_BATCH):
+        batch = pks[first : first + SCHEDULE_BATCH]
+        reviews = list(with_schedule_data(running.filter(pk__in=batch)))
+        stored += _remind(reviews, Loaded(reviews), today, now)
+    return stored
+
+
+def _remind(reviews, loaded, today: dt.date, now: dt.datetime) -> int:
+    """send_reminders for `reviews` (read with their schedule data, `loaded`)."""
     stored = 0
     for review in reviews:
         if 0 <= (today - review.started_on).days < STARTED_CATCH_UP_DAYS:

@@ -213,3 +213,45 @@ def test_a_long_overdue_list_shows_the_most_overdue_and_links_to_the_rest(may, m
     assert len(links) == 2 and all(re.fullmatch(r"http://\S+/en/reviews/\d+/", u) for u in links)
     assert len(days) == 2 and days == sorted(days, reverse=True)
     assert "more steps overdue" in text and "/en/reviews/?overdue=on" in text
+
+
+def test_digests_made_in_batches_are_those_made_all_at_once(may, monkeypatch):
+    """People, and the reviews' schedules, are taken a batch at a time and the parts shared
+    by many digests rendered once per language: a run with batches of one person and one
+    review stores, for people of six languages, secretariat and participants, the very messages
+    a run with everything in one batch stores."""
+    from revmod.notifications import digest as module
+
+    review, people, _kept = may
+    secretariat = people["secretariat"]
+    reviews.assign_officers([review], officers=[secretariat], by=secretariat, now=NOW)
+
+    def run(batch: int, schedules: int) -> dict:
+        monkeypatch.setattr(module, "BATCH", batch)
+        monkeypatch.setattr(module, "SCHEDULE_BATCH", schedules)
+        assert send_digests(MAY, now=LATER) > 0
+        found = Message.objects.filter(kind="digest")
+        made = {m.key: (m.language, m.subject, m.text, m.html) for m in found}
+        found.delete()
+        return made
+
+    at_once = run(10_000, 10_000)
+    assert len({language for language, *_ in at_once.values()}) >= 5
+    assert run(1, 1) == at_once == run(3, 2)
+
+
+def test_a_digests_links_are_those_reverse_gives_in_every_language(world):
+    from django.conf import settings
+    from django.urls import reverse
+
+    from revmod.notifications.digest import Link
+
+    review, _people = world
+    paths: dict = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for name in ("reviews:detail", "questionnaires:answers"):
+                assert str(Link(name, review.pk, paths)) == reverse(name, args=[review.pk])
+                assert str(Link(name, 7, paths)) == reverse(name, args=[7])
+    # reverse() ran once per page and language, whatever the number of links.
+    assert len(paths) == 2 * len(settings.LANGUAGES)

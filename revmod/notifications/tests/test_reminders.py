@@ -155,3 +155,31 @@ def test_the_command_takes_today(world):
     call_command("sendreminders", "--today", due.isoformat(), stdout=out)
     assert f"reminders for {due.isoformat()}:" in out.getvalue()
     assert Message.objects.filter(kind="deadline_reminder").exists()
+
+
+def test_reminders_made_a_batch_of_reviews_at_a_time_are_those_made_at_once(world, monkeypatch):
+    """The reviews' schedules are read SCHEDULE_BATCH reviews at a time: batches of one
+    review store the very reminders one batch of all stores."""
+    from revmod.notifications import reminders
+    from revmod.reviews import actions
+    from revmod.reviews.models import Review
+
+    review, people = world
+    secretariat = people["secretariat"]
+    # The officer is told of the reviews whose parties have named no focal point yet.
+    actions.assign_officers(
+        list(Review.objects.all()), officers=[secretariat], by=secretariat, now=NOW
+    )
+    today = due_of(review, Step.FOCAL_POINTS)
+
+    def run(batch: int) -> dict:
+        monkeypatch.setattr(reminders, "SCHEDULE_BATCH", batch)
+        send_reminders(today, now=NOW)
+        found = Message.objects.filter(key__startswith="reminder:")
+        made = {m.key: (m.recipient_id, m.subject, m.text) for m in found}
+        found.delete()
+        return made
+
+    at_once = run(10_000)
+    assert at_once and Review.objects.count() > 1  # batches of one: several batches
+    assert run(1) == at_once

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from revmod.accounts import actions as onboarding
 from revmod.accounts.models import Nomination
 from revmod.lots.models import Draw
-from revmod.notifications.digest import Greeting, Shared
+from revmod.notifications.digest import Body, Greeting, Link, Shared
 from revmod.notifications.outbox import KINDS, render
 from revmod.registry.models import Instrument, Party
 from revmod.reviews.models import STAGE_LABELS
@@ -21,6 +21,12 @@ from revmod.translations.models import TranslationRequest
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+
+
+def with_body(context: dict) -> dict:
+    """A digest's context as digest.digest_context gives it: with the Body it lays out."""
+    context["body"] = Body(context)
+    return context
 
 
 def contexts(review, people) -> dict[str, dict]:
@@ -103,32 +109,53 @@ def contexts(review, people) -> dict[str, dict]:
             "show_link": True,
         },
         "deadline_reminder": {**reminder, "page": "questionnaires:answers"},
-        "digest": {
-            "month": NOW.date(),
-            "greeting": Greeting(people["reviewed_fp"]),
-            "parts": Shared(
-                {
-                    "month": NOW.date(),
-                    "overdue": [(review, "Experts named", NOW.date(), 3, "reviews:detail")],
-                },
-                {},
-                "month",
-            ),
-            "reviews": [
-                Shared(
+        "digest": with_body(
+            {
+                "month": NOW.date(),
+                "greeting": Greeting(people["reviewed_fp"]),
+                "parts": Shared(
                     {
-                        "review": review,
-                        "happened": [("Submitted", 2)],
-                        "upcoming": [("Questionnaire", NOW.date(), "questionnaires:answers")],
-                        "late": [("Experts named", NOW.date(), "reviews:detail")],
+                        "month": NOW.date(),
+                        "overdue": [
+                            (
+                                review,
+                                "Experts named",
+                                NOW.date(),
+                                3,
+                                Link("reviews:detail", review.pk, {}),
+                            )
+                        ],
                     },
                     {},
-                    review.pk,
-                )
-            ],
-            "kept": ["Submitted: a review"],
-            "overdue": [(review, "Experts named", NOW.date(), 3, "reviews:detail")],
-        },
+                    "month",
+                ),
+                "reviews": [
+                    Shared(
+                        {
+                            "review": review,
+                            "detail": Link("reviews:detail", review.pk, {}),
+                            "happened": [("Submitted", 2)],
+                            "upcoming": [
+                                (
+                                    "Questionnaire",
+                                    NOW.date(),
+                                    Link("questionnaires:answers", review.pk, {}),
+                                )
+                            ],
+                            "late": [
+                                ("Experts named", NOW.date(), Link("reviews:detail", review.pk, {}))
+                            ],
+                        },
+                        {},
+                        review.pk,
+                    )
+                ],
+                "kept": ["Submitted: a review"],
+                "overdue": [
+                    (review, "Experts named", NOW.date(), 3, Link("reviews:detail", review.pk, {}))
+                ],
+            }
+        ),
         "translation_ready": {
             "review": review,
             "translation": TranslationRequest(
