@@ -98,8 +98,9 @@ def representative_world():
 def tables() -> dict[str, list[str]]:
     """Every row of every table, sorted; aside: django_migrations (when each migration ran) and
     the audit's maintenance door (lib.appendonly: a table a migration makes, empty outside a
-    maintenance transaction)."""
-    aside = {"django_migrations", "revmod_maintenance"}
+    maintenance transaction) and the shared cache (settings.CACHES: copies of what the other
+    tables hold, sessions included, rebuilt on demand; a backup leaves it out)."""
+    aside = {"django_migrations", "revmod_maintenance", "revmod_cache"}
     with connection.cursor() as cursor:
         names = sorted(set(connection.introspection.table_names(cursor)) - aside)
         rows = {}

@@ -161,7 +161,9 @@ def build() -> tuple[dict, dict]:
     other = made["DEU"]
     nominate(answering_fp, "DEU", "focal_point", "own", secretariat)
     for pairing in other.pairings():
-        if not Nomination.objects.active().filter(party=pairing.reviewer, kind="focal_point"):
+        if not Nomination.objects.active().filter(
+            party=pairing.reviewer, kind="focal_point", scope="reviewer"
+        ):
             nominate(
                 make_user(f"fp_{pairing.reviewer.code}"),
                 pairing.reviewer.code,
