@@ -459,29 +459,72 @@ def test_nominations_list_query_count_stays_flat(client, secretariat):
     assert client.get(list_url, {"history": "on"}).content.decode().count("<tr>") == 11
 
 
-def test_nominations_are_listed_a_hundred_at_a_time_keeping_the_filters(client, secretariat):
-
-    party = Party.objects.get(code="KEN")
+def experts(secretariat, count, code="KEN"):
+    party = Party.objects.get(code=code)
     now = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
-    for n in range(105):
+    for n in range(count):
         actions.nominate(
             party=party,
             person=make_user(f"x{n:03d}"),
             kind="expert",
             scope="own",
-            starts_on=now.date(),
+            starts_on=now.date() + dt.timedelta(days=n),
             by=secretariat,
             now=now,
         )
+
+
+ROW_NAME = re.compile(r'<th scope="row">([^<]+)<br>')
+
+
+def test_nominations_are_listed_fifty_at_a_time_keeping_the_filters_and_order(
+    client, secretariat
+):
+    experts(secretariat, 55)
+    nominated_people(secretariat, ["FRA"])
     client.force_login(secretariat)
-    first = client.get(url("accounts:nomination-list"), {"kind": "expert"}).content.decode()
-    assert first.count("<tr>") == 101  # the header and a hundred rows
+    list_url = url("accounts:nomination-list")
+    first = client.get(list_url, {"kind": "expert"}).content.decode()
+    assert first.count("<tr>") == 51  # the header and fifty rows
+    assert "1–50 of 56" in first and "expert-fra" in first
     assert 'href="?kind=expert&amp;page=2" rel="next"' in first
-    second = client.get(url("accounts:nomination-list"), {"kind": "expert", "page": 2})
-    assert second.content.decode().count("<tr>") == 6 and "x104" in second.content.decode()
-    # The downloads hold them all.
+    second = client.get(list_url, {"kind": "expert", "page": 2}).content.decode()
+    assert second.count("<tr>") == 7 and "51–56 of 56" in second
+    # Sorted on a column, then reversed; the pager keeps the filter and the order.
+    by_start = client.get(list_url, {"kind": "expert", "party": "KEN", "ordering": "from"})
+    names = ROW_NAME.findall(by_start.content.decode())
+    assert names[:2] == ["x000", "x001"]
+    assert 'aria-sort="ascending"' in by_start.content.decode()
+    assert 'href="?kind=expert&amp;party=KEN&amp;ordering=from&amp;page=2"' in (
+        by_start.content.decode()
+    )
+    latest = client.get(list_url, {"kind": "expert", "party": "KEN", "ordering": "-from"})
+    assert ROW_NAME.findall(latest.content.decode())[:2] == ["x054", "x053"]
+    assert 'aria-sort="descending"' in latest.content.decode()
+    # The downloads hold them all, in the list's order.
     csv = client.get(url("accounts:nomination-export", "csv"), {"kind": "expert"})
-    assert body(csv).decode().count("\n") == 106
+    assert body(csv).decode().count("\n") == 57
+    # An unknown order says why, on the page and the download.
+    bad = client.get(list_url, {"ordering": "salary"})
+    assert bad.status_code == 400 and "Unknown order" in bad.content.decode()
+    bad = client.get(url("accounts:nomination-export", "xlsx"), {"ordering": "salary"})
+    assert bad.status_code == 400
+
+
+def test_the_nominations_xlsx_holds_every_filtered_row(client, secretariat):
+    import io
+
+    from openpyxl import load_workbook
+
+    experts(secretariat, 60)
+    nominated_people(secretariat, ["FRA", "KEN"])
+    client.force_login(secretariat)
+    params = {"kind": "expert", "party": "KEN", "ordering": "-from"}
+    response = client.get(url("accounts:nomination-export", "xlsx"), params)
+    rows = list(load_workbook(io.BytesIO(body(response))).active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 61 and rows[0][0] == "Party"
+    assert {row[1] for row in rows[1:]} == {"KEN"} and {row[2] for row in rows[1:]} == {"Governmental expert"}
+    assert rows[1][4] == "x059"  # the list's order
 
 
 def test_nominations_list_filters_and_shows_history(client, secretariat):
