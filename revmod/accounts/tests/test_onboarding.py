@@ -437,6 +437,31 @@ def test_registrations_list_query_count_stays_flat(client, secretariat, on_commi
     assert client.get(list_url).content.decode().count("@example.org</span>") == 6
 
 
+def test_registrations_are_listed_fifty_at_a_time_latest_first_or_sorted(
+    client, secretariat, on_commit
+):
+    start = timezone.now() - dt.timedelta(days=2)
+    for n in range(51):
+        when = start + dt.timedelta(minutes=n)
+        registered(secretariat, on_commit, email=f"p{n:03d}@example.org", now=when)
+    registered(secretariat, on_commit, email="fra@example.org", party="FRA")
+    client.force_login(secretariat)
+    list_url = url("accounts:registration-list")
+    emails = re.compile(r'<span class="muted">(p\d+)@example.org</span>')
+    latest = client.get(list_url, {"party": "DEU"}).content.decode()
+    assert "1–50 of 51" in latest and "fra@example.org" not in latest
+    assert emails.findall(latest)[:2] == ["p050", "p049"]
+    assert 'href="?party=DEU&amp;page=2" rel="next"' in latest
+    oldest = client.get(list_url, {"party": "DEU", "ordering": "registered"}).content.decode()
+    assert emails.findall(oldest)[:2] == ["p000", "p001"]
+    assert 'aria-sort="ascending"' in oldest
+    assert 'href="?party=DEU&amp;ordering=registered&amp;page=2" rel="next"' in oldest
+    last = client.get(list_url, {"party": "DEU", "ordering": "registered", "page": 2})
+    assert emails.findall(last.content.decode()) == ["p050"]
+    bad = client.get(list_url, {"ordering": "age"})
+    assert bad.status_code == 400 and "Unknown order" in bad.content.decode()
+
+
 def nominated_people(secretariat, codes):
     for code in codes:
         for kind in (Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT):
@@ -459,13 +484,13 @@ def test_nominations_list_query_count_stays_flat(client, secretariat):
     assert client.get(list_url, {"history": "on"}).content.decode().count("<tr>") == 11
 
 
-def experts(secretariat, count, code="KEN"):
+def experts(secretariat, count, code="KEN", prefix="x"):
     party = Party.objects.get(code=code)
     now = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
     for n in range(count):
         actions.nominate(
             party=party,
-            person=make_user(f"x{n:03d}"),
+            person=make_user(f"{prefix}{n:03d}"),
             kind="expert",
             scope="own",
             starts_on=now.date() + dt.timedelta(days=n),
@@ -669,3 +694,25 @@ def test_the_downloads_of_a_filtered_nominations_list_hold_its_rows(client, secr
     assert [row[4] for row in rows[1:]] == shown and len(shown) == 3
     bad = client.get(url("accounts:nomination-export", "csv"), {"kind": "nobody"})
     assert bad.status_code == 400 and "Role" in bad.content.decode()
+
+
+def test_the_api_lists_nominations_with_the_pages_filters_and_order(client, secretariat):
+    experts(secretariat, 5)
+    nominated_people(secretariat, ["FRA"])
+    Nomination.objects.filter(person__username="expert-fra").update(ends_on=dt.date(2024, 6, 1))
+    client.force_login(secretariat)
+    api = "/api/v1/nominations/"
+    listed = client.get(api).json()
+    assert listed["count"] == 7  # history included, as the API always listed them
+    assert [n["party"] for n in listed["results"]][:2] == ["FRA", "FRA"]
+    assert client.get(api, {"history": "false"}).json()["count"] == 6
+    kenya = client.get(api, {"party": "KEN", "ordering": "-from"}).json()
+    assert [n["person"] for n in kenya["results"]] == ["x004", "x003", "x002", "x001", "x000"]
+    ascending = client.get(api, {"party": "KEN", "ordering": "from"}).json()
+    assert [n["person"] for n in ascending["results"]][0] == "x000"
+    bad = client.get(api, {"ordering": "salary"})
+    assert bad.status_code == 400 and "ordering" in bad.json()
+    counted = lambda: client.get(api, {"ordering": "person"})  # noqa: E731
+    few = count_queries(counted)
+    experts(secretariat, 20, code="BRA", prefix="b")
+    assert count_queries(counted) == few
