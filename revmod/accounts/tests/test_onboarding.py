@@ -502,9 +502,7 @@ def experts(secretariat, count, code="KEN", prefix="x"):
 ROW_NAME = re.compile(r'<th scope="row">([^<]+)<br>')
 
 
-def test_nominations_are_listed_fifty_at_a_time_keeping_the_filters_and_order(
-    client, secretariat
-):
+def test_nominations_are_listed_fifty_at_a_time_keeping_the_filters_and_order(client, secretariat):
     experts(secretariat, 55)
     nominated_people(secretariat, ["FRA"])
     client.force_login(secretariat)
@@ -548,7 +546,9 @@ def test_the_nominations_xlsx_holds_every_filtered_row(client, secretariat):
     response = client.get(url("accounts:nomination-export", "xlsx"), params)
     rows = list(load_workbook(io.BytesIO(body(response))).active.iter_rows(values_only=True))
     assert len(rows) == 1 + 61 and rows[0][0] == "Party"
-    assert {row[1] for row in rows[1:]} == {"KEN"} and {row[2] for row in rows[1:]} == {"Governmental expert"}
+    assert {row[1] for row in rows[1:]} == {"KEN"} and {row[2] for row in rows[1:]} == {
+        "Governmental expert"
+    }
     assert rows[1][4] == "x059"  # the list's order
 
 
