@@ -638,3 +638,17 @@ def test_the_documents_page_pages_and_sorts_its_documents(client, world):
     assert titles.findall(second) == ["Summary 001", "Summary 000"]
     bad = client.get(page_url, {"ordering": "size"})
     assert bad.status_code == 400 and "Unknown order" in bad.content.decode()
+
+
+def test_the_api_lists_a_reviews_documents_in_the_pages_order(world):
+    review, _reviews, people = world
+    for n in range(3):
+        upload(review, people["expert"], kind="summary", title=f"Summary {n}")
+    api = api_client(people["reviewed_fp"])
+    listed = f"/api/v1/reviews/{review.pk}/documents/"
+    titles = [d["title"] for d in api.get(listed, {"ordering": "-title"}).json()["results"]]
+    assert titles == ["Summary 2", "Summary 1", "Summary 0"]
+    answer = api.get(listed, {"ordering": "title"}).json()
+    assert answer["count"] == 3 and answer["results"][0]["title"] == "Summary 0"
+    bad = api.get(listed, {"ordering": "size"})
+    assert bad.status_code == 400 and "ordering" in bad.json()
