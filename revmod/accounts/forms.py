@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from revmod.accounts.actions import NOTE_VERBALE_FORMATS
 from revmod.accounts.addresses import accounts_with_address, address_taken
 from revmod.accounts.models import Nomination, Registration, User
+from revmod.lib import lists
 from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.lib.uploads import check_upload
 from revmod.registry.forms import PartyCodeField
@@ -127,8 +128,16 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea({"rows": 2}))
 
 
-class RegistrationFilterForm(forms.Form):
-    """Filters of the registrations page."""
+class RegistrationFilterForm(lists.Sorted):
+    """Filters and order of the registrations page (the latest first)."""
+
+    SORTS = {
+        "person": ("person__last_name", "person__first_name", "person__email"),
+        "party": (lambda: lists.translated("party__name"), "party__code"),
+        "role": ("kind", "scope"),
+        "registered": ("created_at",),
+    }
+    DEFAULT_ORDERING = "-registered"
 
     state = forms.ChoiceField(
         label=_("Status"),
@@ -150,11 +159,21 @@ class RegistrationFilterForm(forms.Form):
             registrations = registrations.filter(party=data["party"])
         if data["kind"]:
             registrations = registrations.filter(kind=data["kind"])
-        return registrations
+        return self.order(registrations)
 
 
-class NominationFilterForm(forms.Form):
-    """Filters of the nominations page and its downloads."""
+class NominationFilterForm(lists.Sorted):
+    """Filters and order of the nominations page, its downloads and /api/v1/nominations/. By
+    default by party code, then for, role, end and start (the order the page always had)."""
+
+    SORTS = {
+        "party": ("party__code", "scope", "kind", "ends_on", "starts_on"),
+        "role": ("kind", "scope"),
+        "person": ("person__last_name", "person__first_name", "person__username"),
+        "from": ("starts_on",),
+        "until": ("ends_on",),
+    }
+    DEFAULT_ORDERING = "party"
 
     party = PartyChoiceField(label=_("Party"), required=False, empty_label=_("All parties"))
     kind = forms.ChoiceField(
@@ -177,7 +196,7 @@ class NominationFilterForm(forms.Form):
             nominations = nominations.filter(kind=data["kind"])
         if data["scope"]:
             nominations = nominations.filter(scope=data["scope"])
-        return nominations
+        return self.order(nominations)
 
 
 class NominateForm(forms.Form):

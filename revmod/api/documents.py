@@ -18,8 +18,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from revmod.api.forms import cleaned
 from revmod.documents import actions
 from revmod.documents.files import file_response, record_download
+from revmod.documents.forms import DocumentListForm
 from revmod.documents.models import KIND_CHOICES, Document, DocumentVersion
 from revmod.lib.i18n import LANGUAGE_CHOICES
 from revmod.lib.storedfiles import MISSING_MESSAGE, MissingFile
@@ -90,7 +92,17 @@ REVIEW = OpenApiParameter("review_pk", int, OpenApiParameter.PATH, description="
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[REVIEW]),
+    list=extend_schema(
+        parameters=[
+            REVIEW,
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                description="title, kind, language or party (who sent it); '-' before it for "
+                "the reverse order (default: kind, then the first uploaded first)",
+            ),
+        ]
+    ),
     create=extend_schema(
         parameters=[REVIEW],
         request={"multipart/form-data": UploadSerializer},
@@ -127,7 +139,13 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Document.objects.none()
         documents = Document.objects.visible_to(self.request.user).filter(review=self.review())
-        return documents.with_versions().order_by("kind", "created_at", "pk")
+        documents = documents.with_versions().order_by("kind", "created_at", "pk")
+        if self.action != "list":
+            return documents
+        # The order of the documents page (a wrong one is a 400 that says why).
+        form = DocumentListForm(self.request.query_params)
+        cleaned(form)
+        return form.order(documents)
 
     def create(self, request, *args, **kwargs):
         review = self.review()

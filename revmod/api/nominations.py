@@ -3,7 +3,13 @@ a party's people in force read their party's (reviews.access.visible_nominations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -11,7 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from revmod.accounts import actions as accounts
-from revmod.accounts.forms import EndNominationForm, NominateForm
+from revmod.accounts.forms import EndNominationForm, NominateForm, NominationFilterForm
 from revmod.accounts.models import Nomination, User
 from revmod.api.forms import bound, cleaned, form_data
 from revmod.lib.access import is_secretariat
@@ -40,6 +46,24 @@ class NominationSerializer(serializers.ModelSerializer):
         fields = ["id", "party", "person", "kind", "scope", "starts_on", "ends_on"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("party", OpenApiTypes.STR, description="a party's code"),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=Nomination.Kind.values),
+            OpenApiParameter("scope", OpenApiTypes.STR, enum=Nomination.Scope.values),
+            OpenApiParameter(
+                "history", OpenApiTypes.BOOL, description="include ended ones (default: true)"
+            ),
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                description="party (code, then for, role, end, start), role, person, from or "
+                "until; '-' before it for the reverse order (default: party)",
+            ),
+        ]
+    )
+)
 class NominationViewSet(viewsets.ReadOnlyModelViewSet):
     """Nominations: all of them for the secretariat; a nominated person sees their own
     party's. History included (`ends_on`)."""
@@ -49,9 +73,18 @@ class NominationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         nominations = Nomination.objects.select_related("party", "person").order_by(
-            "party__code", "scope", "kind", "starts_on"
+            "party__code", "scope", "kind", "starts_on", "pk"
         )
-        return visible_nominations(nominations, self.request.user)
+        nominations = visible_nominations(nominations, self.request.user)
+        if self.action != "list":
+            return nominations
+        # The filters and `ordering` of the nominations page (a wrong value is a 400 that says
+        # why); history included unless `history=false`, as the API always listed them.
+        params = self.request.query_params.copy()
+        params.setdefault("history", "true")
+        form = NominationFilterForm(params)
+        cleaned(form)
+        return form.filter(nominations)
 
     def _secretariat(self):
         if not is_secretariat(self.request.user):

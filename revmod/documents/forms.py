@@ -2,7 +2,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revmod.documents.models import KIND_LABELS, Document
+from revmod.lib import lists
 from revmod.lib.i18n import LANGUAGE_CHOICES
+
+
+class DocumentListForm(lists.Sorted):
+    """The order of a review's documents page: by default by kind, then the first uploaded
+    first (the order the page always had)."""
+
+    SORTS = {
+        "title": ("title",),
+        "kind": ("kind", "created_at"),
+        "language": ("language",),
+        "party": (lambda: lists.translated("party__name"), "party__code"),
+    }
+    DEFAULT_ORDERING = "kind"
 
 
 class UploadForm(forms.Form):

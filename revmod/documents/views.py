@@ -7,26 +7,36 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from revmod.documents import actions, rules
 from revmod.documents.files import file_response, record_download
-from revmod.documents.forms import UploadForm
+from revmod.documents.forms import DocumentListForm, UploadForm
 from revmod.documents.models import Document, DocumentVersion
 from revmod.documents.rules import READABLE
+from revmod.lib import lists
 from revmod.lib.storedfiles import MissingFile, missing_page
 from revmod.reviews.models import Review
 
+# The sortable columns of a review's documents page (DocumentListForm.SORTS).
+DOCUMENT_COLUMNS = {
+    "title": gettext_lazy("Title"),
+    "kind": gettext_lazy("Kind"),
+    "language": gettext_lazy("Language"),
+    "party": gettext_lazy("Sent by"),
+}
 
-def section(review: Review, user, data=None, files=None) -> dict:
-    """The context of a review's documents page: its documents with their versions, and the
-    upload form (bound to `data`/`files` when given) when `user` may upload something. Five
-    queries whatever the number of documents."""
-    documents = list(
-        Document.objects.visible_to(user)
-        .filter(review=review)
-        .with_versions()
-        .order_by("kind", "created_at", "pk")
+
+def section(request, review: Review, data=None, files=None) -> dict:
+    """The context of a review's documents page: 50 of its documents with their versions, in
+    the order asked (`ordering`), and the upload form (bound to `data`/`files` when given)
+    when the user may upload something. The same queries whatever the number of documents."""
+    user = request.user
+    visible = Document.objects.visible_to(user).filter(review=review)
+    order = DocumentListForm(request.GET)
+    page = lists.paged(
+        request.GET, order.order(visible.with_versions()) if order.is_valid() else visible.none()
     )
     actor = actions.actor_in(review, user)
     kinds = rules.kinds_for(actor)
@@ -34,16 +44,20 @@ def section(review: Review, user, data=None, files=None) -> dict:
     if kinds:
         versionable = [
             d
-            for d in documents
+            for d in visible.select_related("party").order_by("kind", "created_at", "pk")
             if rules.may_add_version(actor, d.kind, d.party.code if d.party_id else None)
         ]
         form = UploadForm(data, files, kinds=kinds, documents=versionable)
-    # The latest version of each document whose text machine translation can read (from the
-    # prefetched versions: no query).
-    translatable = [d.latest for d in documents if d.latest and d.latest.extension in READABLE]
+    # The latest version of each document of the page whose text machine translation can read
+    # (from the prefetched versions: no query).
+    translatable = [d.latest for d in page if d.latest and d.latest.extension in READABLE]
     return {
         "review": review,
-        "documents": documents,
+        "documents": page,
+        "page": page,
+        "order_form": order,
+        "columns": order.columns(request.GET, DOCUMENT_COLUMNS),
+        "query": lists.query(request.GET),
         "upload_form": form,
         "translatable": translatable,
     }
@@ -64,8 +78,9 @@ def document_list(request, pk):
     """GET: the review's documents; POST: upload one (or a new version), then back here."""
     review = _review(request, pk)
     if request.method == "GET":
-        return _page(request, section(review, request.user))
-    context = section(review, request.user, request.POST, request.FILES)
+        context = section(request, review)
+        return _page(request, context, status=400 if context["order_form"].errors else 200)
+    context = section(request, review, request.POST, request.FILES)
     form = context["upload_form"]
     if form is None:  # an observer (who is not offered the form): say why, change nothing
         context["refused"] = actions.ERROR_MESSAGES["not_allowed"]

@@ -1,27 +1,33 @@
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from revmod.lib import lists
 from revmod.lib.access import secretariat_required
+from revmod.notifications.forms import SHOWN, OutboxForm
 from revmod.notifications.models import Message, Preference
 from revmod.notifications.outbox import KIND_LABELS, KINDS, MANDATORY_KINDS
 
-SHOWN = [Message.Status.FAILED, Message.Status.QUEUED, Message.Status.SENDING]
+# The sortable columns of the outbox (OutboxForm.SORTS).
+OUTBOX_COLUMNS = {
+    "status": gettext_lazy("Status"),
+    "recipient": gettext_lazy("Recipient"),
+    "subject": gettext_lazy("Subject"),
+    "attempts": gettext_lazy("Attempts"),
+    "next": gettext_lazy("Next attempt"),
+}
 
 
 @secretariat_required
 def outbox(request):
     """The secretariat's view of e-mail not (yet) delivered: failed messages with their error,
     first, then those waiting or being sent. Nobody else sees it (404)."""
-    status = request.GET.get("status")
-    messages = Message.objects.filter(status__in=[status] if status in SHOWN else SHOWN)
-    # "failed" sorts before "queued" and "sending": failures first.
-    messages = messages.order_by("status", "send_after", "pk")
-    page = Paginator(messages.defer("text", "html"), 100).get_page(request.GET.get("page"))
+    form = OutboxForm(request.GET)
+    page = lists.paged(request.GET, form.filter(Message.objects.defer("text", "html")))
     counts = dict(
         Message.objects.filter(status__in=SHOWN)
         .values_list("status")
@@ -33,12 +39,14 @@ def outbox(request):
         request,
         "notifications/outbox.html",
         {
+            "form": form,
             "page": page,
-            "query": f"status={status}" if status in SHOWN else "",
-            "status": status,
+            "columns": form.columns(request.GET, OUTBOX_COLUMNS),
+            "query": lists.query(request.GET),
             "counts": counts,
             "statuses": Message.Status,
         },
+        status=400 if form.errors else 200,
     )
 
 

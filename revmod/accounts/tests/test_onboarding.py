@@ -437,6 +437,31 @@ def test_registrations_list_query_count_stays_flat(client, secretariat, on_commi
     assert client.get(list_url).content.decode().count("@example.org</span>") == 6
 
 
+def test_registrations_are_listed_fifty_at_a_time_latest_first_or_sorted(
+    client, secretariat, on_commit
+):
+    start = timezone.now() - dt.timedelta(days=2)
+    for n in range(51):
+        when = start + dt.timedelta(minutes=n)
+        registered(secretariat, on_commit, email=f"p{n:03d}@example.org", now=when)
+    registered(secretariat, on_commit, email="fra@example.org", party="FRA")
+    client.force_login(secretariat)
+    list_url = url("accounts:registration-list")
+    emails = re.compile(r'<span class="muted">(p\d+)@example.org</span>')
+    latest = client.get(list_url, {"party": "DEU"}).content.decode()
+    assert "1–50 of 51" in latest and "fra@example.org" not in latest
+    assert emails.findall(latest)[:2] == ["p050", "p049"]
+    assert 'href="?party=DEU&amp;page=2" rel="next"' in latest
+    oldest = client.get(list_url, {"party": "DEU", "ordering": "registered"}).content.decode()
+    assert emails.findall(oldest)[:2] == ["p000", "p001"]
+    assert 'aria-sort="ascending"' in oldest
+    assert 'href="?party=DEU&amp;ordering=registered&amp;page=2" rel="next"' in oldest
+    last = client.get(list_url, {"party": "DEU", "ordering": "registered", "page": 2})
+    assert emails.findall(last.content.decode()) == ["p050"]
+    bad = client.get(list_url, {"ordering": "age"})
+    assert bad.status_code == 400 and "Unknown order" in bad.content.decode()
+
+
 def nominated_people(secretariat, codes):
     for code in codes:
         for kind in (Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT):
@@ -459,29 +484,72 @@ def test_nominations_list_query_count_stays_flat(client, secretariat):
     assert client.get(list_url, {"history": "on"}).content.decode().count("<tr>") == 11
 
 
-def test_nominations_are_listed_a_hundred_at_a_time_keeping_the_filters(client, secretariat):
-
-    party = Party.objects.get(code="KEN")
+def experts(secretariat, count, code="KEN", prefix="x"):
+    party = Party.objects.get(code=code)
     now = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
-    for n in range(105):
+    for n in range(count):
         actions.nominate(
             party=party,
-            person=make_user(f"x{n:03d}"),
+            person=make_user(f"{prefix}{n:03d}"),
             kind="expert",
             scope="own",
-            starts_on=now.date(),
+            starts_on=now.date() + dt.timedelta(days=n),
             by=secretariat,
             now=now,
         )
+
+
+ROW_NAME = re.compile(r'<th scope="row">([^<]+)<br>')
+
+
+def test_nominations_are_listed_fifty_at_a_time_keeping_the_filters_and_order(client, secretariat):
+    experts(secretariat, 55)
+    nominated_people(secretariat, ["FRA"])
     client.force_login(secretariat)
-    first = client.get(url("accounts:nomination-list"), {"kind": "expert"}).content.decode()
-    assert first.count("<tr>") == 101  # the header and a hundred rows
+    list_url = url("accounts:nomination-list")
+    first = client.get(list_url, {"kind": "expert"}).content.decode()
+    assert first.count("<tr>") == 51  # the header and fifty rows
+    assert "1–50 of 56" in first and "expert-fra" in first
     assert 'href="?kind=expert&amp;page=2" rel="next"' in first
-    second = client.get(url("accounts:nomination-list"), {"kind": "expert", "page": 2})
-    assert second.content.decode().count("<tr>") == 6 and "x104" in second.content.decode()
-    # The downloads hold them all.
+    second = client.get(list_url, {"kind": "expert", "page": 2}).content.decode()
+    assert second.count("<tr>") == 7 and "51–56 of 56" in second
+    # Sorted on a column, then reversed; the pager keeps the filter and the order.
+    by_start = client.get(list_url, {"kind": "expert", "party": "KEN", "ordering": "from"})
+    names = ROW_NAME.findall(by_start.content.decode())
+    assert names[:2] == ["x000", "x001"]
+    assert 'aria-sort="ascending"' in by_start.content.decode()
+    assert 'href="?kind=expert&amp;party=KEN&amp;ordering=from&amp;page=2"' in (
+        by_start.content.decode()
+    )
+    latest = client.get(list_url, {"kind": "expert", "party": "KEN", "ordering": "-from"})
+    assert ROW_NAME.findall(latest.content.decode())[:2] == ["x054", "x053"]
+    assert 'aria-sort="descending"' in latest.content.decode()
+    # The downloads hold them all, in the list's order.
     csv = client.get(url("accounts:nomination-export", "csv"), {"kind": "expert"})
-    assert body(csv).decode().count("\n") == 106
+    assert body(csv).decode().count("\n") == 57
+    # An unknown order says why, on the page and the download.
+    bad = client.get(list_url, {"ordering": "salary"})
+    assert bad.status_code == 400 and "Unknown order" in bad.content.decode()
+    bad = client.get(url("accounts:nomination-export", "xlsx"), {"ordering": "salary"})
+    assert bad.status_code == 400
+
+
+def test_the_nominations_xlsx_holds_every_filtered_row(client, secretariat):
+    import io
+
+    from openpyxl import load_workbook
+
+    experts(secretariat, 60)
+    nominated_people(secretariat, ["FRA", "KEN"])
+    client.force_login(secretariat)
+    params = {"kind": "expert", "party": "KEN", "ordering": "-from"}
+    response = client.get(url("accounts:nomination-export", "xlsx"), params)
+    rows = list(load_workbook(io.BytesIO(body(response))).active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 61 and rows[0][0] == "Party"
+    assert {row[1] for row in rows[1:]} == {"KEN"} and {row[2] for row in rows[1:]} == {
+        "Governmental expert"
+    }
+    assert rows[1][4] == "x059"  # the list's order
 
 
 def test_nominations_list_filters_and_shows_history(client, secretariat):
@@ -626,3 +694,25 @@ def test_the_downloads_of_a_filtered_nominations_list_hold_its_rows(client, secr
     assert [row[4] for row in rows[1:]] == shown and len(shown) == 3
     bad = client.get(url("accounts:nomination-export", "csv"), {"kind": "nobody"})
     assert bad.status_code == 400 and "Role" in bad.content.decode()
+
+
+def test_the_api_lists_nominations_with_the_pages_filters_and_order(client, secretariat):
+    experts(secretariat, 5)
+    nominated_people(secretariat, ["FRA"])
+    Nomination.objects.filter(person__username="expert-fra").update(ends_on=dt.date(2024, 6, 1))
+    client.force_login(secretariat)
+    api = "/api/v1/nominations/"
+    listed = client.get(api).json()
+    assert listed["count"] == 7  # history included, as the API always listed them
+    assert [n["party"] for n in listed["results"]][:2] == ["FRA", "FRA"]
+    assert client.get(api, {"history": "false"}).json()["count"] == 6
+    kenya = client.get(api, {"party": "KEN", "ordering": "-from"}).json()
+    assert [n["person"] for n in kenya["results"]] == ["x004", "x003", "x002", "x001", "x000"]
+    ascending = client.get(api, {"party": "KEN", "ordering": "from"}).json()
+    assert [n["person"] for n in ascending["results"]][0] == "x000"
+    bad = client.get(api, {"ordering": "salary"})
+    assert bad.status_code == 400 and "ordering" in bad.json()
+    counted = lambda: client.get(api, {"ordering": "person"})  # noqa: E731
+    few = count_queries(counted)
+    experts(secretariat, 20, code="BRA", prefix="b")
+    assert count_queries(counted) == few

@@ -5,6 +5,7 @@ counts."""
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -617,3 +618,37 @@ def test_questionnaire_answers_reach_the_reviewers_only_once_submitted(client):
     assert "Draft answers" in client.get(submissions).content.decode()
     assert client.get(download).status_code == 200
     assert Nomination.objects.filter(person=reviewer).exists()
+
+
+def test_the_documents_page_pages_and_sorts_its_documents(client, world):
+    review, _reviews, people = world
+    client.force_login(people["reviewed_fp"])
+    for n in range(52):
+        upload(review, people["expert"], kind="summary", title=f"Summary {n:03d}")
+    titles = re.compile(r'<th scope="row">(Summary \d+)</th>')
+    page_url = url("documents:list", review.pk)
+    first = client.get(page_url, {"ordering": "title"}).content.decode()
+    assert "1–50 of 52" in first and titles.findall(first)[:2] == ["Summary 000", "Summary 001"]
+    assert 'aria-sort="ascending"' in first
+    assert 'href="?ordering=title&amp;page=2" rel="next"' in first
+    reverse = client.get(page_url, {"ordering": "-title"}).content.decode()
+    assert titles.findall(reverse)[:2] == ["Summary 051", "Summary 050"]
+    assert 'aria-sort="descending"' in reverse
+    second = client.get(page_url, {"ordering": "-title", "page": 2}).content.decode()
+    assert titles.findall(second) == ["Summary 001", "Summary 000"]
+    bad = client.get(page_url, {"ordering": "size"})
+    assert bad.status_code == 400 and "Unknown order" in bad.content.decode()
+
+
+def test_the_api_lists_a_reviews_documents_in_the_pages_order(world):
+    review, _reviews, people = world
+    for n in range(3):
+        upload(review, people["expert"], kind="summary", title=f"Summary {n}")
+    api = api_client(people["reviewed_fp"])
+    listed = f"/api/v1/reviews/{review.pk}/documents/"
+    titles = [d["title"] for d in api.get(listed, {"ordering": "-title"}).json()["results"]]
+    assert titles == ["Summary 2", "Summary 1", "Summary 0"]
+    answer = api.get(listed, {"ordering": "title"}).json()
+    assert answer["count"] == 3 and answer["results"][0]["title"] == "Summary 0"
+    bad = api.get(listed, {"ordering": "size"})
+    assert bad.status_code == 400 and "ordering" in bad.json()

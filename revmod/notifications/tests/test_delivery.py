@@ -4,6 +4,7 @@ through random failures. Time is passed in, never waited for."""
 
 import datetime as dt
 import random
+import re
 import smtplib
 
 import pytest
@@ -316,3 +317,26 @@ def test_the_outbox_page_lists_failures_first_in_flat_queries(person, client):
     few = count_queries(lambda: client.get("/en/outbox/"))
     queue(person, 40)
     assert count_queries(lambda: client.get("/en/outbox/")) == few
+
+
+def test_the_outbox_pages_fifty_at_a_time_sorted_on_a_column(person, client):
+
+    client.force_login(make_user("secretariat", secretariat=True))
+    messages = queue(person, 55)
+    for n, message in enumerate(messages):
+        Message.objects.filter(pk=message.pk).update(
+            send_after=NOW + dt.timedelta(minutes=n), subject=f"Message {n:03d}"
+        )
+    subjects = re.compile(r"<td>(Message \d+)<br>")
+    first = client.get("/en/outbox/", {"status": "queued"}).content.decode()
+    assert "1–50 of 55" in first and subjects.findall(first)[:2] == ["Message 000", "Message 001"]
+    assert 'href="?status=queued&amp;page=2" rel="next"' in first
+    latest = client.get("/en/outbox/", {"status": "queued", "ordering": "-next"}).content.decode()
+    assert subjects.findall(latest)[:2] == ["Message 054", "Message 053"]
+    assert 'aria-sort="descending"' in latest
+    assert 'href="?status=queued&amp;ordering=-next&amp;page=2" rel="next"' in latest
+    last = client.get("/en/outbox/", {"status": "queued", "ordering": "-next", "page": 2})
+    assert subjects.findall(last.content.decode()) == [f"Message {n:03d}" for n in range(4, -1, -1)]
+    bad = client.get("/en/outbox/", {"ordering": "size"})
+    assert bad.status_code == 400 and "Unknown order" in bad.content.decode()
+    assert client.get("/en/outbox/", {"status": "sent"}).status_code == 400
