@@ -86,11 +86,25 @@ def field_names(field: str) -> list[str]:
     return [f"{field}_{s}" for s in SUFFIXES.values()]
 
 
+# The digit group separator of each of the six (CLDR's, as babel writes integers): a table,
+# so that a worker does not keep babel's locale data for one character (26 MB of resident
+# memory once the six are loaded; revmod/lib/tests/test_i18n.py compares with babel).
+GROUP_SEPARATORS = {
+    "ar": ",",
+    "zh-hans": ",",
+    "en": ",",
+    "fr": "\u202f",
+    "ru": "\xa0",
+    "es": ".",
+}
+
+
 def number(value: int, language: str | None = None) -> str:
     """`value` written with the digit grouping of `language` (default: the active language):
     "9,450" in English, "9 450" in French and Russian, "9.450" in Spanish (babel's CLDR)."""
-    from babel.numbers import format_decimal  # loaded by the pages that count
+    language = language or translation.get_language() or "en"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", GROUP_SEPARATORS[normalize_language(language)])
+    from babel.numbers import format_decimal  # not an integer: babel's rules in full
 
-    return format_decimal(
-        value, locale=translation.to_locale(language or translation.get_language() or "en")
-    )
+    return format_decimal(value, locale=translation.to_locale(language))

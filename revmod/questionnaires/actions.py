@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
@@ -32,7 +32,7 @@ from revmod.questionnaires.models import (
 )
 from revmod.registry.models import Adherence
 from revmod.reviews import actions as reviews
-from revmod.reviews.access import Material, actor_for
+from revmod.reviews.access import Material
 from revmod.reviews.access import may_read as may_read_material
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
@@ -96,8 +96,8 @@ def access_for(user, review: Review, loaded: Loaded | None = None) -> Access | N
     """None when `user` takes no part in `review`. The answers are read as `reviews.access`
     says (the reviewing parties once submitted: rule 40, seed ¶33); the party under review's
     focal point and experts answer them (guideline 6: experts draft, the focal point clears)."""
-    loaded = Loaded([review])
-    actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
+    loaded = loaded or Loaded([review])
+    actor = loaded.actor(user, review)
     if actor is None:
         return None
     answers = actor.side == Side.REVIEWED and actor.role in {Role.FOCAL_POINT, Role.EXPERT}
@@ -134,11 +134,16 @@ def drafts(review_pks: list[int]):
 
 
 def template_for(review: Review) -> QuestionnaireTemplate | None:
-    """The template the review answers: its answer set's, else the cluster's current one."""
-    answer_set = AnswerSet.objects.filter(review=review).select_related("template").first()
-    if answer_set is not None:
-        return answer_set.template
-    return QuestionnaireTemplate.objects.current(review.cluster_id)
+    """The template the review answers: its answer set's, else the cluster's current one (one
+    query, its cluster with it)."""
+    answered = Exists(AnswerSet.objects.filter(review=review, template=OuterRef("pk")))
+    return (
+        QuestionnaireTemplate.objects.alias(answered=answered)
+        .filter(Q(answered=True) | Q(cluster=review.cluster_id, published=True))
+        .select_related("cluster")
+        .order_by(F("answered").desc(), "-version")
+        .first()
+    )
 
 
 def questions_for(review: Review, template: QuestionnaireTemplate) -> list[Question]:

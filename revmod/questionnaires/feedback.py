@@ -52,7 +52,7 @@ def access_for(user, review: Review, loaded: Loaded | None = None) -> FeedbackAc
     says (the party under review once submitted); the reviewing parties' focal points and
     experts write it (guideline 6) and read each other's comments (it is joint, rule 35)."""
     loaded = loaded or Loaded([review])
-    actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
+    actor = loaded.actor(user, review)
     if actor is None:
         return None
     writes = (

@@ -13,7 +13,8 @@ from revmod.reviews.models import Review
 class TemplateQuerySet(models.QuerySet):
     def current(self, cluster) -> "QuestionnaireTemplate | None":
         """The latest published version for `cluster`, or None."""
-        return self.filter(cluster=cluster, published=True).order_by("-version").first()
+        found = self.filter(cluster=cluster, published=True).select_related("cluster")
+        return found.order_by("-version").first()
 
 
 class QuestionnaireTemplate(models.Model):

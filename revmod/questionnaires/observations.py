@@ -21,7 +21,6 @@ from revmod.questionnaires.actions import digest
 from revmod.questionnaires.models import ObservationVersion, PublicationDecision, SignOff
 from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
-from revmod.reviews.access import actor_for
 from revmod.reviews.confirmations import on_behalf
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
@@ -79,7 +78,7 @@ class ObservationAccess:
 def access_for(user, review: Review, loaded: Loaded | None = None) -> ObservationAccess | None:
     """None when `user` takes no part in `review`; every participant reads."""
     loaded = loaded or Loaded([review])
-    actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
+    actor = loaded.actor(user, review)
     return None if actor is None else ObservationAccess(actor)
 
 

@@ -35,7 +35,7 @@ from revmod.questionnaires.models import (
     ObservationVersion,
     SignOff,
 )
-from revmod.reviews.access import Material, actor_for, may_read
+from revmod.reviews.access import Material, may_read
 from revmod.reviews.models import Review
 from revmod.reviews.schedule import Loaded
 
@@ -162,7 +162,7 @@ READERS = {"answers": _answers, "feedback": _feedback, "observations": _observat
 
 def _readable(user, review: Review, loaded: Loaded) -> list[str]:
     """Which of the online submissions (`READERS`' keys) `user` may read now."""
-    actor = actor_for(user, review, set(loaded.reviewer_codes(review)))
+    actor = loaded.actor(user, review)
     return [what for what in READERS if may_read(actor, MATERIAL_OF[what], review.stage)]
 
 

@@ -150,7 +150,7 @@ def allowed(review: Review, user, *, loaded: Loaded | None = None, actor=None) -
     read the review's pairings and nominations (`loaded`) and the user's actor in it passes
     them, and nothing is read twice."""
     loaded = loaded or Loaded([review])
-    actor = actor or actor_for(user, review, set(loaded.reviewer_codes(review)))
+    actor = actor or loaded.actor(user, review)
     if actor is None:
         return []
     state = state_of(review, loaded)

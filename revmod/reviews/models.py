@@ -179,8 +179,12 @@ class Consultation(models.Model):
     def languages_of(review) -> list[str]:
         """The working languages agreed at `review`'s initial consultation (data codes, in the
         order of the six); none before it, or when there was no agreement."""
-        agreed = Consultation.objects.filter(review=review).values_list("languages", flat=True)
-        chosen = set(agreed.first() or [])
+        if Review.consultation.is_cached(review):  # read with the review: no query
+            consultation = getattr(review, "consultation", None)
+            chosen = set(consultation.languages if consultation else [])
+        else:
+            agreed = Consultation.objects.filter(review=review).values_list("languages", flat=True)
+            chosen = set(agreed.first() or [])
         return [code for code in DATA_CODES if code in chosen]
 
     @property

@@ -9,12 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from revmod.accounts.models import Nomination
 from revmod.lots.models import Pairing, ReviewGroup
 from revmod.registry.models import Party
 from revmod.reviews import deadlines
+from revmod.reviews.access import actor_among, actor_for
 from revmod.reviews.deadlines import Extension, Pause, ReviewDates, Step
 from revmod.reviews.models import DeadlineChange, DeadlinePeriods, Review, ReviewEvent
 from revmod.reviews.workflow import Stage
@@ -26,9 +27,11 @@ SUBMITTED = {
 }
 
 
-def with_schedule_data(reviews):
-    """The reviews with what `Loaded` reads prefetched."""
-    return reviews.select_related("party", "consultation").prefetch_related(
+def schedule_prefetches() -> tuple[Prefetch, ...]:
+    """What `Loaded` reads of a review besides its party and consultation (two queries for any
+    number of reviews): for a queryset (with_schedule_data) or reviews already read
+    (prefetch_related_objects)."""
+    return (
         Prefetch(
             "events",
             queryset=ReviewEvent.objects.filter(kind="submit").order_by("at", "pk"),
@@ -36,6 +39,11 @@ def with_schedule_data(reviews):
         ),
         Prefetch("deadline_changes", DeadlineChange.objects.select_related("recorded_by")),
     )
+
+
+def with_schedule_data(reviews):
+    """The reviews with what `Loaded` reads prefetched."""
+    return reviews.select_related("party", "consultation").prefetch_related(*schedule_prefetches())
 
 
 # The scopes as plain strings: all_named runs twice per review in a status of the day.
@@ -100,9 +108,10 @@ def rules_by_start():
 
 class Loaded:
     """The pairings in force and the active nominations of the parties of `reviews` (a list
-    from `with_schedule_data`), in two queries."""
+    from `with_schedule_data`), in two queries; with `person`, that person's nominations for
+    those parties in the same query, so their actor in a review (`actor`) needs no other."""
 
-    def __init__(self, reviews: list[Review]):
+    def __init__(self, reviews: list[Review], person=None):
         self.pairings: dict[int, list[Pairing]] = defaultdict(list)
         for pairing in (
             Pairing.objects.active()
@@ -115,11 +124,20 @@ class Loaded:
         parties = {r.party_id for r in reviews} | {
             p.reviewer_id for items in self.pairings.values() for p in items
         }
-        for code, scope, kind, day in (
+        self.person = person if getattr(person, "is_authenticated", False) else None
+        self.person_rows: list[tuple] = []  # (party pk, party code, scope, kind) of `person`
+        wanted = Q(kind__in=NAMED_KINDS)
+        if self.person is not None:
+            wanted |= Q(person=self.person)
+        for party, code, scope, kind, day, who in (
             Nomination.objects.active()
-            .filter(party__in=parties, kind__in=NAMED_KINDS)
-            .values_list("party__code", "scope", "kind", "starts_on")
+            .filter(wanted, party__in=parties)
+            .values_list("party", "party__code", "scope", "kind", "starts_on", "person")
         ):
+            if self.person is not None and who == self.person.pk:
+                self.person_rows.append((party, code, scope, kind))
+            if kind not in NAMED_KINDS:
+                continue
             key = (code, scope, kind)
             self.named[key] = min(day, self.named.get(key, day))
 
@@ -128,6 +146,15 @@ class Loaded:
         """The deadline rules by a review's first day (rules_by_start), read when a schedule
         is first asked for: most users of Loaded only want the pairings and nominations."""
         return rules_by_start()
+
+    def actor(self, user, review: Review):
+        """The workflow actor `user` is in `review` (access.actor_for): no query when they
+        are the `person` these were read for (their nominations for the review's parties are
+        all the rule reads)."""
+        reviewers = set(self.reviewer_codes(review))
+        if self.person is not None and user.pk == self.person.pk and not user.is_secretariat:
+            return actor_among(self.person_rows, review.party_id, reviewers)
+        return actor_for(user, review, reviewers)
 
     def reviewer_codes(self, review: Review) -> list[str]:
         return [p.reviewer.code for p in self.pairings[review.party_id]]

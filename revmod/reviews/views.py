@@ -43,7 +43,7 @@ from revmod.reviews.models import (
     Review,
 )
 from revmod.reviews.schedule import Loaded, cluster_progress, with_schedule_data
-from revmod.reviews.workflow import Action
+from revmod.reviews.workflow import Action, Stage
 
 # The secretariat's list: 50 reviews a page (the downloads hold every page).
 PAGE_SIZE = 50
@@ -92,9 +92,13 @@ def _my_reviews(request, form, reviews, today):
         .filter(person=request.user, scope=Nomination.Scope.OWN)
         .values_list("party_id", flat=True)
     )
-    found = tasks.load(reviews, today)
+    # The reviews read once, with what the schedule needs (tasks.load would read them again).
+    listed_reviews = list(with_schedule_data(reviews))
+    open_reviews = [r for r in listed_reviews if r.stage != Stage.COMPLETED]
+    found = tasks.facts(open_reviews, Loaded(open_reviews), today)
     rows = [
-        (r, tasks.deadline(found[r.pk], None, today) if r.pk in found else None) for r in reviews
+        (r, tasks.deadline(found[r.pk], None, today) if r.pk in found else None)
+        for r in listed_reviews
     ]
     return render(
         request,

@@ -128,3 +128,19 @@ def test_templates_write_dates_with_the_one_format():
         if path.is_file() and "SHORT_DATE" in path.read_text()
     ]
     assert short == []
+
+
+def test_integers_are_grouped_as_babel_groups_them_in_the_six_languages():
+    from babel.numbers import format_decimal
+    from django.utils import translation
+
+    from revmod.lib.i18n import LANGUAGE_CODES, number
+
+    values = (-1234567, -1000, 0, 7, 999, 1000, 9450, 12345, 123456, 9_876_543_210)
+    for code in LANGUAGE_CODES:
+        locale = translation.to_locale(code)
+        assert [number(v, code) for v in values] == [
+            format_decimal(v, locale=locale) for v in values
+        ], code
+        with translation.override(code):
+            assert number(9450) == format_decimal(9450, locale=locale)

@@ -7,6 +7,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,15 +23,16 @@ from revmod.questionnaires.models import (
     Answer,
     AnswerSubmission,
 )
-from revmod.questionnaires.views.common import render_step, step_access
+from revmod.questionnaires.views.common import render_step, step_access, step_deadline
 from revmod.reviews.access import Material
 from revmod.reviews.deadlines import Step
 from revmod.reviews.reads import How, record_read
-from revmod.reviews.tasks import deadline_of
 from revmod.reviews.workflow import Role, Stage
 
 
-def _context(review, access, *, conflict=None, error=None, problems=None, kept=None) -> dict:
+def _context(
+    review, access, loaded, *, conflict=None, error=None, problems=None, kept=None
+) -> dict:
     """The page: questions grouped by instrument and article with progress, in a fixed number
     of queries whatever the number of questions and answers. `conflict`: a stale save (the
     question, what is saved now, the person's values); `kept`: a refused save (the question and
@@ -50,7 +52,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         "file_language": suffix(),
         "max_attachments": actions.MAX_ATTACHMENTS,
         "kept_question": kept["question"] if kept else None,
-        "deadline": deadline_of(review, Step.QUESTIONNAIRE, timezone.localdate()),
+        "deadline": step_deadline(review, loaded, Step.QUESTIONNAIRE, timezone.localdate()),
         "stage": Stage.QUESTIONNAIRE,
     }
     if template is None or not access.may_read:
@@ -63,12 +65,25 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         for code in sorted(languages, key=lambda code: code != default)
     ]
     questions = actions.questions_for(review, template)
+    # The last submission comes with the answers (a submission freezes answers: none without
+    # them), its time and digest only, not the snapshot of every answer it holds.
+    last = AnswerSubmission.objects.filter(answer_set=OuterRef("answer_set")).order_by("-pk")
     answers = {
         a.question_id: a
         for a in Answer.objects.filter(answer_set__review=review, answer_set__template=template)
+        .annotate(
+            submitted_at=Subquery(last.values("at")[:1]),
+            submitted_sha256=Subquery(last.values("sha256")[:1]),
+        )
         .select_related("updated_by")
         .prefetch_related(actions.ATTACHMENTS)
     }
+    first = next(iter(answers.values()), None)
+    submission = (
+        {"at": first.submitted_at, "sha256": first.submitted_sha256}
+        if first is not None and first.submitted_at is not None
+        else None
+    )
     language = suffix()
     kept = kept or conflict
     articles = []
@@ -105,7 +120,7 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
         articles=articles,
         answered=sum(a["answered"] for a in articles),
         total=len(questions),
-        submission=AnswerSubmission.objects.filter(answer_set__review=review).last(),
+        submission=submission,
     )
     return context
 
@@ -113,8 +128,9 @@ def _context(review, access, *, conflict=None, error=None, problems=None, kept=N
 @login_required
 @require_GET
 def answers(request, pk):
-    review, access, _loaded = step_access(request, pk, actions.access_for)
-    return render_step(request, "questionnaires/answers.html", _context(review, access))
+    review, access, loaded = step_access(request, pk, actions.access_for)
+    context = _context(review, access, loaded)
+    return render_step(request, "questionnaires/answers.html", context, loaded=loaded)
 
 
 @login_required
@@ -123,7 +139,7 @@ def save(request, pk, question):
     """Save one answer (with its files); a stale version is refused (409) showing what the other
     person saved, and nothing is overwritten. Asked for JSON (the page's autosave), the answer
     is the new version and a line to show, or the error with the same status."""
-    review, access, _loaded = step_access(request, pk, actions.access_for)
+    review, access, loaded = step_access(request, pk, actions.access_for)
     template = actions.template_for(review)
     if template is None:
         raise Http404
@@ -158,7 +174,7 @@ def save(request, pk, question):
     except actions.AnswerError as error:
         status = actions.refusal_status(error, access, review)
         if not autosave:
-            return _refused(request, review, access, question, mine, error, status)
+            return _refused(request, review, access, loaded, question, mine, error, status)
         message = str(error)
         if status == 409:
             message = _(
@@ -180,15 +196,15 @@ def draft_saved(now) -> str:
     return _("Draft saved at %(time)s") % {"time": when}
 
 
-def _refused(request, review, access, question, mine, error, status):
+def _refused(request, review, access, loaded, question, mine, error, status):
     """The page again after a refused save: a stale one (409) with the other person's answer
     beside the person's own, any other with the person's values kept in the form."""
     if status == 409:
         conflict = {"question": question.pk, "current": error.current, "mine": mine}
-        context = _context(review, access, conflict=conflict, error=str(error))
+        context = _context(review, access, loaded, conflict=conflict, error=str(error))
         return render_step(request, "questionnaires/answers.html", context, status=409)
     kept = {"question": question.pk, "mine": mine} if status == 400 else None
-    context = _context(review, access, error=str(error), kept=kept)
+    context = _context(review, access, loaded, error=str(error), kept=kept)
     return render_step(request, "questionnaires/answers.html", context, status=status)
 
 
@@ -220,7 +236,7 @@ def offline_download(request, pk, fmt):
 def offline_upload(request, pk):
     """Import a filled XLSX or DOCX: every answer is validated first; any problem is listed
     (400) and nothing is imported. Those who may not answer now are refused (403)."""
-    review, access, _loaded = step_access(request, pk, actions.access_for)
+    review, access, loaded = step_access(request, pk, actions.access_for)
     on_behalf_of = request.POST.get("on_behalf_of") or None
     if not (access.editable(review) or on_behalf_of and access.may_stand_in(review)):
         may = access.may_answer or access.actor.role == Role.SECRETARIAT
@@ -232,7 +248,7 @@ def offline_upload(request, pk):
         return render_step(
             request,
             "questionnaires/answers.html",
-            _context(review, access, error=error),
+            _context(review, access, loaded, error=error),
             status=403,
         )
     upload = request.FILES.get("file")
@@ -261,5 +277,5 @@ def offline_upload(request, pk):
             request, text % {"imported": result.imported, "unchanged": result.unchanged}
         )
         return redirect("questionnaires:answers", review.pk)
-    context = _context(review, access, problems=problems)
+    context = _context(review, access, loaded, problems=problems)
     return render_step(request, "questionnaires/answers.html", context, status=400)

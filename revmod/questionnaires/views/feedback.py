@@ -17,11 +17,10 @@ from revmod.questionnaires.models import (
     Comment,
     FeedbackSubmission,
 )
-from revmod.questionnaires.views.common import render_step, step_access
+from revmod.questionnaires.views.common import render_step, step_access, step_deadline
 from revmod.reviews import access as review_access
 from revmod.reviews.access import Material
 from revmod.reviews.deadlines import Step
-from revmod.reviews.tasks import deadline_of
 from revmod.reviews.workflow import Role, Stage, stage_index
 
 
@@ -45,7 +44,7 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
         "template": template,
         "may_divide": access.actor.role in {Role.SECRETARIAT, Role.FOCAL_POINT}
         and stage_index(review.stage) <= stage_index(Stage.WRITTEN_FEEDBACK),
-        "deadline": deadline_of(review, Step.WRITTEN_FEEDBACK, timezone.localdate()),
+        "deadline": step_deadline(review, loaded, Step.WRITTEN_FEEDBACK, timezone.localdate()),
         "stage": Stage.WRITTEN_FEEDBACK,
     }
     if template is None or not access.may_read:
@@ -110,9 +109,8 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
 @require_GET
 def feedback_page(request, pk):
     review, access, loaded = step_access(request, pk, feedback.access_for)
-    return render_step(
-        request, "questionnaires/feedback.html", _feedback_context(review, access, loaded)
-    )
+    context = _feedback_context(review, access, loaded)
+    return render_step(request, "questionnaires/feedback.html", context, loaded=loaded)
 
 
 @login_required

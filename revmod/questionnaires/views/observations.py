@@ -90,10 +90,9 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
 @login_required
 @require_GET
 def observations_page(request, pk):
-    review, access, _loaded = step_access(request, pk, observations.access_for)
-    return render_step(
-        request, "questionnaires/observations.html", _observations_context(review, access)
-    )
+    review, access, loaded = step_access(request, pk, observations.access_for)
+    context = _observations_context(review, access)
+    return render_step(request, "questionnaires/observations.html", context, loaded=loaded)
 
 
 @login_required
