@@ -21,8 +21,8 @@ Counting rules (decisions where the seed is not explicit):
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -45,32 +45,26 @@ FOCAL_POINT, EXPERT, OBSERVER = "focal_point", "expert", "observer"
 OWN, REVIEWER = "own", "reviewer"
 
 
-@dataclass(frozen=True)
-class PartyFacts:
+class PartyFacts(NamedTuple):
     """A party to the Convention on the day, with the group it is reviewed in (None before it
-    is drawn into one)."""
+    is drawn into one), and its nominations in force on the day as counts (revmod.stats.status
+    counts them in the database, one row per party). People are counted per party: a person
+    works for one party, and only that party may nominate them (accounts.nominate), so the
+    people of several parties are the sum of each party's. A tuple, not a dataclass: the
+    status of a day builds one per party (9,500 at fifty times the mechanism)."""
 
     code: str
     regional_group: str | None
     group: int | None
-
-
-class NominationFacts(NamedTuple):
-    """One nomination that had started by the day. A tuple, not a dataclass: the status of a
-    day builds one per nomination (75,000 at fifty times the mechanism), and a frozen
-    dataclass costs several times as much to build."""
-
-    party: str
-    kind: str
-    scope: str
-    person: int
-    gender: str
-    ministry: str
-    starts_on: date
-    ends_on: date | None
-
-    def in_force(self, day: date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)
+    focal_points: int = 0  # people with a focal point nomination in force
+    focal_point_women: int = 0
+    focal_point_ministries: tuple[int, ...] = (0,) * len(MINISTRIES)  # in MINISTRIES' order
+    own_focal_point: bool = False  # a focal point in force for the party's own review
+    reviewer_focal_point: bool = False  # one in force for its role as reviewing party
+    changed_focal_point: bool = False  # a focal point nomination ended on or before the day
+    experts: int = 0  # people with an expert nomination in force
+    expert_women: int = 0
+    observers: int = 0  # people with an observer nomination in force
 
 
 @dataclass(frozen=True)
@@ -106,33 +100,22 @@ def _over_a_year_late(deadline: StepDeadline | None, day: date) -> bool:
     )
 
 
-def block(
-    day: date,
-    parties: Sequence[PartyFacts],
-    reviews: Sequence[ReviewFacts],
-    nominations: Iterable[NominationFacts],
-) -> dict:
-    """Every count of the status paper for these parties, reviews and nominations (the whole
-    mechanism, or one group or regional group of it): `nominations` are those of `parties`
-    that had started by `day`."""
-    codes = {p.code for p in parties}
-    in_force = [n for n in nominations if n.in_force(day)]
-    people: dict[str, dict[int, NominationFacts]] = defaultdict(dict)
-    for n in in_force:
-        people[n.kind].setdefault(n.person, n)
+def block(day: date, parties: Sequence[PartyFacts], reviews: Sequence[ReviewFacts]) -> dict:
+    """Every count of the status paper for these parties and reviews (the whole mechanism, or
+    one group or regional group of it)."""
     stages = Counter(stage_key(r.stage) for r in reviews)
     held = [r.languages for r in reviews if r.languages is not None]
     return {
-        "parties": len(codes),
+        "parties": len({p.code for p in parties}),
         "reviews": len(reviews),
-        "focal_points": _focal_points(day, codes, reviews, nominations, in_force),
+        "focal_points": _focal_points(parties, reviews),
         "experts": {
-            "total": len(people[EXPERT]),
-            "women": sum(1 for n in people[EXPERT].values() if n.gender == "female"),
+            "total": sum(p.experts for p in parties),
+            "women": sum(p.expert_women for p in parties),
         },
         "observers": {
-            "total": len(people[OBSERVER]),
-            "parties": len({n.party for n in in_force if n.kind == OBSERVER}),
+            "total": sum(p.observers for p in parties),
+            "parties": sum(1 for p in parties if p.observers),
         },
         "reviews_by_stage": {s: stages[s] for s in STAGES},
         "consultations_held": len(held),
@@ -143,42 +126,29 @@ def block(
     }
 
 
-def _focal_points(
-    day: date,
-    codes: set[str],
-    reviews: Sequence[ReviewFacts],
-    nominations: Iterable[NominationFacts],
-    in_force: Sequence[NominationFacts],
-) -> dict:
-    """The focal points in force on `day` (people counted once), the parties with one, with
-    several or that changed theirs, the parties without, and the reviews they block (¶12-16)."""
-    people: dict[int, NominationFacts] = {}
-    parties: dict[str, set[int]] = defaultdict(set)
-    roles: set[tuple[str, str]] = set()
-    for n in in_force:
-        if n.kind == FOCAL_POINT:
-            people.setdefault(n.person, n)
-            parties[n.party].add(n.person)
-            roles.add((n.party, n.scope))
-    changed = {
-        n.party
-        for n in nominations
-        if n.kind == FOCAL_POINT and n.ends_on is not None and n.ends_on <= day
-    }
+def _focal_points(parties: Sequence[PartyFacts], reviews: Sequence[ReviewFacts]) -> dict:
+    """The focal points in force (people counted once), the parties with one, with several or
+    that changed theirs, the parties without, and the reviews they block (¶12-16): a party's
+    role counts as filled when the party is one of `parties` and has a focal point for it."""
+    own = {p.code for p in parties if p.own_focal_point}
+    reviewing = {p.code for p in parties if p.reviewer_focal_point}
 
     def blocked(r: ReviewFacts) -> bool:
         return stage_key(r.stage) == "not_started" and (
-            (r.party, OWN) not in roles or any((c, REVIEWER) not in roles for c in r.reviewers)
+            r.party not in own or any(c not in reviewing for c in r.reviewers)
         )
 
+    with_one = {p.code for p in parties if p.focal_points}
     return {
-        "total": len(people),
-        "parties": len(parties),
-        "women": sum(1 for n in people.values() if n.gender == "female"),
-        "by_ministry": {m: sum(1 for n in people.values() if n.ministry == m) for m in MINISTRIES},
-        "parties_with_several": sum(1 for s in parties.values() if len(s) > 1),
-        "parties_changed": len(changed),
-        "parties_without": len(codes - set(parties)),
+        "total": sum(p.focal_points for p in parties),
+        "parties": len(with_one),
+        "women": sum(p.focal_point_women for p in parties),
+        "by_ministry": {
+            m: sum(p.focal_point_ministries[i] for p in parties) for i, m in enumerate(MINISTRIES)
+        },
+        "parties_with_several": sum(1 for p in parties if p.focal_points > 1),
+        "parties_changed": len({p.code for p in parties if p.changed_focal_point}),
+        "parties_without": len({p.code for p in parties} - with_one),
         "reviews_blocked": sum(1 for r in reviews if blocked(r)),
     }
 
@@ -225,26 +195,13 @@ def _observations(day: date, reviews: Sequence[ReviewFacts], stages: Counter[str
     }
 
 
-def status(
-    day: date,
-    parties: Sequence[PartyFacts],
-    reviews: Sequence[ReviewFacts],
-    nominations: Sequence[NominationFacts],
-) -> dict:
+def status(day: date, parties: Sequence[PartyFacts], reviews: Sequence[ReviewFacts]) -> dict:
     """The whole mechanism on `day`, then the same counts by group and by regional group.
 
     A group's parties are those taking part in it (¶8: parties under review in the group and
     their reviewing parties), so one party counts in several groups; a regional group's parties
     are its members, and its reviews those of its members."""
-    by_party = defaultdict(list)
-    for n in nominations:
-        if n.starts_on <= day:
-            by_party[n.party].append(n)
-
-    def of(members: Iterable[PartyFacts]) -> list[NominationFacts]:
-        return [n for p in members for n in by_party.get(p.code, ())]
-
-    result = {"as_of": day.isoformat(), **block(day, parties, reviews, of(parties))}
+    result = {"as_of": day.isoformat(), **block(day, parties, reviews)}
     by_code = {p.code: p for p in parties}
     groups = sorted({r.group for r in reviews})
     result["groups"] = []
@@ -261,11 +218,11 @@ def status(
                 "started_on": min(r.started_on for r in in_group).isoformat(),
             }
         )
-        result["by_group"][str(g)] = block(day, members, in_group, of(members))
+        result["by_group"][str(g)] = block(day, members, in_group)
     regions = sorted({p.regional_group for p in parties if p.regional_group})
     result["by_regional_group"] = {}
     for code in regions:
         members = [p for p in parties if p.regional_group == code]
         in_region = [r for r in reviews if r.regional_group == code]
-        result["by_regional_group"][code] = block(day, members, in_region, of(members))
+        result["by_regional_group"][code] = block(day, members, in_region)
     return result

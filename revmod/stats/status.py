@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 
 from revmod.accounts.models import Nomination
 from revmod.lots.models import GroupAssignment, Pairing
@@ -20,9 +20,16 @@ from revmod.registry.models import Adherence, Cluster
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import ReviewDates, Step
 from revmod.reviews.models import DeadlineChange, Review
-from revmod.reviews.schedule import SUBMITTED, all_named, extensions_and_pauses, rules_by_start
+from revmod.reviews.schedule import (
+    OWN,
+    REVIEWER,
+    SUBMITTED,
+    all_named,
+    extensions_and_pauses,
+    rules_by_start,
+)
 from revmod.stats import figures
-from revmod.stats.figures import NominationFacts, PartyFacts, ReviewFacts
+from revmod.stats.figures import EXPERT, FOCAL_POINT, OBSERVER, PartyFacts, ReviewFacts
 
 
 def language_key(languages: list[str], no_agreement: bool) -> str:
@@ -44,33 +51,20 @@ def default_cluster() -> Cluster | None:
 
 
 def load(day: dt.date, cluster: Cluster | None = None):
-    """(parties, reviews, nominations) as plain facts on `day`, for the reviews of `cluster`
-    (default: the first) that had started by then."""
+    """(parties, reviews) as plain facts on `day`, for the reviews of `cluster` (default: the
+    first) that had started by then; the parties carry their nominations as counts."""
     cluster = cluster or default_cluster()
     end = _end_of(day)
     groups = dict(GroupAssignment.objects.values_list("party__code", "group__number"))
+    counted, named = _nominations(day)
+    none = (0, 0, (0,) * len(figures.MINISTRIES), False, False, False, 0, 0, 0)
     parties = [
-        PartyFacts(code, region, groups.get(code))
+        PartyFacts(code, region, groups.get(code), *counted.get(code, none))
         for code, region in Adherence.objects.current()
         .filter(instrument__code="UNTOC", date__lte=day)
         .values_list("party__code", "party__regional_group__code")
         .order_by("party__code")
     ]
-    nominations = list(
-        map(
-            NominationFacts._make,
-            Nomination.objects.filter(starts_on__lte=day).values_list(
-                "party__code",
-                "kind",
-                "scope",
-                "person_id",
-                "person__gender",
-                "person__ministry",
-                "starts_on",
-                "ends_on",
-            ),
-        )
-    )
     reviewers = defaultdict(list)
     for reviewed, reviewer in (
         Pairing.objects.filter(since__lte=day)
@@ -93,30 +87,83 @@ def load(day: dt.date, cluster: Cluster | None = None):
     changes = defaultdict(list)
     for change in DeadlineChange.objects.filter(review__in=started, recorded_at__lt=end):
         changes[change.review_id].append(change)
-    named = _first_named(nominations, day)
     rules = rules_by_start()
     schedules: dict = {}
     reviews = [
         _review(row, reviewers[row[1]], changes[row[0]], named, day, rules, schedules)
         for row in rows
     ]
-    return parties, reviews, nominations
+    return parties, reviews
 
 
-def _first_named(nominations, day) -> dict[tuple[str, str, str], dt.date]:
-    """(party, scope, kind) -> the day its first nomination started, for the roles filled on
-    `day`."""
-    first: dict[tuple[str, str, str], dt.date] = {}
-    filled = set()
-    # Unpacked, not n.in_force(day): this runs once per nomination (75,000 at fifty times).
-    for party, kind, scope, _person, _gender, _ministry, starts_on, ends_on in nominations:
-        key = (party, scope, kind)
-        known = first.get(key)
-        if known is None or starts_on < known:
-            first[key] = starts_on
-        if ends_on is None or ends_on > day:  # started by `day` (load's filter): in force
-            filled.add(key)
-    return {key: first[key] for key in filled}
+# The roles whose first nomination dates a schedule (schedule.all_named), as (kind, scope).
+NAMED_ROLES = [(kind, scope) for kind in ("focal_point", "expert") for scope in (OWN, REVIEWER)]
+
+
+def _nominations(day: dt.date):
+    """Each party's nominations on `day`, counted in the database (one row per party with a
+    nomination started by then, whatever their number): party -> the counts PartyFacts takes
+    after its code, region and group; and (party, scope, kind) -> the day that role was first
+    filled, for the roles filled on `day` (what schedule.all_named reads)."""
+    in_force = Q(ends_on=None) | Q(ends_on__gt=day)
+    fp = Q(kind=FOCAL_POINT) & in_force
+    ex = Q(kind=EXPERT) & in_force
+    female = Q(person__gender="female")
+
+    def people(condition: Q) -> Count:
+        return Count("person", distinct=True, filter=condition)
+
+    aggregates = {
+        "fp": people(fp),
+        "fp_women": people(fp & female),
+        **{f"fp_{m}": people(fp & Q(person__ministry=m)) for m in figures.MINISTRIES},
+        "changed": Count("pk", filter=Q(kind=FOCAL_POINT, ends_on__lte=day)),
+        "experts": people(ex),
+        "expert_women": people(ex & female),
+        "observers": people(Q(kind=OBSERVER) & in_force),
+    }
+    for kind, scope in NAMED_ROLES:
+        role = Q(kind=kind, scope=scope)
+        aggregates[f"first_{kind}_{scope}"] = Min("starts_on", filter=role)
+        aggregates[f"filled_{kind}_{scope}"] = Count("pk", filter=role & in_force)
+    rows = (
+        Nomination.objects.filter(starts_on__lte=day)
+        .values("party__code")
+        .annotate(**aggregates)
+        .order_by()
+        .values_list("party__code", *aggregates)
+    )
+    counted = {}
+    named: dict[tuple[str, str, str], dt.date] = {}
+    m = len(figures.MINISTRIES)
+    for row in rows:
+        party, fp_, women = row[:3]
+        ministries = row[3 : 3 + m]
+        changed, experts, expert_women, observers = row[3 + m : 7 + m]
+        roles = row[7 + m :]
+        filled = {}
+        for i, (kind, scope) in enumerate(NAMED_ROLES):
+            first, in_force_now = roles[2 * i], roles[2 * i + 1]
+            filled[kind, scope] = bool(in_force_now)
+            if in_force_now:
+                named[party, scope, kind] = _date(first)
+        counted[party] = (
+            fp_,
+            women,
+            tuple(ministries),
+            filled[FOCAL_POINT, OWN],
+            filled[FOCAL_POINT, REVIEWER],
+            bool(changed),
+            experts,
+            expert_women,
+            observers,
+        )
+    return counted, named
+
+
+def _date(value) -> dt.date:
+    """A date from an aggregate (SQLite gives the text of one)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _review(row, reviewers, changes, named, day, rules, schedules) -> ReviewFacts:
@@ -203,10 +250,10 @@ def status(day: dt.date, cluster: Cluster | None = None, regional_group: str | N
     cached = cache.get(key)
     if cached is not None:
         return cached
-    parties, reviews, nominations = load(day, cluster)
+    parties, reviews = load(day, cluster)
     if regional_group:
         parties = [p for p in parties if p.regional_group == regional_group]
         reviews = [r for r in reviews if r.regional_group == regional_group]
-    result = figures.status(day, parties, reviews, nominations)
+    result = figures.status(day, parties, reviews)
     cache.set(key, result, CACHE_SECONDS)
     return result
