@@ -106,7 +106,8 @@ def _nominations(day: dt.date):
     """Each party's nominations on `day`, counted in the database (one row per party with a
     nomination started by then, whatever their number): party -> the counts PartyFacts takes
     after its code, region and group; and (party, scope, kind) -> the day that role was first
-    filled, for the roles filled on `day` (what schedule.all_named reads)."""
+    filled, for the roles filled on `day` (what schedule.all_named reads; as the database
+    gives the day: made a date only for the schedules computed)."""
     in_force = Q(ends_on=None) | Q(ends_on__gt=day)
     fp = Q(kind=FOCAL_POINT) & in_force
     ex = Q(kind=EXPERT) & in_force
@@ -139,26 +140,17 @@ def _nominations(day: dt.date):
     named: dict[tuple[str, str, str], dt.date] = {}
     m = len(figures.MINISTRIES)
     for row in rows:
-        party, fp_, women = row[:3]
-        ministries = row[3 : 3 + m]
-        changed, experts, expert_women, observers = row[3 + m : 7 + m]
-        roles = row[7 + m :]
-        filled = {}
+        party, roles = row[0], row[7 + m :]
         for i, (kind, scope) in enumerate(NAMED_ROLES):
-            first, in_force_now = roles[2 * i], roles[2 * i + 1]
-            filled[kind, scope] = bool(in_force_now)
-            if in_force_now:
-                named[party, scope, kind] = _date(first)
+            if roles[2 * i + 1]:  # in force on the day: the day it was first filled
+                named[party, scope, kind] = roles[2 * i]  # a date, or its ISO text: comparable
         counted[party] = (
-            fp_,
-            women,
-            tuple(ministries),
-            filled[FOCAL_POINT, OWN],
-            filled[FOCAL_POINT, REVIEWER],
-            bool(changed),
-            experts,
-            expert_women,
-            observers,
+            *row[1:3],  # focal points, women
+            row[3 : 3 + m],  # focal points by ministry
+            bool(roles[1]),  # NAMED_ROLES[0]: a focal point for its own review
+            bool(roles[3]),  # NAMED_ROLES[1]: a focal point as reviewing party
+            bool(row[3 + m]),  # a focal point changed
+            *row[4 + m : 7 + m],  # experts, expert women, observers
         )
     return counted, named
 
@@ -221,8 +213,8 @@ def _review(row, reviewers, changes, named, day, rules, schedules) -> ReviewFact
     if schedule is None:
         dates = ReviewDates(
             start=started_on,
-            focal_points_named=focal_points,
-            experts_named=experts,
+            focal_points_named=focal_points and _date(focal_points),
+            experts_named=experts and _date(experts),
             agreed=agreed,
             extensions=extensions,
             pauses=pauses,
