@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -67,9 +66,8 @@ class PartyFacts(NamedTuple):
     observers: int = 0  # people with an observer nomination in force
 
 
-@dataclass(frozen=True)
-class ReviewFacts:
-    """One review as it stood on the day."""
+class ReviewFacts(NamedTuple):
+    """One review as it stood on the day (a tuple, as PartyFacts: one per review)."""
 
     party: str
     regional_group: str | None
