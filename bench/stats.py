@@ -3,6 +3,8 @@ and in PDF, on the demo data (the mechanism on 16 April 2024) copied 50 times ov
 
     python bench/stats.py               # 50 times the demo, 5 runs each
     python bench/stats.py --scale 1 --runs 9
+    python bench/stats.py --keep /tmp/stats50.sqlite3   # built once, reused by later runs
+    python bench/stats.py --database-url postgres://postgres@127.0.0.1:5432/stats50
 
 The demo is loaded through the real actions (loaddemo) into a throw-away SQLite database, then
 its parties, reviews, pairings, nominations, consultations and events are copied `scale - 1`
@@ -30,9 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def setup(db: Path) -> None:
+def setup(db: Path, url: str | None = None) -> None:
+    """Settings for the database `url`, else the SQLite file `db`; generated files beside `db`."""
     os.environ.update(
-        DATABASE_URL=f"sqlite:///{db}",
+        DATABASE_URL=url or f"sqlite:///{db}",
         REVMOD_GENERATED_DIR=str(db.parent / "generated"),
         DEBUG="0",
         REVMOD_ALLOW_INSECURE_KEY="1",
@@ -213,9 +216,15 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=50, help="copies of the demo")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument(
+        "--keep", type=Path, help="SQLite file to build the data into once and reuse after"
+    )
+    parser.add_argument(
+        "--database-url", help="a database (e.g. PostgreSQL) to build into once and reuse after"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        setup(Path(tmp) / "bench.sqlite3")
+        setup(args.keep or Path(tmp) / "bench.sqlite3", args.database_url)
         from io import StringIO
 
         from django.core.management import call_command
@@ -227,17 +236,20 @@ def main() -> None:
         from revmod.stats.status import data_version, status
 
         started = time.perf_counter()
-        for command in ("migrate", "loadregistry", "loaddemo"):
-            call_command(command, stdout=StringIO(), verbosity=0)
-        copy_demo(args.scale)
+        call_command("migrate", stdout=StringIO(), verbosity=0)
+        reused = (args.keep or args.database_url) and Review.objects.exists()
+        if not reused:  # a kept database is built once, whatever --scale says after
+            for command in ("loadregistry", "loaddemo"):
+                call_command(command, stdout=StringIO(), verbosity=0)
+            copy_demo(args.scale)
         print(
             f"machine: {platform.platform()} | {os.cpu_count()} CPUs | Python "
             f"{platform.python_version()}"
         )
         print(
             f"data: {Review.objects.count()} reviews, {ReviewEvent.objects.count()} events, "
-            f"{User.objects.count()} users (x{args.scale} the demo, built in "
-            f"{time.perf_counter() - started:.0f} s)"
+            f"{User.objects.count()} users (x{args.scale} the demo, "
+            + ("reused)" if reused else f"built in {time.perf_counter() - started:.0f} s)")
         )
         client = Client()
         client.force_login(User.objects.get(username="secretariat"))
