@@ -131,7 +131,7 @@ def _nominations(day: dt.date):
         aggregates[f"filled_{kind}_{scope}"] = Count("pk", filter=role & in_force)
     rows = _raw(
         Nomination.objects.filter(starts_on__lte=day)
-        .values("party__code")
+        .values("party", "party__code")  # grouped by the id: no sort on text
         .annotate(**aggregates)
         .order_by()
         .values_list("party__code", *aggregates)
