@@ -242,6 +242,11 @@ def main() -> None:
             for command in ("loadregistry", "loaddemo"):
                 call_command(command, stdout=StringIO(), verbosity=0)
             copy_demo(args.scale)
+            from django.db import connection
+
+            if connection.vendor == "postgresql":  # as autovacuum would: plans for the real sizes
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
         print(
             f"machine: {platform.platform()} | {os.cpu_count()} CPUs | Python "
             f"{platform.python_version()}"
