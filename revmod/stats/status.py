@@ -18,7 +18,7 @@ from django.db.models import Count, Min, Q
 from revmod.accounts.models import Nomination
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.registry import versions
-from revmod.registry.models import Adherence, Cluster
+from revmod.registry.models import Adherence, Cluster, Party
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import ReviewDates, Step
 from revmod.reviews.models import DeadlineChange, Review
@@ -131,16 +131,17 @@ def _nominations(day: dt.date):
         aggregates[f"filled_{kind}_{scope}"] = Count("pk", filter=role & in_force)
     rows = _raw(
         Nomination.objects.filter(starts_on__lte=day)
-        .values("party", "party__code")  # grouped by the id: no sort on text
+        .values("party")  # grouped by the id: no sort on text
         .annotate(**aggregates)
         .order_by()
-        .values_list("party__code", *aggregates)
+        .values_list("party", *aggregates)
     )
+    code = dict(Party.objects.values_list("pk", "code"))
     counted = {}
     named: dict[tuple[str, str, str], dt.date] = {}
     m = len(figures.MINISTRIES)
     for row in rows:
-        party, roles = row[0], row[7 + m :]
+        party, roles = code[row[0]], row[7 + m :]
         for i, (kind, scope) in enumerate(NAMED_ROLES):
             if roles[2 * i + 1]:  # in force on the day: the day it was first filled
                 named[party, scope, kind] = roles[2 * i]  # a date, or its ISO text: comparable
