@@ -165,17 +165,17 @@ def block(
         if stage == "observations":
             drafting.append((day - r.stage_since).days)
     questionnaire["in_preparation"] = stages["questionnaire"]
-    # Each field of the parties, as a column: summed at C speed (9,450 parties a block).
-    column = dict(zip(PartyFacts._fields, zip(*parties, strict=True), strict=False))
-    column = column or {field: () for field in PartyFacts._fields}
     return {
-        "parties": len(parties),
+        "parties": len({p.code for p in parties}),
         "reviews": len(reviews),
-        "focal_points": _focal_points(column, blocked),
-        "experts": {"total": sum(column["experts"]), "women": sum(column["expert_women"])},
+        "focal_points": _focal_points(parties, blocked),
+        "experts": {
+            "total": sum(p.experts for p in parties),
+            "women": sum(p.expert_women for p in parties),
+        },
         "observers": {
-            "total": sum(column["observers"]),
-            "parties": len(parties) - column["observers"].count(0),
+            "total": sum(p.observers for p in parties),
+            "parties": sum(1 for p in parties if p.observers),
         },
         "reviews_by_stage": {s: stages[s] for s in STAGES},
         "consultations_held": sum(held.values()),
@@ -190,21 +190,21 @@ def block(
     }
 
 
-def _focal_points(column: dict[str, tuple], blocked: int) -> dict:
+def _focal_points(parties: Sequence[PartyFacts], blocked: int) -> dict:
     """The focal points in force (people counted once), the parties with one, with several or
     that changed theirs, the parties without, and the reviews they block (¶12-16; a role counts
-    as filled in a block when its party is one of the block's parties). `column`: each field
-    of the block's parties, in a tuple."""
-    people = column["focal_points"]
-    by_ministry = [sum(m) for m in zip(*column["focal_point_ministries"], strict=True)]
+    as filled in a block when its party is one of the block's `parties`)."""
+    with_one = {p.code for p in parties if p.focal_points}
     return {
-        "total": sum(people),
-        "parties": len(people) - people.count(0),
-        "women": sum(column["focal_point_women"]),
-        "by_ministry": dict(zip(MINISTRIES, by_ministry or [0] * len(MINISTRIES), strict=True)),
-        "parties_with_several": sum(1 for n in people if n > 1),
-        "parties_changed": sum(column["changed_focal_point"]),
-        "parties_without": people.count(0),
+        "total": sum(p.focal_points for p in parties),
+        "parties": len(with_one),
+        "women": sum(p.focal_point_women for p in parties),
+        "by_ministry": {
+            m: sum(p.focal_point_ministries[i] for p in parties) for i, m in enumerate(MINISTRIES)
+        },
+        "parties_with_several": sum(1 for p in parties if p.focal_points > 1),
+        "parties_changed": len({p.code for p in parties if p.changed_focal_point}),
+        "parties_without": len({p.code for p in parties} - with_one),
         "reviews_blocked": blocked,
     }
 
