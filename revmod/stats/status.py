@@ -8,21 +8,30 @@ alters the figures of an earlier day. A fixed number of queries, whatever the si
 """
 
 import datetime as dt
+import json
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Count, Min, Q
 
 from revmod.accounts.models import Nomination
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.registry import versions
-from revmod.registry.models import Adherence, Cluster
+from revmod.registry.models import Adherence, Cluster, Party
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import ReviewDates, Step
 from revmod.reviews.models import DeadlineChange, Review
-from revmod.reviews.schedule import SUBMITTED, all_named, extensions_and_pauses, rules_by_start
+from revmod.reviews.schedule import (
+    OWN,
+    REVIEWER,
+    SUBMITTED,
+    all_named,
+    extensions_and_pauses,
+    rules_by_start,
+)
 from revmod.stats import figures
-from revmod.stats.figures import NominationFacts, PartyFacts, ReviewFacts
+from revmod.stats.figures import EXPERT, FOCAL_POINT, OBSERVER, PartyFacts, ReviewFacts
 
 
 def language_key(languages: list[str], no_agreement: bool) -> str:
@@ -44,33 +53,20 @@ def default_cluster() -> Cluster | None:
 
 
 def load(day: dt.date, cluster: Cluster | None = None):
-    """(parties, reviews, nominations) as plain facts on `day`, for the reviews of `cluster`
-    (default: the first) that had started by then."""
+    """(parties, reviews) as plain facts on `day`, for the reviews of `cluster` (default: the
+    first) that had started by then; the parties carry their nominations as counts."""
     cluster = cluster or default_cluster()
     end = _end_of(day)
     groups = dict(GroupAssignment.objects.values_list("party__code", "group__number"))
+    counted, named = _nominations(day)
+    none = (0, 0, (0,) * len(figures.MINISTRIES), False, False, False, 0, 0, 0)
     parties = [
-        PartyFacts(code, region, groups.get(code))
+        PartyFacts(code, region, groups.get(code), *counted.get(code, none))
         for code, region in Adherence.objects.current()
         .filter(instrument__code="UNTOC", date__lte=day)
         .values_list("party__code", "party__regional_group__code")
         .order_by("party__code")
     ]
-    nominations = list(
-        map(
-            NominationFacts._make,
-            Nomination.objects.filter(starts_on__lte=day).values_list(
-                "party__code",
-                "kind",
-                "scope",
-                "person_id",
-                "person__gender",
-                "person__ministry",
-                "starts_on",
-                "ends_on",
-            ),
-        )
-    )
     reviewers = defaultdict(list)
     for reviewed, reviewer in (
         Pairing.objects.filter(since__lte=day)
@@ -80,7 +76,7 @@ def load(day: dt.date, cluster: Cluster | None = None):
     ):
         reviewers[reviewed].append(reviewer)
     started = Review.objects.filter(cluster=cluster, started_on__lte=day)
-    rows = list(
+    rows = _raw(
         started.order_by("group__number", "party__code").values_list(
             "pk",
             "party__code",
@@ -93,42 +89,101 @@ def load(day: dt.date, cluster: Cluster | None = None):
     changes = defaultdict(list)
     for change in DeadlineChange.objects.filter(review__in=started, recorded_at__lt=end):
         changes[change.review_id].append(change)
-    named = _first_named(nominations, day)
     rules = rules_by_start()
     schedules: dict = {}
     reviews = [
         _review(row, reviewers[row[1]], changes[row[0]], named, day, rules, schedules)
         for row in rows
     ]
-    return parties, reviews, nominations
+    return parties, reviews
 
 
-def _first_named(nominations, day) -> dict[tuple[str, str, str], dt.date]:
-    """(party, scope, kind) -> the day its first nomination started, for the roles filled on
-    `day`."""
-    first: dict[tuple[str, str, str], dt.date] = {}
-    filled = set()
-    # Unpacked, not n.in_force(day): this runs once per nomination (75,000 at fifty times).
-    for party, kind, scope, _person, _gender, _ministry, starts_on, ends_on in nominations:
-        key = (party, scope, kind)
-        known = first.get(key)
-        if known is None or starts_on < known:
-            first[key] = starts_on
-        if ends_on is None or ends_on > day:  # started by `day` (load's filter): in force
-            filled.add(key)
-    return {key: first[key] for key in filled}
+# The roles whose first nomination dates a schedule (schedule.all_named), as (kind, scope).
+NAMED_ROLES = [(kind, scope) for kind in ("focal_point", "expert") for scope in (OWN, REVIEWER)]
+
+
+def _nominations(day: dt.date):
+    """Each party's nominations on `day`, counted in the database (one row per party with a
+    nomination started by then, whatever their number): party -> the counts PartyFacts takes
+    after its code, region and group; and (party, scope, kind) -> the day that role was first
+    filled, for the roles filled on `day` (what schedule.all_named reads; as the database
+    gives the day: made a date only for the schedules computed)."""
+    in_force = Q(ends_on=None) | Q(ends_on__gt=day)
+    fp = Q(kind=FOCAL_POINT) & in_force
+    ex = Q(kind=EXPERT) & in_force
+    female = Q(person__gender="female")
+
+    def people(condition: Q) -> Count:
+        return Count("person", distinct=True, filter=condition)
+
+    aggregates = {
+        "fp": people(fp),
+        "fp_women": people(fp & female),
+        **{f"fp_{m}": people(fp & Q(person__ministry=m)) for m in figures.MINISTRIES},
+        "changed": Count("pk", filter=Q(kind=FOCAL_POINT, ends_on__lte=day)),
+        "experts": people(ex),
+        "expert_women": people(ex & female),
+        "observers": people(Q(kind=OBSERVER) & in_force),
+    }
+    for kind, scope in NAMED_ROLES:
+        role = Q(kind=kind, scope=scope)
+        aggregates[f"first_{kind}_{scope}"] = Min("starts_on", filter=role)
+        aggregates[f"filled_{kind}_{scope}"] = Count("pk", filter=role & in_force)
+    rows = _raw(
+        Nomination.objects.filter(starts_on__lte=day)
+        .values("party")  # grouped by the id: no sort on text
+        .annotate(**aggregates)
+        .order_by()
+        .values_list("party", *aggregates)
+    )
+    code = dict(Party.objects.values_list("pk", "code"))
+    counted = {}
+    named: dict[tuple[str, str, str], dt.date] = {}
+    m = len(figures.MINISTRIES)
+    for row in rows:
+        party, roles = code[row[0]], row[7 + m :]
+        for i, (kind, scope) in enumerate(NAMED_ROLES):
+            if roles[2 * i + 1]:  # in force on the day: the day it was first filled
+                named[party, scope, kind] = roles[2 * i]  # a date, or its ISO text: comparable
+        counted[party] = (
+            *row[1:3],  # focal points, women
+            row[3 : 3 + m],  # focal points by ministry
+            bool(roles[1]),  # NAMED_ROLES[0]: a focal point for its own review
+            bool(roles[3]),  # NAMED_ROLES[1]: a focal point as reviewing party
+            bool(row[3 + m]),  # a focal point changed
+            *row[4 + m : 7 + m],  # experts, expert women, observers
+        )
+    return counted, named
+
+
+def _date(value) -> dt.date:
+    """A date as the database gives it (SQLite: its text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _raw(queryset) -> list[tuple]:
+    """The rows of a values_list() queryset as the database driver gives them, without Django's
+    converters (one function call per value: 114,000 of them for the nominations' counts at
+    fifty times the mechanism). Its columns are its values_list() fields in order; what needs
+    converting (dates on SQLite, JSON) is converted by the reader, once."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _review(row, reviewers, changes, named, day, rules, schedules) -> ReviewFacts:
     """A review's facts on `day` from its timeline (entries in the order of the log, each
     [when, kind, data]); `schedules` memoizes the schedules by everything they depend on."""
     _pk, party, region, group, started_on, entries = row
+    started_on = _date(started_on)
+    entries = json.loads(entries) if isinstance(entries, str) else entries or ()
     stage, since = "awaiting_nominations", started_on
     done: dict[str, dt.date] = {}
     agreed: dict[Step, dt.date] = {}
     languages = None
     last = day.isoformat()
-    for at, kind, data in entries or ():
+    for at, kind, data in entries:
         on = at[:10]  # the day, in UTC, as the log's `at`
         if on > last:
             break
@@ -159,14 +214,16 @@ def _review(row, reviewers, changes, named, day, rules, schedules) -> ReviewFact
     if schedule is None:
         dates = ReviewDates(
             start=started_on,
-            focal_points_named=focal_points,
-            experts_named=experts,
+            focal_points_named=focal_points and _date(focal_points),
+            experts_named=experts and _date(experts),
             agreed=agreed,
             extensions=extensions,
             pauses=pauses,
             **done,
         )
-        schedule = schedules[key] = deadlines.schedule(deadlines.as_of(dates, day), period)
+        schedule = schedules[key] = {
+            d.step: d for d in deadlines.schedule(deadlines.as_of(dates, day), period)
+        }
     return ReviewFacts(
         party=party,
         regional_group=region,
@@ -176,7 +233,7 @@ def _review(row, reviewers, changes, named, day, rules, schedules) -> ReviewFact
         stage=stage,
         stage_since=since,
         languages=languages,
-        deadlines=tuple(schedule),
+        deadlines=schedule,
     )
 
 
@@ -203,10 +260,10 @@ def status(day: dt.date, cluster: Cluster | None = None, regional_group: str | N
     cached = cache.get(key)
     if cached is not None:
         return cached
-    parties, reviews, nominations = load(day, cluster)
+    parties, reviews = load(day, cluster)
     if regional_group:
         parties = [p for p in parties if p.regional_group == regional_group]
         reviews = [r for r in reviews if r.regional_group == regional_group]
-    result = figures.status(day, parties, reviews, nominations)
+    result = figures.status(day, parties, reviews)
     cache.set(key, result, CACHE_SECONDS)
     return result
