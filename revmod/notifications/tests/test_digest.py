@@ -255,3 +255,20 @@ def test_a_digests_links_are_those_reverse_gives_in_every_language(world):
                 assert str(Link(name, 7, paths)) == reverse(name, args=[7])
     # reverse() ran once per page and language, whatever the number of links.
     assert len(paths) == 2 * len(settings.LANGUAGES)
+
+
+def test_a_review_kept_by_its_name_reads_as_the_review_in_every_language(world):
+    from django.conf import settings
+
+    from revmod.notifications.digest import Named
+
+    review, _people = world
+    review = Review.objects.select_related("party", "cluster").get(pk=review.pk)
+    rows: dict = {}
+    named = Named(review, rows)
+    assert (named.pk, named.party_id, named.stage) == (review.pk, review.party_id, review.stage)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            assert str(named) == str(review)
+    # A second review of the same party and cluster shares their rows.
+    assert Named(review, rows).party is named.party
