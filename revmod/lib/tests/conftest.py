@@ -5,6 +5,8 @@ import os
 import shutil
 
 import pytest
+from django.db import connection
+from django.test.utils import override_settings
 
 CHROMIUM = os.environ.get("REVMOD_CHROMIUM", "/usr/bin/chromium")
 
@@ -65,6 +67,20 @@ def page(browser):
     context = browser.new_context()
     page = context.new_page()
     blocked = watch(page)
-    yield page
+    with _cache_of_the_live_server():
+        yield page
     context.close()
     assert blocked == [], "refused by the Content-Security-Policy, or a script failed"
+
+
+def _cache_of_the_live_server():
+    """The cache while a live server answers the browser. On SQLite the tests' database is in
+    memory, shared by the server's threads (a page and its fonts, say), and a write that meets
+    another is refused at once instead of waiting as on a file or PostgreSQL; Django's database
+    cache drops such a write silently, and allauth then takes a fresh TOTP code for a used one
+    (`cache.add` failing). There, the cache is the process's memory; elsewhere it stays the
+    database's, as in production."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        memory = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        return override_settings(CACHES=memory)
+    return override_settings()
