@@ -211,7 +211,7 @@ def test_party_list_query_count_stays_flat(client, registry):
     untoc = Instrument.objects.get(code="UNTOC")
     few = count_queries(render)
     for n in range(200):
-        party = make_party(f"Q{n:02d}")
+        party = make_party(f"Q{n:02X}")  # three characters, as a party code is
         Adherence.objects.create(
             party=party, instrument=untoc, action="approval", date="2010-01-01"
         )
