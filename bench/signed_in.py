@@ -20,9 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-import stats as bench_stats  # noqa: E402  (bench/stats.py: the copies of the demo)
+from bench.data import copy_demo, load_demo, setup  # noqa: E402
+from bench.stats import timed  # noqa: E402
 
 
 def main() -> None:
@@ -35,25 +35,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        os.environ.update(
-            DATABASE_URL=url,
-            DEBUG="0",
-            REVMOD_ALLOW_INSECURE_KEY="1",
-            REVMOD_REQUIRE_SECRETARIAT_2FA="0",
-            SECURE_SSL_REDIRECT="0",
-            STATIC_MANIFEST="0",
-            ALLOWED_HOSTS="testserver,localhost",
-            DJANGO_SETTINGS_MODULE="revmod.settings",
-        )
-        import django
-
-        django.setup()
+        setup(args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         run(args)
 
 
 def run(args) -> None:
-    from io import StringIO
 
     from django.core.management import call_command
     from django.core.signals import request_started
@@ -69,9 +55,8 @@ def run(args) -> None:
     started = time.perf_counter()
     if not args.reuse:
         call_command("flush", interactive=False, verbosity=0) if args.database_url else None
-        for command in ("migrate", "loadregistry", "loaddemo"):
-            call_command(command, stdout=StringIO(), verbosity=0)
-        bench_stats.copy_demo(args.scale)
+        load_demo()
+        copy_demo(args.scale)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -123,7 +108,7 @@ def run(args) -> None:
 
         with connection.execute_wrapper(counted):
             func()
-        median, low = bench_stats.timed(func, args.runs)
+        median, low = timed(func, args.runs)
         print(
             f"{label:38} median {median * 1000:8.1f} ms, min {low * 1000:8.1f} ms, "
             f"{len(queries)} queries"
