@@ -47,6 +47,12 @@ urlpatterns += i18n_patterns(
     path("reviews/", include("revmod.questionnaires.urls")),
     path("reviews/", include("revmod.translations.urls")),
     path("outbox/", include("revmod.notifications.urls")),
+    path("followups/", include("revmod.followups.urls")),
+    path("activities/", include("revmod.activities.urls")),
+    path("assistance/", include("revmod.assistance.urls")),
+    path("library/", include("revmod.library.urls")),
+    path("stakeholders/", include("revmod.stakeholders.urls")),
+    path("recommendations/", include("revmod.recommendations.urls")),
     path("registry/files/", registry.registry_files, name="registry-files"),
     path("registry/import/", registry.registry_import, name="registry-import"),
     path(
