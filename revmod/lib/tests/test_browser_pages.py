@@ -73,6 +73,7 @@ PAGES = [
     ("draws", "secretariat", "/lots/draws/"),
     ("statistics", "secretariat", "/statistics/"),
     ("progress", None, "/statistics/public/"),
+    ("library", None, "/library/"),
     ("status-report", "secretariat", "/statistics/report/"),
     ("reviews", "secretariat", "/reviews/"),
     ("my-reviews", "reviewed_fp", "/reviews/"),

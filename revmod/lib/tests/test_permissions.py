@@ -16,6 +16,7 @@ from revmod.accounts.models import Nomination
 from revmod.documents.actions import upload
 from revmod.lib.tests.headers import response_problems
 from revmod.lib.tests.markup import broken_references
+from revmod.library import actions as library
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires import observations
@@ -79,11 +80,52 @@ SECRETARIAT_API_ACT = {
 }
 PARTICIPANTS_API_ACT = {**dict.fromkeys(PERSONAS, 409), "anonymous": 403, "outsider": 404}
 
+# An unpublished resource of the library: the secretariat's alone, 404 to anyone else.
+SECRETARIAT_SEES = {**dict.fromkeys(PERSONAS, 404), "secretariat": 200}
+# The library's changes through the API: refused (403) to all but the secretariat, whose empty
+# body is a 400.
+LIBRARY_API_ACT = {**dict.fromkeys(PERSONAS, 403), "secretariat": 400}
+
 # Third-party URL sets, checked by their own suites; the admin's door is checked below.
 SKIPPED_PREFIXES = ("accounts/", "admin/", "static/")
 
 # (pattern, method, path) -> expected status per persona. Paths use {draw}, {drawn}, {request}.
 MATRIX = {
+    # The resources library: the published for all, the rest the secretariat's.
+    ("library/", "GET", "/en/library/"): PUBLIC,
+    ("library/resources.<str:fmt>", "GET", "/en/library/resources.csv"): PUBLIC,
+    ("library/new/", "GET", "/en/library/new/"): SECRETARIAT_ONLY,
+    ("library/<int:pk>/", "GET", "/en/library/{resource}/"): PUBLIC,
+    ("library/<int:pk>/", "GET", "/en/library/{hidden_resource}/"): SECRETARIAT_SEES,
+    ("library/<int:pk>/edit/", "GET", "/en/library/{resource}/edit/"): SECRETARIAT_ONLY,
+    ("library/<int:pk>/publish/", "POST", "/en/library/{resource}/publish/"): SECRETARIAT_ACT,
+    ("library/<int:pk>/versions/new/", "GET", "/en/library/{resource}/versions/new/"): (
+        SECRETARIAT_ONLY
+    ),
+    (
+        "library/<int:pk>/versions/<int:version_pk>/",
+        "GET",
+        "/en/library/{resource}/versions/{resource_version}/",
+    ): PUBLIC,
+    (
+        "library/<int:pk>/versions/<int:version_pk>/",
+        "GET",
+        "/en/library/{hidden_resource}/versions/{hidden_version}/",
+    ): SECRETARIAT_SEES,
+    ("api/v1/resources/", "GET", "/api/v1/resources/"): PUBLIC,
+    ("api/v1/resources.<format>/", "GET", "/api/v1/resources.json/"): PUBLIC,
+    ("api/v1/resources/<pk>/", "GET", "/api/v1/resources/{resource}/"): PUBLIC,
+    ("api/v1/resources/<pk>/", "GET", "/api/v1/resources/{hidden_resource}/"): SECRETARIAT_SEES,
+    ("api/v1/resources/<pk>.<format>/", "GET", "/api/v1/resources/{resource}.json/"): PUBLIC,
+    **{
+        (
+            f"api/v1/resources/<pk>/{name}{suffix}/",
+            "POST",
+            f"/api/v1/resources/{{resource}}/{name}{ext}/",
+        ): LIBRARY_API_ACT
+        for name in ["publish", "versions"]
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+    },
     ("i18n/setlang/", "GET", "/i18n/setlang/"): dict.fromkeys(PERSONAS, 405),
     ("api/v1/", "GET", "/api/v1/"): PUBLIC,
     ("api/v1/<drf_format_suffix:format>", "GET", "/api/v1/.json"): PUBLIC,
@@ -566,6 +608,14 @@ def shared_world(request, django_db_blocker):
         )
         SignOff.objects.create(version=signed, party=review.party, by=users["reviewed_fp"], at=NOW)
         question = Question.objects.filter(article__instrument__code="UNTOC").first()
+        shelf = {}
+        for published in (True, False):
+            made = library.save_resource(None, by=secretariat, now=NOW, kind="guide", title_en="G")
+            library.publish(made, published, by=secretariat, now=NOW)
+            file = SimpleUploadedFile("g.pdf", PDF)
+            shelf[published] = library.add_version(
+                made, by=secretariat, now=NOW, language="en", file=file
+            )
         ids = {
             "drawn": drawn.pk,
             "prepared": prepared.pk,
@@ -582,6 +632,10 @@ def shared_world(request, django_db_blocker):
             "translation": translated.pk,
             "token": token.pk,
             "calendar": calendar,
+            "resource": shelf[True].resource_id,
+            "resource_version": shelf[True].pk,
+            "hidden_resource": shelf[False].resource_id,
+            "hidden_version": shelf[False].pk,
         }
         yield users, ids
 
