@@ -49,9 +49,7 @@ def test_anyone_reads_the_published_resources_without_a_token(api, secretariat):
 
 def test_the_secretariat_creates_updates_publishes_and_adds_versions(api, secretariat):
     api = signed(api, secretariat)
-    created = api.post(
-        "/api/v1/resources/", {"kind": "guide", "title_en": "Guide"}, format="json"
-    )
+    created = api.post("/api/v1/resources/", {"kind": "guide", "title_en": "Guide"}, format="json")
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     assert not created.json()["published"]
@@ -79,7 +77,9 @@ def test_bad_input_is_a_400_and_others_may_not_change_anything(api, secretariat)
     assert api.post("/api/v1/resources/", {"kind": "guide", "title_en": "X"}).status_code == 403
     signed(api, person)
     assert api.patch(f"/api/v1/resources/{made.pk}/", {"title_en": "Y"}).status_code == 403
-    assert api.post(f"/api/v1/resources/{made.pk}/publish/", {"published": False}).status_code == 403
+    assert (
+        api.post(f"/api/v1/resources/{made.pk}/publish/", {"published": False}).status_code == 403
+    )
     signed(api, secretariat)
     bad = api.post("/api/v1/resources/", {"kind": "guide", "title_en": ""}, format="json")
     assert bad.status_code == 400 and "title_en" in bad.json()
