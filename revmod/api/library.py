@@ -22,7 +22,7 @@ from revmod.library.forms import ResourceFilterForm, ResourceForm, VersionForm
 from revmod.library.models import Resource, ResourceVersion
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class ResourceVersionSerializer(serializers.ModelSerializer):
     language_name = serializers.CharField(help_text="In the language asked.")
     download = serializers.SerializerMethodField(help_text="The file, or the link.")
 
@@ -52,7 +52,7 @@ class VersionSerializer(serializers.ModelSerializer):
 class ResourceSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True, help_text="In the language asked (or English).")
     description = serializers.CharField(read_only=True)
-    versions = VersionSerializer(many=True, read_only=True, help_text="By language, newest first.")
+    versions = ResourceVersionSerializer(many=True, read_only=True, help_text="By language, newest first.")
 
     class Meta:
         model = Resource
@@ -176,7 +176,7 @@ class ResourceViewSet(
                 },
             }
         },
-        responses={201: VersionSerializer},
+        responses={201: ResourceVersionSerializer},
     )
     @action(detail=True, methods=["post"])
     def versions(self, request, pk=None, **kwargs):
@@ -201,6 +201,6 @@ class ResourceViewSet(
         except actions.LibraryError as error:
             raise ValidationError({"detail": str(error)}) from error
         return Response(
-            VersionSerializer(version, context=self.get_serializer_context()).data,
+            ResourceVersionSerializer(version, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )

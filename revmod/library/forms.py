@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from revmod.lib import lists
-from revmod.lib.i18n import field_names
+from revmod.lib.i18n import DATA_CODES, RTL_LANGUAGES, field_names
 from revmod.library import languages
 from revmod.library.actions import FIELDS
 from revmod.library.models import Resource, ResourceVersion
@@ -59,6 +59,16 @@ class ResourceForm(forms.ModelForm):
         model = Resource
         fields = list(FIELDS)
         widgets = {name: forms.Textarea({"rows": 3}) for name in field_names("description")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each translation typed in its own language and direction (Arabic right to left).
+        for field in ("title", "description"):
+            for name, code in zip(field_names(field), DATA_CODES, strict=True):
+                attrs = self.fields[name].widget.attrs
+                attrs.update({"lang": "zh-Hans" if code == "zh" else code, "dir": "auto"})
+                if code in RTL_LANGUAGES:
+                    attrs["dir"] = "rtl"
 
 
 class VersionForm(forms.Form):

@@ -14,6 +14,7 @@ from revmod.documents.files import safe_stem
 from revmod.lib import lists
 from revmod.lib.access import secretariat_required
 from revmod.lib.downloads import CHUNK, bad_filters, csv_response, file_response, xlsx_response
+from revmod.lib.i18n import join_list
 from revmod.lib.storedfiles import MissingFile, missing_page, open_stored
 from revmod.library import access, actions
 from revmod.library.forms import ResourceFilterForm, ResourceForm, VersionForm
@@ -59,7 +60,7 @@ def export_rows(resources):
             r.title,
             r.get_kind_display(),
             r.description,
-            ", ".join(r.language_names()),
+            join_list(r.language_names()),
             _("Yes") if r.published else _("No"),
             r.changed_at.date().isoformat(),
         ]
@@ -83,15 +84,13 @@ def resource_export(request, fmt):
 @require_GET
 def resource_detail(request, pk):
     resource = access.resource_for(request.user, pk)
-    may_edit = access.may_edit(request.user)
     return render(
         request,
         "library/resource_detail.html",
         {
             "resource": resource,
             "by_language": resource.by_language(),
-            "may_edit": may_edit,
-            "version_form": VersionForm() if may_edit else None,
+            "may_edit": access.may_edit(request.user),
         },
     )
 

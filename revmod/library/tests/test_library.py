@@ -293,3 +293,22 @@ def test_the_list_export_and_api_query_counts_stay_flat(client, secretariat):
     many = [count_queries(lambda p=p: body(client.get(p))) for p in pages]
     assert many == few
     assert client.get("/api/v1/resources/").json()["count"] == 10
+
+
+def test_a_missing_file_is_a_page_that_says_so(client, secretariat):
+    made = resource(secretariat)
+    version = actions.add_version(made, by=secretariat, now=NOW, language="en", file=pdf())
+    for path in stored_files():
+        path.unlink()
+    response = client.get(url("library:version-download", made.pk, version.pk))
+    assert response.status_code == 410 and "missing" in response.content.decode()
+
+
+def test_unpublishing_clears_the_date_and_publishing_again_sets_a_new_one(secretariat):
+    made = resource(secretariat)
+    assert made.published_at == NOW
+    later = NOW + dt.timedelta(days=3)
+    made = actions.publish(made, False, by=secretariat, now=later)
+    assert (made.published, made.published_at, made.changed_at) == (False, None, later)
+    made = actions.publish(made, True, by=secretariat, now=later)
+    assert made.published_at == later
