@@ -52,7 +52,9 @@ class ResourceVersionSerializer(serializers.ModelSerializer):
 class ResourceSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True, help_text="In the language asked (or English).")
     description = serializers.CharField(read_only=True)
-    versions = ResourceVersionSerializer(many=True, read_only=True, help_text="By language, newest first.")
+    versions = ResourceVersionSerializer(
+        many=True, read_only=True, help_text="By language, newest first."
+    )
 
     class Meta:
         model = Resource
