@@ -63,7 +63,7 @@ def _grouped(participants, completions, name: str) -> dict[str, int]:
 
 def training(as_of: dt.date) -> TrainingFigures:
     """The officials trained by `as_of` (sessions held and modules completed on or before it)
-    and their States, by gender and by language. Six queries."""
+    and their States, by gender and by language. Seven queries."""
     participants = Participant.objects.filter(session__held_on__lte=as_of)
     completions = Completion.objects.filter(completed_on__lte=as_of)
     officials = participants.aggregate(n=Count("official", distinct=True))["n"]

@@ -144,6 +144,12 @@ class CompletionForm(forms.ModelForm):
         fields = ["party", "gender", "language", "ministry", "module", "completed_on"]
         widgets = {"completed_on": DATE}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ISO only: an import's "05/01/2023" is the 1st of May or the 5th of January.
+        self.fields["completed_on"].input_formats = ["%Y-%m-%d"]
+        self.fields["completed_on"].help_text = _("YYYY-MM-DD")
+
     def _post_clean(self):
         pass
 

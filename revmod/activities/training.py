@@ -128,7 +128,7 @@ def session_detail(request, pk):
         "activities/session_detail.html",
         {
             "session": session,
-            "languages": [LANGUAGE_NAMES.get(code, code) for code in session.languages],
+            "language_names": [LANGUAGE_NAMES.get(code, code) for code in session.languages],
             "participants": participants,
             "may_edit": access.may_edit(request.user),
         },

@@ -148,7 +148,7 @@ def event_detail(request, pk):
             "event": event,
             "parties": event.parties.order_by("code"),
             "reviews": event.reviews.select_related("party", "cluster").order_by("pk"),
-            "languages": [LANGUAGE_NAMES.get(code, code) for code in event.languages],
+            "language_names": [LANGUAGE_NAMES.get(code, code) for code in event.languages],
             "documents": documents,
             "may_edit": access.may_edit(request.user),
             "document_form": DocumentForm(),
@@ -233,7 +233,7 @@ def figures_page(request):
             "event_kinds": [(label, events.by_kind[v]) for v, label in Event.Kind.choices],
             "training": trained,
             "genders": [(label, trained.by_gender.get(v, 0)) for v, label in Gender.choices],
-            "languages": [
+            "by_language": [
                 (label, trained.by_language.get(v, 0)) for v, label in TRAINING_LANGUAGES
             ],
         },
