@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from revmod.activities import access, actions, imports
@@ -264,9 +264,12 @@ def completion_import(request):
         else:
             if not read.errors:
                 count = actions.import_completions(read.rows, by=request.user, now=timezone.now())
-                messages.success(
-                    request, _("%(count)s completions are imported.") % {"count": count}
+                message = ngettext(
+                    "%(count)s completion is imported.",
+                    "%(count)s completions are imported.",
+                    count,
                 )
+                messages.success(request, message % {"count": count})
                 return redirect("activities:completion-list")
             errors = read.errors
     return render(

@@ -42,7 +42,7 @@ from revmod.api.forms import bound, cleaned
 from revmod.registry.models import Party
 
 
-class EventSerializer(serializers.ModelSerializer):
+class ActivityEventSerializer(serializers.ModelSerializer):
     parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     reviews = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -62,6 +62,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class ParticipantSerializer(serializers.ModelSerializer):
     party = serializers.CharField(source="party.code")
+    language = serializers.CharField(help_text="ar, zh, en, fr, ru, es, pt or other")
 
     class Meta:
         model = Participant
@@ -70,6 +71,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 class CompletionSerializer(serializers.ModelSerializer):
     party = serializers.CharField(source="party.code")
+    language = serializers.CharField(help_text="ar, zh, en, fr, ru, es, pt or other")
 
     class Meta:
         model = Completion
@@ -148,7 +150,7 @@ def _doors(input_serializer, output, parameters):
 
 @_doors(
     _input("EventInput", EventForm),
-    EventSerializer,
+    ActivityEventSerializer,
     [
         OpenApiParameter("kind", OpenApiTypes.STR, enum=Event.Kind.values),
         PARTY,
@@ -160,7 +162,7 @@ class EventViewSet(_Recorded):
     their party too, the secretariat all; the secretariat records them. Ordering: starts,
     title or kind (default: -starts). The documents are on the event's page."""
 
-    serializer_class = EventSerializer
+    serializer_class = ActivityEventSerializer
     permission_classes = [AllowAny]
     form_class = EventForm
     filter_class = EventFilterForm
