@@ -39,6 +39,10 @@ class LanguagesField(forms.MultipleChoiceField):
         )
 
 
+# The participants of an event by gender (¶45 asks for them by gender).
+COUNTS = ("women", "men", "other")
+
+
 class EventForm(forms.ModelForm):
     """An event as the secretariat records it (page and API)."""
 
@@ -72,8 +76,16 @@ class EventForm(forms.ModelForm):
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in COUNTS:
+            self.fields[name].required = False  # none given: none counted
+
     def clean(self):
         data = super().clean()
+        for name in COUNTS:
+            if name in data and data[name] is None:
+                data[name] = 0
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The event cannot end before it starts."))

@@ -29,33 +29,12 @@ EVENT_COLUMNS = {
 LANGUAGE_NAMES = dict(TRAINING_LANGUAGES)
 
 
-def visible_or_404(request, rows, pk):
-    """The row `pk` of `rows` (already limited to what the user may see); an anonymous visitor
-    is sent to sign in (signing in may show it), anyone else gets 404."""
-    found = rows.filter(pk=pk).first()
-    if found is None:
-        if not request.user.is_authenticated:
-            raise _SignIn
-        raise Http404
-    return found
-
-
-class _SignIn(Exception):
-    pass
-
-
-def signs_in(view):
-    """`view`, sending an anonymous visitor to sign in where visible_or_404 says so."""
-
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _SignIn:
-            return redirect_to_login(request.get_full_path())
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+def not_visible(request):
+    """The answer to a record the person may not see: an anonymous visitor is sent to sign in
+    (signing in may show it), anyone else gets 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404
 
 
 def _events(request, form):
@@ -131,15 +110,17 @@ def event_export(request, fmt):
     return xlsx_response(event_rows(events), "events.xlsx", _("Events"))
 
 
-def _event_page(request, pk):
+def _event(request, pk) -> Event | None:
+    """Event `pk` if the person may see it."""
     events = Event.objects.select_related("created_by", "changed_by")
-    return visible_or_404(request, access.events_visible(events, request.user), pk)
+    return access.events_visible(events, request.user).filter(pk=pk).first()
 
 
-@signs_in
 @require_GET
 def event_detail(request, pk):
-    event = _event_page(request, pk)
+    event = _event(request, pk)
+    if event is None:
+        return not_visible(request)
     documents = access.documents_visible(event.documents.order_by("kind", "pk"), request.user)
     return render(
         request,
@@ -174,7 +155,7 @@ def event_edit(request, pk=None):
     return render(
         request,
         "activities/form.html",
-        {"form": form, "title": title, "back": event},
+        {"form": form, "title": title},
         status=400 if form.errors else 200,
     )
 
@@ -199,13 +180,13 @@ def document_new(request, pk):
     return redirect("activities:event-detail", event.pk)
 
 
-@signs_in
 @require_GET
 def document_file(request, pk, document):
     """A document of an event as an attachment, to those who may see it."""
-    event = _event_page(request, pk)
-    documents = access.documents_visible(EventDocument.objects.filter(event=event), request.user)
-    found = visible_or_404(request, documents, document)
+    documents = EventDocument.objects.filter(event=pk, pk=document)
+    found = access.documents_visible(documents, request.user).first()
+    if found is None:
+        return not_visible(request)
     if found.extension not in FORMATS:
         raise Http404
     try:
@@ -213,7 +194,7 @@ def document_file(request, pk, document):
     except MissingFile:
         return missing_page(request)
     fmt = FORMATS[found.extension]
-    return file_response(opened, fmt.content_type, f"event-{event.pk}-{found.pk}.{fmt.extension}")
+    return file_response(opened, fmt.content_type, f"event-{pk}-{found.pk}.{fmt.extension}")
 
 
 @require_GET

@@ -169,3 +169,48 @@ def test_events_by_kind_as_of_a_date(people):
     assert counted.total == 2
     assert counted.by_kind == {"national": 1, "regional": 1, "side": 0}
     assert count_queries(lambda: figures.events(NOW.date())) == 1
+
+
+# The events the paper names (¶45), as the secretariat would record them: a national event for
+# each State, the first one for two States together.
+PAPER_EVENTS = [
+    ("regional", "2022-01-25", ["BIH", "SRB"]),
+    ("national", "2022-05-10", ["MEX"]),
+    ("national", "2022-09-13", ["CIV"]),
+    ("national", "2022-09-27", ["PAK"]),
+    ("national", "2023-08-15", ["KEN"]),
+    ("national", "2024-01-23", ["MKD"]),
+]
+
+
+def test_the_papers_events_recorded_through_the_api_are_counted(client, people):
+    client.force_login(people["secretariat"])
+    for kind, day, parties in PAPER_EVENTS:
+        response = client.post(
+            "/api/v1/events/",
+            {
+                "kind": kind,
+                "title": f"Event in {' and '.join(parties)}",
+                "starts_on": day,
+                "ends_on": day,
+                "place": "Capital",
+                "parties": parties,
+                "published": True,
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+    counted = figures.events(dt.date(2024, 4, 16))
+    assert counted.by_kind == {"national": 5, "regional": 1, "side": 0}
+    assert figures.events(dt.date(2022, 12, 31)).total == 4
+    client.logout()
+    page = client.get(url("activities:figures"), {"as_of": "2024-04-16"}).content.decode()
+    assert "National event" in page and "<td>5</td>" in page
+
+
+def test_the_pages_speak_the_visitors_language(client, people):
+    make_event(people["secretariat"], published=True)
+    page = client.get(url("activities:event-list", language="ar")).content.decode()
+    assert 'dir="rtl"' in page and "الفعاليات" in page and "فعالية وطنية" in page
+    page = client.get(url("activities:figures", language="fr")).content.decode()
+    assert "Événements et formation : chiffres" in page
