@@ -53,14 +53,24 @@ def _csv_rows(upload):
 
 
 def _xlsx_rows(upload):
+    """The rows of the first sheet, read-only; the workbook closed after the last."""
     from openpyxl import load_workbook  # loaded only when needed
 
     check_upload(upload, allowed=("xlsx",))
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged workbook
-        raise ValidationError(_("The file is damaged or is not a real XLSX file.")) from None
-    return workbook.worksheets[0].iter_rows(values_only=True)
+        raise ValidationError(damaged_xlsx()) from None
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except (ValueError, KeyError, TypeError, OSError, SyntaxError):  # a damaged sheet
+        raise ValidationError(damaged_xlsx()) from None
+    finally:
+        workbook.close()
+
+
+def damaged_xlsx() -> str:
+    return _("The file is damaged or is not a real XLSX file.")
 
 
 def _text(value) -> str:
@@ -92,6 +102,13 @@ def read(upload) -> Read:
         rows = _xlsx_rows(upload)
     else:
         raise ValidationError(_("Import a CSV or XLSX file."))
+    try:
+        return _read_rows(rows)
+    except csv.Error:
+        raise ValidationError(_("The file is not a CSV file of text.")) from None
+
+
+def _read_rows(rows) -> Read:
     result = Read()
     for number, row in enumerate(rows_within_limit(rows), start=1):
         cells = [_text(value) for value in row]

@@ -15,7 +15,15 @@ from revmod.activities.tests.helpers import (
     party,
     url,
 )
-from revmod.test import FORMULA, assert_inert, body, count_queries, fresh, shared_data
+from revmod.test import (
+    FORMULA,
+    assert_inert,
+    body,
+    count_queries,
+    fresh,
+    shared_data,
+    zip_bomb,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +207,8 @@ def test_a_file_with_a_bad_row_imports_nothing_and_says_which(client, people):
         (SimpleUploadedFile("c.exe", b"MZ"), "Import a CSV or XLSX file."),
         (SimpleUploadedFile("c.csv", "é".encode("latin-1")), "not in UTF-8"),
         (SimpleUploadedFile("c.xlsx", b"not a workbook"), "is not XLSX"),
+        (SimpleUploadedFile("c.xlsx", zip_bomb("xlsx")), "decompression bomb"),
+        (SimpleUploadedFile("c.csv", b'"' + b"x" * 200_000 + b'"\n'), "not a CSV file of text"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused(client, people, upload, message):
