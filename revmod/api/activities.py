@@ -6,7 +6,8 @@ secretariat all, a party's people their own party's; only the secretariat create
 
 from django import forms
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -34,6 +35,7 @@ from revmod.activities.models import (
     TRAINING_LANGUAGES,
     Completion,
     Event,
+    EventDocument,
     Gender,
     Participant,
     TrainingSession,
@@ -42,14 +44,32 @@ from revmod.api.forms import bound, cleaned
 from revmod.registry.models import Party
 
 
+class EventDocumentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EventDocument
+        fields = ["id", "kind", "title", "extension", "published", "download"]
+
+    def get_download(self, document) -> str:
+        """The page that serves the file (activities:document-file), in English."""
+        with translation.override("en"):
+            path = reverse("activities:document-file", args=[document.event_id, document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class ActivityEventSerializer(serializers.ModelSerializer):
     parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     reviews = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    documents = EventDocumentSerializer(
+        many=True, read_only=True, help_text="Those the caller may see (activities.access)."
+    )
 
     class Meta:
         model = Event
-        fields = ["id", *EventForm.Meta.fields]
+        fields = ["id", *EventForm.Meta.fields, "documents"]
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -168,8 +188,12 @@ class EventViewSet(_Recorded):
     filter_class = EventFilterForm
 
     def visible(self):
+        user = self.request.user
+        documents = access.documents_visible(EventDocument.objects.order_by("kind", "pk"), user)
         events = Event.objects.prefetch_related(
-            Prefetch("parties", queryset=Party.objects.order_by("code")), "reviews"
+            Prefetch("parties", queryset=Party.objects.order_by("code")),
+            "reviews",
+            Prefetch("documents", queryset=documents),
         ).order_by("-starts_on", "pk")
         return access.events_visible(events, self.request.user)
 

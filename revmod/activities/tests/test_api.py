@@ -182,3 +182,33 @@ def test_api_lists_query_counts_stay_flat(client, people):
     few = [count_queries(lambda p=p: client.get(p)) for p in lists]
     grow(5)
     assert [count_queries(lambda p=p: client.get(p)) for p in lists] == few
+
+
+def test_an_events_documents_are_listed_to_those_who_may_see_them(client, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from revmod.test import PDF
+
+    secretariat = people["secretariat"]
+    event = make_event(secretariat, parties=["FRA"], published=True)
+    for title, published in (("Agenda", True), ("Draft report", False)):
+        actions.add_document(
+            event,
+            kind="agenda",
+            title=title,
+            file=SimpleUploadedFile("a.pdf", PDF),
+            published=published,
+            by=secretariat,
+            now=NOW,
+        )
+    for who, titles in [
+        (None, ["Agenda"]),
+        ("deu", ["Agenda"]),
+        ("fra", ["Agenda", "Draft report"]),
+    ]:
+        client.logout()
+        if who:
+            client.force_login(people[who])
+        documents = client.get(f"/api/v1/events/{event.pk}/").json()["documents"]
+        assert [d["title"] for d in documents] == titles, who
+        assert client.get(documents[-1]["download"]).status_code == 200
