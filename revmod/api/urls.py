@@ -1,6 +1,12 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from revmod.api.activities import (
+    CompletionViewSet,
+    EventViewSet,
+    TrainingParticipantViewSet,
+    TrainingSessionViewSet,
+)
 from revmod.api.documents import DocumentViewSet
 from revmod.api.library import ResourceViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
@@ -17,6 +23,12 @@ router.register("pairings", PairingViewSet, basename="pairing")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("nominations", NominationViewSet, basename="nomination")
 router.register("resources", ResourceViewSet, basename="resource")
+router.register("events", EventViewSet, basename="event")
+router.register("training-sessions", TrainingSessionViewSet, basename="training-session")
+router.register(
+    "training-participants", TrainingParticipantViewSet, basename="training-participant"
+)
+router.register("elearning-completions", CompletionViewSet, basename="elearning-completion")
 router.register(
     r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
 )

@@ -13,6 +13,8 @@ from django.utils import translation
 
 from revmod.accounts import actions as onboarding
 from revmod.accounts.models import Nomination
+from revmod.activities import actions as activities
+from revmod.activities.models import Participant
 from revmod.documents.actions import upload
 from revmod.lib.tests.headers import response_problems
 from revmod.lib.tests.markup import broken_references
@@ -85,6 +87,17 @@ SECRETARIAT_SEES = {**dict.fromkeys(PERSONAS, 404), "secretariat": 200}
 # The library's changes through the API: refused (403) to all but the secretariat, whose empty
 # body is a 400.
 LIBRARY_API_ACT = {**dict.fromkeys(PERSONAS, 403), "secretariat": 400}
+# Events and training (activities.access): the reviewed party's people see its records.
+REVIEWED_PARTY = {
+    **dict.fromkeys(PERSONAS, 200),
+    "anonymous": "login",
+    "outsider": 404,
+    "reviewer_fp": 404,
+}
+SIGNED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": "login"}
+REVIEWED_PARTY_API = {**REVIEWED_PARTY, "anonymous": 403}
+# The events' API answers the public too: an event it may not see is a 404.
+REVIEWED_PARTY_API_PUBLIC = {**REVIEWED_PARTY, "anonymous": 404}
 
 # Third-party URL sets, checked by their own suites; the admin's door is checked below.
 SKIPPED_PREFIXES = ("accounts/", "admin/", "static/")
@@ -511,6 +524,81 @@ MATRIX = {
     ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (
         SECRETARIAT_ONLY
     ),
+    # Events and training (issue 19): {event} involves France (the reviewed party), unpublished,
+    # with an unpublished document; {session} has a French participant, {completion} is French.
+    ("activities/events/", "GET", "/en/activities/events/"): PUBLIC,
+    ("activities/events.<str:fmt>", "GET", "/en/activities/events.csv"): PUBLIC,
+    ("activities/events/new/", "GET", "/en/activities/events/new/"): SECRETARIAT_ONLY,
+    ("activities/events/<int:pk>/", "GET", "/en/activities/events/{event}/"): REVIEWED_PARTY,
+    ("activities/events/<int:pk>/edit/", "GET", "/en/activities/events/{event}/edit/"): (
+        SECRETARIAT_ONLY
+    ),
+    ("activities/events/<int:pk>/documents/", "POST", "/en/activities/events/{event}/documents/"): (
+        SECRETARIAT_ACT
+    ),
+    (
+        "activities/events/<int:pk>/documents/<int:document>/",
+        "GET",
+        "/en/activities/events/{event}/documents/{event_document}/",
+    ): REVIEWED_PARTY,
+    ("activities/figures/", "GET", "/en/activities/figures/"): PUBLIC,
+    ("activities/training/", "GET", "/en/activities/training/"): SIGNED_IN,
+    (
+        "activities/training/participants.<str:fmt>",
+        "GET",
+        "/en/activities/training/participants.xlsx",
+    ): SIGNED_IN,
+    ("activities/training/new/", "GET", "/en/activities/training/new/"): SECRETARIAT_ONLY,
+    ("activities/training/<int:pk>/", "GET", "/en/activities/training/{session}/"): (
+        REVIEWED_PARTY
+    ),
+    ("activities/training/<int:pk>/edit/", "GET", "/en/activities/training/{session}/edit/"): (
+        SECRETARIAT_ONLY
+    ),
+    (
+        "activities/training/<int:pk>/participants/new/",
+        "GET",
+        "/en/activities/training/{session}/participants/new/",
+    ): SECRETARIAT_ONLY,
+    (
+        "activities/training/<int:pk>/participants/<int:participant>/",
+        "GET",
+        "/en/activities/training/{session}/participants/{participant}/",
+    ): SECRETARIAT_ONLY,
+    ("activities/e-learning/", "GET", "/en/activities/e-learning/"): SIGNED_IN,
+    ("activities/e-learning.<str:fmt>", "GET", "/en/activities/e-learning.csv"): SIGNED_IN,
+    ("activities/e-learning/new/", "GET", "/en/activities/e-learning/new/"): SECRETARIAT_ONLY,
+    ("activities/e-learning/<int:pk>/", "GET", "/en/activities/e-learning/{completion}/"): (
+        SECRETARIAT_ONLY
+    ),
+    ("activities/e-learning/import/", "GET", "/en/activities/e-learning/import/"): (
+        SECRETARIAT_ONLY
+    ),
+    ("api/v1/events/", "GET", "/api/v1/events/"): PUBLIC,
+    ("api/v1/events.<format>/", "GET", "/api/v1/events.json/"): PUBLIC,
+    ("api/v1/events/<pk>/", "GET", "/api/v1/events/{event}/"): REVIEWED_PARTY_API_PUBLIC,
+    ("api/v1/events/<pk>.<format>/", "GET", "/api/v1/events/{event}.json/"): (
+        REVIEWED_PARTY_API_PUBLIC
+    ),
+    **{
+        (f"api/v1/{name}/", "GET", f"/api/v1/{name}/"): SIGNED_IN_API
+        for name in ["training-sessions", "training-participants", "elearning-completions"]
+    },
+    **{
+        (f"api/v1/{name}.<format>/", "GET", f"/api/v1/{name}.json/"): SIGNED_IN_API
+        for name in ["training-sessions", "training-participants", "elearning-completions"]
+    },
+    **{
+        (f"api/v1/{name}/<pk>{suffix}/", "GET", f"/api/v1/{name}/{{{key}}}{ext}/"): (
+            REVIEWED_PARTY_API
+        )
+        for name, key in [
+            ("training-sessions", "session"),
+            ("training-participants", "participant"),
+            ("elearning-completions", "completion"),
+        ]
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+    },
 }
 
 
@@ -616,6 +704,7 @@ def shared_world(request, django_db_blocker):
             shelf[published] = library.add_version(
                 made, by=secretariat, now=NOW, language="en", file=file
             )
+        activities = activity_records(secretariat)
         ids = {
             "drawn": drawn.pk,
             "prepared": prepared.pk,
@@ -636,8 +725,54 @@ def shared_world(request, django_db_blocker):
             "resource_version": shelf[True].pk,
             "hidden_resource": shelf[False].resource_id,
             "hidden_version": shelf[False].pk,
+            **activities,
         }
         yield users, ids
+
+
+def activity_records(secretariat) -> dict:
+    """An unpublished event of France with an unpublished document, a session with a French
+    participant, a French e-learning completion (through activities.actions)."""
+    france = Party.objects.get(code="FRA")
+    event = activities.save_event(
+        None,
+        {
+            "kind": "national",
+            "title": "Event",
+            "starts_on": NOW.date(),
+            "ends_on": NOW.date(),
+            "place": "Paris",
+            "parties": [france],
+        },
+        by=secretariat,
+        now=NOW,
+    )
+    document = activities.add_document(
+        event,
+        kind="agenda",
+        title="Agenda",
+        file=SimpleUploadedFile("a.pdf", PDF),
+        published=False,
+        by=secretariat,
+        now=NOW,
+    )
+    session = activities.save_session(
+        None, {"title": "S", "held_on": NOW.date(), "kind": "training"}, by=secretariat, now=NOW
+    )
+    trained = {"party": france, "gender": "woman", "language": "fr", "ministry": "Justice"}
+    participant = activities.save_participant(
+        Participant(session=session), {**trained, "name": "A"}, by=secretariat, now=NOW
+    )
+    completion = activities.save_completion(
+        None, {**trained, "module": "M", "completed_on": NOW.date()}, by=secretariat, now=NOW
+    )
+    return {
+        "event": event.pk,
+        "event_document": document.pk,
+        "session": session.pk,
+        "participant": participant.pk,
+        "completion": completion.pk,
+    }
 
 
 @pytest.fixture
