@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 from revmod.api.documents import DocumentViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
 from revmod.api.nominations import NominationViewSet
+from revmod.api.recommendations import FollowUpViewSet as RecommendationFollowUpViewSet
+from revmod.api.recommendations import RecommendationViewSet
 from revmod.api.reviews import ReviewViewSet
 from revmod.api.stats import StatusView
 from revmod.api.views import PartyViewSet
@@ -15,6 +17,10 @@ router.register("draws", DrawViewSet, basename="draw")
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("nominations", NominationViewSet, basename="nomination")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register(
+    "recommendation-follow-ups", RecommendationFollowUpViewSet, basename="recommendation-follow-up"
+)
 router.register(
     r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
 )

@@ -67,6 +67,7 @@ class FollowUpForm(forms.ModelForm):
     may leave the party empty for its own action (`secretariat`)."""
 
     party = PartyChoiceField(label=_("Party"), required=False)
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = FollowUp
