@@ -201,7 +201,10 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied(_("Sign in to publish a follow-up."))
         if not access.may_publish(request.user, follow_up):
             raise NotFound
-        given = PublishInput(data=request.data if isinstance(request.data, dict) else {})
+        data = request.data if isinstance(request.data, dict) else {}
+        if "published" not in data:  # a form's absent checkbox would read as false
+            raise ValidationError({"published": [_("Say whether to publish: true or false.")]})
+        given = PublishInput(data=data)
         given.is_valid(raise_exception=True)
         follow_up = actions.set_published(
             follow_up,

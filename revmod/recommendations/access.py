@@ -36,9 +36,7 @@ def focal_point_parties(user) -> QuerySet:
         return Party.objects.all()
     if not user.is_authenticated:
         return Party.objects.none()
-    nominations = Nomination.objects.active().filter(
-        person=user, kind=Nomination.Kind.FOCAL_POINT
-    )
+    nominations = Nomination.objects.active().filter(person=user, kind=Nomination.Kind.FOCAL_POINT)
     return Party.objects.filter(pk__in=nominations.values("party"))
 
 

@@ -54,12 +54,12 @@ def figures(as_of: dt.date) -> Figures:
         known.annotate(chain=chain)
         .annotate(superseded=Exists(later))
         .filter(superseded=False)
-        .values("party__isnull", "status")
+        .values("chain", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
     parties = dict.fromkeys(FollowUp.Status.values, 0)
     secretariat = dict.fromkeys(FollowUp.Status.values, 0)
     for row in rows:
-        (secretariat if row["party__isnull"] else parties)[row["status"]] += row["n"]
+        (parties if row["chain"] else secretariat)[row["status"]] += row["n"]
     return Figures(adopted, parties, secretariat)

@@ -19,7 +19,9 @@ class RecommendationForm(forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = ["session", "number", "adopted_on", "addressee", *field_names("text"), "published"]
-        widgets = {"adopted_on": DATE} | {name: forms.Textarea({"rows": 3}) for name in field_names("text")}
+        widgets = {"adopted_on": DATE} | {
+            name: forms.Textarea({"rows": 3}) for name in field_names("text")
+        }
 
 
 class RecommendationFilterForm(lists.Sorted):

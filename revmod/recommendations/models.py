@@ -34,7 +34,9 @@ class Recommendation(models.Model):
     session = models.CharField(
         _("session"),
         max_length=200,
-        help_text=_("The working group and its session, e.g. “Working group on ..., 13th session”."),
+        help_text=_(
+            "The working group and its session, e.g. “Working group on ..., 13th session”."
+        ),
     )
     number = models.PositiveSmallIntegerField(_("number"))
     adopted_on = models.DateField(_("adopted on"))

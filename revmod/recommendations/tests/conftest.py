@@ -15,7 +15,7 @@ def recommendation(by, number=1, session="WG 2023", published=True, addressee="b
         now=NOW,
         session=session,
         number=number,
-        adopted_on=dt.date(2023, 6, 1),
+        adopted_on=more.pop("adopted_on", dt.date(2023, 6, 1)),
         addressee=addressee,
         text_en=more.pop("text_en", f"Respect the timetables ({number})."),
         published=published,

@@ -126,7 +126,11 @@ def test_a_focal_point_records_and_publishes_its_partys_follow_up(client, people
     response = client.post(f"/en/recommendations/{rec.pk}/follow-up/", data)
     assert response.status_code == 302
     recorded = FollowUp.objects.get()
-    assert (recorded.party, recorded.published, recorded.recorded_by) == (fra, False, people["fra_fp"])
+    assert (recorded.party, recorded.published, recorded.recorded_by) == (
+        fra,
+        False,
+        people["fra_fp"],
+    )
     # Not for another party: refused, nothing recorded.
     response = client.post(f"/en/recommendations/{rec.pk}/follow-up/", {**data, "party": "DEU"})
     assert response.status_code == 400 and FollowUp.objects.count() == 1
