@@ -72,7 +72,6 @@ class PublishInput(serializers.Serializer):
 class RecommendationViewSet(
     LanguageMixin,
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
     """The working groups' recommendations: the published ones for anyone (no token needed),
@@ -117,8 +116,6 @@ class RecommendationViewSet(
         )
         return Response(self.get_serializer(recommendation).data)
 
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
 
 @extend_schema_view(

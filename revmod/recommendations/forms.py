@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revmod.accounts.forms import PartyChoiceField
 from revmod.lib import lists
+from revmod.lib.forms import MAX_ID
 from revmod.lib.i18n import field_names
 from revmod.recommendations.models import FollowUp, Recommendation
 
@@ -102,7 +103,9 @@ class FollowUpFilterForm(lists.Sorted):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status"))] + FollowUp.Status.choices
     )
-    recommendation = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    recommendation = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_ID
+    )
     history = forms.BooleanField(label=_("Include earlier updates"), required=False)
 
     def filter(self, follow_ups, in_force):

@@ -90,6 +90,7 @@ PAGES = [
     ("outbox", "secretariat", "/outbox/"),
     ("preferences", "reviewed_fp", "/outbox/preferences/"),
     ("api-tokens", "reviewed_fp", "/people/tokens/"),
+    ("recommendations", None, "/recommendations/"),
     ("login", None, "/accounts/login/"),
     ("not-found", None, "/no-such-page/"),
 ]

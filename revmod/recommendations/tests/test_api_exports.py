@@ -166,3 +166,31 @@ def test_the_lists_query_count_stays_flat(client, people, path):
     few = count_queries(fetch)
     grow(people, 10, 12)
     assert count_queries(fetch) == few
+
+
+def test_publishing_through_the_api_needs_a_clear_answer(client, people):
+    rec = recommendation(people["secretariat"])
+    recorded = follow_up(rec, people["fra_fp"], fra(), published=True)
+    path = f"/api/v1/recommendation-follow-ups/{recorded.pk}/publish/"
+    client.force_login(people["fra_fp"])
+    for body in [{}, {"published": "perhaps"}]:
+        response = client.post(path, body, "application/json")
+        assert response.status_code == 400 and "published" in response.json()
+    recorded.refresh_from_db()
+    assert recorded.published
+    # Another party's focal point sees the published update but may not withdraw it.
+    client.force_login(people["deu_fp"])
+    assert client.post(path, {"published": False}, "application/json").status_code == 404
+    recorded.refresh_from_db()
+    assert recorded.published
+
+
+def test_follow_ups_of_an_unpublished_recommendation_stay_with_the_secretariat(client, people):
+    draft = recommendation(people["secretariat"], published=False)
+    recorded = follow_up(draft, people["secretariat"], fra(), published=True)
+    client.force_login(people["fra_fp"])
+    assert client.get(f"/api/v1/recommendation-follow-ups/{recorded.pk}/").status_code == 404
+    assert client.get("/api/v1/recommendation-follow-ups/").json()["count"] == 0
+    assert client.get(f"/en/recommendations/{draft.pk}/follow-up/").status_code == 404
+    too_big = client.get("/en/recommendations/follow-ups/?recommendation=99999999999999999999")
+    assert too_big.status_code == 400
