@@ -117,7 +117,6 @@ class RecommendationViewSet(
         return Response(self.get_serializer(recommendation).data)
 
 
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[

@@ -120,8 +120,9 @@ def recommendation_detail(request, pk):
         FollowUp.objects.filter(recommendation=recommendation), user
     ).select_related("party", "recorded_by")
     follow_ups = sorted(follow_ups, key=lambda f: (f.party is not None, f.party and f.party.code))
+    may_publish = access.publisher(user)
     for follow_up in follow_ups:
-        follow_up.may_publish = access.may_publish(user, follow_up)
+        follow_up.may_publish = may_publish(follow_up)
     return render(
         request,
         "recommendations/detail.html",

@@ -7,6 +7,7 @@ import pytest
 from revmod.recommendations.models import FollowUp, Recommendation
 from revmod.recommendations.tests.conftest import NOW, follow_up, recommendation
 from revmod.registry.models import Party
+from revmod.test import count_queries
 
 pytestmark = pytest.mark.django_db
 LATER = NOW + dt.timedelta(days=1)
@@ -186,3 +187,19 @@ def test_only_the_secretariat_opens_the_recommendation_forms(client, people):
         client.force_login(people[name])
         assert client.get("/en/recommendations/new/").status_code == 404
         assert client.get(f"/en/recommendations/{rec.pk}/edit/").status_code == 404
+
+
+def test_the_detail_pages_query_count_stays_flat(client, people):
+    rec = recommendation(people["secretariat"])
+    everyone = list(Party.objects.order_by("code")[:12])
+    client.force_login(people["fra_fp"])
+
+    def fetch():
+        assert client.get(f"/en/recommendations/{rec.pk}/").status_code == 200
+
+    for party in everyone[:2]:
+        follow_up(rec, people["secretariat"], party, published=True)
+    few = count_queries(fetch)
+    for party in everyone[2:]:
+        follow_up(rec, people["secretariat"], party, published=True)
+    assert count_queries(fetch) == few
