@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from revmod.lib.i18n import field_names
+from revmod.lib.i18n import DATA_CODES, LANGUAGE_NAMES, field_names
 
 
 def recommendation_rows(recommendations):
@@ -12,7 +12,7 @@ def recommendation_rows(recommendations):
         _("Adopted on"),
         _("Addressed to"),
         _("Published"),
-        *[_("Text (%(language)s)") % {"language": name[-2:]} for name in field_names("text")],
+        *[_("Text (%(language)s)") % {"language": LANGUAGE_NAMES[code]} for code in DATA_CODES],
     ]
     for r in recommendations:
         yield [

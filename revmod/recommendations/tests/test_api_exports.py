@@ -1,7 +1,9 @@
 """Recommendations through the API, in the downloads, in the status report's figures, and the
 query counts of their lists."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 
@@ -9,7 +11,7 @@ from revmod.recommendations.figures import figures
 from revmod.recommendations.models import FollowUp, Recommendation
 from revmod.recommendations.tests.conftest import NOW, follow_up, recommendation
 from revmod.registry.models import Party
-from revmod.test import assert_inert, count_queries, token_for
+from revmod.test import assert_inert, body, count_queries, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -173,8 +175,8 @@ def test_publishing_through_the_api_needs_a_clear_answer(client, people):
     recorded = follow_up(rec, people["fra_fp"], fra(), published=True)
     path = f"/api/v1/recommendation-follow-ups/{recorded.pk}/publish/"
     client.force_login(people["fra_fp"])
-    for body in [{}, {"published": "perhaps"}]:
-        response = client.post(path, body, "application/json")
+    for sent in [{}, {"published": "perhaps"}]:
+        response = client.post(path, sent, "application/json")
         assert response.status_code == 400 and "published" in response.json()
     recorded.refresh_from_db()
     assert recorded.published
@@ -194,3 +196,13 @@ def test_follow_ups_of_an_unpublished_recommendation_stay_with_the_secretariat(c
     assert client.get(f"/en/recommendations/{draft.pk}/follow-up/").status_code == 404
     too_big = client.get("/en/recommendations/follow-ups/?recommendation=99999999999999999999")
     assert too_big.status_code == 400
+
+
+def test_the_download_holds_the_six_texts_under_their_languages(client, people):
+    recommendation(people["secretariat"], text_en="In English", text_ru="По-русски")
+    rows = list(
+        csv.reader(io.StringIO(body(client.get("/fr/recommendations/export.csv")).decode()))
+    )
+    header, row = rows
+    assert row[header.index("Texte (Russe)")] == "По-русски"
+    assert row[header.index("Texte (Anglais)")] == "In English"
