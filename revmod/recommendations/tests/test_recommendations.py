@@ -61,6 +61,8 @@ def test_the_public_sees_published_recommendations_only(client, people):
     page = client.get("/en/recommendations/").content.decode()
     assert "Shown text" in page and "Draft text" not in page
     assert "Texte montré" in client.get("/fr/recommendations/").content.decode()
+    # No Russian text: the English one.
+    assert "Shown text" in client.get("/ru/recommendations/").content.decode()
     assert client.get(f"/en/recommendations/{draft.pk}/").status_code == 404
     assert client.get(f"/en/recommendations/{shown.pk}/").status_code == 200
     client.force_login(people["secretariat"])
