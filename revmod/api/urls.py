@@ -11,6 +11,8 @@ from revmod.api.documents import DocumentViewSet
 from revmod.api.library import ResourceViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
 from revmod.api.nominations import NominationViewSet
+from revmod.api.recommendations import FollowUpViewSet as RecommendationFollowUpViewSet
+from revmod.api.recommendations import RecommendationViewSet
 from revmod.api.reviews import ReviewViewSet
 from revmod.api.stats import StatusView
 from revmod.api.views import PartyViewSet
@@ -29,6 +31,10 @@ router.register(
     "training-participants", TrainingParticipantViewSet, basename="training-participant"
 )
 router.register("elearning-completions", CompletionViewSet, basename="elearning-completion")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register(
+    "recommendation-follow-ups", RecommendationFollowUpViewSet, basename="recommendation-follow-up"
+)
 router.register(
     r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
 )

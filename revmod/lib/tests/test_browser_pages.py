@@ -33,6 +33,7 @@ from revmod.lots.models import Pairing
 from revmod.questionnaires import actions as answering
 from revmod.questionnaires import feedback, observations
 from revmod.questionnaires.models import Question
+from revmod.recommendations import actions as recommendations
 from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
 from revmod.test import (
@@ -94,6 +95,8 @@ PAGES = [
     ("outbox", "secretariat", "/outbox/"),
     ("preferences", "reviewed_fp", "/outbox/preferences/"),
     ("api-tokens", "reviewed_fp", "/people/tokens/"),
+    ("recommendations", None, "/recommendations/"),
+    ("recommendation", "reviewed_fp", "/recommendations/{recommendation}/"),
     ("login", None, "/accounts/login/"),
     ("not-found", None, "/no-such-page/"),
 ]
@@ -199,7 +202,29 @@ def build() -> tuple[dict, dict]:
         received_on=NOW.date(),
         by=secretariat,
     )
-    return people, {"review": review.pk, "answering": other.pk}
+    adopted = recommendations.create_recommendation(
+        by=secretariat,
+        now=NOW,
+        session="Working Group on Trafficking in Persons, 13th session",
+        number=1,
+        adopted_on=NOW.date(),
+        addressee="both",
+        text_en=f"Name focal points who know the working languages; see {LONG_URL}",
+        text_ar="تسمية جهات وصل تعرف لغات العمل.",
+        published=True,
+    )
+    recommendations.record_follow_up(
+        adopted,
+        party=review.party,
+        by=fp,
+        now=NOW,
+        status="implemented",
+        evidence=f"Named on 1 March; see {LONG_URL}",
+        link=LONG_URL,
+        on=NOW.date(),
+        published=True,
+    )
+    return people, {"review": review.pk, "answering": other.pk, "recommendation": adopted.pk}
 
 
 @pytest.fixture(scope="module")

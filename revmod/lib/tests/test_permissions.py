@@ -24,6 +24,7 @@ from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires import observations
 from revmod.questionnaires.actions import digest
 from revmod.questionnaires.models import ObservationVersion, Question, SignOff
+from revmod.recommendations import actions as recommendations
 from revmod.registry.models import Party
 from revmod.reviews.actions import renew_calendar_feed
 from revmod.test import PDF, fresh, make_people, make_world, shared_data
@@ -98,6 +99,66 @@ SIGNED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": "login"}
 REVIEWED_PARTY_API = {**REVIEWED_PARTY, "anonymous": 403}
 # The events' API answers the public too: an event it may not see is a 404.
 REVIEWED_PARTY_API_PUBLIC = {**REVIEWED_PARTY, "anonymous": 404}
+# The rows of revmod.recommendations (see their comment in MATRIX).
+OWN_FOLLOW_UP = {**PARTICIPANTS, "reviewer_fp": 404}
+OWN_FOLLOW_UP_API = {**OWN_FOLLOW_UP, "anonymous": 404}
+RECOMMENDATION_ROWS = {
+    ("recommendations/", "GET", "/en/recommendations/"): PUBLIC,
+    ("recommendations/export.<str:fmt>", "GET", "/en/recommendations/export.csv"): PUBLIC,
+    ("recommendations/new/", "GET", "/en/recommendations/new/"): SECRETARIAT_ONLY,
+    ("recommendations/<int:pk>/", "GET", "/en/recommendations/{recommendation}/"): PUBLIC,
+    ("recommendations/<int:pk>/edit/", "GET", "/en/recommendations/{recommendation}/edit/"): (
+        SECRETARIAT_ONLY
+    ),
+    (
+        "recommendations/<int:pk>/follow-up/",
+        "GET",
+        "/en/recommendations/{recommendation}/follow-up/",
+    ): {**PARTICIPANTS, "expert": 404, "observer": 404},
+    ("recommendations/follow-ups/", "GET", "/en/recommendations/follow-ups/"): PUBLIC,
+    ("recommendations/follow-ups.<str:fmt>", "GET", "/en/recommendations/follow-ups.xlsx"): (
+        PUBLIC
+    ),
+    (
+        "recommendations/follow-ups/<int:pk>/publish/",
+        "POST",
+        "/en/recommendations/follow-ups/{follow_up}/publish/",
+    ): {**OWN_FOLLOW_UP, "reviewed_fp": 302, "secretariat": 302, "expert": 404, "observer": 404},
+    **{
+        (f"api/v1/{route}", "GET", f"/api/v1/{path}"): PUBLIC
+        for route, path in [
+            ("recommendations/", "recommendations/"),
+            ("recommendations.<format>/", "recommendations.json/"),
+            ("recommendations/<pk>/", "recommendations/{recommendation}/"),
+            ("recommendations/<pk>.<format>/", "recommendations/{recommendation}.json/"),
+            ("recommendation-follow-ups/", "recommendation-follow-ups/"),
+            ("recommendation-follow-ups.<format>/", "recommendation-follow-ups.json/"),
+        ]
+    },
+    **{
+        (f"api/v1/recommendation-follow-ups/<pk>{suffix}/", "GET", f"/api/v1/{path}"): (
+            OWN_FOLLOW_UP_API
+        )
+        for suffix, path in [
+            ("", "recommendation-follow-ups/{follow_up}/"),
+            (".<format>", "recommendation-follow-ups/{follow_up}.json/"),
+        ]
+    },
+    **{
+        (f"api/v1/recommendation-follow-ups/<pk>/publish{suffix}/", "POST", f"/api/v1/{path}"): {
+            **OWN_FOLLOW_UP_API,
+            "anonymous": 403,
+            "reviewed_fp": 400,
+            "secretariat": 400,
+            "expert": 404,
+            "observer": 404,
+        }
+        for suffix, path in [
+            ("", "recommendation-follow-ups/{follow_up}/publish/"),
+            (".<format>", "recommendation-follow-ups/{follow_up}/publish.json/"),
+        ]
+    },
+}
 
 # Third-party URL sets, checked by their own suites; the admin's door is checked below.
 SKIPPED_PREFIXES = ("accounts/", "admin/", "static/")
@@ -519,6 +580,11 @@ MATRIX = {
         **dict.fromkeys(PERSONAS, 200),
         "anonymous": "login",
     },
+    # Recommendations (revmod.recommendations.access): the published ones for anyone; the
+    # secretariat records them. {follow_up} is the reviewed party's, unpublished: its people
+    # and the secretariat see it, its focal point and the secretariat publish it. Focal points
+    # and the secretariat record follow-ups. An empty publish through the API: 400.
+    **RECOMMENDATION_ROWS,
     ("registry/files/", "GET", "/en/registry/files/"): SECRETARIAT_ONLY,
     ("registry/import/", "GET", "/en/registry/import/"): SECRETARIAT_ONLY,
     ("registry/export/<str:table>.<str:fmt>", "GET", "/en/registry/export/parties.csv"): (
@@ -705,6 +771,27 @@ def shared_world(request, django_db_blocker):
                 made, by=secretariat, now=NOW, language="en", file=file
             )
         activities = activity_records(secretariat)
+        adopted = recommendations.create_recommendation(
+            by=secretariat,
+            now=NOW,
+            session="WG",
+            number=1,
+            adopted_on=NOW.date(),
+            addressee="both",
+            text_en="Respect the timetables.",
+            published=True,
+        )
+        follow_up = recommendations.record_follow_up(
+            adopted,
+            party=review.party,
+            by=users["reviewed_fp"],
+            now=NOW,
+            status="in_progress",
+            evidence="Drafting.",
+            link="",
+            on=NOW.date(),
+            published=False,
+        )
         ids = {
             "drawn": drawn.pk,
             "prepared": prepared.pk,
@@ -726,6 +813,8 @@ def shared_world(request, django_db_blocker):
             "hidden_resource": shelf[False].resource_id,
             "hidden_version": shelf[False].pk,
             **activities,
+            "recommendation": adopted.pk,
+            "follow_up": follow_up.pk,
         }
         yield users, ids
 
