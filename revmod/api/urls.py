@@ -5,6 +5,7 @@ from revmod.api.documents import DocumentViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
 from revmod.api.nominations import NominationViewSet
 from revmod.api.reviews import ReviewViewSet
+from revmod.api.stakeholders import register as register_stakeholders
 from revmod.api.stats import StatusView
 from revmod.api.views import PartyViewSet
 
@@ -15,6 +16,7 @@ router.register("draws", DrawViewSet, basename="draw")
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("nominations", NominationViewSet, basename="nomination")
+register_stakeholders(router)
 router.register(
     r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
 )
