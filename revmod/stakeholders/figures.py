@@ -74,7 +74,8 @@ def latest_dialogue(as_of: dt.date, user=None) -> DialogueFigures | None:
 
 
 def latest_outreach(as_of: dt.date) -> dict[str, OutreachFigures]:
-    """Each programme's figures of the latest year up to `as_of`'s (one query)."""
+    """Each programme's figures of the latest year up to `as_of`'s (one query): a year's
+    figures count from its first day, as the secretariat reports the year under way."""
     up_to = Outreach.objects.filter(year__lte=as_of.year)
     latest = up_to.filter(programme=OuterRef("programme")).order_by("-year").values("year")[:1]
     rows = up_to.filter(year=Subquery(latest)).values_list(
