@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -222,6 +223,7 @@ class DialogueViewSet(RecordViewSet):
     def records(self, user):
         return dialogues_counted(access.visible_dialogues(Dialogue.objects.all(), user))
 
+    @extend_schema(request=ObservationSerializer, responses={201: ObservationSerializer})
     @action(detail=True, methods=["post"])
     def observations(self, request, pk=None, **kwargs):
         """Add one of the chairs' observations (`text`, `number`: the next one if none)."""

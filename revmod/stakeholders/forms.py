@@ -9,6 +9,7 @@ from revmod.registry.forms import PartyCodesField
 from revmod.reviews.models import Review
 from revmod.stakeholders import countries
 from revmod.stakeholders.models import (
+    OTHER_FIELDS,
     Activity,
     Dialogue,
     Observation,
@@ -76,12 +77,23 @@ class DialogueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stakeholders"] = _stakeholders_field()
+        for name in self.COUNTS:
+            self.fields[name].required = False  # none given: none
         if self.instance.pk and not self.is_bound:
             codes = self.instance.parties.order_by("code").values_list("code", flat=True)
             self.initial["parties"] = ", ".join(codes)
 
+    COUNTS = [*OTHER_FIELDS.values(), "other_states"]
+
     def clean_parties(self):
         return self.cleaned_data["parties"] or []
+
+    def clean(self):
+        data = super().clean()
+        for name in self.COUNTS:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
 
 
 class ObservationForm(forms.ModelForm):
