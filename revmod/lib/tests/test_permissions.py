@@ -23,6 +23,7 @@ from revmod.questionnaires.actions import digest
 from revmod.questionnaires.models import ObservationVersion, Question, SignOff
 from revmod.registry.models import Party
 from revmod.reviews.actions import renew_calendar_feed
+from revmod.stakeholders.tests import matrix as stakeholders
 from revmod.test import PDF, fresh, make_people, make_world, shared_data
 from revmod.translations import actions as translations
 
@@ -85,6 +86,7 @@ SKIPPED_PREFIXES = ("accounts/", "admin/", "static/")
 # (pattern, method, path) -> expected status per persona. Paths use {draw}, {drawn}, {request}.
 MATRIX = {
     ("i18n/setlang/", "GET", "/i18n/setlang/"): dict.fromkeys(PERSONAS, 405),
+    **stakeholders.ROWS,
     ("api/v1/", "GET", "/api/v1/"): PUBLIC,
     ("api/v1/<drf_format_suffix:format>", "GET", "/api/v1/.json"): PUBLIC,
     ("api/v1/parties/", "GET", "/api/v1/parties/"): PUBLIC,
@@ -583,6 +585,7 @@ def shared_world(request, django_db_blocker):
             "token": token.pk,
             "calendar": calendar,
         }
+        ids.update(stakeholders.build(secretariat, review))
         yield users, ids
 
 

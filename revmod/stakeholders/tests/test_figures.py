@@ -45,7 +45,9 @@ def paper(secretariat, reviews):
         )
     pilot(secretariat, reviews["KEN"], started_on=dt.date(2023, 7, 1))
     pilot(secretariat, reviews["DEU"], started_on=dt.date(2023, 7, 1), completed_on=AS_OF)
-    pilot(secretariat, reviews["BRA"], consent_on=dt.date(2024, 3, 1), started_on=dt.date(2024, 5, 1))
+    pilot(
+        secretariat, reviews["BRA"], consent_on=dt.date(2024, 3, 1), started_on=dt.date(2024, 5, 1)
+    )
     pilot(secretariat, reviews["FRA"], consent_on=dt.date(2024, 5, 1))
 
 
@@ -74,7 +76,11 @@ def test_a_reader_counts_only_what_they_may_see(world):
     dialogue(secretariat, title="Unpublished", other_ngo=3)
     pilot(secretariat, reviews["KEN"])
     pilot(secretariat, reviews["FRA"])
-    for persona, pilots in [("outsider", []), ("reviewed_fp", ["FRA"]), ("secretariat", ["FRA", "KEN"])]:
+    for persona, pilots in [
+        ("outsider", []),
+        ("reviewed_fp", ["FRA"]),
+        ("secretariat", ["FRA", "KEN"]),
+    ]:
         result = figures(AS_OF, users[persona])
         assert result.pilots["starting"] == pilots
         assert (result.dialogue is None) == (persona != "secretariat")
@@ -88,7 +94,9 @@ def test_the_figures_query_count_stays_flat(world):
     d = dialogue(secretariat, held_on=dt.date(2024, 1, 1), title="More", other_ngo=1)
     for n in range(5):
         s = stakeholder(secretariat, name=f"More {n}")
-        actions.save_dialogue(d, {"stakeholders": [*d.stakeholders.all(), s]}, by=secretariat, now=NOW)
+        actions.save_dialogue(
+            d, {"stakeholders": [*d.stakeholders.all(), s]}, by=secretariat, now=NOW
+        )
         actions.save_observation(None, {"text": "x"}, dialogue=d, by=secretariat, now=NOW)
     assert count_queries(lambda: figures(AS_OF)) == few == 3
     assert figures(AS_OF).dialogue.by_kind["ngo"] == 6

@@ -250,7 +250,9 @@ def grow(secretariat, reviews, n):
 def test_the_lists_and_downloads_query_count_stays_flat(client, world, persona):
     users, reviews = world
     client.force_login(users[persona])
-    names = ["dialogue", "outreach", "pilot"] + (["stakeholder"] if persona == "secretariat" else [])
+    names = ["dialogue", "outreach", "pilot"] + (
+        ["stakeholder"] if persona == "secretariat" else []
+    )
     pages = [url(f"{n}-list") for n in names] + [url(f"{n}-export", "csv") for n in names]
     grow(users["secretariat"], reviews, 1)
     few = [count_queries(lambda p=p: client.get(p)) for p in pages]
