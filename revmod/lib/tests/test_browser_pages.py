@@ -35,6 +35,7 @@ from revmod.questionnaires import feedback, observations
 from revmod.questionnaires.models import Question
 from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
+from revmod.stakeholders.tests import matrix as stakeholders
 from revmod.test import (
     PDF,
     load_questionnaire,
@@ -63,6 +64,14 @@ pytestmark = pytest.mark.django_db
 
 # The main pages: (name, who looks at it, its path; {review} is FRA's review, {answering} a
 # review at the questionnaire whose focal point `answering_fp` has the answers' forms).
+STAKEHOLDERS = [
+    ("dialogues", None, "dialogues/"),
+    ("dialogue", None, "dialogues/{dialogue}/"),
+    ("new-dialogue", "secretariat", "dialogues/new/"),
+    ("register", "secretariat", "register/"),
+    ("pilot", "reviewed_fp", "pilots/{pilot}/"),
+    ("figures", None, "figures/"),
+]
 PERSONAS = ["secretariat", "reviewed_fp", "expert", "observer", "reviewer_fp", "outsider"]
 PAGES = [
     ("home", None, "/"),
@@ -90,6 +99,7 @@ PAGES = [
     ("outbox", "secretariat", "/outbox/"),
     ("preferences", "reviewed_fp", "/outbox/preferences/"),
     ("api-tokens", "reviewed_fp", "/people/tokens/"),
+    *[(f"stakeholders-{n}", who, f"/stakeholders/{path}") for n, who, path in STAKEHOLDERS],
     ("login", None, "/accounts/login/"),
     ("not-found", None, "/no-such-page/"),
 ]
@@ -195,7 +205,8 @@ def build() -> tuple[dict, dict]:
         received_on=NOW.date(),
         by=secretariat,
     )
-    return people, {"review": review.pk, "answering": other.pk}
+    ids = {"review": review.pk, "answering": other.pk}
+    return people, {**ids, **stakeholders.build(secretariat, review)}
 
 
 @pytest.fixture(scope="module")
