@@ -87,9 +87,9 @@ def save_pilot(pilot: Pilot | None, data: dict, *, by, now) -> Pilot:
     one. Whoever records or changes the consent is recorded with it."""
     pilot = pilot or Pilot()
     consent = ("consent_on", "consent_note")
-    if pilot.pk is None or any(
-        name in data and data[name] != getattr(pilot, name) for name in consent
-    ):
+    # Compared with what is stored: a form has already set its values on `pilot`.
+    stored = Pilot.objects.filter(pk=pilot.pk).values(*consent).first() if pilot.pk else None
+    if stored is None or any(name in data and data[name] != stored[name] for name in consent):
         pilot.consent_recorded_by = by
     return _save(pilot, data, by=by, now=now)
 

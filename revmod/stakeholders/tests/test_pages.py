@@ -6,7 +6,7 @@ from django.urls import reverse
 from revmod.stakeholders import actions
 from revmod.stakeholders.models import Dialogue, Observation, Outreach, Pilot, Stakeholder
 from revmod.stakeholders.tests.conftest import NOW, dialogue, pilot, stakeholder
-from revmod.test import FORMULA, assert_inert, count_queries
+from revmod.test import FORMULA, assert_inert, count_queries, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +262,18 @@ def test_the_lists_and_downloads_query_count_stays_flat(client, world, persona):
     assert "D4-3" in page and "D1-0" in page
     pilots = client.get(url("pilot-list")).content.decode()
     assert "Kenya" in pilots and "Germany" in pilots
+
+
+def test_whoever_changes_the_consent_is_recorded_with_it(client, world):
+    users, reviews = world
+    p = pilot(users["secretariat"], reviews["KEN"])
+    other = make_user("second_officer", secretariat=True)
+    client.force_login(other)
+    data = {"review": reviews["KEN"].pk, "consent_on": "2023-06-01", "consent_note": "NV/2023/1"}
+    client.post(url("pilot-edit", p.pk), {**data, "published": "on"})
+    p.refresh_from_db()
+    assert p.published and p.consent_recorded_by == users["secretariat"]
+    assert p.changed_by == other
+    client.post(url("pilot-edit", p.pk), {**data, "consent_note": "NV/2023/2"})
+    p.refresh_from_db()
+    assert p.consent_recorded_by == other and p.consent_note == "NV/2023/2"
