@@ -12,7 +12,8 @@ from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -121,6 +122,11 @@ class PilotSerializer(serializers.ModelSerializer):
         ]
 
 
+def _ordering(names: str, default: str) -> OpenApiParameter:
+    description = f"{names}; '-' before it for the reverse order (default: {default})"
+    return OpenApiParameter("ordering", OpenApiTypes.STR, description=description)
+
+
 def _text(value):
     """A form's current value as a request would send it."""
     if isinstance(value, dt.date):
@@ -196,10 +202,22 @@ class RecordViewSet(
         return Response(self.get_serializer(record).data)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="a part of the name"),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=Stakeholder.Kind.values),
+            OpenApiParameter("country", OpenApiTypes.STR, description="an ISO 3166-1 alpha-3 code"),
+            OpenApiParameter("consent", OpenApiTypes.STR, enum=["yes", "no"]),
+            _ordering("name, kind, country or consent", "name"),
+        ]
+    )
+)
 class StakeholderViewSet(RecordViewSet):
     """The register of stakeholders: the secretariat's only (anyone else: 403)."""
 
     serializer_class = StakeholderSerializer
+    queryset = Stakeholder.objects.none()  # for the schema; records() is the rule
     filter_form = forms.StakeholderFilterForm
     form_class = forms.StakeholderForm
     save = staticmethod(actions.save_stakeholder)
@@ -209,6 +227,15 @@ class StakeholderViewSet(RecordViewSet):
         return access.visible_stakeholders(Stakeholder.objects.all(), user)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=Dialogue.Format.values),
+            _ordering("date, title or format", "-date"),
+        ]
+    )
+)
 class DialogueViewSet(RecordViewSet):
     """Constructive dialogues: the published ones for everyone, all for the secretariat; a
     dialogue with its States and chairs' observations. `parties` takes codes ("KEN, MEX")."""
@@ -240,6 +267,14 @@ class DialogueViewSet(RecordViewSet):
         return Response(ObservationSerializer(observation).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("programme", OpenApiTypes.STR, enum=Outreach.Programme.values),
+            _ordering("year or programme", "-year"),
+        ]
+    )
+)
 class OutreachViewSet(RecordViewSet):
     """The yearly figures of SE4U and WhatsOn: public."""
 
@@ -252,6 +287,14 @@ class OutreachViewSet(RecordViewSet):
         return Outreach.objects.all()
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Pilot.Status.values),
+            _ordering("party, consent, started or completed", "party"),
+        ]
+    )
+)
 class PilotViewSet(RecordViewSet):
     """Pilot initiatives: the secretariat all; a review's participants their review's; anyone
     the published ones. `status` follows from the dates (starting, under_way, completed)."""
