@@ -48,6 +48,9 @@ def test_a_country_is_named_in_the_page_language(client, world):
     client.force_login(users["secretariat"])
     page = client.get(f"/fr{url('stakeholder-detail', s.pk)[3:]}").content.decode()
     assert "Allemagne" in page
+    stakeholder(users["secretariat"], name="Campus", kind="academic", country="KEN")
+    listed = client.get(f"/fr{url('stakeholder-list')[3:]}", {"kind": "ngo"}).content.decode()
+    assert "Allemagne" in listed and "Campus" not in listed and "Kenya" not in listed
 
 
 def test_bad_input_says_why_and_records_nothing(client, world):
