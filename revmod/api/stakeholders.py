@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from revmod.api.forms import cleaned, form_data
 from revmod.stakeholders import access, actions, forms
-from revmod.stakeholders.models import Dialogue, Observation, Outreach, Pilot, Stakeholder
+from revmod.stakeholders.models import Activity, Dialogue, Observation, Outreach, Pilot, Stakeholder
 from revmod.stakeholders.queries import dialogues_counted, participants, pilots_counted
 
 
@@ -29,6 +29,12 @@ class StakeholderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stakeholder
         fields = ["id", "name", "kind", "country", "contact_name", "contact_email", "consent_on"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = ["id", "held_on", "description"]
 
 
 class ObservationSerializer(serializers.ModelSerializer):
@@ -257,13 +263,12 @@ class DialogueViewSet(RecordViewSet):
         dialogue = self.get_object()
         self._secretariat()
         form = forms.ObservationForm(form_data(request.data, forms.ObservationForm().fields))
-        data = cleaned(form)
-        try:
-            observation = actions.save_observation(
+        observation = _added(
+            form,
+            lambda data: actions.save_observation(
                 None, data, dialogue=dialogue, by=request.user, now=timezone.now()
-            )
-        except DjangoValidationError as error:
-            raise ValidationError({"detail": error.messages}) from error
+            ),
+        )
         return Response(ObservationSerializer(observation).data, status=status.HTTP_201_CREATED)
 
 
@@ -311,6 +316,21 @@ class PilotViewSet(RecordViewSet):
             "activities",
         )
 
+    @extend_schema(request=ActivitySerializer, responses={201: ActivitySerializer})
+    @action(detail=True, methods=["post"])
+    def activities(self, request, pk=None, **kwargs):
+        """Add an activity to the pilot (`held_on`, `description`)."""
+        pilot = self.get_object()
+        self._secretariat()
+        form = forms.ActivityForm(form_data(request.data, forms.ActivityForm().fields))
+        activity = _added(
+            form,
+            lambda data: actions.save_activity(
+                None, data, pilot=pilot, by=request.user, now=timezone.now()
+            ),
+        )
+        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+
 
 def register(router) -> None:
     """The addresses of these records on the API's router (revmod.api.urls)."""
@@ -318,3 +338,12 @@ def register(router) -> None:
     router.register("dialogues", DialogueViewSet, basename="dialogue")
     router.register("pilots", PilotViewSet, basename="pilot")
     router.register("yearly-figures", OutreachViewSet, basename="yearly-figure")
+
+
+def _added(form, add):
+    """The record `add(cleaned data)` (an action) makes from `form`; 400 with why if refused."""
+    data = cleaned(form)
+    try:
+        return add(data)
+    except DjangoValidationError as error:
+        raise ValidationError({"detail": error.messages}) from error

@@ -16,6 +16,8 @@ PILOT = {**dict.fromkeys(P, 200), "anonymous": 404, "outsider": 404}
 SECRETARIAT_API = {**dict.fromkeys(P, 403), "secretariat": 200}
 # An empty observation: the secretariat is told what is missing; anyone else is refused.
 ADD_OBSERVATION = {**dict.fromkeys(P, 403), "secretariat": 400}
+# The same to the pilot of the personas' review, which the outsider does not see.
+ADD_ACTIVITY = {**ADD_OBSERVATION, "outsider": 404}
 
 
 def build(secretariat, review) -> dict:
@@ -83,6 +85,12 @@ ROWS = {
         "POST",
         "/api/v1/dialogues/{dialogue}/observations.json/",
     ): ADD_OBSERVATION,
+    ("api/v1/pilots/<pk>/activities/", "POST", "/api/v1/pilots/{pilot}/activities/"): ADD_ACTIVITY,
+    (
+        "api/v1/pilots/<pk>/activities.<format>/",
+        "POST",
+        "/api/v1/pilots/{pilot}/activities.json/",
+    ): ADD_ACTIVITY,
     (S + "register/", "GET", "/en/stakeholders/register/"): SECRETARIAT_ONLY,
     (S + "register.<str:fmt>", "GET", "/en/stakeholders/register.csv"): SECRETARIAT_ONLY,
     (S + "register/new/", "GET", "/en/stakeholders/register/new/"): SECRETARIAT_ONLY,

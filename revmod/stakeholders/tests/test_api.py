@@ -57,6 +57,14 @@ def test_the_secretariat_creates_and_changes_records_through_the_api(client, wor
         content_type="application/json",
     )
     assert response.status_code == 201 and response.json()["status"] == "starting"
+    p = response.json()["id"]
+    response = client.post(
+        f"/api/v1/pilots/{p}/activities/",
+        {"held_on": "2023-09-01", "description": "Workshop"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert client.get(f"/api/v1/pilots/{p}/").json()["activities"][0]["description"] == "Workshop"
     response = client.post(
         "/api/v1/yearly-figures/",
         {"programme": "whatson", "year": 2023, "people": 533, "countries": 136},
