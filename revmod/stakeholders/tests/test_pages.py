@@ -280,3 +280,36 @@ def test_whoever_changes_the_consent_is_recorded_with_it(client, world):
     client.post(url("pilot-edit", p.pk), {**data, "consent_note": "NV/2023/2"})
     p.refresh_from_db()
     assert p.consent_recorded_by == other and p.consent_note == "NV/2023/2"
+
+
+def test_a_dialogue_and_a_pilot_page_query_count_stays_flat(client, world):
+    users, reviews = world
+    secretariat = users["secretariat"]
+    d = dialogue(secretariat, published=True)
+    p = pilot(secretariat, reviews["FRA"])
+    client.force_login(users["reviewed_fp"])
+
+    def grow(n, codes):
+        people = [
+            stakeholder(secretariat, name=f"S{n}-{i}", consent_on=NOW.date()) for i in range(n)
+        ]
+        data = {"stakeholders": [*d.stakeholders.all(), *people], "parties": codes}
+        actions.save_dialogue(d, data, by=secretariat, now=NOW)
+        actions.save_pilot(p, {"stakeholders": data["stakeholders"]}, by=secretariat, now=NOW)
+        for i in range(n):
+            actions.save_observation(
+                None, {"text": f"O{n}-{i}"}, dialogue=d, by=secretariat, now=NOW
+            )
+            actions.save_activity(
+                None, {"held_on": NOW.date(), "description": f"A{n}-{i}"}, pilot=p, by=secretariat,
+                now=NOW,
+            )  # fmt: skip
+
+    pages = [url("dialogue-detail", d.pk), url("pilot-detail", p.pk)]
+    grow(1, ["KEN"])
+    few = [count_queries(lambda p=p: client.get(p)) for p in pages]
+    grow(4, ["KEN", "MEX", "PAK", "AGO"])
+    assert [count_queries(lambda p=p: client.get(p)) for p in pages] == few
+    page = client.get(pages[1]).content.decode()
+    assert "A4-3" in page and "S4-3" in page
+    assert "Angola" in client.get(pages[0]).content.decode()
