@@ -14,6 +14,7 @@ from revmod.api.nominations import NominationViewSet
 from revmod.api.recommendations import FollowUpViewSet as RecommendationFollowUpViewSet
 from revmod.api.recommendations import RecommendationViewSet
 from revmod.api.reviews import ReviewViewSet
+from revmod.api.stakeholders import register as register_stakeholders
 from revmod.api.stats import StatusView
 from revmod.api.views import PartyViewSet
 
@@ -35,6 +36,7 @@ router.register("recommendations", RecommendationViewSet, basename="recommendati
 router.register(
     "recommendation-follow-ups", RecommendationFollowUpViewSet, basename="recommendation-follow-up"
 )
+register_stakeholders(router)
 router.register(
     r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
 )

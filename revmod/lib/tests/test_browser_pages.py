@@ -36,6 +36,7 @@ from revmod.questionnaires.models import Question
 from revmod.recommendations import actions as recommendations
 from revmod.registry.models import Party
 from revmod.reviews import actions as reviews
+from revmod.stakeholders.tests import matrix as stakeholders
 from revmod.test import (
     PDF,
     load_questionnaire,
@@ -64,6 +65,14 @@ pytestmark = pytest.mark.django_db
 
 # The main pages: (name, who looks at it, its path; {review} is FRA's review, {answering} a
 # review at the questionnaire whose focal point `answering_fp` has the answers' forms).
+STAKEHOLDERS = [
+    ("dialogues", None, "dialogues/"),
+    ("dialogue", None, "dialogues/{dialogue}/"),
+    ("new-dialogue", "secretariat", "dialogues/new/"),
+    ("register", "secretariat", "register/"),
+    ("pilot", "reviewed_fp", "pilots/{pilot}/"),
+    ("figures", None, "figures/"),
+]
 PERSONAS = ["secretariat", "reviewed_fp", "expert", "observer", "reviewer_fp", "outsider"]
 PAGES = [
     ("home", None, "/"),
@@ -97,6 +106,7 @@ PAGES = [
     ("api-tokens", "reviewed_fp", "/people/tokens/"),
     ("recommendations", None, "/recommendations/"),
     ("recommendation", "reviewed_fp", "/recommendations/{recommendation}/"),
+    *[(f"stakeholders-{n}", who, f"/stakeholders/{path}") for n, who, path in STAKEHOLDERS],
     ("login", None, "/accounts/login/"),
     ("not-found", None, "/no-such-page/"),
 ]
@@ -225,6 +235,8 @@ def build() -> tuple[dict, dict]:
         published=True,
     )
     return people, {"review": review.pk, "answering": other.pk, "recommendation": adopted.pk}
+    ids = {"review": review.pk, "answering": other.pk}
+    return people, {**ids, **stakeholders.build(secretariat, review)}
 
 
 @pytest.fixture(scope="module")

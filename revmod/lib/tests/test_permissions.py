@@ -27,6 +27,7 @@ from revmod.questionnaires.models import ObservationVersion, Question, SignOff
 from revmod.recommendations import actions as recommendations
 from revmod.registry.models import Party
 from revmod.reviews.actions import renew_calendar_feed
+from revmod.stakeholders.tests import matrix as stakeholders
 from revmod.test import PDF, fresh, make_people, make_world, shared_data
 from revmod.translations import actions as translations
 
@@ -201,6 +202,7 @@ MATRIX = {
         for suffix, ext in [("", ""), (".<format>", ".json")]
     },
     ("i18n/setlang/", "GET", "/i18n/setlang/"): dict.fromkeys(PERSONAS, 405),
+    **stakeholders.ROWS,
     ("api/v1/", "GET", "/api/v1/"): PUBLIC,
     ("api/v1/<drf_format_suffix:format>", "GET", "/api/v1/.json"): PUBLIC,
     ("api/v1/parties/", "GET", "/api/v1/parties/"): PUBLIC,
@@ -816,6 +818,7 @@ def shared_world(request, django_db_blocker):
             "recommendation": adopted.pk,
             "follow_up": follow_up.pk,
         }
+        ids.update(stakeholders.build(secretariat, review))
         yield users, ids
 
 
