@@ -136,3 +136,6 @@ class Change(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("change of a request")
         verbose_name_plural = _("changes of requests")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.at:%Y-%m-%d %H:%M}"
