@@ -1,6 +1,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from revmod.api.assistance import RequestViewSet as AssistanceRequestViewSet
+from revmod.api.assistance import SurveyViewSet as AssistanceSurveyViewSet
 from revmod.api.documents import DocumentViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
 from revmod.api.nominations import NominationViewSet
@@ -15,6 +17,8 @@ router.register("draws", DrawViewSet, basename="draw")
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("nominations", NominationViewSet, basename="nomination")
+router.register("assistance-surveys", AssistanceSurveyViewSet, basename="assistance-survey")
+router.register("assistance-requests", AssistanceRequestViewSet, basename="assistance-request")
 router.register(
     r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
 )
