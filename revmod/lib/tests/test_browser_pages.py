@@ -73,6 +73,7 @@ PAGES = [
     ("draws", "secretariat", "/lots/draws/"),
     ("statistics", "secretariat", "/statistics/"),
     ("progress", None, "/statistics/public/"),
+    ("assistance-tallies", None, "/assistance/tallies/"),
     ("status-report", "secretariat", "/statistics/report/"),
     ("reviews", "secretariat", "/reviews/"),
     ("my-reviews", "reviewed_fp", "/reviews/"),
