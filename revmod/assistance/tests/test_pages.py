@@ -87,7 +87,7 @@ def test_a_focal_point_answers_in_french_and_edits_until_closing(client, users):
     assert Request.objects.filter(withdrawn_at=None).count() == 1
     # Nothing chosen: a clear message, nothing changed.
     response = client.post(url("answer", opened.pk, "FRA"), {"description_other": "x"})
-    assert response.status_code == 400 and "at least one category" in response.text
+    assert response.status_code == 400 and "au moins une catégorie" in response.text
     assert Request.objects.get(category="other").description == ""
 
 
