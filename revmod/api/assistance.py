@@ -89,6 +89,8 @@ class SurveyViewSet(
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Survey.objects.none()
         self._may_see()
         surveys = access.visible_surveys(Survey.objects.all(), self.request.user)
         if self.action != "list":
@@ -177,6 +179,8 @@ class RequestViewSet(_Visible, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Request.objects.none()
         self._may_see()
         requests = access.visible_requests(
             Request.objects.select_related("response__party", "officer"), self.request.user
