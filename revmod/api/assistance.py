@@ -3,6 +3,7 @@
 tracks requests; a party's focal point answers for its party; a party's people read their
 own party's requests."""
 
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,12 @@ from revmod.assistance.forms import (
 )
 from revmod.assistance.models import Request, Survey
 from revmod.registry.models import Party
+
+
+def _one_each(data) -> dict:
+    """A request's data as {field: one value}: a form-encoded body's last value of each field
+    (these forms take one value per field), merged with the values a PATCH keeps."""
+    return data.dict() if isinstance(data, QueryDict) else data
 
 
 class SurveySerializer(serializers.ModelSerializer):
@@ -100,7 +107,7 @@ class SurveyViewSet(
         return form.filter(surveys)
 
     def _form(self, instance=None):
-        data = form_data(self.request.data, SurveyForm().fields)
+        data = _one_each(form_data(self.request.data, SurveyForm().fields))
         if instance is not None and self.request.method == "PATCH":
             current = {
                 "title": instance.title,
@@ -204,7 +211,7 @@ class RequestViewSet(_Visible, viewsets.ReadOnlyModelViewSet):
         }
         # PATCH: the fields not sent keep their values.
         data = {k: v for k, v in current.items() if v is not None}
-        data.update(form_data(request.data, fields))
+        data.update(_one_each(form_data(request.data, fields)))
         form = TrackForm(data, instance=get_object_or_404(Request, pk=item.pk))
         values = cleaned(form)
         try:

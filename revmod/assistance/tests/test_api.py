@@ -128,3 +128,17 @@ def test_the_api_lists_stay_flat(client, users, opened):
         actions.answer(opened, party, needs={"other": "", "general_training": ""}, by=fp, now=NOW)
         survey(users, title=f"S{n}")
     assert [count_queries(lambda p=p: client.get(p)) for p in (SURVEYS, REQUESTS)] == few
+
+
+def test_a_form_encoded_patch_is_read_as_json_is(client, users, opened):
+    client.force_login(users["secretariat"])
+    response = client.patch(
+        f"{SURVEYS}{opened.pk}/",
+        "closes_on=2000-01-01",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400 and "closes_on" in response.json()
+    response = client.patch(
+        f"{SURVEYS}{opened.pk}/", "title=Renamed", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200 and Survey.objects.get().title == "Renamed"
