@@ -285,6 +285,14 @@ REVMOD_MT_LEASE_SECONDS = int(env("REVMOD_MT_LEASE_SECONDS", "900"))
 REVMOD_MT_RETRY_SECONDS = int(env("REVMOD_MT_RETRY_SECONDS", "60"))
 REVMOD_MT_RETRY_MAX_SECONDS = int(env("REVMOD_MT_RETRY_MAX_SECONDS", "3600"))
 REVMOD_MT_MAX_ATTEMPTS = int(env("REVMOD_MT_MAX_ATTEMPTS", "5"))
+# The categories of a technical-assistance needs survey (revmod/assistance; seed ¶46), as
+# comma-separated codes; each survey keeps the list it was opened with. The seven of ¶46 have
+# labels in the six languages (revmod/assistance/categories.py); another code shows as typed.
+REVMOD_ASSISTANCE_CATEGORIES = env_list(
+    "REVMOD_ASSISTANCE_CATEGORIES",
+    "general_training,revmod_training,status_briefings,questionnaire_training,"
+    "counterpart_coordination,questionnaire_help,other",
+)
 # Documents the worker makes (the PDFs, revmod/lib/generated.py): the folder of their files
 # (shared by the web processes and the workers, like MEDIA_ROOT; not backed up: deleting it is
 # safe, they are made again when asked for), and the worker's lease and retries.

@@ -7,6 +7,8 @@ from revmod.api.activities import (
     TrainingParticipantViewSet,
     TrainingSessionViewSet,
 )
+from revmod.api.assistance import RequestViewSet as AssistanceRequestViewSet
+from revmod.api.assistance import SurveyViewSet as AssistanceSurveyViewSet
 from revmod.api.documents import DocumentViewSet
 from revmod.api.library import ResourceViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
@@ -37,6 +39,8 @@ router.register(
     "recommendation-follow-ups", RecommendationFollowUpViewSet, basename="recommendation-follow-up"
 )
 register_stakeholders(router)
+router.register("assistance-surveys", AssistanceSurveyViewSet, basename="assistance-survey")
+router.register("assistance-requests", AssistanceRequestViewSet, basename="assistance-request")
 router.register(
     r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
 )

@@ -32,6 +32,7 @@ KINDS = (
     "deadline_reminder",
     "digest",
     "translation_ready",
+    "assistance_survey_opened",
 )
 # Messages whose body holds a secret (an activation link): emptied once sent.
 SECRET_KINDS = {"activation", "secretariat_invitation"}
@@ -68,6 +69,7 @@ KIND_LABELS = {
     "deadline_reminder": _("Reminder: a step of a review is due"),
     "digest": _("The monthly digest"),
     "translation_ready": _("A machine translation you asked for is ready (or failed)"),
+    "assistance_survey_opened": _("A survey of technical-assistance needs opens"),
 }
 
 

@@ -13,6 +13,7 @@ import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils.timezone import now
 from hypothesis import HealthCheck
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -21,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from revmod.assistance import actions as assistance
 from revmod.documents.actions import upload
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Meeting, Pairing
@@ -182,6 +184,17 @@ def build_world() -> tuple[dict, dict, dict]:
     )
     meeting = lots.create_meeting(held_on=dt.date(2024, 5, 1), title="Late joiners")
     lots.prepare_draw(kind="late", meeting=meeting, by=secretariat, now=NOW)
+    # A technical-assistance survey open today, answered by France's focal point.
+    today = now().date()
+    survey = assistance.open_survey(
+        title="Needs",
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=1),
+        by=secretariat,
+        now=NOW,
+    )
+    fp = users["reviewed_fp"]
+    answer = assistance.answer(survey, review.party, needs={"other": "x"}, by=fp, now=now())
     tokens = {name: token_for(user) for name, user in users.items()}
     known = {
         ("/api/v1/reviews/{id}", "id"): [review.pk, hidden.pk],
@@ -194,6 +207,8 @@ def build_world() -> tuple[dict, dict, dict]:
         ("/api/v1/pairings/{id}", "id"): [pairing.pk],
         ("/api/v1/nominations/{id}", "id"): [n.pk for n in nominations.values()],
         ("/api/v1/parties/{code}", "code"): ["FRA", "fra", "KEN"],
+        ("/api/v1/assistance-surveys/{id}", "id"): [survey.pk],
+        ("/api/v1/assistance-requests/{id}", "id"): [r.pk for r in answer.requests.all()],
     }
     ids = {"review": review.pk, "hidden": hidden.pk, "document": first.document_id}
     return tokens, known, ids

@@ -84,6 +84,7 @@ PAGES = [
     ("statistics", "secretariat", "/statistics/"),
     ("progress", None, "/statistics/public/"),
     ("library", None, "/library/"),
+    ("assistance-tallies", None, "/assistance/tallies/"),
     ("status-report", "secretariat", "/statistics/report/"),
     ("reviews", "secretariat", "/reviews/"),
     ("my-reviews", "reviewed_fp", "/reviews/"),

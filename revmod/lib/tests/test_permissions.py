@@ -9,12 +9,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import translation
+from django.utils import timezone, translation
 
 from revmod.accounts import actions as onboarding
 from revmod.accounts.models import Nomination
 from revmod.activities import actions as activities
 from revmod.activities.models import Participant
+from revmod.assistance import actions as assistance
 from revmod.documents.actions import upload
 from revmod.lib.tests.headers import response_problems
 from revmod.lib.tests.markup import broken_references
@@ -160,6 +161,14 @@ RECOMMENDATION_ROWS = {
         ]
     },
 }
+# Technical assistance: a party's focal point answers for it, nobody else (404); an empty
+# answer is refused (400). The API: the secretariat and a party's people (403 anonymous).
+ASSISTANCE_ANSWER = {
+    **dict.fromkeys(PERSONAS, 404),
+    "anonymous": "login",
+    "reviewed_fp": 400,
+}
+ASSISTANCE_API = {**dict.fromkeys(PERSONAS, 200), "anonymous": 403, "outsider": 404}
 
 # Third-party URL sets, checked by their own suites; the admin's door is checked below.
 SKIPPED_PREFIXES = ("accounts/", "admin/", "static/")
@@ -665,6 +674,67 @@ MATRIX = {
             ("training-participants", "participant"),
             ("elearning-completions", "completion"),
         ]
+    # Technical-assistance needs (revmod/assistance/access.py): the secretariat and a party's
+    # people see the surveys; a party's people their own party's requests ({assistance_request}
+    # is FRA's); FRA's focal point alone answers for FRA (an empty answer: 400); the tallies
+    # are public.
+    ("assistance/", "GET", "/en/assistance/"): PARTICIPANTS,
+    ("assistance/new/", "GET", "/en/assistance/new/"): SECRETARIAT_ONLY,
+    ("assistance/<int:pk>/", "GET", "/en/assistance/{assistance_survey}/"): PARTICIPANTS,
+    ("assistance/<int:pk>/edit/", "GET", "/en/assistance/{assistance_survey}/edit/"): (
+        SECRETARIAT_ONLY
+    ),
+    (
+        "assistance/<int:pk>/answer/<str:code>/",
+        "GET",
+        "/en/assistance/{assistance_survey}/answer/FRA/",
+    ): {**ASSISTANCE_ANSWER, "reviewed_fp": 200},
+    (
+        "assistance/<int:pk>/answer/<str:code>/",
+        "POST",
+        "/en/assistance/{assistance_survey}/answer/FRA/",
+    ): ASSISTANCE_ANSWER,
+    ("assistance/requests/", "GET", "/en/assistance/requests/"): PARTICIPANTS,
+    ("assistance/requests.<str:fmt>", "GET", "/en/assistance/requests.csv"): PARTICIPANTS,
+    ("assistance/requests/<int:pk>/", "GET", "/en/assistance/requests/{assistance_request}/"): (
+        {**PARTICIPANTS, "reviewer_fp": 404}
+    ),
+    (
+        "assistance/requests/<int:pk>/track/",
+        "POST",
+        "/en/assistance/requests/{assistance_request}/track/",
+    ): {**SECRETARIAT_ONLY, "secretariat": 400},
+    ("assistance/tallies/", "GET", "/en/assistance/tallies/"): PUBLIC,
+    **{
+        (f"api/v1/assistance-{kind}{suffix}/", "GET", f"/api/v1/assistance-{kind}{ext}/"): (
+            ASSISTANCE_API
+        )
+        for kind in ("surveys", "requests")
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+    },
+    **{
+        (
+            f"api/v1/assistance-surveys/<pk>{suffix}/",
+            "GET",
+            f"/api/v1/assistance-surveys/{{assistance_survey}}{ext}/",
+        ): ASSISTANCE_API
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+    },
+    **{
+        (
+            f"api/v1/assistance-requests/<pk>{suffix}/",
+            "GET",
+            f"/api/v1/assistance-requests/{{assistance_request}}{ext}/",
+        ): {**ASSISTANCE_API, "reviewer_fp": 404}
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+    },
+    # An empty answer: 400 for those who see the survey (the party is missing or not theirs).
+    **{
+        (
+            f"api/v1/assistance-surveys/<pk>/answer{suffix}/",
+            "POST",
+            f"/api/v1/assistance-surveys/{{assistance_survey}}/answer{ext}/",
+        ): {**ASSISTANCE_API, **dict.fromkeys(PERSONAS[2:], 400)}
         for suffix, ext in [("", ""), (".<format>", ".json")]
     },
 }
@@ -793,6 +863,21 @@ def shared_world(request, django_db_blocker):
             link="",
             on=NOW.date(),
             published=False,
+        # A survey open today, answered by FRA's focal point.
+        today = timezone.now().date()
+        assistance_survey = assistance.open_survey(
+            title="Needs",
+            opens_on=today - dt.timedelta(days=1),
+            closes_on=today + dt.timedelta(days=1),
+            by=secretariat,
+            now=NOW,
+        )
+        assistance.answer(
+            assistance_survey,
+            review.party,
+            needs={"other": "x"},
+            by=users["reviewed_fp"],
+            now=timezone.now(),
         )
         ids = {
             "drawn": drawn.pk,
@@ -817,6 +902,8 @@ def shared_world(request, django_db_blocker):
             **activities,
             "recommendation": adopted.pk,
             "follow_up": follow_up.pk,
+            "assistance_survey": assistance_survey.pk,
+            "assistance_request": assistance_survey.responses.get().requests.get().pk,
         }
         ids.update(stakeholders.build(secretariat, review))
         yield users, ids

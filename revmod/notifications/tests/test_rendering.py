@@ -163,6 +163,15 @@ def contexts(review, people) -> dict[str, dict]:
             ),
             "failed": False,
         },
+        "assistance_survey_opened": {
+            # A survey as the template reads it (notifications do not import the app).
+            "survey": {
+                "title": "Needs 2024",
+                "opens_on": NOW.date(),
+                "closes_on": dt.date(2024, 6, 30),
+            },
+            "party": fra,
+        },
     }
 
 
