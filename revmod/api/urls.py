@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from revmod.api.documents import DocumentViewSet
+from revmod.api.followups import BriefingViewSet, FollowUpViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
 from revmod.api.nominations import NominationViewSet
 from revmod.api.reviews import ReviewViewSet
@@ -15,6 +16,8 @@ router.register("draws", DrawViewSet, basename="draw")
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("nominations", NominationViewSet, basename="nomination")
+router.register("followups", FollowUpViewSet, basename="followup")
+router.register("briefings", BriefingViewSet, basename="briefing")
 router.register(
     r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
 )

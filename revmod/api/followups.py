@@ -1,0 +1,271 @@
+"""The API's follow-ups (the secretariat's alone) and briefings (the secretariat's in full, the
+published ones' figures for everyone): the pages' forms, actions and access rules
+(`followups.access`), through another door."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from revmod.api.forms import cleaned, form_data
+from revmod.followups import access, actions
+from revmod.followups.forms import (
+    BriefingFilterForm,
+    BriefingForm,
+    FollowUpFilterForm,
+    FollowUpForm,
+)
+from revmod.followups.models import Briefing, FollowUp
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    party = serializers.CharField(source="party.code")
+    officer = serializers.CharField(source="officer.username")
+    review = serializers.PrimaryKeyRelatedField(read_only=True)
+    open = serializers.BooleanField(source="is_open", read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "party",
+            "whom",
+            "contact_name",
+            "kind",
+            "held_on",
+            "subject",
+            "review",
+            "stage",
+            "outcome",
+            "next_action",
+            "next_action_on",
+            "officer",
+            "open",
+            "done_at",
+            "created_at",
+            "changed_at",
+        ]
+
+
+def _bad(error: DjangoValidationError):
+    detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+    return ValidationError(detail)
+
+
+def _secretariat(request):
+    if not access.may_manage(request.user):
+        raise PermissionDenied(_("Only the secretariat records follow-ups and briefings."))
+
+
+def _data(request, fields) -> dict:
+    """The request's data as the page posts it (the party by code, the officer by user name,
+    the review by id); the parties of a briefing as a list of codes or one text."""
+    data = request.data
+    if isinstance(data, dict) and isinstance(data.get("parties"), list):
+        codes = data["parties"]
+        if all(isinstance(code, str) for code in codes):
+            data = {**data, "parties": ", ".join(codes)}
+    return form_data(data, fields)
+
+
+def _form(form_class, request, **kwargs):
+    """`form_class` bound to the request's data (`_data`)."""
+    return form_class(_data(request, form_class(**kwargs).fields), **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("party", OpenApiTypes.STR, description="a party's code"),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=FollowUp.Kind.values),
+            OpenApiParameter("officer", OpenApiTypes.STR, description="a user name"),
+            OpenApiParameter("open", OpenApiTypes.BOOL, description="open next actions only"),
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                description="date, party, kind, next_action or officer; '-' before it for the "
+                "reverse order (default: -date)",
+            ),
+        ]
+    )
+)
+class FollowUpViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Follow-ups: the secretariat's internal record; nobody else sees any (403)."""
+
+    serializer_class = FollowUpSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        _secretariat(request)
+
+    def get_queryset(self):
+        followups = access.followups_visible_to(self.request.user).select_related(
+            "party", "officer"
+        )
+        if self.action != "list":
+            return followups
+        form = FollowUpFilterForm(self.request.query_params)
+        cleaned(form)  # 400 with the form's errors
+        return form.filter(followups)
+
+    @extend_schema(request=FollowUpSerializer, responses={201: FollowUpSerializer})
+    def create(self, request, *args, **kwargs):
+        """Record a follow-up: `party` (code), `whom`, `kind`, `held_on`, `subject`, and
+        optionally `contact_name`, `review` (id), `stage`, `outcome`, `next_action`,
+        `next_action_on`, `officer` (user name; default: the caller)."""
+        form = _form(FollowUpForm, request, user=request.user)
+        cleaned(form)
+        try:
+            followup = actions.record_followup(by=request.user, now=timezone.now(), **form.values())
+        except DjangoValidationError as error:
+            raise _bad(error) from error
+        return Response(FollowUpSerializer(followup).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer)
+    def update(self, request, *args, **kwargs):
+        """Change a follow-up: the fields given, as on `create` (PUT or PATCH)."""
+        followup = self.get_object()
+        current = FollowUpForm(instance=followup)
+        data = {name: current[name].value() for name in current.fields}
+        data.update(_data(request, current.fields))
+        form = FollowUpForm(data, instance=followup)
+        cleaned(form)
+        try:
+            actions.edit_followup(followup, by=request.user, now=timezone.now(), **form.values())
+        except DjangoValidationError as error:
+            raise _bad(error) from error
+        return Response(FollowUpSerializer(followup).data)
+
+    @extend_schema(
+        request=serializers.Serializer,
+        responses=FollowUpSerializer,
+        parameters=[OpenApiParameter("done", OpenApiTypes.BOOL, description="default: true")],
+    )
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None, **kwargs):
+        """Mark the next action done (`done=false`: open it again)."""
+        followup = self.get_object()
+        done = str(request.data.get("done", "true")).lower() not in ("false", "0")
+        try:
+            actions.mark_done(followup, by=request.user, now=timezone.now(), done=done)
+        except DjangoValidationError as error:
+            raise _bad(error) from error
+        return Response(FollowUpSerializer(followup).data)
+
+
+class BriefingSerializer(serializers.ModelSerializer):
+    """A briefing in full (the secretariat's)."""
+
+    states = serializers.IntegerField(read_only=True, help_text="how many States attended")
+    parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Briefing
+        fields = [
+            "id",
+            "held_on",
+            "title",
+            "kind",
+            "languages",
+            "place",
+            "online",
+            "representatives",
+            "states",
+            "parties",
+            "published",
+            "created_at",
+            "changed_at",
+        ]
+
+
+class PublicBriefingSerializer(BriefingSerializer):
+    """A published briefing as everyone sees it (access.PUBLIC_FIELDS)."""
+
+    class Meta(BriefingSerializer.Meta):
+        fields = list(access.PUBLIC_FIELDS)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=Briefing.Kind.values),
+            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                description="date, title, representatives or states; '-' before it for the "
+                "reverse order (default: -date)",
+            ),
+        ]
+    )
+)
+class BriefingViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Briefings: the published ones' date, title and attendance for everyone; every one in
+    full for the secretariat, which records and changes them."""
+
+    permission_classes = [AllowAny]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if access.sees_briefing_details(self.request.user):
+            return BriefingSerializer
+        return PublicBriefingSerializer
+
+    def get_queryset(self):
+        detailed = access.sees_briefing_details(self.request.user)
+        briefings = access.briefings_visible_to(self.request.user)
+        if detailed:
+            briefings = briefings.prefetch_related("parties")
+        if self.action != "list":
+            return briefings
+        form = BriefingFilterForm(self.request.query_params, detailed=detailed)
+        cleaned(form)
+        return form.filter(briefings)
+
+    def _saved(self, briefing, code=status.HTTP_200_OK):
+        briefing = self.get_queryset().get(pk=briefing.pk)  # with its count of States
+        return Response(BriefingSerializer(briefing).data, status=code)
+
+    @extend_schema(request=BriefingSerializer, responses={201: BriefingSerializer})
+    def create(self, request, *args, **kwargs):
+        """Record a briefing: `held_on`, `title`, `kind`, `languages` (codes), `place` or
+        `online`, `representatives`, `parties` (the States' codes, a list or one text),
+        `published`."""
+        if not request.user.is_authenticated:
+            raise PermissionDenied
+        _secretariat(request)
+        form = _form(BriefingForm, request)
+        cleaned(form)
+        try:
+            briefing = actions.record_briefing(by=request.user, now=timezone.now(), **form.values())
+        except DjangoValidationError as error:
+            raise _bad(error) from error
+        return self._saved(briefing, status.HTTP_201_CREATED)
+
+    @extend_schema(request=BriefingSerializer, responses=BriefingSerializer)
+    def update(self, request, *args, **kwargs):
+        """Change a briefing: the fields given, as on `create` (PUT or PATCH)."""
+        briefing = self.get_object()
+        _secretariat(request)
+        current = BriefingForm(instance=briefing)
+        data = {name: current[name].value() for name in current.fields}
+        data.update(_data(request, current.fields))
+        form = BriefingForm(data, instance=briefing)
+        cleaned(form)
+        try:
+            actions.edit_briefing(briefing, by=request.user, now=timezone.now(), **form.values())
+        except DjangoValidationError as error:
+            raise _bad(error) from error
+        return self._saved(briefing)
