@@ -219,7 +219,7 @@ def briefing_detail(request, pk):
             "briefing": briefing,
             "detailed": detailed,
             "states": states,
-            "languages": language_names(briefing.language_codes()),
+            "language_list": language_names(briefing.language_codes()),
         },
     )
 
