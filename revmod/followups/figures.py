@@ -48,9 +48,7 @@ def figures(as_of: dt.date, *, public: bool = False) -> Figures:
         for b in held_briefings.with_states().order_by("held_on", "pk")
     )
     states = (
-        Party.objects.filter(kind=Party.Kind.STATE, briefings__in=held_briefings)
-        .distinct()
-        .count()
+        Party.objects.filter(kind=Party.Kind.STATE, briefings__in=held_briefings).distinct().count()
     )
     by_kind = dict.fromkeys(FollowUp.Kind.values, 0)
     parties = 0
@@ -68,4 +66,3 @@ def figures(as_of: dt.date, *, public: bool = False) -> Figures:
         followups_by_kind=by_kind,
         parties_followed_up=parties,
     )
-

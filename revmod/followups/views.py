@@ -19,8 +19,8 @@ from revmod.followups.forms import (
 )
 from revmod.lib import lists
 from revmod.lib.access import secretariat_required
-from revmod.lib.i18n import language_names
 from revmod.lib.downloads import CHUNK, bad_filters, csv_response, xlsx_response
+from revmod.lib.i18n import language_names
 
 FOLLOWUP_COLUMNS = {
     "date": gettext_lazy("Date"),
@@ -105,9 +105,7 @@ def followup_new(request):
     form = FollowUpForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            followup = actions.record_followup(
-                by=request.user, now=timezone.now(), **form.values()
-            )
+            followup = actions.record_followup(by=request.user, now=timezone.now(), **form.values())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -201,9 +199,7 @@ def briefing_export(request, fmt):
 
 
 def _briefing(request, pk):
-    briefings = access.briefings_visible_to(request.user).select_related(
-        "created_by", "changed_by"
-    )
+    briefings = access.briefings_visible_to(request.user).select_related("created_by", "changed_by")
     return get_object_or_404(briefings, pk=pk)
 
 

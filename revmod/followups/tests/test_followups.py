@@ -120,7 +120,10 @@ def test_the_secretariat_records_edits_and_lists_through_the_pages(client, world
     assert f.subject == "Nominations, again" and f.officer == people["colleague"]
     listed = client.get(reverse("followups:list") + "?party=FRA&open=on").content.decode()
     assert "Nominations, again" in listed
-    assert "Nominations, again" not in client.get(reverse("followups:list") + "?kind=call").content.decode()
+    assert (
+        "Nominations, again"
+        not in client.get(reverse("followups:list") + "?kind=call").content.decode()
+    )
 
 
 def test_a_bad_form_says_why_and_records_nothing(client, world):
@@ -134,7 +137,9 @@ def test_a_bad_form_says_why_and_records_nothing(client, world):
     assert client.get(reverse("followups:list") + "?ordering=nonsense").status_code == 400
 
 
-@pytest.mark.parametrize("persona", ["reviewed_fp", "reviewer_fp", "expert", "observer", "outsider"])
+@pytest.mark.parametrize(
+    "persona", ["reviewed_fp", "reviewer_fp", "expert", "observer", "outsider"]
+)
 def test_nobody_but_the_secretariat_sees_or_records_a_followup(client, world, persona):
     people, _reviews = world
     f = followup(people["secretariat"], next_action="Call", next_action_on=NOW.date())
@@ -153,17 +158,32 @@ def test_open_actions_show_in_the_officers_task_list_overdue_first(client, world
     people, _reviews = world
     sec = people["secretariat"]
     today = dt.date.today()
-    late = followup(sec, subject="A", next_action="Chase the answers", next_action_on=today - dt.timedelta(days=3))
-    followup(sec, subject="B", next_action="Send the minutes", next_action_on=today + dt.timedelta(days=5))
+    late = followup(
+        sec,
+        subject="A",
+        next_action="Chase the answers",
+        next_action_on=today - dt.timedelta(days=3),
+    )
+    followup(
+        sec,
+        subject="B",
+        next_action="Send the minutes",
+        next_action_on=today + dt.timedelta(days=5),
+    )
     followup(sec, subject="C", next_action="Not dated")  # no date: not a task
-    followup(sec, subject="D", next_action="Colleague's call", next_action_on=today, officer=people["colleague"])
+    followup(
+        sec,
+        subject="D",
+        next_action="Colleague's call",
+        next_action_on=today,
+        officer=people["colleague"],
+    )
     client.force_login(sec)
     page = client.get(reverse("home")).content.decode()
     assert page.index("Chase the answers") < page.index("Send the minutes")
     assert "Not dated" not in page and "Colleague&#x27;s call" not in page
-    assert '<li class="overdue"><strong>Overdue:</strong> <a href="%s">Chase the answers' % reverse(
-        "followups:detail", args=[late.pk]
-    ) in page
+    detail = reverse("followups:detail", args=[late.pk])
+    assert f'<li class="overdue"><strong>Overdue:</strong> <a href="{detail}">Chase' in page
     everyone = client.get(reverse("home") + "?officer=all").content.decode()
     assert "Colleague&#x27;s call" in everyone
     # Marked done from the home page: it leaves the list, back on the home page.
