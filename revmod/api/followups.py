@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -21,7 +26,8 @@ from revmod.followups.forms import (
     FollowUpFilterForm,
     FollowUpForm,
 )
-from revmod.followups.models import Briefing, FollowUp
+from revmod.followups.models import STAGE_CHOICES, Briefing, FollowUp
+from revmod.lib.i18n import LANGUAGE_CHOICES
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
@@ -51,6 +57,48 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "created_at",
             "changed_at",
         ]
+
+
+FollowUpInput = inline_serializer(
+    "FollowUpInput",
+    {
+        "party": serializers.CharField(help_text="a party's code"),
+        "whom": serializers.ChoiceField(choices=FollowUp.Whom.choices),
+        "contact_name": serializers.CharField(required=False),
+        "kind": serializers.ChoiceField(choices=FollowUp.Kind.choices),
+        "held_on": serializers.DateField(),
+        "subject": serializers.CharField(),
+        "review": serializers.IntegerField(required=False, help_text="a review of the party"),
+        "stage": serializers.ChoiceField(choices=STAGE_CHOICES, required=False),
+        "outcome": serializers.CharField(required=False),
+        "next_action": serializers.CharField(required=False),
+        "next_action_on": serializers.DateField(required=False),
+        "officer": serializers.CharField(required=False, help_text="a secretariat user name"),
+    },
+)
+DoneInput = inline_serializer(
+    "FollowUpDoneInput", {"done": serializers.BooleanField(required=False, default=True)}
+)
+BriefingInput = inline_serializer(
+    "BriefingInput",
+    {
+        "held_on": serializers.DateField(),
+        "title": serializers.CharField(),
+        "kind": serializers.ChoiceField(choices=Briefing.Kind.choices),
+        "languages": serializers.ListField(
+            child=serializers.CharField(),
+            required=False,
+            help_text="codes among " + ", ".join(code for code, _name in LANGUAGE_CHOICES),
+        ),
+        "place": serializers.CharField(required=False),
+        "online": serializers.BooleanField(required=False),
+        "representatives": serializers.IntegerField(min_value=0, required=False),
+        "parties": serializers.ListField(
+            child=serializers.CharField(), required=False, help_text="the States' codes"
+        ),
+        "published": serializers.BooleanField(required=False),
+    },
+)
 
 
 def _bad(error: DjangoValidationError):
@@ -118,7 +166,7 @@ class FollowUpViewSet(
         cleaned(form)  # 400 with the form's errors
         return form.filter(followups)
 
-    @extend_schema(request=FollowUpSerializer, responses={201: FollowUpSerializer})
+    @extend_schema(request=FollowUpInput, responses={201: FollowUpSerializer})
     def create(self, request, *args, **kwargs):
         """Record a follow-up: `party` (code), `whom`, `kind`, `held_on`, `subject`, and
         optionally `contact_name`, `review` (id), `stage`, `outcome`, `next_action`,
@@ -131,7 +179,7 @@ class FollowUpViewSet(
             raise _bad(error) from error
         return Response(FollowUpSerializer(followup).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer)
+    @extend_schema(request=FollowUpInput, responses=FollowUpSerializer)
     def update(self, request, *args, **kwargs):
         """Change a follow-up: the fields given, as on `create` (PUT or PATCH)."""
         followup = self.get_object()
@@ -146,11 +194,7 @@ class FollowUpViewSet(
             raise _bad(error) from error
         return Response(FollowUpSerializer(followup).data)
 
-    @extend_schema(
-        request=serializers.Serializer,
-        responses=FollowUpSerializer,
-        parameters=[OpenApiParameter("done", OpenApiTypes.BOOL, description="default: true")],
-    )
+    @extend_schema(request=DoneInput, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None, **kwargs):
         """Mark the next action done (`done=false`: open it again)."""
@@ -164,10 +208,22 @@ class FollowUpViewSet(
 
 
 class BriefingSerializer(serializers.ModelSerializer):
-    """A briefing in full (the secretariat's)."""
+    """A briefing: for the secretariat in full; for anyone else (a published one) only the
+    fields of access.PUBLIC_FIELDS, the others null."""
 
     states = serializers.IntegerField(read_only=True, help_text="how many States attended")
-    parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    kind = serializers.CharField(read_only=True, allow_null=True)
+    languages = serializers.ListField(
+        child=serializers.CharField(), read_only=True, allow_null=True
+    )
+    place = serializers.CharField(read_only=True, allow_null=True)
+    online = serializers.BooleanField(read_only=True, allow_null=True)
+    parties = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, allow_null=True
+    )
+    published = serializers.BooleanField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Briefing
@@ -175,24 +231,26 @@ class BriefingSerializer(serializers.ModelSerializer):
             "id",
             "held_on",
             "title",
+            "representatives",
+            "states",
             "kind",
             "languages",
             "place",
             "online",
-            "representatives",
-            "states",
             "parties",
             "published",
             "created_at",
             "changed_at",
         ]
 
-
-class PublicBriefingSerializer(BriefingSerializer):
-    """A published briefing as everyone sees it (access.PUBLIC_FIELDS)."""
-
-    class Meta(BriefingSerializer.Meta):
-        fields = list(access.PUBLIC_FIELDS)
+    def to_representation(self, instance):
+        if self.context.get("detailed"):
+            return super().to_representation(instance)
+        # Only the public fields are read: the others are neither shown nor queried.
+        data = dict.fromkeys(self.Meta.fields)
+        for name in access.PUBLIC_FIELDS:
+            data[name] = self.fields[name].to_representation(getattr(instance, name))
+        return data
 
 
 @extend_schema_view(
@@ -218,10 +276,11 @@ class BriefingViewSet(
     permission_classes = [AllowAny]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    def get_serializer_class(self):
-        if access.sees_briefing_details(self.request.user):
-            return BriefingSerializer
-        return PublicBriefingSerializer
+    serializer_class = BriefingSerializer
+
+    def get_serializer_context(self):
+        detailed = access.sees_briefing_details(self.request.user)
+        return {**super().get_serializer_context(), "detailed": detailed}
 
     def get_queryset(self):
         detailed = access.sees_briefing_details(self.request.user)
@@ -236,9 +295,10 @@ class BriefingViewSet(
 
     def _saved(self, briefing, code=status.HTTP_200_OK):
         briefing = self.get_queryset().get(pk=briefing.pk)  # with its count of States
-        return Response(BriefingSerializer(briefing).data, status=code)
+        data = BriefingSerializer(briefing, context=self.get_serializer_context()).data
+        return Response(data, status=code)
 
-    @extend_schema(request=BriefingSerializer, responses={201: BriefingSerializer})
+    @extend_schema(request=BriefingInput, responses={201: BriefingSerializer})
     def create(self, request, *args, **kwargs):
         """Record a briefing: `held_on`, `title`, `kind`, `languages` (codes), `place` or
         `online`, `representatives`, `parties` (the States' codes, a list or one text),
@@ -254,7 +314,7 @@ class BriefingViewSet(
             raise _bad(error) from error
         return self._saved(briefing, status.HTTP_201_CREATED)
 
-    @extend_schema(request=BriefingSerializer, responses=BriefingSerializer)
+    @extend_schema(request=BriefingInput, responses=BriefingSerializer)
     def update(self, request, *args, **kwargs):
         """Change a briefing: the fields given, as on `create` (PUT or PATCH)."""
         briefing = self.get_object()
