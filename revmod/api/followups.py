@@ -3,6 +3,7 @@ published ones' figures for everyone): the pages' forms, actions and access rule
 (`followups.access`), through another door."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -92,7 +93,7 @@ BriefingInput = inline_serializer(
         ),
         "place": serializers.CharField(required=False),
         "online": serializers.BooleanField(required=False),
-        "representatives": serializers.IntegerField(min_value=0, required=False),
+        "representatives": serializers.IntegerField(min_value=0),
         "parties": serializers.ListField(
             child=serializers.CharField(), required=False, help_text="the States' codes"
         ),
@@ -120,6 +121,23 @@ def _data(request, fields) -> dict:
         if all(isinstance(code, str) for code in codes):
             data = {**data, "parties": ", ".join(codes)}
     return form_data(data, fields)
+
+
+def _merged(current, request) -> QueryDict:
+    """The data of the bound form `current` (a record as it is) with the request's fields over
+    it: an update changes the fields it gives, the others stay."""
+    merged = QueryDict(mutable=True)
+    for name in current.fields:
+        value = current[name].value()
+        merged.setlist(name, value if isinstance(value, list) else [value])
+    given = _data(request, current.fields)
+    for name in given:
+        if isinstance(given, QueryDict):
+            merged.setlist(name, given.getlist(name))
+        else:
+            value = given[name]
+            merged.setlist(name, value if isinstance(value, list) else [value])
+    return merged
 
 
 def _form(form_class, request, **kwargs):
@@ -183,10 +201,7 @@ class FollowUpViewSet(
     def update(self, request, *args, **kwargs):
         """Change a follow-up: the fields given, as on `create` (PUT or PATCH)."""
         followup = self.get_object()
-        current = FollowUpForm(instance=followup)
-        data = {name: current[name].value() for name in current.fields}
-        data.update(_data(request, current.fields))
-        form = FollowUpForm(data, instance=followup)
+        form = FollowUpForm(_merged(FollowUpForm(instance=followup), request), instance=followup)
         cleaned(form)
         try:
             actions.edit_followup(followup, by=request.user, now=timezone.now(), **form.values())
@@ -319,10 +334,7 @@ class BriefingViewSet(
         """Change a briefing: the fields given, as on `create` (PUT or PATCH)."""
         briefing = self.get_object()
         _secretariat(request)
-        current = BriefingForm(instance=briefing)
-        data = {name: current[name].value() for name in current.fields}
-        data.update(_data(request, current.fields))
-        form = BriefingForm(data, instance=briefing)
+        form = BriefingForm(_merged(BriefingForm(instance=briefing), request), instance=briefing)
         cleaned(form)
         try:
             actions.edit_briefing(briefing, by=request.user, now=timezone.now(), **form.values())

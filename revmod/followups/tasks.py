@@ -41,6 +41,6 @@ def open_actions(user, chosen: str, today: dt.date, limit: int) -> tuple[list[Ac
         followups = followups.filter(officer=user)
     followups = followups.select_related("party", "officer").order_by("next_action_on", "pk")
     rows = list(followups[:limit])
-    more = followups.count() - len(rows) if len(rows) == limit else 0
+    more = followups.count() - len(rows)
     actions = [Action(f, f.next_action_on, (today - f.next_action_on).days) for f in rows]
     return actions, more
