@@ -346,6 +346,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "revmod.documents.models.KIND_CHOICES",
         "DeadlineChangeKindEnum": "revmod.reviews.models.DeadlineChange.Kind",
         "NominationKindEnum": "revmod.accounts.models.Nomination.Kind",
+        "FollowUpKindEnum": "revmod.followups.models.FollowUp.Kind",
+        "BriefingKindEnum": "revmod.followups.models.Briefing.Kind",
     },
 }
 

@@ -11,6 +11,7 @@ from revmod.api.assistance import RequestViewSet as AssistanceRequestViewSet
 from revmod.api.assistance import SurveyViewSet as AssistanceSurveyViewSet
 from revmod.api.documents import DocumentViewSet
 from revmod.api.library import ResourceViewSet
+from revmod.api.followups import BriefingViewSet, FollowUpViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
 from revmod.api.nominations import NominationViewSet
 from revmod.api.recommendations import FollowUpViewSet as RecommendationFollowUpViewSet
@@ -41,6 +42,8 @@ router.register(
 register_stakeholders(router)
 router.register("assistance-surveys", AssistanceSurveyViewSet, basename="assistance-survey")
 router.register("assistance-requests", AssistanceRequestViewSet, basename="assistance-request")
+router.register("followups", FollowUpViewSet, basename="followup")
+router.register("briefings", BriefingViewSet, basename="briefing")
 router.register(
     r"reviews/(?P<review_pk>[0-9]+)/documents", DocumentViewSet, basename="review-document"
 )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from revmod.followups.tasks import open_actions
 from revmod.lib import lists
 from revmod.lib.access import is_secretariat
 from revmod.questionnaires import observations
@@ -34,7 +35,12 @@ def task_list(request) -> dict:
         form = TaskFilterForm(request.GET, user=request.user)
         found = tasks.load(form.reviews(), today)
         items = tasks.for_secretariat(found.values(), today)
+        # The follow-ups' open next actions of the same officer, or all (followups.tasks).
+        chosen = (form.cleaned_data.get("officer") or "") if form.is_valid() else ""
+        actions, more = open_actions(request.user, chosen, today, TASK_LINES)
         return {
+            "followup_actions": actions,
+            "followup_more": more,
             "tasks": items[:TASK_LINES],
             "more": len(items[TASK_LINES:]),
             "waiting": [],

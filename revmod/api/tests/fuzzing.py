@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from revmod.assistance import actions as assistance
 from revmod.documents.actions import upload
+from revmod.followups import actions as followups
 from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Meeting, Pairing
 from revmod.questionnaires import actions as questionnaires
@@ -195,8 +196,24 @@ def build_world() -> tuple[dict, dict, dict]:
     )
     fp = users["reviewed_fp"]
     answer = assistance.answer(survey, review.party, needs={"other": "x"}, by=fp, now=now())
+    followup = followups.record_followup(
+        by=secretariat,
+        now=NOW,
+        party=review.party,
+        whom="mission",
+        kind="call",
+        held_on=NOW.date(),
+        subject="Timetable",
+        review=review,
+        next_action="Call again",
+    )
+    briefing = followups.record_briefing(
+        by=secretariat, now=NOW, held_on=NOW.date(), title="Briefing", kind="global", online=True
+    )
     tokens = {name: token_for(user) for name, user in users.items()}
     known = {
+        ("/api/v1/followups/{id}", "id"): [followup.pk],
+        ("/api/v1/briefings/{id}", "id"): [briefing.pk],
         ("/api/v1/reviews/{id}", "id"): [review.pk, hidden.pk],
         ("/api/v1/reviews/{review_pk}", "review_pk"): [review.pk, hidden.pk],
         ("/api/v1/reviews/{review_pk}/documents/{id}", "id"): [first.document_id],

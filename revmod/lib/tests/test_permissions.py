@@ -17,6 +17,7 @@ from revmod.activities import actions as activities
 from revmod.activities.models import Participant
 from revmod.assistance import actions as assistance
 from revmod.documents.actions import upload
+from revmod.followups import actions as followups
 from revmod.lib.tests.headers import response_problems
 from revmod.lib.tests.markup import broken_references
 from revmod.library import actions as library
@@ -169,6 +170,52 @@ ASSISTANCE_ANSWER = {
     "reviewed_fp": 400,
 }
 ASSISTANCE_API = {**dict.fromkeys(PERSONAS, 200), "anonymous": 403, "outsider": 404}
+# Follow-ups: the secretariat's internal record, on the pages and through the API. Briefings:
+# everyone sees the published ones ({briefing}), only the secretariat the others ({draft}) and
+# the forms. An empty body to create one: 400 for the secretariat, 403 for anyone else.
+FOLLOWUPS_API_CREATE = {**dict.fromkeys(PERSONAS, 403), "secretariat": 400}
+FOLLOWUPS = {
+    ("followups/", "GET", "/en/followups/"): SECRETARIAT_ONLY,
+    ("followups/export.<str:fmt>", "GET", "/en/followups/export.csv"): SECRETARIAT_ONLY,
+    ("followups/new/", "GET", "/en/followups/new/"): SECRETARIAT_ONLY,
+    ("followups/<int:pk>/", "GET", "/en/followups/{followup}/"): SECRETARIAT_ONLY,
+    ("followups/<int:pk>/edit/", "GET", "/en/followups/{followup}/edit/"): SECRETARIAT_ONLY,
+    ("followups/<int:pk>/done/", "POST", "/en/followups/{followup}/done/"): SECRETARIAT_ACT,
+    ("followups/briefings/", "GET", "/en/followups/briefings/"): PUBLIC,
+    ("followups/briefings.<str:fmt>", "GET", "/en/followups/briefings.xlsx"): PUBLIC,
+    ("followups/briefings/new/", "GET", "/en/followups/briefings/new/"): SECRETARIAT_ONLY,
+    ("followups/briefings/<int:pk>/", "GET", "/en/followups/briefings/{briefing}/"): PUBLIC,
+    # A public page: an unpublished briefing is not found, signed in or not.
+    ("followups/briefings/<int:pk>/", "GET", "/en/followups/briefings/{draft}/"): {
+        **dict.fromkeys(PERSONAS, 404),
+        "secretariat": 200,
+    },
+    ("followups/briefings/<int:pk>/edit/", "GET", "/en/followups/briefings/{briefing}/edit/"): (
+        SECRETARIAT_ONLY
+    ),
+    ("api/v1/followups/", "GET", "/api/v1/followups/"): SECRETARIAT_API,
+    ("api/v1/followups/", "POST", "/api/v1/followups/"): FOLLOWUPS_API_CREATE,
+    ("api/v1/followups.<format>/", "GET", "/api/v1/followups.json/"): SECRETARIAT_API,
+    ("api/v1/followups/<pk>/", "GET", "/api/v1/followups/{followup}/"): SECRETARIAT_API,
+    ("api/v1/followups/<pk>.<format>/", "GET", "/api/v1/followups/{followup}.json/"): (
+        SECRETARIAT_API
+    ),
+    ("api/v1/followups/<pk>/done/", "POST", "/api/v1/followups/{followup}/done/"): (
+        SECRETARIAT_API
+    ),
+    ("api/v1/followups/<pk>/done.<format>/", "POST", "/api/v1/followups/{followup}/done.json/"): (
+        SECRETARIAT_API
+    ),
+    ("api/v1/briefings/", "GET", "/api/v1/briefings/"): PUBLIC,
+    ("api/v1/briefings/", "POST", "/api/v1/briefings/"): FOLLOWUPS_API_CREATE,
+    ("api/v1/briefings.<format>/", "GET", "/api/v1/briefings.json/"): PUBLIC,
+    ("api/v1/briefings/<pk>/", "GET", "/api/v1/briefings/{briefing}/"): PUBLIC,
+    ("api/v1/briefings/<pk>/", "GET", "/api/v1/briefings/{draft}/"): {
+        **dict.fromkeys(PERSONAS, 404),
+        "secretariat": 200,
+    },
+    ("api/v1/briefings/<pk>.<format>/", "GET", "/api/v1/briefings/{briefing}.json/"): PUBLIC,
+}
 
 # Third-party URL sets, checked by their own suites; the admin's door is checked below.
 SKIPPED_PREFIXES = ("accounts/", "admin/", "static/")
@@ -737,6 +784,7 @@ MATRIX = {
         ): {**ASSISTANCE_API, **dict.fromkeys(PERSONAS[2:], 400)}
         for suffix, ext in [("", ""), (".<format>", ".json")]
     },
+    **FOLLOWUPS,
 }
 
 
@@ -878,8 +926,33 @@ def shared_world(request, django_db_blocker):
             needs={"other": "x"},
             by=users["reviewed_fp"],
             now=timezone.now(),
+        followup = followups.record_followup(
+            by=secretariat,
+            now=NOW,
+            party=review.party,
+            whom="mission",
+            kind="call",
+            held_on=NOW.date(),
+            subject="Nominations",
+            next_action="Call again",
+            next_action_on=NOW.date(),
+        )
+        briefing, draft = (
+            followups.record_briefing(
+                by=secretariat,
+                now=NOW,
+                held_on=NOW.date(),
+                title="Briefing",
+                kind="global",
+                online=True,
+                published=published,
+            )
+            for published in (True, False)
         )
         ids = {
+            "followup": followup.pk,
+            "briefing": briefing.pk,
+            "draft": draft.pk,
             "drawn": drawn.pk,
             "prepared": prepared.pk,
             "request": redraw.pk,
