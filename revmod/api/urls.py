@@ -10,8 +10,8 @@ from revmod.api.activities import (
 from revmod.api.assistance import RequestViewSet as AssistanceRequestViewSet
 from revmod.api.assistance import SurveyViewSet as AssistanceSurveyViewSet
 from revmod.api.documents import DocumentViewSet
-from revmod.api.library import ResourceViewSet
 from revmod.api.followups import BriefingViewSet, FollowUpViewSet
+from revmod.api.library import ResourceViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
 from revmod.api.nominations import NominationViewSet
 from revmod.api.recommendations import FollowUpViewSet as RecommendationFollowUpViewSet

@@ -721,6 +721,8 @@ MATRIX = {
             ("training-participants", "participant"),
             ("elearning-completions", "completion"),
         ]
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+    },
     # Technical-assistance needs (revmod/assistance/access.py): the secretariat and a party's
     # people see the surveys; a party's people their own party's requests ({assistance_request}
     # is FRA's); FRA's focal point alone answers for FRA (an empty answer: 400); the tallies
@@ -911,6 +913,7 @@ def shared_world(request, django_db_blocker):
             link="",
             on=NOW.date(),
             published=False,
+        )
         # A survey open today, answered by FRA's focal point.
         today = timezone.now().date()
         assistance_survey = assistance.open_survey(
@@ -926,6 +929,7 @@ def shared_world(request, django_db_blocker):
             needs={"other": "x"},
             by=users["reviewed_fp"],
             now=timezone.now(),
+        )
         followup = followups.record_followup(
             by=secretariat,
             now=NOW,
