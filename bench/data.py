@@ -168,6 +168,11 @@ def copy_demo(times: int) -> None:
     except ImportError:
         ReviewTimeline = None
     timelines = list(ReviewTimeline.objects.all()) if ReviewTimeline else []
+    try:  # The nominations' tally the statistics read, where the code has it (issue 18).
+        from revmod.accounts.models import NominationTally
+    except ImportError:
+        NominationTally = None
+    tallies = list(NominationTally.objects.values()) if NominationTally else []
     people = {u.pk: u for u in User.objects.filter(nominations__isnull=False).distinct()}
     fresh = codes()
     with transaction.atomic():
@@ -293,6 +298,14 @@ def copy_demo(times: int) -> None:
                         ReviewTimeline(review_id=review_of[t.review_id], entries=t.entries)
                         for t in timelines
                     ]
+                )
+            if NominationTally:
+                NominationTally.objects.bulk_create(
+                    [
+                        NominationTally(**{**t, "id": None, "party_id": party_of[t["party_id"]]})
+                        for t in tallies
+                    ],
+                    batch_size=5000,
                 )
     from django.db import connection
 

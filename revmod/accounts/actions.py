@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from revmod.accounts import tally
 from revmod.accounts.addresses import address_taken
 from revmod.accounts.models import ApiToken, Nomination, Registration, User
 from revmod.lib import hooks
@@ -231,6 +232,7 @@ def activate(
     person.preferred_language = preferred_language
     person.save()
     versions.bump()  # the statistics count focal points and experts by gender and ministry
+    tally.refresh(person.nominations.values_list("party", flat=True))
     registration.status = Registration.Status.ACTIVATED
     registration.activated_at = now
     _log(registration, "activated", by=person, at=now)
@@ -514,6 +516,7 @@ def nominate(
         recorded_at=now,
     )
     versions.bump()
+    tally.refresh([party.pk])
     NOMINATED(nomination, replaced=replaced, approved=approval, by=by, now=now)
     return nomination
 
@@ -526,6 +529,7 @@ def end_nomination(nomination: Nomination, *, on: dt.date, by: User, now: dt.dat
     nomination.ends_on = on
     nomination.save(update_fields=["ends_on"])
     versions.bump()
+    tally.refresh([nomination.party_id])
     person = nomination.person
     person.session_epoch += 1
     person.save(update_fields=["session_epoch"])

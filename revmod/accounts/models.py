@@ -57,6 +57,15 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # The secretariat's officers by name (reviews.forms.officers: every page of the
+        # secretariat's reviews and tasks) among 63,500 people at fifty times the mechanism.
+        indexes = [
+            models.Index(
+                fields=["username"],
+                condition=Q(is_secretariat=True, is_active=True),
+                name="user_secretariat_officers",
+            )
+        ]
 
     @property
     def display_name(self) -> str:
@@ -144,6 +153,44 @@ class Nomination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party.code} {self.get_kind_display()} ({self.get_scope_display()})"
+
+
+class NominationTally(models.Model):
+    """A party's nominations as they stood from `since` until the day before `until` (None: still
+    so): the counts the status paper reads (revmod.stats.status), kept by accounts.tally in the
+    transaction of every change to a nomination or to a nominated person's gender or ministry.
+    The counts change only on a day a nomination starts or ends, so one row per such day holds
+    every day's figures: the statistics read one row per party instead of every nomination."""
+
+    party = models.ForeignKey("registry.Party", models.CASCADE, related_name="+")
+    since = models.DateField()
+    until = models.DateField(null=True)
+    # Plain columns, no JSON: the status paper reads one row per party (8,150 at fifty times
+    # the mechanism) and decoding is what would cost.
+    focal_points = models.PositiveIntegerField()
+    focal_point_women = models.PositiveIntegerField()
+    focal_points_foreign_affairs = models.PositiveIntegerField()
+    focal_points_justice = models.PositiveIntegerField()
+    focal_points_interior = models.PositiveIntegerField()
+    focal_points_other = models.PositiveIntegerField()
+    focal_point_changed = models.BooleanField()
+    experts = models.PositiveIntegerField()
+    expert_women = models.PositiveIntegerField()
+    observers = models.PositiveIntegerField()
+    # The day each role (scope, kind) was first filled, while it is filled (else None).
+    named_own_focal_point = models.DateField(null=True)
+    named_reviewer_focal_point = models.DateField(null=True)
+    named_own_expert = models.DateField(null=True)
+    named_reviewer_expert = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["party", "since"], name="nomination_tally_once")
+        ]
+        indexes = [models.Index(fields=["since", "until"], name="nomination_tally_day")]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.since}–{self.until or ''}"
 
 
 class RegistrationQuerySet(models.QuerySet):

@@ -15,7 +15,9 @@ from rest_framework.response import Response
 
 from revmod.accounts.models import Nomination
 from revmod.api.forms import bound, cleaned
+from revmod.api.pagination import Pagination
 from revmod.lib.access import is_secretariat
+from revmod.lib.lists import NarrowPaginator
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer
 from revmod.reviews import actions, deadlines
@@ -312,6 +314,11 @@ ActionInput = inline_serializer(
 )
 
 
+class ReviewPagination(Pagination):
+    # The page's reviews sorted as keys first, then read whole (lib.lists.NarrowPaginator).
+    django_paginator_class = NarrowPaginator
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -351,6 +358,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReviewSerializer
     permission_classes = [IsAuthenticated]
+    pagination_class = ReviewPagination
 
     def get_queryset(self):
         today = timezone.localdate()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +67,22 @@ def paged(params: QueryDict, items, size: int = PAGE_SIZE) -> Page:
     is not one, the last for one past the end (a link kept from a longer list): never an
     error."""
     return Paginator(items, size).get_page(params.get("page"))
+
+
+class NarrowPaginator(Paginator):
+    """A Paginator whose page of a queryset is read in two steps: the page's primary keys,
+    sorted on the few columns the order reads, then the full rows of those keys (with their
+    joins and prefetches), sorted again. The same rows in the same order as the queryset
+    sliced, but the wide rows of every match are not sorted to keep a page of them: the
+    reviews' page at fifty times the mechanism (docs/benchmarks.md). One query more, whatever
+    the number of rows. (The keys are read first rather than as a subquery: an order on a
+    correlated subquery, the reviews' first officer, cannot be nested in Django.)"""
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet) and object_list.query.is_sliced:
+            keys = list(object_list.values_list("pk", flat=True))
+            object_list = self.object_list.filter(pk__in=keys)
+        return super()._get_page(object_list, number, paginator)
 
 
 class Sorted(forms.Form):

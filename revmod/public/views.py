@@ -2,7 +2,7 @@
 each party's page (its instruments, and the outputs of its completed reviews it published)."""
 
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -72,9 +72,14 @@ def party_list(request):
     page = lists.paged(request.GET, form.filter(Party.objects.with_instruments()))
     instruments = list(Instrument.objects.all())
     rows = []
+    shown: dict = {None: None}  # each day formatted once a page: many parties share one
     for party in page:
         joined = {a.instrument_id: a.date for a in party.current_adherences}
-        rows.append((party, [joined.get(i.pk) for i in instruments]))
+        days = [joined.get(i.pk) for i in instruments]
+        for day in days:
+            if day not in shown:
+                shown[day] = (day.isoformat(), formats.date_format(day, "DATE_FORMAT"))
+        rows.append((party, [shown[day] for day in days]))
     return render(
         request,
         "registry/party_list.html",

@@ -68,7 +68,7 @@ def review_list(request):
     reviews = listed(request.user, form)
     if not is_secretariat(request.user):
         return _my_reviews(request, form, reviews, today)
-    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = lists.NarrowPaginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/review_list.html",

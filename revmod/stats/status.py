@@ -13,12 +13,12 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, Min, Q
+from django.db.models import Q
 
-from revmod.accounts.models import Nomination
+from revmod.accounts.models import NominationTally
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.registry import versions
-from revmod.registry.models import Adherence, Cluster, Party
+from revmod.registry.models import Adherence, Cluster
 from revmod.reviews import deadlines
 from revmod.reviews.deadlines import ReviewDates, Step
 from revmod.reviews.models import DeadlineChange, Review
@@ -31,7 +31,7 @@ from revmod.reviews.schedule import (
     rules_by_start,
 )
 from revmod.stats import figures
-from revmod.stats.figures import EXPERT, FOCAL_POINT, OBSERVER, PartyFacts, ReviewFacts
+from revmod.stats.figures import EXPERT, FOCAL_POINT, PartyFacts, ReviewFacts
 
 
 def language_key(languages: list[str], no_agreement: bool) -> str:
@@ -98,58 +98,46 @@ def load(day: dt.date, cluster: Cluster | None = None):
     return parties, reviews
 
 
-# The roles whose first nomination dates a schedule (schedule.all_named), as (kind, scope).
-NAMED_ROLES = [(kind, scope) for kind in ("focal_point", "expert") for scope in (OWN, REVIEWER)]
+# The roles whose first day a schedule reads (schedule.all_named), as (scope, kind), in the
+# order of their columns in the tally.
+NAMED_ROLES = [(scope, kind) for scope in (OWN, REVIEWER) for kind in (FOCAL_POINT, EXPERT)]
 
 
 def _nominations(day: dt.date):
-    """Each party's nominations on `day`, counted in the database (one row per party with a
-    nomination started by then, whatever their number): party -> the counts PartyFacts takes
-    after its code, region and group; and (party, scope, kind) -> the day that role was first
-    filled, for the roles filled on `day` (what schedule.all_named reads; as the database
-    gives the day: made a date only for the schedules computed)."""
-    in_force = Q(ends_on=None) | Q(ends_on__gt=day)
-    fp = Q(kind=FOCAL_POINT) & in_force
-    ex = Q(kind=EXPERT) & in_force
-    female = Q(person__gender="female")
-
-    def people(condition: Q) -> Count:
-        return Count("person", distinct=True, filter=condition)
-
-    aggregates = {
-        "fp": people(fp),
-        "fp_women": people(fp & female),
-        **{f"fp_{m}": people(fp & Q(person__ministry=m)) for m in figures.MINISTRIES},
-        "changed": Count("pk", filter=Q(kind=FOCAL_POINT, ends_on__lte=day)),
-        "experts": people(ex),
-        "expert_women": people(ex & female),
-        "observers": people(Q(kind=OBSERVER) & in_force),
-    }
-    for kind, scope in NAMED_ROLES:
-        role = Q(kind=kind, scope=scope)
-        aggregates[f"first_{kind}_{scope}"] = Min("starts_on", filter=role)
-        aggregates[f"filled_{kind}_{scope}"] = Count("pk", filter=role & in_force)
+    """Each party's nominations on `day`, read from their tally (accounts.tally: one row per
+    party with a nomination started by then, whatever their number): party -> the counts
+    PartyFacts takes after its code, region and group; and (party, scope, kind) -> the day that
+    role was first filled, for the roles filled on `day` (what schedule.all_named reads; as
+    the database gives the day: made a date only for the schedules computed)."""
     rows = _raw(
-        Nomination.objects.filter(starts_on__lte=day)
-        .values("party")  # grouped by the id: no sort on text
-        .annotate(**aggregates)
+        NominationTally.objects.filter(since__lte=day)
+        .filter(Q(until=None) | Q(until__gt=day))
         .order_by()
-        .values_list("party", *aggregates)
+        .values_list(
+            "party__code",
+            "focal_points",
+            "focal_point_women",
+            *(f"focal_points_{m}" for m in figures.MINISTRIES),
+            "focal_point_changed",
+            "experts",
+            "expert_women",
+            "observers",
+            *(f"named_{scope}_{kind}" for scope, kind in NAMED_ROLES),
+        )
     )
-    code = dict(Party.objects.values_list("pk", "code"))
     counted = {}
     named: dict[tuple[str, str, str], dt.date] = {}
     m = len(figures.MINISTRIES)
     for row in rows:
-        party, roles = code[row[0]], row[7 + m :]
-        for i, (kind, scope) in enumerate(NAMED_ROLES):
-            if roles[2 * i + 1]:  # in force on the day: the day it was first filled
-                named[party, scope, kind] = roles[2 * i]  # a date, or its ISO text: comparable
+        party, firsts = row[0], row[7 + m :]
+        for (scope, kind), first in zip(NAMED_ROLES, firsts, strict=True):
+            if first is not None:  # filled on the day: the day it was first filled
+                named[party, scope, kind] = first  # a date, or its ISO text: comparable
         counted[party] = (
             *row[1:3],  # focal points, women
             row[3 : 3 + m],  # focal points by ministry
-            bool(roles[1]),  # NAMED_ROLES[0]: a focal point for its own review
-            bool(roles[3]),  # NAMED_ROLES[1]: a focal point as reviewing party
+            firsts[0] is not None,  # a focal point for its own review
+            firsts[2] is not None,  # a focal point as reviewing party
             bool(row[3 + m]),  # a focal point changed
             *row[4 + m : 7 + m],  # experts, expert women, observers
         )

@@ -299,6 +299,32 @@ def test_the_list_is_paged_with_counts_and_the_download_holds_every_page(
     assert body["count"] == 4 and [r["id"] for r in body["results"]] == ids[3:]
 
 
+@pytest.mark.parametrize("ordering", ["officer", "-due_on", "party", "-stage"])
+def test_pages_of_one_review_follow_the_order_of_the_whole_list(
+    client, world, monkeypatch, ordering
+):
+    # A page's reviews are read as their keys first, then whole (lib.lists.NarrowPaginator):
+    # page after page, the list is the download's, on the API as on the page.
+    secretariat, _reviews, _people = world
+    actions.assign_officers(
+        [Review.objects.get(party__code="BRA")], officers=[secretariat], by=secretariat, now=NOW
+    )
+    monkeypatch.setattr("revmod.reviews.views.PAGE_SIZE", 1)
+    client.force_login(secretariat)
+    pages = [on_page(client, ordering=ordering, page=n) for n in range(1, 5)]
+    assert all(len(ids) == 1 for ids in pages)
+    whole = in_download(client, ordering=ordering)
+    assert [pk for ids in pages for pk in ids] == whole
+    reviews = api(secretariat)
+    in_pages = [
+        reviews.get("/api/v1/reviews/", {"ordering": ordering, "page_size": 1, "page": n}).json()[
+            "results"
+        ][0]["id"]
+        for n in range(1, 5)
+    ]
+    assert in_pages == whole
+
+
 def test_bad_parameters_get_a_clear_message_not_an_error(client, world):
     secretariat, _reviews, _people = world
     client.force_login(secretariat)
