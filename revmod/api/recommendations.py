@@ -45,7 +45,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         ]
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class RecommendationFollowUpSerializer(serializers.ModelSerializer):
     party = serializers.CharField(source="party.code", allow_null=True, default=None)
 
     class Meta:
@@ -140,7 +140,7 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     party's people see all of their party's; the secretariat all. Without `history`, those in
     force. `party` null: the secretariat's own action."""
 
-    serializer_class = FollowUpSerializer
+    serializer_class = RecommendationFollowUpSerializer
 
     def get_queryset(self):
         user = self.request.user
@@ -154,8 +154,8 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return form.filter(follow_ups, lambda items: access.in_force(items, user))
 
     @extend_schema(
-        request=FollowUpSerializer,
-        responses={201: FollowUpSerializer},
+        request=RecommendationFollowUpSerializer,
+        responses={201: RecommendationFollowUpSerializer},
     )
     def create(self, request, *args, **kwargs):
         """Record an update: `recommendation` (id), `party` (code; absent for the secretariat's
@@ -185,9 +185,9 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         except actions.FollowUpError as error:
             raise PermissionDenied(str(error)) from error
-        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+        return Response(RecommendationFollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PublishInput, responses=FollowUpSerializer)
+    @extend_schema(request=PublishInput, responses=RecommendationFollowUpSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None, **kwargs):
         """Publish (`published`: true) or withdraw an update: its party's focal point or the
@@ -208,4 +208,4 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             by=request.user,
             now=timezone.now(),
         )
-        return Response(FollowUpSerializer(follow_up).data)
+        return Response(RecommendationFollowUpSerializer(follow_up).data)

@@ -239,8 +239,7 @@ def build() -> tuple[dict, dict]:
         on=NOW.date(),
         published=True,
     )
-    return people, {"review": review.pk, "answering": other.pk, "recommendation": adopted.pk}
-    ids = {"review": review.pk, "answering": other.pk}
+    ids = {"review": review.pk, "answering": other.pk, "recommendation": adopted.pk}
     return people, {**ids, **stakeholders.build(secretariat, review)}
 
 
