@@ -185,7 +185,9 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         except actions.FollowUpError as error:
             raise PermissionDenied(str(error)) from error
-        return Response(RecommendationFollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+        return Response(
+            RecommendationFollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=PublishInput, responses=RecommendationFollowUpSerializer)
     @action(detail=True, methods=["post"])
