@@ -97,11 +97,14 @@ def setup(url: str, settings: str = "revmod.settings") -> None:
 
 
 def is_built() -> bool:
-    """Whether the database already holds the demo (a kept database, run again)."""
+    """Whether the database already holds the demo (a kept database, run again). A kept one is
+    migrated first: the code may have gained tables since it was built."""
+    from django.core.management import call_command
     from django.db import connection
 
     if "reviews_review" not in connection.introspection.table_names():
         return False
+    call_command("migrate", stdout=StringIO(), verbosity=0)
     from revmod.reviews.models import Review
 
     return Review.objects.exists()
