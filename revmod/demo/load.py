@@ -1,11 +1,13 @@
 """The demo's country reviews: cluster 1 for every party in a group, brought to the state the
 seed describes on 16 April 2024 by the real actions along a simulated calendar
-(`revmod.demo.simulation`), with the demo personas around one review (Kenya's)."""
+(`revmod.demo.simulation`), with the demo personas around one review (Kenya's); then the
+secretariat's outreach, the stakeholders and the recommendations of that date
+(`revmod.demo.outreach`)."""
 
 from django.db import transaction
 
 from revmod.accounts.models import Nomination, User
-from revmod.demo import simulation
+from revmod.demo import outreach, simulation
 from revmod.notifications.models import Message
 
 PERSONAS = ["reviewed_fp", "expert", "observer", "reviewer_fp"]
@@ -18,6 +20,9 @@ def load(secretariat: User, password: str) -> list[tuple[str, str]]:
 
     last = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     simulation.load(secretariat, password)
+    # The secretariat's outreach, stakeholders and recommendations (seed ¶42-71), once the
+    # reviews exist (the pilots and events name them); its survey's e-mails dropped too.
+    outreach.load(secretariat)
     Message.objects.filter(pk__gt=last).delete()
     logins = []
     for username in PERSONAS:

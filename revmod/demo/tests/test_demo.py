@@ -11,9 +11,13 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from revmod.accounts.models import Nomination, User
+from revmod.activities.models import Completion
+from revmod.assistance.models import Request
 from revmod.demo.simulation import AS_OF
+from revmod.followups.models import Briefing
 from revmod.lots.models import Pairing
 from revmod.questionnaires.models import AnswerAttachment
+from revmod.recommendations.models import Recommendation
 from revmod.reviews import deadlines
 from revmod.reviews.models import Consultation, Review, ReviewEvent
 from revmod.reviews.schedule import Loaded, with_schedule_data
@@ -168,6 +172,10 @@ def test_loaddemo_twice_changes_nothing(demo):
             ReviewEvent.objects.count(),
             Consultation.objects.count(),
             AnswerAttachment.objects.count(),
+            Briefing.objects.count(),
+            Completion.objects.count(),
+            Request.objects.count(),
+            Recommendation.objects.count(),
         )
 
     before = counts()
@@ -281,3 +289,63 @@ def test_the_reviews_list_columns_are_written_after_the_simulation(demo):
         stored = (review.due_step, review.due_on, review.first_open_due_on)
         assert stored == astuple(tasks.due_of(review, loaded)), review.party.code
     assert Review.objects.filter(first_open_due_on__lt=AS_OF).exists()
+
+
+@pytest.mark.django_db
+def test_the_outreach_figures_are_the_papers_as_of_16_april_2024(demo):
+    """Each app's figures (what the status report shows) computed from the demo's records as
+    of the paper's date: seed ¶44-69, except where docs/demo.md says otherwise."""
+    from revmod.activities import figures as activities
+    from revmod.assistance import figures as assistance
+    from revmod.followups import figures as followups
+    from revmod.library import figures as library
+    from revmod.recommendations import figures as recommendations
+    from revmod.stakeholders import figures as stakeholders
+
+    # ¶44: 7 national and regional events.
+    events = activities.events(AS_OF)
+    assert events.by_kind["national"] + events.by_kind["regional"] == 7
+    # ¶46: the February 2024 briefing, 193 representatives of 89 Member States.
+    briefings = followups.figures(AS_OF, public=True)
+    assert [
+        (b.held_on.strftime("%Y-%m"), b.representatives, b.states) for b in briefings.briefings
+    ] == [("2024-02", 193, 89)]
+    # ¶46: 69 requests from 16 States, by category in the paper's order.
+    needs = assistance.figures(AS_OF)
+    assert (needs.requests, needs.states) == (69, 16)
+    assert [row.requests for row in needs.by_category] == [15, 15, 10, 9, 9, 8, 3]
+    # ¶47: 3,270 officials from 155 States, Portuguese among the languages.
+    training = activities.training(AS_OF)
+    assert (training.officials, training.states) == (3270, 155)
+    assert training.by_language["pt"] > 0
+    # ¶49-50: the resources' kinds; e-learning and the compendium in the six languages.
+    resources = library.library_figures(AS_OF)
+    assert set(resources.by_kind) == {
+        "elearning",
+        "manual",
+        "guide",
+        "compendium",
+        "recommendations",
+        "observations",
+        "legislative_guide",
+        "model_law",
+    }
+    assert all(resources.by_language[code] >= 2 for code in ["ar", "zh", "fr", "ru", "es"])
+    # ¶55-60: the 2023 dialogue, SE4U and WhatsOn, the pilots.
+    s = stakeholders.figures(AS_OF)
+    dialogue = s.dialogue
+    assert dialogue.held_on.year == 2023
+    assert dialogue.stakeholders == 328
+    assert dialogue.by_kind == {"ngo": 299, "academic": 15, "private": 14, "igo": 1}
+    assert (dialogue.states, dialogue.observations) == (72, 22)
+    assert {p: (o.people, o.countries) for p, o in s.outreach.items()} == {
+        "se4u": (3300, 136),
+        "whatson": (533, 136),
+    }
+    assert s.pilots == {"under_way": ["KEN", "MEX", "PAK"], "starting": ["AGO"], "completed": []}
+    # ¶69: 17 recommendations adopted, published.
+    assert recommendations.figures(AS_OF).adopted == 17
+    # A day before the February briefing, neither it nor the survey counts yet.
+    day_before = AS_OF.replace(month=2, day=26)
+    assert followups.figures(day_before).briefings == ()
+    assert assistance.figures(day_before).requests == 0

@@ -3,11 +3,15 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 
 from revmod.accounts.models import Nomination, User
+from revmod.activities import figures as activities
+from revmod.assistance import figures as assistance
 from revmod.demo import draws as lots_demo
 from revmod.demo import load as reviews_demo
+from revmod.demo.simulation import AS_OF
 from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires.models import Answer, AnswerAttachment, AnswerSubmission
+from revmod.recommendations import figures as recommendations
 from revmod.reviews.models import Review
 from revmod.translations import actions as translations
 
@@ -67,6 +71,7 @@ class Command(BaseCommand):
             f"{nominations.filter(kind='observer').values('party').distinct().count()} "
             "States with observers (docs/demo.md)"
         )
+        self.outreach()
         self.translation(secretariat)
         self.attachment()
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
@@ -74,6 +79,17 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<14} {who} (language: {language})")
         for username, who in personas:
             self.stdout.write(f"  {username:<14} {who}")
+
+    def outreach(self) -> None:
+        """The outreach figures of 16 April 2024 as the status report computes them."""
+        training = activities.training(AS_OF)
+        needs = assistance.figures(AS_OF)
+        self.stdout.write(
+            f"demo outreach: {activities.events(AS_OF).total} events, "
+            f"{needs.requests} assistance requests from {needs.states} States, "
+            f"{training.officials} officials trained from {training.states} States, "
+            f"{recommendations.figures(AS_OF).adopted} recommendations (docs/demo.md)"
+        )
 
     def translation(self, secretariat) -> None:
         """A French machine translation of the first submitted answers (idempotent): queued
