@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from revmod.registry import versions
 from revmod.registry.models import Party
 from revmod.stakeholders.models import (
-from revmod.registry import versions
     Activity,
     Dialogue,
     Observation,
