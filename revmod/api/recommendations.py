@@ -6,7 +6,12 @@ publishes follow-ups."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -45,6 +50,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
         ]
 
 
+# Named apart from the secretariat's follow-ups of revmod.api.followups in the schema.
+@extend_schema_serializer(component_name="RecommendationFollowUp")
 class FollowUpSerializer(serializers.ModelSerializer):
     party = serializers.CharField(source="party.code", allow_null=True, default=None)
 
