@@ -251,9 +251,7 @@ def test_the_sections_give_the_figures_of_the_records(world, client):
         " representatives of 3 States." in text
     )
     assert "3 events have been held: National event (2), Regional event (1)." in text
-    assert (
-        "The survey of technical assistance needs has received 2 requests from 1 States" in text
-    )
+    assert "The survey of technical assistance needs has received 2 requests from 1 States" in text
     assert "General training 1 1 " in text  # the table's row: requests, States
     assert "Briefings, training and e-learning have reached 2 officials from 1 States." in text
     assert "By gender: Woman (2). By language: English (2)." in text
