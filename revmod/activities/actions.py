@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from revmod.activities.models import Completion, Event, EventDocument, Participant, TrainingSession
 from revmod.lib.uploads import check_upload, server_name
+from revmod.registry import versions
 
 DOCUMENT_FOLDER = "events"
 
@@ -47,6 +48,7 @@ def save_event(event: Event | None, data: dict, *, by, now) -> Event:
     event.save()
     for name, value in related.items():
         getattr(event, name).set(value)
+    versions.bump()  # the status report counts the events by kind (¶45)
     return event
 
 
@@ -89,6 +91,7 @@ def save_session(session: TrainingSession | None, data: dict, *, by, now) -> Tra
         setattr(session, name, value)
     _stamp(session, by, now, new=new)
     session.save()
+    versions.bump()  # its day decides when its officials count (¶47)
     return session
 
 
@@ -102,6 +105,7 @@ def save_participant(participant: Participant, data: dict, *, by, now) -> Partic
     participant.official = official_key(participant.party, participant.name)
     _stamp(participant, by, now, new=new)
     participant.save()
+    versions.bump()  # the status report counts the officials trained (¶47)
     return participant
 
 
@@ -114,6 +118,7 @@ def save_completion(completion: Completion | None, data: dict, *, by, now) -> Co
         setattr(completion, name, value)
     _stamp(completion, by, now, new=new)
     completion.save()
+    versions.bump()
     return completion
 
 
@@ -127,4 +132,5 @@ def import_completions(rows: list[dict], *, by, now) -> int:
         _stamp(completion, by, now, new=True)
         completions.append(completion)
     Completion.objects.bulk_create(completions)
+    versions.bump()
     return len(completions)

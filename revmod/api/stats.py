@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from revmod.lib.access import is_secretariat
 from revmod.registry.models import Cluster
 from revmod.stats import figures
+from revmod.stats.sections import sections
 from revmod.stats.status import status
 
 
@@ -88,6 +89,116 @@ class StatusGroup(serializers.Serializer):
     started_on = serializers.DateField()
 
 
+class SectionCount(serializers.Serializer):
+    code = serializers.CharField(help_text="The code of the kind, gender, language or status.")
+    label = serializers.CharField(help_text="Its name in the language asked for.")
+    n = serializers.IntegerField()
+
+
+class SectionFollowUps(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Follow-ups with the parties held by the day (¶43).")
+    parties = serializers.IntegerField(help_text="The parties followed up.")
+    by_kind = SectionCount(many=True, help_text="By kind (e-mail, call, ...); none left out.")
+
+
+class SectionBriefing(serializers.Serializer):
+    held_on = serializers.DateField()
+    title = serializers.CharField()
+    representatives = serializers.IntegerField()
+    states = serializers.IntegerField()
+
+
+class SectionBriefings(serializers.Serializer):
+    held = serializers.IntegerField(help_text="Briefings held by the day (¶45).")
+    representatives = serializers.IntegerField(help_text="Their representatives, all told.")
+    states = serializers.IntegerField(help_text="The States represented at one at least.")
+    latest = SectionBriefing(allow_null=True, help_text="The last briefing held by the day.")
+
+
+class SectionEvents(serializers.Serializer):
+    total = serializers.IntegerField(help_text="National, regional and side events (¶45).")
+    by_kind = SectionCount(many=True)
+
+
+class SectionCategory(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    requests = serializers.IntegerField()
+    states = serializers.IntegerField()
+
+
+class SectionAssistance(serializers.Serializer):
+    requests = serializers.IntegerField(help_text="Requests for technical assistance (¶46).")
+    states = serializers.IntegerField(help_text="The States that made them.")
+    by_category = SectionCategory(many=True, help_text="Every category of the setting.")
+
+
+class SectionSupport(serializers.Serializer):
+    followups = SectionFollowUps()
+    briefings = SectionBriefings()
+    events = SectionEvents()
+    assistance = SectionAssistance()
+
+
+class SectionTraining(serializers.Serializer):
+    officials = serializers.IntegerField(help_text="Officials trained by the day (¶47).")
+    states = serializers.IntegerField()
+    by_gender = SectionCount(many=True)
+    by_language = SectionCount(many=True)
+
+
+class SectionLibrary(serializers.Serializer):
+    resources = serializers.IntegerField(help_text="Resources published in the library (¶48).")
+    by_kind = SectionCount(many=True)
+    by_language = SectionCount(many=True)
+
+
+class SectionDialogue(serializers.Serializer):
+    title = serializers.CharField()
+    held_on = serializers.DateField()
+    stakeholders = serializers.IntegerField(help_text="NGOs, academia and private sector (¶55).")
+    by_kind = SectionCount(many=True)
+    states = serializers.IntegerField()
+    observations = serializers.IntegerField(help_text="The chairs' observations (¶56).")
+
+
+class SectionOutreach(serializers.Serializer):
+    programme = serializers.CharField(help_text="'se4u' or 'whatson' (¶57-58).")
+    label = serializers.CharField()
+    year = serializers.IntegerField()
+    people = serializers.IntegerField()
+    countries = serializers.IntegerField()
+
+
+class SectionPilots(serializers.Serializer):
+    status = serializers.CharField(help_text="'starting', 'under_way' or 'completed' (¶60).")
+    label = serializers.CharField()
+    parties = serializers.ListField(child=serializers.CharField(), help_text="Party codes.")
+    names = serializers.CharField(help_text="The parties' names, as one list.")
+
+
+class SectionStakeholders(serializers.Serializer):
+    dialogue = SectionDialogue(allow_null=True, help_text="The latest held by the day.")
+    outreach = SectionOutreach(many=True)
+    pilots = SectionPilots(many=True)
+
+
+class SectionRecommendations(serializers.Serializer):
+    adopted = serializers.IntegerField(help_text="Published recommendations adopted (¶61).")
+    followed_up = serializers.IntegerField(help_text="Published follow-ups in force.")
+    parties_by_status = SectionCount(many=True)
+    secretariat_by_status = SectionCount(many=True)
+
+
+class Sections(serializers.Serializer):
+    as_of = serializers.DateField()
+    support = SectionSupport()
+    training = SectionTraining()
+    library = SectionLibrary()
+    stakeholders = SectionStakeholders()
+    recommendations = SectionRecommendations()
+
+
 class Status(StatusBlock):
     as_of = serializers.DateField()
     groups = StatusGroup(many=True)
@@ -95,12 +206,17 @@ class Status(StatusBlock):
     by_regional_group = serializers.DictField(
         child=StatusBlock(), help_text="By regional group code (AFR, APG, EEG, GRULAC, WEOG)."
     )
+    sections = Sections(
+        help_text="Sections IV-VII of the status paper (¶42-61), for the whole mechanism; "
+        "labels in the language asked for."
+    )
 
 
 class StatusView(APIView):
     permission_classes = [IsAuthenticated]
     """Every figure of the secretariat's status paper as it stood on `as_of` (default today),
-    read from the event log; the same counts by group and by regional group."""
+    read from the event log; the same counts by group and by regional group; and the later
+    sections (support, training and resources, stakeholders, recommendations)."""
 
     @extend_schema(
         parameters=[
@@ -122,4 +238,4 @@ class StatusView(APIView):
             cluster = Cluster.objects.filter(number=number).first() if number.isdigit() else None
             if cluster is None:
                 raise ValidationError({"cluster": [_("No such cluster.")]})
-        return Response(status(day, cluster))
+        return Response({**status(day, cluster), "sections": sections(day)})

@@ -10,6 +10,7 @@ from revmod.accounts.models import Nomination
 from revmod.assistance import categories
 from revmod.assistance.models import Change, Request, Response, Survey
 from revmod.notifications import outbox
+from revmod.registry import versions
 
 
 class AssistanceError(Exception):
@@ -137,6 +138,7 @@ def answer(survey: Survey, party, *, needs: dict[str, str], by, now: dt.datetime
             request.changed_by, request.changed_at = by, now
             request.save()
             _record(request, before, by=by, now=now)
+    versions.bump()  # the status report counts the requests (¶46)
     return response
 
 

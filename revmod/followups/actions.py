@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from revmod.followups.models import Briefing, FollowUp
+from revmod.registry import versions
 
 FOLLOWUP_FIELDS = (
     "party",
@@ -53,6 +54,7 @@ def record_followup(*, by, now, **fields) -> FollowUp:
     _fill(followup, fields, FOLLOWUP_FIELDS)
     followup.full_clean()
     followup.save()
+    versions.bump()  # the status report counts the follow-ups (¶43)
     return followup
 
 
@@ -68,6 +70,7 @@ def edit_followup(followup: FollowUp, *, by, now, **fields) -> FollowUp:
     followup.changed_by, followup.changed_at = by, now
     followup.full_clean()
     followup.save()
+    versions.bump()  # the status report counts the follow-ups (¶43)
     return followup
 
 
@@ -92,6 +95,7 @@ def record_briefing(*, by, now, parties=(), **fields) -> Briefing:
     briefing.full_clean()
     briefing.save()
     briefing.parties.set(parties)
+    versions.bump()  # the status report counts the briefings (¶45)
     return briefing
 
 
@@ -104,4 +108,5 @@ def edit_briefing(briefing: Briefing, *, by, now, parties=None, **fields) -> Bri
     briefing.save()
     if parties is not None:
         briefing.parties.set(parties)
+    versions.bump()
     return briefing

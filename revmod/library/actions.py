@@ -19,6 +19,7 @@ from revmod.lib.i18n import field_names
 from revmod.lib.uploads import check_upload, server_name
 from revmod.library import access, languages
 from revmod.library.models import Resource, ResourceVersion
+from revmod.registry import versions
 
 FOLDER = "library"
 # The fields of a resource the secretariat writes (published apart: `publish`).
@@ -87,6 +88,7 @@ def save_resource(resource: Resource | None, *, by, now: dt.datetime, **fields) 
     resource.changed_by, resource.changed_at = by, now
     _validated(resource)
     resource.save()
+    versions.bump()  # its kind shows in the status report (¶48)
     return resource
 
 
@@ -102,6 +104,7 @@ def publish(resource: Resource, published: bool, *, by, now: dt.datetime) -> Res
     resource.published_at = now if published else None
     resource.changed_by, resource.changed_at = by, now
     resource.save()
+    versions.bump()  # the status report counts the published resources (¶48)
     return resource
 
 
@@ -173,4 +176,5 @@ def _record(resource: Resource, version: ResourceVersion) -> ResourceVersion:
     version.save()
     resource.changed_by, resource.changed_at = version.uploaded_by, version.uploaded_at
     resource.save(update_fields=["changed_by", "changed_at"])
+    versions.bump()  # the status report counts the resources by language
     return version

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from revmod.recommendations import access
 from revmod.recommendations.models import FollowUp, Recommendation
+from revmod.registry import versions
 
 
 class FollowUpError(Exception):
@@ -16,9 +17,11 @@ class FollowUpError(Exception):
 @transaction.atomic
 def create_recommendation(*, by, now, **fields) -> Recommendation:
     """A new recommendation with `fields` (the form's), recorded as created by `by`."""
-    return Recommendation.objects.create(
+    recommendation = Recommendation.objects.create(
         **fields, created_by=by, created_at=now, changed_by=by, changed_at=now
     )
+    versions.bump()  # the status report counts the recommendations adopted (¶61)
+    return recommendation
 
 
 @transaction.atomic
@@ -29,6 +32,7 @@ def edit_recommendation(recommendation: Recommendation, *, by, now, **fields) ->
     recommendation.changed_by = by
     recommendation.changed_at = now
     recommendation.save()
+    versions.bump()
     return recommendation
 
 
@@ -46,6 +50,7 @@ def _refresh_chain(recommendation_id: int, party_id: int | None) -> None:
     newest = chain.order_by("-recorded_at", "-pk").values_list("pk", flat=True)
     chain.filter(pk__in=list(newest[:1])).update(latest=True)
     chain.filter(pk__in=list(newest.filter(published=True)[:1])).update(latest_published=True)
+    versions.bump()  # the status report counts the follow-ups by status
 
 
 @transaction.atomic

@@ -9,7 +9,10 @@ STATISTICS is read by revmod.stats.status; bumped by every review event recorded
 (reviews.actions.record: stage changes, submissions, consultations, deadline changes, new
 reviews), nominations started or ended (accounts.actions), pairings added or ended by a draw
 or a redraw (lots.actions.publish), adherences loaded (registry.tabular), deadline periods
-added (reviews.admin) and a person's gender or ministry set (accounts.actions).
+added (reviews.admin), a person's gender or ministry set (accounts.actions), and every action of
+the six apps the report's later sections read (revmod.stats.sections): follow-ups and
+briefings, events and training, assistance answers, library resources, stakeholders' dialogues,
+outreach and pilots, recommendations and their follow-ups.
 """
 
 from django.db.models import F

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from revmod.registry import versions
 from revmod.registry.models import Party
 from revmod.stakeholders.models import (
     Activity,
@@ -36,6 +37,8 @@ def _save(instance, data: dict, *, by, now, exclude=()):
         raise ValidationError(_("This record duplicates another one.")) from error
     for name in m2m & set(data):
         getattr(instance, name).set(data[name])
+    # The status report shows dialogues, observations, outreach and pilots (¶55-60).
+    versions.bump()
     return instance
 
 

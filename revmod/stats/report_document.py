@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from revmod.lots.models import Draw
 from revmod.stats import charts, report
+from revmod.stats.sections import sections
 from revmod.stats.status import status
 
 KIND = "status-report"
@@ -33,6 +34,8 @@ def context(day: dt.date) -> dict:
         "n": report.numbers(result),
         "figures": figures,
         "redraws": {"meetings": len(redraw_days), "last": redraw_days[-1] if redraw_days else None},
+        # Sections IV-VII (¶42-61), from the apps that record them.
+        "sections": sections(day),
     }
 
 

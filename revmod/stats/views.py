@@ -101,8 +101,8 @@ def _report_form(request):
 @secretariat_required
 @require_GET
 def status_report(request):
-    """Sections II and III of the status paper for a day, written from sentence templates in
-    the reader's language, with figures I-VII."""
+    """Sections II to VII of the status paper for a day, written from sentence templates in
+    the reader's language, with figures I-VII and the tables of the later sections."""
     form, day = _report_form(request)
     context = report_document.context(day) if day else {"status": None}
     return render(request, "stats/report.html", {**context, "form": form})
