@@ -15,7 +15,7 @@ schema = fuzzing.load(coverage=False)
 
 @pytest.mark.parametrize("persona", [p for p in fuzzing.PERSONAS if p != "secretariat"])
 @schema.parametrize()
-@settings(max_examples=fuzzing.examples(20), **fuzzing.SETTINGS)
+@settings(max_examples=fuzzing.examples(8), **fuzzing.SETTINGS)
 def test_every_persona_gets_no_server_error_and_what_the_schema_says(
     case, fuzz_world, in_process, persona
 ):

@@ -21,7 +21,7 @@ schema = fuzzing.load(coverage=True)
 # runs one of them).
 @pytest.mark.parametrize("persona", ["secretariat"])
 @schema.parametrize()
-@settings(max_examples=fuzzing.examples(100), **fuzzing.SETTINGS)
+@settings(max_examples=fuzzing.examples(50), **fuzzing.SETTINGS)
 def test_the_secretariat_gets_no_server_error_and_what_the_schema_says(
     case, fuzz_world, in_process, persona
 ):
