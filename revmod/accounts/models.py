@@ -98,6 +98,17 @@ class NominationQuerySet(models.QuerySet):
     def active(self) -> "NominationQuerySet":
         return self.filter(ends_on=None)
 
+    def parties_of(self, user, kind: str | None = None) -> models.QuerySet:
+        """The parties `user` holds a nomination in force for (of `kind` when given), as a
+        subquery of party ids: a party's people, whom its records are shown to. None for an
+        anonymous visitor."""
+        if not user.is_authenticated:
+            return self.none().values("party")
+        nominations = self.active().filter(person=user)
+        if kind is not None:
+            nominations = nominations.filter(kind=kind)
+        return nominations.values("party")
+
 
 class Nomination(models.Model):
     """A person nominated by a party for a role: focal point, governmental expert or observer,

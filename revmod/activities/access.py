@@ -26,9 +26,7 @@ def may_edit(user) -> bool:
 
 def own_parties(user) -> QuerySet:
     """The pks of the parties `user` holds a nomination in force for (a subquery)."""
-    if not user.is_authenticated:
-        return Nomination.objects.none().values("party")
-    return Nomination.objects.active().filter(person=user).values("party")
+    return Nomination.objects.parties_of(user)
 
 
 def _involves_own(user) -> Exists:

@@ -23,16 +23,12 @@ def _in_force(user) -> QuerySet:
 
 def party_ids(user) -> QuerySet:
     """The parties `user` holds a nomination in force for, as a subquery of ids."""
-    if not user.is_authenticated:
-        return Nomination.objects.none().values("party")
-    return _in_force(user).values("party")
+    return Nomination.objects.parties_of(user)
 
 
 def answering_party_ids(user) -> QuerySet:
     """The parties `user` is a focal point in force for (they answer for them)."""
-    if not user.is_authenticated:
-        return Nomination.objects.none().values("party")
-    return _in_force(user).filter(kind=Nomination.Kind.FOCAL_POINT).values("party")
+    return Nomination.objects.parties_of(user, Nomination.Kind.FOCAL_POINT)
 
 
 def may_see_surveys(user) -> bool:

@@ -24,9 +24,7 @@ from revmod.registry.models import Party
 
 def own_parties(user) -> QuerySet:
     """The pks of the parties `user` holds a nomination in force for (a subquery)."""
-    if not user.is_authenticated:
-        return Party.objects.none().values("pk")
-    return Nomination.objects.active().filter(person=user).values("party")
+    return Nomination.objects.parties_of(user)
 
 
 def focal_point_parties(user) -> QuerySet:
@@ -34,10 +32,9 @@ def focal_point_parties(user) -> QuerySet:
     `user` is a focal point in force for."""
     if is_secretariat(user):
         return Party.objects.all()
-    if not user.is_authenticated:
-        return Party.objects.none()
-    nominations = Nomination.objects.active().filter(person=user, kind=Nomination.Kind.FOCAL_POINT)
-    return Party.objects.filter(pk__in=nominations.values("party"))
+    return Party.objects.filter(
+        pk__in=Nomination.objects.parties_of(user, Nomination.Kind.FOCAL_POINT)
+    )
 
 
 def visible_recommendations(recommendations: QuerySet, user) -> QuerySet:
