@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from revmod.accounts.models import Nomination, NominationTally
+
 FOCAL_POINT, EXPERT, OBSERVER = "focal_point", "expert", "observer"
 FEMALE = "female"
 MINISTRIES = ("foreign_affairs", "justice", "interior", "other")  # User.Ministry's values
@@ -86,8 +88,6 @@ def refresh(party_ids: Iterable[int], *, tally=None, nominations=None) -> None:
     """Recompute the rows of the parties `party_ids` from their nominations (`tally` and
     `nominations`: the models, a migration's historical ones by default the current)."""
     if tally is None or nominations is None:
-        from revmod.accounts.models import Nomination, NominationTally
-
         tally, nominations = NominationTally, Nomination
     party_ids = set(party_ids)
     held: dict[int, list[Held]] = defaultdict(list)
@@ -121,8 +121,6 @@ def refresh(party_ids: Iterable[int], *, tally=None, nominations=None) -> None:
 def refresh_all(*, tally=None, nominations=None) -> None:
     """Every party's rows, recomputed (the backfill, and after bulk copies: bench/data.py)."""
     if tally is None or nominations is None:
-        from revmod.accounts.models import Nomination, NominationTally
-
         tally, nominations = NominationTally, Nomination
     ids = list(nominations.objects.order_by().values_list("party", flat=True).distinct())
     tally.objects.all().delete()
