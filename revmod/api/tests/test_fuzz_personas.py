@@ -15,9 +15,10 @@ schema = fuzzing.load(coverage=False)
 
 @pytest.mark.parametrize("persona", [p for p in fuzzing.PERSONAS if p != "secretariat"])
 @schema.parametrize()
-@settings(max_examples=fuzzing.examples(8), **fuzzing.SETTINGS)
+@settings(max_examples=fuzzing.examples(4), **fuzzing.SETTINGS)
 def test_every_persona_gets_no_server_error_and_what_the_schema_says(
     case, fuzz_world, in_process, persona
 ):
-    """One operation as one persona, about 20 requests (docs/testing.md)."""
+    """One operation as one persona, about 6 requests (another 4 generated on PostgreSQL in
+    CI; docs/testing.md)."""
     fuzzing.call(case, fuzz_world[0], persona)
