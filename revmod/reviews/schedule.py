@@ -67,15 +67,17 @@ NAMED_KINDS = (Nomination.Kind.FOCAL_POINT, Nomination.Kind.EXPERT)
 
 
 def moves_named(nomination: Nomination) -> bool:
-    """Whether `nomination`, just made, changes what `Loaded.named` reads of its party: the
-    day its role (scope and kind) was first filled by a nomination in force. A second expert
-    named later changes no schedule. One query."""
+    """Whether `nomination`, just made, changes what `Loaded.named` reads of its party: whether
+    its role (scope and kind) is filled, and the day it was first filled. A replacement or a
+    second expert named later changes no schedule. At most two queries."""
     if nomination.kind not in NAMED_KINDS:
         return False
-    others = Nomination.objects.active().filter(
+    others = Nomination.objects.filter(
         party=nomination.party_id, scope=nomination.scope, kind=nomination.kind
-    )
-    return not others.exclude(pk=nomination.pk).filter(starts_on__lte=nomination.starts_on).exists()
+    ).exclude(pk=nomination.pk)
+    if not others.active().exists():  # the role was vacant: it is filled now
+        return True
+    return not others.filter(starts_on__lte=nomination.starts_on).exists()
 
 
 def extensions_and_pauses(changes) -> tuple[tuple[Extension, ...], tuple[Pause, ...]]:
@@ -120,26 +122,32 @@ class Loaded:
             .order_by("reviewer__code")
         ):
             self.pairings[pairing.reviewed_id].append(pairing)
-        self.named: dict[tuple[str, str, str], dt.date] = {}  # (party, scope, kind) -> first day
         parties = {r.party_id for r in reviews} | {
             p.reviewer_id for items in self.pairings.values() for p in items
         }
         self.person = person if getattr(person, "is_authenticated", False) else None
         self.person_rows: list[tuple] = []  # (party pk, party code, scope, kind) of `person`
+        # The roles filled now, and the day each was first filled, by whichever nomination:
+        # replacing a focal point does not re-date the step "focal points named" (issue 21;
+        # the rule of accounts.tally, which the statistics read).
         wanted = Q(kind__in=NAMED_KINDS)
         if self.person is not None:
-            wanted |= Q(person=self.person)
-        for party, code, scope, kind, day, who in (
-            Nomination.objects.active()
-            .filter(wanted, party__in=parties)
-            .values_list("party", "party__code", "scope", "kind", "starts_on", "person")
-        ):
-            if self.person is not None and who == self.person.pk:
+            wanted |= Q(person=self.person, ends_on=None)
+        first: dict[tuple[str, str, str], dt.date] = {}
+        filled = set()
+        for party, code, scope, kind, day, who, ends_on in Nomination.objects.filter(
+            wanted, party__in=parties
+        ).values_list("party", "party__code", "scope", "kind", "starts_on", "person", "ends_on"):
+            if ends_on is None and self.person is not None and who == self.person.pk:
                 self.person_rows.append((party, code, scope, kind))
             if kind not in NAMED_KINDS:
                 continue
             key = (code, scope, kind)
-            self.named[key] = min(day, self.named.get(key, day))
+            first[key] = min(day, first.get(key, day))
+            if ends_on is None:
+                filled.add(key)
+        # (party, scope, kind) -> the day that role was first filled, for the roles filled now.
+        self.named = {key: day for key, day in first.items() if key in filled}
 
     @cached_property
     def rules(self):

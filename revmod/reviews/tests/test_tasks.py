@@ -212,6 +212,46 @@ def test_while_the_review_awaits_nominations_the_focal_points_start_it(world):
         assert item.summary.startswith("Waiting for a focal point to be named by: ")
 
 
+def test_a_replaced_focal_point_does_not_re_date_the_step_focal_points_named(world):
+    """Seed ¶43 (the secretariat monitors the timetables) and domain.md: the step "focal points
+    named" is done on the day the last party first named its focal point; naming another focal
+    point later replaces a person, it does not move the step (issue 21: the replacement's day
+    put consultations before the naming). A role left vacant is waited for again."""
+    review, _made, people = world
+
+    def named():
+        rows = list(with_schedule_data(Review.objects.filter(pk=review.pk)))
+        return Loaded(rows).dates(rows[0]).focal_points_named
+
+    before, due_before = named(), due(review, Step.INITIAL_CONSULTATION)
+    stored = Review.objects.values_list("due_step", "due_on").get(pk=review.pk)
+    assert before is not None
+    successor = make_user("successor")
+    accounts.nominate(
+        party=review.party,
+        person=successor,
+        kind="focal_point",
+        scope="own",
+        starts_on=TODAY,
+        by=people["secretariat"],
+        now=NOW,
+        handover_note="The files are with the ministry.",
+    )
+    assert fp_of_own(review.party.code) == successor  # the first one replaced
+    assert named() == before < TODAY
+    assert due(review, Step.INITIAL_CONSULTATION) == due_before
+    assert Review.objects.values_list("due_step", "due_on").get(pk=review.pk) == stored
+    # Vacant: a reviewing party's focal point ended, nobody named in its place.
+    last = reviewers(review)[-1]
+    nomination = Nomination.objects.get(person=fp_of(last), scope="reviewer")
+    accounts.end_nomination(nomination, on=TODAY, by=people["secretariat"], now=NOW)
+    assert named() is None
+
+
+def fp_of_own(code):
+    return Nomination.objects.active().get(party__code=code, kind="focal_point", scope="own").person
+
+
 def test_each_persona_is_told_its_part_from_the_questionnaire_to_the_observations(world):
     review, _made, people = world
     fp, expert, observer = people["reviewed_fp"], people["expert"], people["observer"]
