@@ -233,3 +233,17 @@ def test_published_answers_query_count_stays_flat_as_reviews_grow(submitted):
     found = publication.published_answers(review.party)
     assert len(found) == Cluster.objects.count() > 1
     assert count_queries(lambda: publication.published_answers(review.party)) == few
+
+
+def test_the_publication_page_query_count_stays_flat_as_decisions_grow(client, submitted):
+    review, people, _files = submitted
+    fp = people["reviewed_fp"]
+    page = url("questionnaires:answers_publication", review.pk)
+    client.force_login(fp)
+    publication.decide(review, by=fp, now=NOW, choice="some", sections=["UNTOC-5"])
+    client.get(page)  # what is read once per process
+    few = count_queries(lambda: client.get(page))
+    for choice in ["none", "all", "some", "all"]:
+        publication.decide(review, by=fp, now=NOW, choice=choice, sections=["UNTOC-6"])
+    assert count_queries(lambda: client.get(page)) == few
+    assert "secret.pdf" in client.get(page).content.decode()  # the latest: all
