@@ -59,7 +59,8 @@ PERSONAS = [
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 # The hypothesis settings of every fuzzing test: examples derived from SEED below (the same at
-# every run on a database), none stored, no deadline (a request's time varies with the machine's load).
+# every run on a database), none stored, no deadline (a request's time varies with the
+# machine's load).
 SETTINGS = {
     "deadline": None,
     "derandomize": True,

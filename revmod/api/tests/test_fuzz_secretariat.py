@@ -1,7 +1,8 @@
 """The API fuzzed as the secretariat, who may call every operation (fuzzing.py): the schema's
 examples, schemathesis' coverage cases (every parameter's and field's boundaries and wrong
-types) and 25 generated requests per operation (another 25 on PostgreSQL in CI), none answered with a server error or
-otherwise than the schema says. Also the malformed requests once answered with a 500."""
+types) and 25 generated requests per operation (another 25 on PostgreSQL in CI), none answered
+with a server error or otherwise than the schema says. Also the malformed requests once
+answered with a 500."""
 
 import json
 
