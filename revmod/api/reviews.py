@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from revmod.accounts.models import Nomination
+from revmod.api.answers_publication import AnswersPublicationMixin
 from revmod.api.forms import bound, cleaned
 from revmod.api.pagination import Pagination
 from revmod.lib.access import is_secretariat
@@ -350,7 +351,7 @@ class ReviewPagination(Pagination):
         ]
     )
 )
-class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
+class ReviewViewSet(AnswersPublicationMixin, viewsets.ReadOnlyModelViewSet):
     """Country reviews the caller may see (participants and the secretariat; anyone else gets
     an empty list and 404), with their reviewers, languages and deadlines, and the step due
     now with its due date and days late. The list is the reviews page's (`reviews.forms.

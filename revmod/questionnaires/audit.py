@@ -1,15 +1,17 @@
 """`manage.py verifyaudit`'s check of what this app freezes (reviews.audit.SNAPSHOTS): each
 submitted answers, submitted feedback and version of the list of observations still hashes to
 its SHA-256 (actions.digest over its snapshot), and every frozen row — those, the sign-offs and
-the publication decisions — is named by the review's event written with it (whose hash chain
-`verifyaudit` checks first), and every such event by a row. A row changed together with its
-hash, added or removed behind the platform's back, does not match the events."""
+the publication decisions of the list and of the answers — is named by the review's event
+written with it (whose hash chain `verifyaudit` checks first), and every such event by a row.
+A row changed together with its hash, added or removed behind the platform's back, does not
+match the events."""
 
 from collections import Counter
 from collections.abc import Iterable
 
 from revmod.questionnaires.actions import digest
 from revmod.questionnaires.models import (
+    AnswerPublication,
     AnswerSubmission,
     FeedbackSubmission,
     ObservationVersion,
@@ -26,6 +28,7 @@ EVENTS = {
     "version of the list of observations": "observations_saved",
     "sign-off": "observations_signed",
     "publication decision": "publication_decided",
+    "publication of the answers": "answers_publication_decided",
 }
 
 
@@ -36,6 +39,8 @@ def _event_keys(what: str, data: dict) -> tuple:
         return (data.get("version"), data.get("sha256"))
     if what == "sign-off":
         return (data.get("party"), data.get("version"))
+    if what == "publication of the answers":
+        return (data.get("choice"), tuple(data.get("sections") or ()), data.get("sha256"))
     return (data.get("choice"), tuple(data.get("sections") or ()))
 
 
@@ -67,6 +72,12 @@ def check(report: Report) -> None:
         (pk, review, (choice, tuple(sections or ())))
         for pk, review, choice, sections in PublicationDecision.objects.values_list(
             "pk", "review_id", "choice", "sections"
+        ).iterator()
+    ]
+    rows["publication of the answers"] = [
+        (pk, review, (choice, tuple(sections or ()), sha256))
+        for pk, review, choice, sections, sha256 in AnswerPublication.objects.values_list(
+            "pk", "review_id", "choice", "sections", "submission__sha256"
         ).iterator()
     ]
     events: dict[str, Counter] = {what: Counter() for what in EVENTS}

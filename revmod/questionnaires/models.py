@@ -360,3 +360,38 @@ class PublicationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review}: {self.choice}"
+
+
+class AnswerPublication(models.Model):
+    """The party under review's decision on publishing its submitted answers (and their
+    attached files) on its public page: all of them, some sections (articles of the
+    questionnaire), or none. Made on one frozen submission, which is what the public reads.
+    Append-only: the latest row of a review is the decision in force; a new one (including
+    "none") revokes the previous for the future."""
+
+    class Choice(models.TextChoices):
+        ALL = "all", _("All the answers")
+        SOME = "some", _("Some sections of the answers")
+        NONE = "none", _("None of the answers")
+
+    review = models.ForeignKey(Review, models.PROTECT, related_name="answer_publications")
+    submission = models.ForeignKey(
+        AnswerSubmission,
+        models.PROTECT,
+        related_name="publications",
+        verbose_name=_("submitted answers"),
+    )
+    choice = models.CharField(_("publication"), max_length=8, choices=Choice.choices)
+    # The sections published (publication.section_key of each article): every section of the
+    # questionnaire for "all", those chosen for "some", none for "none".
+    sections = models.JSONField(_("sections published"), default=list, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("publication of the answers")
+        verbose_name_plural = _("publications of the answers")
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.choice}"

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from revmod.questionnaires.views import answers, exports, feedback, observations, submissions
+from revmod.questionnaires.views import (
+    answers,
+    exports,
+    feedback,
+    observations,
+    publication,
+    submissions,
+)
 
 app_name = "questionnaires"
 urlpatterns = [
@@ -12,6 +19,17 @@ urlpatterns = [
         name="offline_download",
     ),
     path("<int:pk>/questionnaire/offline/", answers.offline_upload, name="offline_upload"),
+    path(
+        "<int:pk>/questionnaire/publication/",
+        publication.answers_publication,
+        name="answers_publication",
+    ),
+    # For anyone: a file of the answers the party published (404 once no longer published).
+    path(
+        "<int:pk>/published-answers/<int:document>/v<int:number>/",
+        publication.published_file,
+        name="published_file",
+    ),
     path("<int:pk>/feedback/", feedback.feedback_page, name="feedback"),
     path("<int:pk>/feedback/tasks/", feedback.feedback_tasks, name="feedback_tasks"),
     path("<int:pk>/feedback/<int:question>/", feedback.feedback_save, name="feedback_save"),

@@ -60,6 +60,7 @@ EVENT_LABELS = {
     "observations_saved": _("New version of the list of observations"),
     "observations_signed": _("List of observations signed off"),
     "publication_decided": _("Publication decision recorded"),
+    "answers_publication_decided": _("Publication of the answers decided"),
 }
 
 

@@ -330,6 +330,14 @@ MATRIX = {
         "POST",
         "/api/v1/reviews/{review}/consultation.json/",
     ): PARTICIPANTS_API_BAD_INPUT,
+    # The publication of the answers: the review's people read the decision in force; an empty
+    # decision is a 400 (the world's answers are not submitted: nobody could publish them).
+    **{
+        (f"api/v1/reviews/<pk>/answers-publication{suffix}/", method, f"/api/v1/{path}/"): want
+        for suffix, ext in [("", ""), (".<format>", ".json")]
+        for method, want in [("GET", PARTICIPANTS_API), ("POST", PARTICIPANTS_API_BAD_INPUT)]
+        for path in [f"reviews/{{review}}/answers-publication{ext}"]
+    },
     ("api/v1/nominations/<pk>/end/", "POST", "/api/v1/nominations/{nomination}/end/"): (
         SECRETARIAT_API_BAD_INPUT
     ),
@@ -579,6 +587,24 @@ MATRIX = {
         "POST",
         "/en/reviews/{review}/observations/publication/",
     ): PARTICIPANTS_ACT,
+    # The publication of the answers: the review's people see the page; a decision is refused
+    # with a message (nothing is submitted yet); a published file is for anyone, and nothing
+    # is published: 404 for all, the review's people included.
+    (
+        "reviews/<int:pk>/questionnaire/publication/",
+        "GET",
+        "/en/reviews/{review}/questionnaire/publication/",
+    ): PARTICIPANTS,
+    (
+        "reviews/<int:pk>/questionnaire/publication/",
+        "POST",
+        "/en/reviews/{review}/questionnaire/publication/",
+    ): PARTICIPANTS_ACT,
+    (
+        "reviews/<int:pk>/published-answers/<int:document>/v<int:number>/",
+        "GET",
+        "/en/reviews/{review}/published-answers/{document}/v1/",
+    ): dict.fromkeys(PERSONAS, 404),
     # The exports: who reads each on its page (the answers: not yet the reviewing party's, as
     # nothing is submitted; the feedback: not yet the party under review's).
     (

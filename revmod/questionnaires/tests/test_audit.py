@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from revmod.lib import appendonly
-from revmod.questionnaires import observations
+from revmod.questionnaires import observations, publication
 from revmod.questionnaires.actions import digest
 from revmod.questionnaires.models import (
+    AnswerPublication,
     AnswerSubmission,
     FeedbackSubmission,
     ObservationVersion,
@@ -23,7 +24,14 @@ from revmod.questionnaires.tests.test_questionnaires import NOW
 from revmod.reviews import actions as reviews
 
 pytestmark = pytest.mark.django_db
-FROZEN = [AnswerSubmission, FeedbackSubmission, ObservationVersion, SignOff, PublicationDecision]
+FROZEN = [
+    AnswerSubmission,
+    FeedbackSubmission,
+    ObservationVersion,
+    SignOff,
+    PublicationDecision,
+    AnswerPublication,
+]
 
 
 @pytest.fixture
@@ -39,6 +47,7 @@ def frozen(fb):
     )
     observations.sign_off(review, by=people["reviewed_fp"], now=NOW, number=1)
     observations.decide_publication(review, by=people["reviewed_fp"], now=NOW, choice="none")
+    publication.decide(review, by=people["reviewed_fp"], now=NOW, choice="all")
     assert all(model.objects.exists() for model in FROZEN)
     return review
 
@@ -66,6 +75,7 @@ CHANGE = {
     ObservationVersion: ("sha256", "0" * 64),
     SignOff: ("at", NOW.replace(year=2020)),
     PublicationDecision: ("choice", "full"),
+    AnswerPublication: ("choice", "none"),
 }
 
 

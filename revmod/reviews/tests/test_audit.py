@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 
 from revmod.lib import appendonly
 from revmod.questionnaires.models import (
+    AnswerPublication,
     AnswerSubmission,
     FeedbackSubmission,
     ObservationVersion,
@@ -35,6 +36,7 @@ PROTECTED = [
     ObservationVersion,
     SignOff,
     PublicationDecision,
+    AnswerPublication,
 ]
 
 

@@ -7,10 +7,16 @@ from revmod.activities import figures as activities
 from revmod.assistance import figures as assistance
 from revmod.demo import draws as lots_demo
 from revmod.demo import load as reviews_demo
-from revmod.demo.simulation import AS_OF
+from revmod.demo.simulation import AS_OF, PERSONA_PARTY
 from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires import actions as questionnaires
-from revmod.questionnaires.models import Answer, AnswerAttachment, AnswerSubmission
+from revmod.questionnaires import publication
+from revmod.questionnaires.models import (
+    Answer,
+    AnswerAttachment,
+    AnswerPublication,
+    AnswerSubmission,
+)
 from revmod.recommendations import figures as recommendations
 from revmod.reviews.models import Review
 from revmod.translations import actions as translations
@@ -74,6 +80,7 @@ class Command(BaseCommand):
         self.outreach()
         self.translation(secretariat)
         self.attachment()
+        self.publication()
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _email, _s, language, who in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {who} (language: {language})")
@@ -156,4 +163,33 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo attachment: legislation-extract.txt on question {question.key} of the review "
             f"of {review.party.name_en}, /en/reviews/{review.pk}/questionnaire/#q{question.pk}"
+        )
+
+    # The sections of its answers Kenya's focal point publishes (issue 20, item 2): articles 2
+    # (definitions) and 5 (participation in an organized criminal group) of the Convention.
+    PUBLISHED = ["UNTOC-2", "UNTOC-5"]
+
+    def publication(self) -> None:
+        """Kenya's focal point (the `reviewed_fp` persona) publishes two sections of Kenya's
+        submitted answers through the real action, a few days before 16 April 2024
+        (idempotent: once Kenya's review has a decision, nothing more)."""
+        import datetime as dt
+
+        review = Review.objects.filter(party__code=PERSONA_PARTY).select_related("party").first()
+        if review is None or publication.latest_submission(review) is None:
+            return
+        if not AnswerPublication.objects.filter(review=review).exists():
+            publication.decide(
+                review,
+                by=User.objects.get(username="reviewed_fp"),
+                now=dt.datetime(2024, 4, 12, 9, tzinfo=dt.UTC),
+                choice=AnswerPublication.Choice.SOME,
+                sections=self.PUBLISHED,
+            )
+        found = publication.published_for(review)
+        answers = sum(len(s.answers) for s in found.sections) if found else 0
+        self.stdout.write(
+            f"demo publication of answers: {review.party.name_en} publishes {answers} answers "
+            f"of {len(found.sections) if found else 0} sections (UNTOC 2 and 5), "
+            f"/en/parties/{review.party.code}/"
         )
