@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language as django_set_language
 
 from revmod.accounts import actions
+from revmod.accounts.access import is_registered_participant
 from revmod.accounts.forms import (
     ActivationForm,
     ApiTokenForm,
@@ -431,8 +432,7 @@ def directory(request):
     """The focal points of every party, with their contact details, for the people nominated
     in the mechanism and the secretariat (seed ¶20): never the public, never a signed-in
     person with no nomination (404)."""
-    user = request.user
-    if not (is_secretariat(user) or Nomination.objects.active().filter(person=user).exists()):
+    if not is_registered_participant(request.user):
         raise Http404
     form = DirectoryForm(request.GET)
     focal_points = (

@@ -1,5 +1,6 @@
 """The pages anyone reads without signing in: the home page, the parties to the Convention and
-each party's page (its instruments, and the outputs of its completed reviews it published)."""
+each party's profile (public.profile: its instruments, its reviews' public progress, the outputs
+and follow-up it published)."""
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats, timezone
@@ -9,9 +10,11 @@ from django.views.decorators.http import require_GET
 from revmod.followups.tasks import open_actions
 from revmod.lib import lists
 from revmod.lib.access import is_secretariat
-from revmod.questionnaires import observations
+from revmod.public import profile
+from revmod.questionnaires import observations, publication
 from revmod.registry.forms import PartyFilterForm
 from revmod.registry.models import Adherence, Instrument, Party
+from revmod.registry.templatetags.instruments import InstrumentNames
 from revmod.reviews import tasks
 from revmod.reviews.forms import TaskFilterForm
 
@@ -97,12 +100,16 @@ def party_list(request):
 
 @require_GET
 def party_detail(request, code):
+    """A party's profile (public.profile): its instruments, its reviews' public progress and
+    reviewing parties, the reviews it takes part in as reviewer, the outputs and follow-up it
+    published; the focal points' contact details for registered participants only."""
     party = get_object_or_404(Party.objects.select_related("regional_group"), code=code.upper())
-    adherences = (
+    adherences = list(
         Adherence.objects.filter(party=party)
         .select_related("instrument")
         .order_by("instrument__order", "recorded_at")
     )
+    own, reviewing = profile.reviews_of(party)
     return render(
         request,
         "registry/party_detail.html",
@@ -110,6 +117,15 @@ def party_detail(request, code):
             "party": party,
             "current": [a for a in adherences if a.superseded_at is None],
             "history": [a for a in adherences if a.superseded_at is not None],
+            # The abbreviations of the pairings' instruments, explained from the party's own:
+            # a party is reviewed, and reviews, only for instruments it is party to.
+            "instruments": InstrumentNames(a.instrument for a in adherences),
+            "reviews": own,
+            "reviewing": reviewing,
             "published": observations.published(party),
+            # The answers the party chose to publish, as the decision in force publishes them.
+            "published_answers": publication.published_answers(party),
+            "follow_ups": profile.published_follow_ups(party),
+            "focal_points": profile.focal_points(party, request.user),
         },
     )

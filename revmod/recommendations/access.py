@@ -58,11 +58,17 @@ def in_force(follow_ups: QuerySet, user) -> QuerySet:
     chain they see whole, the latest published one of each chain they see only published."""
     if is_secretariat(user):
         return follow_ups.filter(latest=True)
-    follow_ups = visible_follow_ups(follow_ups, user)
     if not user.is_authenticated:
-        return follow_ups.filter(latest_published=True)
+        return published_in_force(follow_ups)
+    follow_ups = visible_follow_ups(follow_ups, user)
     own = Q(party__in=own_parties(user))
     return follow_ups.filter((own & Q(latest=True)) | (~own & Q(latest_published=True)))
+
+
+def published_in_force(follow_ups: QuerySet) -> QuerySet:
+    """Of `follow_ups`, those in force for the public: the latest published update of each
+    chain, of a published recommendation (what a party's profile shows to everyone)."""
+    return follow_ups.filter(published=True, latest_published=True, recommendation__published=True)
 
 
 def may_record(user, recommendation, party) -> bool:

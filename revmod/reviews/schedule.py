@@ -27,16 +27,21 @@ SUBMITTED = {
 }
 
 
+def submissions_prefetch() -> Prefetch:
+    """The submissions `Loaded.done` reads of a review (one query for any number of reviews)."""
+    return Prefetch(
+        "events",
+        queryset=ReviewEvent.objects.filter(kind="submit").order_by("at", "pk"),
+        to_attr="submissions",
+    )
+
+
 def schedule_prefetches() -> tuple[Prefetch, ...]:
     """What `Loaded` reads of a review besides its party and consultation (two queries for any
     number of reviews): for a queryset (with_schedule_data) or reviews already read
     (prefetch_related_objects)."""
     return (
-        Prefetch(
-            "events",
-            queryset=ReviewEvent.objects.filter(kind="submit").order_by("at", "pk"),
-            to_attr="submissions",
-        ),
+        submissions_prefetch(),
         Prefetch("deadline_changes", DeadlineChange.objects.select_related("recorded_by")),
     )
 
@@ -185,28 +190,37 @@ class Loaded:
             if (code, Nomination.Scope.REVIEWER, fp) in self.named
         }
 
-    def dates(self, review: Review) -> ReviewDates:
-        done: dict[str, dt.date] = {}
+    def done(self, review: Review) -> dict[str, dt.date | None]:
+        """The dates the review's steps were done, by ReviewDates' field (those not done: None
+        or absent), from its submissions (`submissions_prefetch`), its consultation and the
+        nominations: no query. A public page reads these without the deadlines' changes."""
+        codes = self.reviewer_codes(review)
+        done: dict[str, dt.date | None] = {
+            "focal_points_named": all_named(self.named, review.party.code, codes, "focal_point"),
+            "experts_named": all_named(self.named, review.party.code, codes, "expert"),
+        }
         # The last submission of each step counts: a reopened step is done when resubmitted.
         for event in review.submissions:
             field = SUBMITTED.get(event.data.get("from"))
             if field:
                 done[field] = event.at.date()
-        agreed = {}
         consultation = getattr(review, "consultation", None)
         if consultation is not None:
             done["consultation_held"] = consultation.held_on
+        return done
+
+    def dates(self, review: Review) -> ReviewDates:
+        agreed = {}
+        consultation = getattr(review, "consultation", None)
+        if consultation is not None:
             agreed = {Step(k): dt.date.fromisoformat(v) for k, v in consultation.agreed.items()}
-        codes = self.reviewer_codes(review)
         extensions, pauses = extensions_and_pauses(review.deadline_changes.all())
         return ReviewDates(
             start=review.started_on,
-            focal_points_named=all_named(self.named, review.party.code, codes, "focal_point"),
-            experts_named=all_named(self.named, review.party.code, codes, "expert"),
             agreed=agreed,
             extensions=extensions,
             pauses=pauses,
-            **done,
+            **self.done(review),
         )
 
     def schedule(

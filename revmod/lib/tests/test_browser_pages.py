@@ -79,6 +79,8 @@ PAGES = [
     *[(f"home-{persona}", persona, "/") for persona in PERSONAS],
     ("parties", None, "/parties/"),
     ("party", None, "/parties/FRA/"),
+    # The profile with the focal points' contact details (a registered participant's).
+    ("party-participant", "reviewer_fp", "/parties/FRA/"),
     ("pairings", None, "/lots/"),
     ("draws", "secretariat", "/lots/draws/"),
     ("statistics", "secretariat", "/statistics/"),

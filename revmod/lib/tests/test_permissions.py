@@ -1094,6 +1094,26 @@ def test_each_persona_gets_what_the_matrix_says(client, world, persona):
         assert Draw.objects.get(pk=ids["prepared"]).status == Draw.Status.PREPARED
 
 
+# A party's profile gives its focal points' contact details to the registered participants
+# (accounts.access: anyone holding a nomination in force, and the secretariat), never to the
+# public nor to an account without a nomination (seed ¶20).
+SEES_CONTACTS = {**dict.fromkeys(PERSONAS, True), "anonymous": False, "outsider": False}
+
+
+def test_only_registered_participants_see_a_partys_focal_points(client, world):
+    users, _ids = world
+    # The reviewed party's focal point: on France's profile for the people of other parties too.
+    address = users["reviewed_fp"].email
+    seen = {}
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(users[persona])
+        html = client.get("/en/parties/FRA/").content.decode()
+        seen[persona] = address in html and 'id="focal-points-title"' in html
+    assert seen == SEES_CONTACTS
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_admin_is_the_secretariats(client, world, persona):
     users, _ids = world
