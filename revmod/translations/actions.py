@@ -6,16 +6,25 @@ Who may read a translation is exactly who may read its source, asked again at ev
   and the secretariat always; the reviewing parties once submitted, seed ¶33). A translation of
   draft answers (requested before submission, or while the questionnaire is reopened) stays
   with the party under review and the secretariat, whatever the stage later;
+- the written feedback: the feedback's own rule (`questionnaires.feedback.access_for`, i.e.
+  `reviews.access.may_read` for the feedback): the reviewing parties and the secretariat
+  always, the party under review once submitted (seed ¶35-37); a translation of draft feedback
+  stays with the reviewing parties and the secretariat, whatever the stage later;
+- a version of the list of observations and summary: the observations' own rule
+  (`questionnaires.observations.access_for`): every participant of the review;
 - a document version: `Document.objects.visible_to` (the same rule, by the document's kind).
 Who may read a source may ask for its translation; nobody else learns it exists (404).
 
-Answers are translated as submitted when the review is past the questionnaire (the latest
-submission's snapshot), else as saved at the moment of the request (the drafts): which one is
-recorded on the request. The worker's queue (claims, leases, retries, its guarantees) is
-`revmod.lib.queue`'s, with the REVMOD_MT_* settings. A request's work is split in calls to the
-server; each call's result is kept on the request as soon as it returns, so a retry makes only
-the calls that failed, and the whole attempt has a time limit (REVMOD_MT_JOB_SECONDS), so a
-server that hangs holds a worker for that long at most. Time comes in as `now`."""
+Answers and feedback are translated as submitted when the review is past their stage (the
+latest submission's snapshot), else as saved at the moment of the request (the drafts): which
+one is recorded on the request. A list of observations is translated as the version asked for
+(every save is a new version, never changed).
+
+The worker's queue (claims, leases, retries, its guarantees) is `revmod.lib.queue`'s, with the
+REVMOD_MT_* settings. A request's work is split in calls to the server; each call's result is
+kept on the request as soon as it returns, so a retry makes only the calls that failed, and the
+whole attempt has a time limit (REVMOD_MT_JOB_SECONDS), so a server that hangs holds a worker
+for that long at most. Time comes in as `now`."""
 
 import datetime as dt
 import logging
@@ -34,17 +43,37 @@ from revmod.documents.rules import READABLE
 from revmod.lib import hooks, queue, timelimit
 from revmod.lib.i18n import DATA_CODES, LANGUAGE_CHOICES, normalize_language
 from revmod.questionnaires import actions as questionnaires
-from revmod.questionnaires.models import AnswerSet, AnswerSubmission
+from revmod.questionnaires import feedback, observations
+from revmod.questionnaires.models import (
+    AnswerSet,
+    AnswerSubmission,
+    FeedbackSubmission,
+    ObservationVersion,
+)
 from revmod.reviews import access as review_access
 from revmod.reviews.access import Material
 from revmod.reviews.models import Review
+from revmod.reviews.schedule import Loaded
 from revmod.translations import sources
 from revmod.translations.backends import TranslationError, get_backend
 from revmod.translations.models import TranslationRequest
 
 log = logging.getLogger(__name__)
 Status = TranslationRequest.Status
+Kind = TranslationRequest.Kind
 ACTIVE = [Status.QUEUED, Status.WORKING, Status.DONE]
+# The material of a review each kind of translation is of, and the access rule of its app
+# (a function of user, review, Loaded; None: takes no part).
+MATERIAL = {
+    Kind.ANSWERS: Material.ANSWERS,
+    Kind.FEEDBACK: Material.FEEDBACK,
+    Kind.OBSERVATIONS: Material.OBSERVATIONS,
+}
+ACCESS = {
+    Kind.ANSWERS: questionnaires.access_for,
+    Kind.FEEDBACK: feedback.access_for,
+    Kind.OBSERVATIONS: observations.access_for,
+}
 
 
 class NotVisible(Exception):
@@ -87,28 +116,34 @@ def label_translated(language: str) -> bool:
         return language == "en" or _(LABEL) != LABEL
 
 
-def readable(user, review: Review, requests) -> list[TranslationRequest]:
-    """Those of `requests` (of `review`) whose source `user` may read; two queries whatever
-    their number (the answers' access, the visible documents)."""
+def readable(
+    user, review: Review, requests, loaded: Loaded | None = None
+) -> list[TranslationRequest]:
+    """Those of `requests` (of `review`) whose source `user` may read; three queries whatever
+    their number and kinds (the review's pairings and nominations unless `loaded`, read for
+    `user`, is given; the visible documents)."""
     requests = list(requests)
-    access = None
-    if any(r.kind == TranslationRequest.Kind.ANSWERS for r in requests):
-        access = questionnaires.access_for(user, review)
+    kinds = {r.kind for r in requests}
+    accesses = {}
+    if kinds & set(ACCESS):
+        loaded = loaded or Loaded([review], person=user)  # each app's rule asks it, no query
+        accesses = {kind: ACCESS[kind](user, review, loaded) for kind in kinds & set(ACCESS)}
     documents = set()
-    if any(r.kind == TranslationRequest.Kind.DOCUMENT for r in requests):
+    if Kind.DOCUMENT in kinds:
         documents = set(
             Document.objects.visible_to(user).filter(review=review).values_list("pk", flat=True)
         )
-    return [r for r in requests if _may_read(r, access, documents, review.stage)]
+    return [r for r in requests if _may_read(r, accesses, documents, review.stage)]
 
 
-def _may_read(request: TranslationRequest, access, documents: set[int], stage: str) -> bool:
-    if request.kind == TranslationRequest.Kind.DOCUMENT:
+def _may_read(request: TranslationRequest, accesses: dict, documents: set[int], stage: str) -> bool:
+    if request.kind == Kind.DOCUMENT:
         return request.document_version.document_id in documents
-    if access is None:
+    access = accesses.get(request.kind)
+    if access is None:  # takes no part in the review
         return False
     draft = request.answers == TranslationRequest.Answers.DRAFT
-    return review_access.may_read(access.actor, Material.ANSWERS, stage, draft=draft)
+    return review_access.may_read(access.actor, MATERIAL[request.kind], stage, draft=draft)
 
 
 def may_read(user, request: TranslationRequest) -> bool:
@@ -121,8 +156,8 @@ def sees_errors(user, request: TranslationRequest) -> bool:
 
 
 def default_language(review: Review) -> str:
-    """The language answers are presumed written in: the review's first working language,
-    else English."""
+    """The language the answers, the feedback and the list of observations are presumed
+    written in: the review's first working language, else English."""
     consultation = getattr(review, "consultation", None)
     languages = consultation.languages if consultation is not None else []
     return languages[0] if languages else "en"
@@ -228,9 +263,109 @@ def request_answers(
         source=source,
         target=target,
         source_language=source_language,
-        kind=TranslationRequest.Kind.ANSWERS,
+        kind=Kind.ANSWERS,
         answers=state,
         submission=submission,
+    )
+
+
+@transaction.atomic
+def request_feedback(
+    review: Review, *, by, target: str, now: dt.datetime, source_language: str | None = None
+) -> tuple[TranslationRequest, bool]:
+    """Ask for a machine translation of `review`'s written feedback into `target`: as
+    submitted when the review is past the written feedback, else the comments as saved now.
+    Returns (request, created) as `request_answers`. NotVisible when `by` may not read the
+    feedback (questionnaires.feedback.access_for); TranslationRefused for languages that are
+    not two different ones of the six, or when no comment has any text."""
+    access = feedback.access_for(by, review)
+    if access is None or not access.may_read:
+        raise NotVisible
+    source_language = source_language or default_language(review)
+    _check_languages(source_language, target)
+    submission = None
+    if review_access.submitted(Material.FEEDBACK, review.stage):
+        submission = FeedbackSubmission.objects.filter(review=review).last()
+    template = questionnaires.template_for(review)
+    if submission is not None:
+        comments = submission.snapshot.get("comments", [])
+        state = TranslationRequest.Answers.SUBMITTED
+    else:
+        if not review_access.may_read(access.actor, Material.FEEDBACK, review.stage, draft=True):
+            raise NotVisible  # cannot happen: the party under review reads it once submitted
+        comments = feedback.snapshot(review)
+        state = TranslationRequest.Answers.DRAFT
+    source = sources.feedback_source(template.pk if template else None, comments)
+    if not sources.segments(source):
+        raise TranslationRefused(_("There is no written feedback to translate yet."))
+    # Not the submitted key even when the text is the same: who may read differs.
+    key = (
+        f"feedback:submitted:{submission.sha256}"
+        if submission is not None
+        else f"feedback:draft:{questionnaires.digest(source)}"
+    )
+    return _store(
+        review,
+        by=by,
+        now=now,
+        key=key,
+        source=source,
+        target=target,
+        source_language=source_language,
+        kind=Kind.FEEDBACK,
+        answers=state,
+        feedback_submission=submission,
+    )
+
+
+@transaction.atomic
+def request_observations(
+    review: Review,
+    *,
+    by,
+    target: str,
+    now: dt.datetime,
+    number: int | None = None,
+    source_language: str | None = None,
+) -> tuple[TranslationRequest, bool]:
+    """Ask for a machine translation of version `number` of `review`'s list of observations
+    and summary (default: the latest) into `target`, its sections as saved in that version (a
+    draft or a version signed off). Returns (request, created) as `request_answers`.
+    NotVisible when `by` takes no part in the review (questionnaires.observations.access_for)
+    or there is no version `number`; TranslationRefused for languages that are not two
+    different ones of the six, when no version is saved yet, or when every section of the
+    version is empty."""
+    if observations.access_for(by, review) is None:
+        raise NotVisible
+    versions = ObservationVersion.objects.filter(review=review)
+    if number is None:
+        version = versions.order_by("-number").first()
+        if version is None:
+            raise TranslationRefused(
+                _("No version of the list of observations has been saved yet.")
+            )
+    else:
+        version = versions.filter(number=number).first()
+        if version is None:
+            raise NotVisible
+    source_language = source_language or default_language(review)
+    _check_languages(source_language, target)
+    keys = [key for key, _label in observations.SECTIONS]
+    source = sources.observations_source(version.sections, keys)
+    if not sources.segments(source):
+        raise TranslationRefused(
+            _("This version of the list of observations has no text to translate.")
+        )
+    return _store(
+        review,
+        by=by,
+        now=now,
+        key=f"observations:{version.pk}",
+        source=source,
+        target=target,
+        source_language=source_language,
+        kind=Kind.OBSERVATIONS,
+        observation_version=version,
     )
 
 
@@ -273,7 +408,7 @@ def request_document(
         source={"paragraphs": paragraphs},
         source_language=document.language,
         target=target,
-        kind=TranslationRequest.Kind.DOCUMENT,
+        kind=Kind.DOCUMENT,
         document_version=version,
     )
 

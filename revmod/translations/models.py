@@ -1,5 +1,6 @@
-"""Machine translations requested by a review's participants: of the questionnaire answers or
-of a document version, into another of the six languages. The result is stored here, apart
+"""Machine translations requested by a review's participants: of the questionnaire answers, the
+written feedback, a version of the list of observations and summary, or a document version,
+into another of the six languages. The result is stored here, apart
 from the original, and is always shown as an unofficial machine translation."""
 
 from django.conf import settings
@@ -15,13 +16,16 @@ from revmod.reviews.models import Review
 class TranslationRequest(models.Model):
     """One request. `source` is the text captured when it was asked (sources.py), so the work
     translates what the requester saw; `source_key` names the source and its version
-    ("submitted:<sha256>" or "draft:<sha256>" of the answers, "version:<id>"): an identical
-    request while one is queued, working or done returns that one (the partial unique
-    constraint below)."""
+    ("submitted:<sha256>" or "draft:<sha256>" of the answers, "feedback:submitted:<sha256>" or
+    "feedback:draft:<sha256>" of the written feedback, "observations:<id>" of a version of the
+    list of observations, "version:<id>" of a document): an identical request while one is
+    queued, working or done returns that one (the partial unique constraint below)."""
 
     class Kind(models.TextChoices):
         ANSWERS = "answers", _("Questionnaire answers")
         DOCUMENT = "document", _("Document")
+        FEEDBACK = "feedback", _("Written feedback")
+        OBSERVATIONS = "observations", _("List of observations and summary")
 
     class Answers(models.TextChoices):
         SUBMITTED = "submitted", _("as submitted")
@@ -36,10 +40,27 @@ class TranslationRequest(models.Model):
 
     review = models.ForeignKey(Review, models.CASCADE, related_name="translation_requests")
     kind = models.CharField(_("source"), max_length=12, choices=Kind.choices)
-    # For answers: which answers (the submission translated, or the drafts at request time).
+    # For the answers and the written feedback: which text (the submission translated, or the
+    # drafts at request time); who may read the translation follows (actions.readable).
     answers = models.CharField(_("answers"), max_length=12, choices=Answers.choices, blank=True)
     submission = models.ForeignKey(
         "questionnaires.AnswerSubmission", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    feedback_submission = models.ForeignKey(
+        "questionnaires.FeedbackSubmission",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The version of the list of observations translated (each save is a version, never
+    # changed: a draft's translation is of the version saved when it was asked).
+    observation_version = models.ForeignKey(
+        "questionnaires.ObservationVersion",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     document_version = models.ForeignKey(
         "documents.DocumentVersion",

@@ -7,10 +7,16 @@ what the requester saw then, and the original is never touched:
 - answers: {"template": id, "answers": [{"question": key, "value": [...], "citations": str,
   "text": str}, ...]} — the values are choices, shown from the template in the target
   language; the citations and explanations are the texts sent to the backend;
+- the written feedback: {"template": id, "comments": [{"question": key, "party": code, "text":
+  str}, ...]} — each reviewing party's comment on a question, shown under the question from
+  the template in the target language;
+- a version of the list of observations and summary: {"sections": [{"key": section key,
+  "text": str}, ...]} in the sections' order, shown under the sections' headings;
 - a document: {"paragraphs": [str, ...]}.
 
-The result has the same shape with the translated texts: {"answers": [{"question", "citations",
-"text"}]} or {"paragraphs": [...]}."""
+The result has the same shape with the translated texts, the rows keeping what names them:
+{"answers": [{"question", "citations", "text"}]}, {"comments": [{"question", "party",
+"text"}]}, {"sections": [{"key", "text"}]} or {"paragraphs": [...]}."""
 
 import io
 import re
@@ -22,22 +28,32 @@ from revmod.documents.rules import READABLE
 from revmod.lib import uploads
 
 ANSWER_FIELDS = ("citations", "text")
+# The sources made of rows: the list's name, the fields that name a row (kept as they are) and
+# those translated.
+ROWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "answers": (("question",), ANSWER_FIELDS),
+    "comments": (("question", "party"), ("text",)),
+    "sections": (("key",), ("text",)),
+}
 
 
 class SourceError(Exception):
     """A source that cannot be translated, with a message for the person who asked."""
 
 
+def _rows(source: dict) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The name of the list of rows of `source`, the fields naming a row and those translated."""
+    name = next(name for name in ROWS if name in source)
+    kept, fields = ROWS[name]
+    return name, kept, fields
+
+
 def segments(source: dict) -> list[str]:
     """The texts to translate, in a fixed order (empty ones left out)."""
     if "paragraphs" in source:
         return [p for p in source["paragraphs"] if p.strip()]
-    return [
-        answer[field]
-        for answer in source["answers"]
-        for field in ANSWER_FIELDS
-        if answer.get(field, "").strip()
-    ]
+    name, _kept, fields = _rows(source)
+    return [row[field] for row in source[name] for field in fields if row.get(field, "").strip()]
 
 
 def assemble(source: dict, translated: list[str]) -> dict:
@@ -45,13 +61,14 @@ def assemble(source: dict, translated: list[str]) -> dict:
     texts = iter(translated)
     if "paragraphs" in source:
         return {"paragraphs": [next(texts) for p in source["paragraphs"] if p.strip()]}
+    name, kept, fields = _rows(source)
     result = []
-    for answer in source["answers"]:
-        row = {"question": answer["question"]}
-        for field in ANSWER_FIELDS:
-            row[field] = next(texts) if answer.get(field, "").strip() else ""
-        result.append(row)
-    return {"answers": result}
+    for row in source[name]:
+        done = {key: row[key] for key in kept}
+        for field in fields:
+            done[field] = next(texts) if row.get(field, "").strip() else ""
+        result.append(done)
+    return {name: result}
 
 
 def answers_source(template_id: int, answers: list[dict]) -> dict:
@@ -71,6 +88,23 @@ def answers_source(template_id: int, answers: list[dict]) -> dict:
             for answer in answers
         ],
     }
+
+
+def feedback_source(template_id: int | None, comments: list[dict]) -> dict:
+    """A source from the comments as in a feedback snapshot (questionnaires.feedback.snapshot):
+    their question, party and text only (who saved them and when is not translated)."""
+    return {
+        "template": template_id,
+        "comments": [
+            {key: comment.get(key, "") for key in ("question", "party", "text")}
+            for comment in comments
+        ],
+    }
+
+
+def observations_source(sections: dict, keys: list[str]) -> dict:
+    """A source from a version's sections ({key: text}), in the order of `keys`."""
+    return {"sections": [{"key": key, "text": sections.get(key) or ""} for key in keys]}
 
 
 def paragraphs_of(extension: str, data: bytes) -> list[str]:

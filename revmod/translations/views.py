@@ -17,10 +17,12 @@ from revmod.documents.models import DocumentVersion
 from revmod.documents.rules import MATERIAL, Kind
 from revmod.lib.i18n import RTL_LANGUAGES, SUFFIXES, localized
 from revmod.questionnaires import actions as questionnaires
+from revmod.questionnaires import feedback, observations
 from revmod.questionnaires.models import Question
-from revmod.reviews.access import Material
+from revmod.registry.models import Party
 from revmod.reviews.models import Review
 from revmod.reviews.reads import How, record_read
+from revmod.reviews.schedule import Loaded
 from revmod.translations import actions
 from revmod.translations.models import TranslationRequest
 
@@ -43,15 +45,20 @@ def translation_list(request, pk):
     review = _review(request, pk)
     requests = (
         TranslationRequest.objects.filter(review=review)
-        .select_related("requested_by", "document_version__document")
+        .select_related("requested_by", "document_version__document", "observation_version")
         .defer("source", "result")
     )
-    shown = actions.readable(request.user, review, requests)
-    access = questionnaires.access_for(request.user, review)
+    loaded = Loaded([review], person=request.user)
+    shown = actions.readable(request.user, review, requests, loaded)
+    access = questionnaires.access_for(request.user, review, loaded)
+    comments = feedback.access_for(request.user, review, loaded)
     context = {
         "review": review,
         "translations": shown,
         "may_translate_answers": access is not None and access.may_read,
+        "may_translate_feedback": comments is not None and comments.may_read,
+        # Every participant reads the list of observations: its latest version is offered.
+        "observation_version": observations.latest(review) if access is not None else None,
         "versions": actions.translatable_versions(request.user, review),
         "default_source": actions.ui_language(actions.default_language(review)),
     }
@@ -61,19 +68,24 @@ def translation_list(request, pk):
 @login_required
 @require_POST
 def translation_new(request, pk):
-    """Ask for a translation of the answers (source=answers) or of a document version
-    (source=version-<id>) into `target`; then to the translation's page. A request one may
-    not make (a source one may not read) is a 404; bad input, a message and back to the list."""
+    """Ask for a translation of the answers (source=answers), the written feedback
+    (source=feedback), a version of the list of observations (source=observations-<number>)
+    or a document version (source=version-<id>) into `target`; then to the translation's
+    page. A request one may not make (a source one may not read) is a 404; bad input, a
+    message and back to the list."""
     review = _review(request, pk)
     source = request.POST.get("source", "")
     target = _language(request.POST.get("target", ""))
+    source_language = _language(request.POST.get("source_language", "")) or None
     now = timezone.now()
+    asked = {"by": request.user, "target": target, "now": now, "source_language": source_language}
     try:
         if source == "answers":
-            source_language = _language(request.POST.get("source_language", "")) or None
-            made, created = actions.request_answers(
-                review, by=request.user, target=target, now=now, source_language=source_language
-            )
+            made, created = actions.request_answers(review, **asked)
+        elif source == "feedback":
+            made, created = actions.request_feedback(review, **asked)
+        elif source.startswith("observations-") and source[13:].isdigit():
+            made, created = actions.request_observations(review, number=int(source[13:]), **asked)
         elif source.startswith("version-") and source[8:].isdigit():
             version = (
                 DocumentVersion.objects.select_related("document__review")
@@ -106,7 +118,12 @@ def translation_new(request, pk):
 def _translation(request, pk, number) -> TranslationRequest:
     review = _review(request, pk)
     found = get_object_or_404(
-        TranslationRequest.objects.select_related("requested_by", "document_version__document"),
+        TranslationRequest.objects.select_related(
+            "requested_by",
+            "document_version__document",
+            "feedback_submission",
+            "observation_version",
+        ),
         review=review,
         pk=number,
     )
@@ -117,12 +134,12 @@ def _translation(request, pk, number) -> TranslationRequest:
 
 
 def _record(request, found: TranslationRequest, detail: str) -> None:
-    """The reading of a translation's result in the record of reads: of the answers, or of the
-    material of the document translated."""
-    if found.kind == found.Kind.ANSWERS:
-        material = Material.ANSWERS
-    else:
+    """The reading of a translation's result in the record of reads: of the answers, the
+    feedback or the list of observations, or of the material of the document translated."""
+    if found.kind == found.Kind.DOCUMENT:
         material = MATERIAL[Kind(found.document_version.document.kind)]
+    else:
+        material = actions.MATERIAL[found.kind]
     detail = f"{found.source_language} → {found.target_language}{detail}"
     record_read(request.user, found.review, material, how=How.TRANSLATION, obj=found, detail=detail)
 
@@ -149,16 +166,7 @@ def answer_rows(found: TranslationRequest) -> list[dict]:
             if q is not None:
                 labels.update({c.value: localized(c, "label", target) for c in q.choices.all()})
             article = q.article if q is not None else None
-            heading = (
-                _("%(instrument)s, article %(number)s: %(title)s")
-                % {
-                    "instrument": article.instrument.short_label,
-                    "number": article.number,
-                    "title": article.label,
-                }
-                if article is not None
-                else ""
-            )
+            heading = _heading(article) if article is not None else ""
             done = translated.get(answer["question"], {})
             rows.append(
                 {
@@ -175,6 +183,79 @@ def answer_rows(found: TranslationRequest) -> list[dict]:
                 }
             )
     return rows
+
+
+def _heading(article) -> str:
+    """An article as the questionnaire's pages name it, in the active language."""
+    return _("%(instrument)s, article %(number)s: %(title)s") % {
+        "instrument": article.instrument.short_label,
+        "number": article.number,
+        "title": article.label,
+    }
+
+
+def feedback_rows(found: TranslationRequest) -> list[dict]:
+    """The translated comments question by question in the questionnaire's order, with the
+    article, the question (from the template) and the reviewing party's name in the target
+    language; a fixed number of queries."""
+    comments = found.source["comments"]
+    keys = {c["question"] for c in comments}
+    questions = {
+        q.key: q
+        for q in Question.objects.filter(
+            template=found.source["template"], key__in=keys
+        ).select_related("article__instrument")
+    }
+    parties = {p.code: p for p in Party.objects.filter(code__in={c["party"] for c in comments})}
+    translated = {
+        (r["question"], r["party"]): r["text"] for r in (found.result or {}).get("comments", [])
+    }
+    target = found.target_language
+
+    def order(key: str):
+        q = questions.get(key)
+        if q is None:
+            return (1, 0, 0, 0, key)
+        return (0, q.article.instrument.order, q.article.number, q.order, key)
+
+    rows = []
+    with translation.override(actions.ui_language(target)):
+        for key in sorted(keys, key=order):
+            q = questions.get(key)
+            rows.append(
+                {
+                    "key": key,
+                    "article": _heading(q.article) if q is not None else "",
+                    "question": localized(q, "text", target) if q is not None else key,
+                    "comments": [
+                        {
+                            "party": parties[c["party"]].label
+                            if c["party"] in parties
+                            else c["party"],
+                            "text": translated.get((key, c["party"]), ""),
+                        }
+                        for c in comments
+                        if c["question"] == key and c["text"].strip()
+                    ],
+                }
+            )
+    return [row for row in rows if row["comments"]]
+
+
+def section_rows(found: TranslationRequest) -> list[dict]:
+    """The translated sections of the list of observations in their order, each under its
+    heading in the target language; no query."""
+    labels = dict(observations.SECTIONS)
+    translated = {r["key"]: r["text"] for r in (found.result or {}).get("sections", [])}
+    with translation.override(actions.ui_language(found.target_language)):
+        return [
+            {
+                "key": s["key"],
+                "label": str(labels.get(s["key"], s["key"])),
+                "text": translated.get(s["key"], ""),
+            }
+            for s in found.source["sections"]
+        ]
 
 
 def _labels(found: TranslationRequest) -> list[tuple[str, str]]:
@@ -194,7 +275,11 @@ def _labels(found: TranslationRequest) -> list[tuple[str, str]]:
 def translation_detail(request, pk, translation):
     found = _translation(request, pk, translation)
     done = found.status == TranslationRequest.Status.DONE
-    rows = answer_rows(found) if done and found.kind == found.Kind.ANSWERS else []
+    rows = []
+    if done and found.kind == found.Kind.ANSWERS:
+        rows = answer_rows(found)
+    elif done and found.kind == found.Kind.FEEDBACK:
+        rows = feedback_rows(found)
     articles = [(article, list(items)) for article, items in groupby(rows, lambda r: r["article"])]
     context = {
         "review": found.review,
@@ -202,6 +287,7 @@ def translation_detail(request, pk, translation):
         "done": done,
         "labels": _labels(found),
         "articles": articles,
+        "sections": section_rows(found) if done and found.kind == found.Kind.OBSERVATIONS else [],
         "paragraphs": (found.result or {}).get("paragraphs", []) if done else [],
         "target_lang": actions.ui_language(found.target_language),
         "target_dir": "rtl" if found.target_language in RTL_LANGUAGES else "ltr",
@@ -227,6 +313,15 @@ def translation_download(request, pk, translation):
             lines += ["; ".join(row["values"])] if row["values"] else []
             lines += [text for text in (row["citations"], row["text"]) if text]
             lines.append("")
+    elif found.kind == found.Kind.FEEDBACK:
+        for row in feedback_rows(found):
+            lines += [row["article"], row["question"]]
+            for comment in row["comments"]:
+                lines += [f"{comment['party']}: {comment['text']}"]
+            lines.append("")
+    elif found.kind == found.Kind.OBSERVATIONS:
+        for section in section_rows(found):
+            lines += [section["label"], section["text"] or "—", ""]
     else:
         for paragraph in found.result.get("paragraphs", []):
             lines += [paragraph, ""]

@@ -25,7 +25,7 @@ from revmod.lots import actions as lots
 from revmod.lots.models import Draw, Pairing
 from revmod.questionnaires import observations
 from revmod.questionnaires.actions import digest
-from revmod.questionnaires.models import ObservationVersion, Question, SignOff
+from revmod.questionnaires.models import Comment, ObservationVersion, Question, SignOff
 from revmod.recommendations import actions as recommendations
 from revmod.registry.models import Party
 from revmod.reviews.actions import renew_calendar_feed
@@ -658,6 +658,21 @@ MATRIX = {
         "GET",
         "/en/reviews/{review}/translations/{translation}.txt",
     ): PARTICIPANTS,
+    # ... of the list of observations (every participant's to read), and of the reviewing
+    # party's draft feedback (not the party under review's, as on the feedback page).
+    (
+        "reviews/<int:pk>/translations/<int:translation>/",
+        "GET",
+        "/en/reviews/{review}/translations/{observations_translation}/",
+    ): PARTICIPANTS,
+    **{
+        (
+            f"reviews/<int:pk>/translations/<int:translation>{suffix}",
+            "GET",
+            f"/en/reviews/{{review}}/translations/{{feedback_translation}}{suffix}",
+        ): {**PARTICIPANTS, "reviewed_fp": 404, "expert": 404, "observer": 404}
+        for suffix in ("/", ".txt")
+    },
     ("outbox/", "GET", "/en/outbox/"): SECRETARIAT_ONLY,
     # Everyone's own e-mail preferences.
     ("outbox/preferences/", "GET", "/en/outbox/preferences/"): {
@@ -910,6 +925,23 @@ def shared_world(request, django_db_blocker):
         )
         SignOff.objects.create(version=signed, party=review.party, by=users["reviewed_fp"], at=NOW)
         question = Question.objects.filter(article__instrument__code="UNTOC").first()
+        # Machine translations of a draft comment of the reviewing party (through the model, as
+        # the version above) and of the list of observations.
+        Comment.objects.create(
+            review=review,
+            party=nominations["reviewer_fp"].party,
+            question=question,
+            text="Conspiracy only.",
+            updated_by=users["reviewer_fp"],
+            updated_at=NOW,
+        )
+        feedback_translated, _created = translations.request_feedback(
+            review, by=users["reviewer_fp"], target="fr", now=NOW
+        )
+        observations_translated, _created = translations.request_observations(
+            review, by=users["reviewed_fp"], target="fr", now=NOW
+        )
+        translations.process_due(now=NOW)
         shelf = {}
         for published in (True, False):
             made = library.save_resource(None, by=secretariat, now=NOW, kind="guide", title_en="G")
@@ -996,6 +1028,8 @@ def shared_world(request, django_db_blocker):
             "registration": registration.pk,
             "question": question.pk,
             "translation": translated.pk,
+            "feedback_translation": feedback_translated.pk,
+            "observations_translation": observations_translated.pk,
             "token": token.pk,
             "calendar": calendar,
             "resource": shelf[True].resource_id,

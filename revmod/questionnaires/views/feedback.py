@@ -101,6 +101,8 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
         articles=articles,
         answers_shown=answers_shown,
         submission=FeedbackSubmission.objects.filter(review=review).last(),
+        # A machine translation is offered once a comment has text (translations.actions).
+        translatable=any(c.text for by_party in comments.values() for c in by_party.values()),
     )
     return context
 

@@ -82,6 +82,8 @@ def _observations_context(review, access, *, conflict=None, error=None, mine=Non
         else [],
         "conflict": conflict,
         "error": error,
+        # The machine translation of the version shown (translations.views.translation_new).
+        "translate_source": f"observations-{current.number}" if current else "",
         "deadline": deadline_of(review, Step.OBSERVATIONS, timezone.localdate()),
         "stage": Stage.OBSERVATIONS,
     }

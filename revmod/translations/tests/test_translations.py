@@ -15,11 +15,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from revmod.accounts import actions as accounts
+from revmod.accounts.models import Nomination
 from revmod.documents.actions import upload
 from revmod.notifications.models import Message
 from revmod.questionnaires import actions as questionnaires
-from revmod.questionnaires.models import Answer, Question
+from revmod.questionnaires import feedback, observations
+from revmod.questionnaires.models import Answer, ObservationVersion, Question
 from revmod.reviews import actions as reviews
+from revmod.reviews.models import ReadRecord
 from revmod.test import PDF, count_queries, zip_bomb
 from revmod.translations import actions
 from revmod.translations.backends import (
@@ -780,3 +783,182 @@ def test_text_is_read_from_txt_docx_and_xlsx_and_refused_otherwise():
     ]:
         with pytest.raises(SourceError, match=message):
             paragraphs_of(extension, data)
+
+
+# The written feedback and the list of observations -----------------------------------------
+
+
+def to_feedback(review, people):
+    """The answers submitted: the review at the written feedback stage."""
+    answer(review, people["expert"], "untoc-5-1a", text="Conspiracy only.")
+    submit(review, people)
+    assert review.stage == "written_feedback"
+
+
+def comment(review, people, text):
+    """The reviewing party of `reviewer_fp` comments on question untoc-5-1a (the article is
+    given to it, whichever instruments it was drawn for)."""
+    q = question("untoc-5-1a")
+    code = Nomination.objects.active().get(person=people["reviewer_fp"]).party.code
+    secretariat = people["secretariat"]
+    feedback.divide_tasks(review, by=secretariat, now=NOW, tasks={code: [q.article_id]})
+    return feedback.save_comment(review, q, by=people["reviewer_fp"], now=NOW, version=0, text=text)
+
+
+def to_observations(review, people):
+    """Every reviewing party clears the feedback and it is submitted."""
+    fps = [p for name, p in people.items() if name.startswith("reviewer_fp")]
+    for fp in fps:
+        reviews.act(review, "clear", by=fp, now=NOW)
+    reviews.act(review, "submit", by=fps[0], now=NOW)
+    review.refresh_from_db()
+    assert review.stage == "observations"
+
+
+OBSERVED = {
+    "gaps": "No law on conspiracy.",
+    "recommendations": "Adopt a law.",
+    "summary": "Mostly in place.",
+}
+
+
+def test_a_reviewer_reads_a_machine_translation_of_the_list_of_observations(client, world):
+    review, people = world
+    to_feedback(review, people)
+    comment(review, people, "Only conspiracy is covered.")
+    to_observations(review, people)
+    expert, reviewer = people["expert"], people["reviewer_fp"]
+    page = url("questionnaires:observations", review.pk)
+    client.force_login(reviewer)
+    assert 'value="observations-' not in client.get(page).content.decode()
+    # A version with no text is refused, with a message, and nothing is stored.
+    observations.save_version(review, by=expert, now=NOW, based_on=0, sections={})
+    response = ask(client, review, "fr", source="observations-1")
+    assert "This version of the list of observations has no text to translate." in (
+        client.get(response["Location"]).content.decode()
+    )
+    observations.save_version(review, by=expert, now=NOW, based_on=1, sections=OBSERVED)
+    html = client.get(page).content.decode()
+    assert "Request a machine translation of version 2" in html
+    assert 'value="observations-2"' in html
+    response = ask(client, review, "fr", source="observations-2")
+    made = TranslationRequest.objects.get()
+    detail = url("translations:detail", review.pk, made.pk)
+    download = url("translations:download", review.pk, made.pk)
+    assert response["Location"] == detail
+    assert (made.kind, made.observation_version.number, made.source_language) == (
+        "observations",
+        2,
+        "en",
+    )
+    # The same request by the party under review: the same translation.
+    client.force_login(people["reviewed_fp"])
+    assert ask(client, review, "fr", source="observations-2")["Location"] == detail
+    assert TranslationRequest.objects.count() == 1
+    # Who takes no part in the review learns nothing, neither asking nor reading.
+    client.force_login(people["outsider"])
+    assert ask(client, review, "fr", source="observations-2").status_code == 404
+    assert ask(client, review, "es", source="observations-2").status_code == 404
+    actions.process_due(now=timezone.now())
+    for path in (detail, download):
+        assert client.get(path).status_code == 404
+    assert TranslationRequest.objects.count() == 1
+
+    client.force_login(reviewer)
+    html = client.get(detail).content.decode()
+    assert LABEL in html
+    translated = html.split('lang="fr"')[-1]
+    # Section by section under the original's headings, in the target language.
+    for heading, text in [
+        ("Lacunes et difficultés", "[fr] No law on conspiracy."),
+        ("Recommandations", "[fr] Adopt a law."),
+        ("Résumé", "[fr] Mostly in place."),
+    ]:
+        assert f"<h2>{heading}</h2>" in translated and text in translated
+    assert translated.index("[fr] Adopt a law.") < translated.index("[fr] Mostly in place.")
+    assert ReadRecord.objects.filter(material="observations", how="translation").exists()
+    text = client.get(download).content.decode()
+    assert text.startswith(LABEL + "\n") and "[fr] Mostly in place." in text
+    listing = client.get(url("translations:list", review.pk)).content.decode()
+    assert "List of observations and summary" in listing and "version 2" in listing
+    # Every participant reads it; the original is untouched.
+    client.force_login(people["observer"])
+    assert client.get(detail).status_code == 200
+    assert ObservationVersion.objects.get(number=2).sections["summary"] == "Mostly in place."
+
+
+def test_the_written_feedback_is_translated_for_those_who_may_read_it(client, world):
+    review, people = world
+    to_feedback(review, people)
+    page = url("questionnaires:feedback", review.pk)
+    client.force_login(people["reviewer_fp"])
+    assert 'value="feedback"' not in client.get(page).content.decode()
+    response = ask(client, review, "fr", source="feedback")
+    assert "There is no written feedback to translate yet." in (
+        client.get(response["Location"]).content.decode()
+    )
+    assert not TranslationRequest.objects.exists()
+    comment(review, people, "Only conspiracy is covered.")
+    assert 'value="feedback"' in client.get(page).content.decode()
+    draft_location = ask(client, review, "fr", source="feedback")["Location"]
+    draft = TranslationRequest.objects.get()
+    assert (draft.kind, draft.answers) == ("feedback", "draft")
+    # Another reviewing party asking the same: the same translation.
+    client.force_login(people["reviewer_fp_2"])
+    assert ask(client, review, "fr", source="feedback")["Location"] == draft_location
+    # The party under review reads no draft feedback: nor may it ask, nor read the translation.
+    for name in ("reviewed_fp", "expert", "observer"):
+        client.force_login(people[name])
+        assert ask(client, review, "fr", source="feedback").status_code == 404, name
+        assert client.get(draft_location).status_code == 404, name
+    actions.process_due(now=timezone.now())
+    client.force_login(people["reviewer_fp"])
+    html = client.get(draft_location).content.decode()
+    assert LABEL in html and "[fr] Only conspiracy is covered." in html
+    assert question("untoc-5-1a").text_fr.split("?")[0].replace("'", "&#x27;") in html
+
+    # Once submitted, the party under review asks for the feedback as submitted.
+    to_observations(review, people)
+    client.force_login(people["reviewed_fp"])
+    submitted_location = ask(client, review, "fr", source="feedback")["Location"]
+    assert submitted_location != draft_location
+    submitted = TranslationRequest.objects.exclude(pk=draft.pk).get()
+    assert submitted.answers == "submitted"
+    assert submitted.feedback_submission == review.feedback_submissions.get()
+    actions.process_due(now=timezone.now())
+    assert "[fr] Only conspiracy is covered." in client.get(submitted_location).content.decode()
+    assert client.get(draft_location).status_code == 404  # the draft's stays with the reviewers
+    text = client.get(submitted_location.rstrip("/") + ".txt").content.decode()
+    assert text.startswith(LABEL) and ": [fr] Only conspiracy is covered." in text
+
+
+def test_the_list_query_count_stays_flat_with_every_kind(client, world):
+    review, people = world
+    to_feedback(review, people)
+    comment(review, people, "One.")
+    to_observations(review, people)
+    expert = people["expert"]
+    client.force_login(people["reviewed_fp"])
+    listing = url("translations:list", review.pk)
+
+    def one_of_each(n, target):
+        observations.save_version(
+            review, by=expert, now=NOW, based_on=n, sections={"summary": f"Summary {n}."}
+        )
+        for made in (
+            actions.request_answers(review, by=expert, target=target, now=NOW),
+            actions.request_feedback(review, by=expert, target=target, now=NOW),
+            actions.request_observations(review, by=expert, target=target, now=NOW),
+        ):
+            assert made[1]
+
+    one_of_each(0, "fr")
+    actions.process_due(now=NOW)
+    few = count_queries(lambda: client.get(listing))
+    for n, target in enumerate(["ar", "es", "ru", "zh"], start=1):
+        one_of_each(n, target)
+    actions.process_due(now=NOW, limit=20)
+    assert TranslationRequest.objects.filter(status="done").count() == 15
+    html = client.get(listing).content.decode()
+    assert html.count(f"/reviews/{review.pk}/translations/") >= 15
+    assert count_queries(lambda: client.get(listing)) == few
