@@ -371,7 +371,12 @@ def _under_way(rng, result: Plan, drawn: _Drawn, silent: set[str], first) -> _Un
     rng.shuffle(languages)
     jitter = {code: _days(rng, 0, 700) for code in under_way}
     submitted = sorted(under_way, key=lambda c: (held[c] + jitter[c], c))
-    submitted = sorted(submitted[: AT_FEEDBACK + AT_OBSERVATIONS], key=lambda c: (held[c], c))
+    submitted = submitted[: AT_FEEDBACK + AT_OBSERVATIONS]
+    if PERSONA_PARTY in under_way and PERSONA_PARTY not in submitted:
+        # Kenya's answers are submitted, so that its focal point (the `reviewed_fp` persona) can
+        # publish some of them on its country profile (issue 20; docs/demo.md).
+        submitted[-1] = PERSONA_PARTY
+    submitted = sorted(submitted, key=lambda c: (held[c], c))
     return _UnderWay(
         under_way,
         ready,
