@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from revmod.lib.downloads import xml_safe
 from revmod.library.models import Resource
 from revmod.lots.models import Draw
 from revmod.reviews.models import Review, ReviewEvent
@@ -183,11 +184,13 @@ class EventsFeed(Feed):
     def items(self):
         return public_events(timezone.now().date())
 
+    # XML 1.0 cannot hold control characters (a vertical tab pasted into a title): the feed
+    # leaves them out rather than fail.
     def item_title(self, item):
-        return item.title
+        return xml_safe(item.title)
 
     def item_description(self, item):
-        return item.description
+        return xml_safe(item.description)
 
     def item_link(self, item):
         return item.link

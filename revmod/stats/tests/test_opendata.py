@@ -91,7 +91,8 @@ def build():
             by=secretariat,
             now=at(DECIDED),
             kind="manual",
-            title_en=f"Manual {'out' if published else 'draft'}",
+            # A vertical tab pasted from Word: XML cannot hold it, the feed leaves it out.
+            title_en=f"Manual\x0b {'out' if published else 'draft'}",
             title_fr=f"Manuel {'publié' if published else 'brouillon'}",
         )
         if published:
