@@ -371,3 +371,15 @@ def test_query_counts_stay_flat_as_the_data_grows(client, world):
     assert [a > b for a, b in zip(sizes(), small, strict=True)] == [True, True, True, True, False]
     assert counts() == few
     assert all(n <= 15 for n in few), dict(zip(paths, few, strict=True))
+
+
+def test_an_empty_database_gives_empty_datasets_and_feed(client, db):
+    """From a fresh install (no registry yet): every dataset, its page and the feed answer."""
+    for slug in opendata.DATASETS:
+        assert client.get(f"/en/data/{slug}/").status_code == 200
+        assert rows_of(client.get(f"/en/data/{slug}.csv"))[0], slug  # the header alone
+        rows = client.get(f"/api/v1/open-data/{slug}/?as_of=2024-01-01").json()["rows"]
+        assert slug == "statistics" or rows == [], slug
+        assert all(row["count"] == 0 for row in rows)
+    entries, _text = feed_entries(client)
+    assert entries == []
