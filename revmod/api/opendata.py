@@ -2,7 +2,6 @@
 data dictionaries, and each dataset's rows, today's or as they stood on a day. The same
 documents as the public pages' JSON downloads (revmod.public.opendata), from stats.opendata."""
 
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -66,16 +65,6 @@ class OpenDataDocument(OpenDataMetadata):
     )
 
 
-def _urls(slug: str) -> dict:
-    return {
-        "csv": reverse("opendata:download", args=[slug, "csv"]),
-        "json": reverse("opendata:download", args=[slug, "json"]),
-        "dictionary": reverse("opendata:dataset", args=[slug]),
-        "dictionary_json": reverse("opendata:dictionary", args=[slug]),
-        "api": reverse("api-open-data", args=[slug]),
-    }
-
-
 class OpenDataIndexView(LanguageMixin, APIView):
     """The open datasets, each with its description, its data dictionary and its stable
     addresses; and their licence. Public."""
@@ -85,7 +74,7 @@ class OpenDataIndexView(LanguageMixin, APIView):
     @extend_schema(operation_id="open_data_list", parameters=[LANG], responses=OpenDataIndex)
     def get(self, request):
         datasets = [
-            {**opendata.metadata(d, d.columns()), "urls": _urls(d.slug)}
+            {**opendata.metadata(d, d.columns()), "urls": opendata.addresses(d.slug)}
             for d in opendata.DATASETS.values()
         ]
         return Response({"licence": opendata.licence(), "datasets": datasets})

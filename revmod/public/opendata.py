@@ -33,25 +33,12 @@ def _day(request):
         return None, str(error)
 
 
-def urls(slug: str, day=None) -> dict:
-    """The stable addresses of a dataset: its downloads (of `day`, if given), its dictionary
-    (page and JSON) and the API's."""
-    query = f"?as_of={day.isoformat()}" if day else ""
-    return {
-        "csv": reverse("opendata:download", args=[slug, "csv"]) + query,
-        "json": reverse("opendata:download", args=[slug, "json"]) + query,
-        "dictionary": reverse("opendata:dataset", args=[slug]),
-        "dictionary_json": reverse("opendata:dictionary", args=[slug]),
-        "api": reverse("api-open-data", args=[slug]) + query,
-    }
-
-
 @require_GET
 def index(request):
     """Every dataset with its downloads and its dictionary, the licence, and a day to download
     them as they stood then."""
     day, error = _day(request)
-    datasets = [(d, urls(d.slug, day)) for d in opendata.DATASETS.values()]
+    datasets = [(d, opendata.addresses(d.slug, day)) for d in opendata.DATASETS.values()]
     return render(
         request,
         "opendata/index.html",
@@ -76,7 +63,7 @@ def dataset(request, slug):
         {
             "dataset": found,
             "columns": found.columns(),
-            "urls": urls(slug),
+            "urls": opendata.addresses(slug),
             "licence": opendata.licence(),
         },
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -511,6 +512,19 @@ DATASETS = {
         ),
     ]
 }
+
+
+def addresses(slug: str, day: dt.date | None = None) -> dict:
+    """The stable addresses of a dataset, in the active language: its downloads (of `day`, if
+    given), its dictionary (page and JSON) and the API's."""
+    query = f"?as_of={day.isoformat()}" if day else ""
+    return {
+        "csv": reverse("opendata:download", args=[slug, "csv"]) + query,
+        "json": reverse("opendata:download", args=[slug, "json"]) + query,
+        "dictionary": reverse("opendata:dataset", args=[slug]),
+        "dictionary_json": reverse("opendata:dictionary", args=[slug]),
+        "api": reverse("api-open-data", args=[slug]) + query,
+    }
 
 
 def get(slug: str) -> Dataset:
