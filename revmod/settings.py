@@ -249,6 +249,11 @@ REVMOD_REQUIRE_SECRETARIAT_2FA = env_bool("REVMOD_REQUIRE_SECRETARIAT_2FA", True
 REVMOD_ACTIVATION_DAYS = int(env("REVMOD_ACTIVATION_DAYS", "10"))
 # Days an API token stays valid after it is made (a new one is made on the tokens page).
 REVMOD_API_TOKEN_DAYS = int(env("REVMOD_API_TOKEN_DAYS", "90"))
+# The licence of the open datasets (/data/, docs/opendata.md): its name and where to read it.
+REVMOD_OPEN_DATA_LICENCE = env("REVMOD_OPEN_DATA_LICENCE", "CC BY 4.0")
+REVMOD_OPEN_DATA_LICENCE_URL = env(
+    "REVMOD_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
 
 # --- E-mail: console by default; SMTP in production through EMAIL_URL-like variables.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -9,6 +9,7 @@ from revmod.accounts import views as accounts
 from revmod.accounts.views import set_language
 from revmod.lib.access import is_secretariat
 from revmod.public import views as public
+from revmod.public.feeds import EventsFeed
 from revmod.registry import views as registry
 
 
@@ -39,6 +40,8 @@ urlpatterns += i18n_patterns(
     path("", public.home, name="home"),
     path("parties/", public.party_list, name="party-list"),
     path("parties/<str:code>/", public.party_detail, name="party-detail"),
+    path("data/", include("revmod.public.urls")),
+    path("feeds/events.atom", EventsFeed(), name="feed-events"),
     path("lots/", include("revmod.lots.urls")),
     path("reviews/", include("revmod.reviews.urls")),
     path("people/", include("revmod.accounts.urls")),

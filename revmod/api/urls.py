@@ -14,6 +14,7 @@ from revmod.api.followups import BriefingViewSet, FollowUpViewSet
 from revmod.api.library import ResourceViewSet
 from revmod.api.lots import DrawViewSet, MeetingViewSet, PairingViewSet
 from revmod.api.nominations import NominationViewSet
+from revmod.api.opendata import OpenDataIndexView, OpenDataView
 from revmod.api.recommendations import FollowUpViewSet as RecommendationFollowUpViewSet
 from revmod.api.recommendations import RecommendationViewSet
 from revmod.api.reviews import ReviewViewSet
@@ -50,5 +51,7 @@ router.register(
 
 urlpatterns = [
     path("stats/status/", StatusView.as_view(), name="stats-status"),
+    path("open-data/", OpenDataIndexView.as_view(), name="api-open-data-index"),
+    path("open-data/<str:dataset>/", OpenDataView.as_view(), name="api-open-data"),
     *router.urls,
 ]

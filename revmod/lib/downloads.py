@@ -1,6 +1,7 @@
 """Downloads: rows of a table as CSV or XLSX, a rendered template as PDF. The cells are written
 by `lib.cells`: no text runs as a formula in a spreadsheet."""
 
+import codecs
 import itertools
 import re
 import tempfile
@@ -67,11 +68,17 @@ def _started(rows: Iterable[list]) -> Iterator[list]:
     return rows if first is None else itertools.chain([first], rows)
 
 
-def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+def csv_response(
+    rows: Iterable[list], filename: str, *, bom: bool = False
+) -> StreamingHttpResponse:
     """`rows` as a CSV download, written as it is sent: memory stays flat however many rows
     (callers pass a generator over `.iterator(chunk_size=...)`). Tests read it with
-    `b"".join(response.streaming_content)`."""
+    `b"".join(response.streaming_content)`. `bom`: the file starts with UTF-8's byte order
+    mark, by which Excel knows the file is UTF-8 (without it, it reads Arabic, Chinese and
+    Russian names as Windows-1252)."""
     chunks = (chunk.encode() for chunk in cells.csv_chunks(_started(rows)))
+    if bom:
+        chunks = itertools.chain([codecs.BOM_UTF8], chunks)
     return _download(StreamingHttpResponse(chunks, content_type=CSV), filename)
 
 

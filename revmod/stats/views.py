@@ -18,11 +18,8 @@ from revmod.registry.models import Cluster
 from revmod.stats import answers, charts, report, report_document
 from revmod.stats.disclosure import THRESHOLD
 from revmod.stats.forms import AnswerFilterForm, StatusFilterForm
+from revmod.stats.opendata import PUBLIC_FIGURES
 from revmod.stats.status import data_version, status
-
-# Figures shown to everyone: aggregate progress by group, as in the published status paper.
-# Nothing per party or per regional group (small slices could point at one party).
-PUBLIC_FIGURES = {"II", "III", "IV", "V", "VI"}
 
 
 def _figures(request, *, public: bool):

@@ -85,6 +85,8 @@ PAGES = [
     ("draws", "secretariat", "/lots/draws/"),
     ("statistics", "secretariat", "/statistics/"),
     ("progress", None, "/statistics/public/"),
+    ("open-data", None, "/data/"),
+    ("open-data-dictionary", None, "/data/reviews/"),
     ("library", None, "/library/"),
     ("assistance-tallies", None, "/assistance/tallies/"),
     ("status-report", "secretariat", "/statistics/report/"),

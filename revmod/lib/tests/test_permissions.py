@@ -30,6 +30,7 @@ from revmod.recommendations import actions as recommendations
 from revmod.registry.models import Party
 from revmod.reviews.actions import renew_calendar_feed
 from revmod.stakeholders.tests import matrix as stakeholders
+from revmod.stats.opendata import DATASETS
 from revmod.test import PDF, fresh, make_people, make_world, shared_data
 from revmod.translations import actions as translations
 
@@ -418,6 +419,18 @@ MATRIX = {
         SECRETARIAT_ONLY
     ),
     ("statistics/public/", "GET", "/en/statistics/public/"): PUBLIC,
+    # Open data and the feed of public events: everyone reads them (nothing confidential).
+    ("data/", "GET", "/en/data/"): PUBLIC,
+    ("data/<str:slug>/", "GET", "/en/data/reviews/"): PUBLIC,
+    ("data/<str:slug>/dictionary.json", "GET", "/en/data/parties/dictionary.json"): PUBLIC,
+    **{("data/<str:slug>.<str:fmt>", "GET", f"/en/data/{slug}.csv"): PUBLIC for slug in DATASETS},
+    ("data/<str:slug>.<str:fmt>", "GET", "/en/data/reviews.json?as_of=2024-04-16"): PUBLIC,
+    ("feeds/events.atom", "GET", "/en/feeds/events.atom"): PUBLIC,
+    ("api/v1/open-data/", "GET", "/api/v1/open-data/"): PUBLIC,
+    **{
+        ("api/v1/open-data/<str:dataset>/", "GET", f"/api/v1/open-data/{slug}/"): PUBLIC
+        for slug in DATASETS
+    },
     (
         "statistics/public/figures/<str:number>.<str:fmt>",
         "GET",
