@@ -1,6 +1,7 @@
 """The Atom feed of the mechanism's public events: draws published, country reviews started
 and completed (their summary then published), publication decisions on a completed review's
-list of observations, and resources published in the library. Titles in the request's
+list of observations and on a party's submitted answers, and resources published in the
+library. Titles in the request's
 language; nothing confidential (which party, which cluster, when; a link to the public page).
 
 The latest LIMIT events of every kind are read (one query per kind), merged and cut to
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from revmod.lib.downloads import xml_safe
 from revmod.library.models import Resource
 from revmod.lots.models import Draw
+from revmod.questionnaires.models import AnswerPublication
 from revmod.reviews.models import Review, ReviewEvent
 from revmod.reviews.workflow import Stage
 
@@ -118,6 +120,26 @@ def _publications() -> list[Entry]:
     ]
 
 
+def _answers_published() -> list[Entry]:
+    """A party's decisions on publishing its submitted answers (questionnaires.publication):
+    each changes what its country profile shows, a revocation included."""
+    decisions = AnswerPublication.objects.select_related("review__party", "review__cluster")
+    return [
+        Entry(
+            f"urn:revmod:answers:{d.pk}",
+            d.at,
+            _("Answers of %(party)s: what is published changed") % {"party": d.review.party.label},
+            _(
+                "%(party)s recorded a new decision on publishing its answers to the "
+                "self-assessment questionnaire for the cluster “%(cluster)s”."
+            )
+            % _review_names(d.review),
+            _party_link(d.review.party),
+        )
+        for d in decisions.order_by("-at", "-pk")[:LIMIT]
+    ]
+
+
 def _draws() -> list[Entry]:
     draws = (
         Draw.objects.filter(status=Draw.Status.PUBLISHED, published_at__isnull=False)
@@ -158,7 +180,14 @@ def _resources() -> list[Entry]:
 
 def public_events(today: dt.date) -> list[Entry]:
     """The latest LIMIT public events, newest first."""
-    entries = [*_started(today), *_completions(), *_publications(), *_draws(), *_resources()]
+    entries = [
+        *_started(today),
+        *_completions(),
+        *_publications(),
+        *_answers_published(),
+        *_draws(),
+        *_resources(),
+    ]
     entries.sort(key=lambda e: (e.at, e.guid), reverse=True)
     return entries[:LIMIT]
 

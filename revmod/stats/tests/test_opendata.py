@@ -14,7 +14,7 @@ from revmod.library import actions as library
 from revmod.lots import actions as lots
 from revmod.lots.models import Meeting
 from revmod.questionnaires import actions as answering
-from revmod.questionnaires import feedback, observations
+from revmod.questionnaires import feedback, observations, publication
 from revmod.questionnaires.models import Question
 from revmod.registry.models import Adherence, Instrument
 from revmod.reviews import actions as reviews
@@ -67,6 +67,7 @@ def build():
     )  # fmt: skip
     reviews.act(review, "clear", by=fp, now=at(ANSWERED))
     reviews.act(review, "submit", by=fp, now=at(ANSWERED))
+    publication.decide(review, by=fp, now=at(ANSWERED), choice="all")
     # Every reviewing party's focal point clears; the first main one comments and submits.
     fp_of = {p.reviewer.code: people[f"reviewer_fp_{n}" if n > 1 else "reviewer_fp"]
              for n, p in enumerate(review.pairings(), start=1)}  # fmt: skip
@@ -297,6 +298,7 @@ def test_the_feed_lists_public_events_in_the_language_asked(client, world):
     changed = "List of observations of France: what is published changed"
     assert titles.index(changed) < titles.index(completed)
     assert titles.index(completed) < titles.index("Country review of France started")
+    assert "Answers of France: what is published changed" in titles
     assert "Result of a drawing of lots published: Groups and reviewing parties" in titles
     assert len({entry_id for _t, _l, entry_id in entries}) == len(entries)
     assert ("Country review of France started", "http://testserver/en/parties/FRA/") in [
