@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from revmod.lib.hooks import Hook
 from revmod.lots import draw as pairing_draw
+from revmod.lots import refusals
 from revmod.lots.compute import compute, stable_hash
 from revmod.lots.models import (
     Draw,
@@ -256,8 +257,7 @@ def prepare_draw(
         compute(kind, inputs, frozen_rules, b"feasibility trial")
     except pairing_draw.Infeasible as error:
         raise DrawError(
-            _("The rules cannot all be met (%(rule)s): %(message)s")
-            % {"rule": error.rule, "message": error.message}
+            _("The rules cannot all be met. %(message)s") % {"message": refusals.explain(error)}
         ) from None
     secret = secrets.token_bytes(32)
     frozen = {
@@ -332,8 +332,7 @@ def perform_draw(draw: Draw, *, now: dt.datetime) -> Draw:
         result = compute(draw.kind, draw.inputs, draw.rules, seed)
     except pairing_draw.Infeasible as error:
         raise DrawError(
-            _("The rules cannot all be met (%(rule)s): %(message)s")
-            % {"rule": error.rule, "message": error.message}
+            _("The rules cannot all be met. %(message)s") % {"message": refusals.explain(error)}
         ) from None
     draw.status, draw.seed, draw.drawn_at = Draw.Status.DRAWN, seed.hex(), now
     draw.result, draw.result_hash = result, stable_hash(result)
@@ -543,7 +542,14 @@ def verify(draw: Draw) -> Verification:
         try:
             recomputed = compute(draw.kind, draw.inputs, draw.rules, seed)
         except (pairing_draw.Infeasible, ValueError, KeyError, TypeError) as error:
-            problems.append(_("The stored inputs cannot be recomputed: %(e)s") % {"e": error})
+            problems.append(
+                _("The stored inputs cannot be recomputed: %(e)s")
+                % {
+                    "e": refusals.explain(error)
+                    if isinstance(error, pairing_draw.Infeasible)
+                    else error
+                }
+            )
         else:
             recomputed_hash = stable_hash(recomputed)
             if recomputed != draw.result or recomputed_hash != draw.result_hash:

@@ -92,14 +92,23 @@ def coverage(review: Review, loaded: Loaded) -> dict[str, set[str]]:
     return {p.reviewer.code: set(p.instruments) for p in loaded.pairings[review.party_id]}
 
 
+def drawn_for(covers: dict[str, set[str]], party: str, article) -> bool:
+    """Whether `party` reviews the instrument of `article`: its pairing names it. A party is
+    reviewed for each instrument only by parties to that instrument, and an additional
+    reviewing party is drawn for the instruments the others lack only (domain.md "Drawing of
+    lots", rules 2-3; UNODC), so no division of tasks gives it another instrument's articles.
+    It still reads every instrument's answers (docs/decisions.md, issue 21 item 6)."""
+    return article.instrument.code in covers.get(party, ())
+
+
 def assigned(tasks: dict[str, set[int]], covers: dict[str, set[str]], party: str, article) -> bool:
-    """Whether `party` comments on `article`: as the division of tasks says, else (nothing
-    divided for it) on every article of the instruments it reviews — all of them for a main
-    reviewer, those the others lack for an additional one (domain.md "Drawing of lots")."""
-    if party in tasks:
-        return article.pk in tasks[party]
-    instruments = covers.get(party)
-    return not instruments or article.instrument.code in instruments
+    """Whether `party` comments on `article`: an article of an instrument it was drawn for
+    (`drawn_for`), and, when the division of tasks names articles for it, one of those; else
+    every such article — all of them for a main reviewer, those the others lack for an
+    additional one."""
+    if not drawn_for(covers, party, article):
+        return False
+    return party not in tasks or article.pk in tasks[party]
 
 
 @transaction.atomic
@@ -108,8 +117,9 @@ def divide_tasks(
 ) -> None:
     """Record the division of tasks agreed at the consultation: for each reviewing party (by
     code), the ids of the articles it comments on; a party left out, or given no article,
-    takes them all. The secretariat or a focal point of the review records it, until the
-    feedback is submitted."""
+    takes them all (of its instruments). A party is given only articles of the instruments its
+    pairing names (`drawn_for`). The secretariat or a focal point of the review records it,
+    until the feedback is submitted."""
     review = Review.objects.select_for_update().select_related("party").get(pk=review.pk)
     loaded = Loaded([review])
     actor = actor_for(by, review, set(loaded.reviewer_codes(review)))
@@ -120,9 +130,14 @@ def divide_tasks(
     reviewers = set(loaded.reviewer_codes(review))
     if set(tasks) - reviewers:
         raise FeedbackError(_("Divide the tasks among the review's reviewing parties only."))
-    articles = set(review.cluster.articles.values_list("pk", flat=True))
-    if any(set(ids) - articles for ids in tasks.values()):
+    articles = {a.pk: a for a in review.cluster.articles.select_related("instrument")}
+    if any(set(ids) - set(articles) for ids in tasks.values()):
         raise FeedbackError(_("Choose among the articles of the review's cluster."))
+    covers = coverage(review, loaded)
+    if any(not drawn_for(covers, code, articles[i]) for code, ids in tasks.items() for i in ids):
+        raise FeedbackError(
+            _("Give each reviewing party only articles of the instruments it was drawn to review.")
+        )
     parties = dict(Party.objects.filter(code__in=tasks).values_list("code", "pk"))
     TaskAssignment.objects.filter(review=review).delete()
     TaskAssignment.objects.bulk_create(
@@ -159,6 +174,8 @@ def save_comment(
     if template is None or question not in questions_for(review, template):
         raise FeedbackError(_("This question is not part of this review's questionnaire."))
     covers = coverage(review, loaded)
+    if not drawn_for(covers, access.writes_for, question.article):
+        raise FeedbackError(_("Your party was not drawn to review this instrument."))
     if not assigned(assignments(review), covers, access.writes_for, question.article):
         raise FeedbackError(_("This article was given to another reviewing party."))
     party = Party.objects.get(code=access.writes_for)

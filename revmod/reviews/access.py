@@ -17,7 +17,9 @@ What of a review each participant reads (`Material`, `may_read`)
 - The questionnaire answers (online or uploaded, their files and their translations) are the
   party under review's: its own side reads them at all times, the reviewing parties once they
   are submitted (rule 40, seed ¶33), i.e. while the review is past the questionnaire stage, and
-  never a draft.
+  never a draft; every instrument's, also for a party drawn for some instruments only (rule 40
+  shares them with the participating parties, seed ¶34; it comments on its own instruments
+  only: `questionnaires.feedback.drawn_for`).
 - The written feedback is the reviewing parties': they read each other's (it is joint, rule
   35); the party under review reads it once submitted (past the written-feedback stage), never
   a draft. (The counterpart of rule 40: seed ¶35-37.)

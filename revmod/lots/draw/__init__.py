@@ -79,7 +79,10 @@ several times likelier than others). Consequences:
 How it is sampled
 -----------------
 1. Necessary conditions are checked first (candidates per group, per instrument, capacity per
-   instrument and group, mutuality), each failing with `Infeasible(rule, message)`.
+   instrument and group, mutuality), each failing with `Infeasible(rule, message, reason,
+   params)`: the English message for logs and the command line, the reason code and its params
+   (`types.REASONS`) for a user interface to say it in the reader's language
+   (`revmod.lots.refusals`).
 2. Randomness: the draw takes 256 bits from the `rng` passed in and seeds a private
    `random.Random` (Mersenne Twister) with them; every later choice comes from it. A large
    draw makes hundreds of thousands of choices and a SHA-256 generator costs a hash per 256

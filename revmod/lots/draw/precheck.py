@@ -1,10 +1,11 @@
 """Necessary conditions of a draw, checked before any search (step 1 of "How it is sampled").
 
-Guarantees: `precheck` raises `Infeasible(rule, message)` for the obvious impossibilities -
-too few candidates for a review's main slots or for one of its instruments, too little capacity
-in total, per instrument or per regional group, too many pairings for the ban on mutual reviews
-- naming the rule and, where one is to blame, the party. It never rejects a feasible draw (every
-condition is necessary) and consumes no randomness. It stays linear in the number of parties.
+Guarantees: `precheck` raises `Infeasible(rule, message, reason, params)` for the obvious
+impossibilities - too few candidates for a review's main slots or for one of its instruments,
+too little capacity in total, per instrument or per regional group, too many pairings for the
+ban on mutual reviews - naming the rule and, where one is to blame, the party. It never rejects
+a feasible draw (every condition is necessary) and consumes no randomness. It stays linear in
+the number of parties.
 """
 
 from __future__ import annotations
@@ -112,6 +113,8 @@ def _check_main_slots(pb: Problem, counts: _Counts, r: int) -> None:
             raise Infeasible(
                 RULE_SAME_GROUP,
                 f"{code} needs {plural(s, 'reviewer', 'reviewers')} from {gname}, but {why}",
+                "same_group_none" if members == 0 else "same_group_few",
+                {"party": code, "group": gname, "needed": s, "eligible": same},
             )
         other = counts.admissible(r, -2 - g, mR)
         if other < k - s:
@@ -119,12 +122,16 @@ def _check_main_slots(pb: Problem, counts: _Counts, r: int) -> None:
                 RULE_OTHER_GROUP,
                 f"{code} needs {plural(k - s, 'reviewer', 'reviewers')} from outside "
                 f"{gname}, but only {other} eligible parties are outside it",
+                "other_group_few",
+                {"party": code, "group": gname, "needed": k - s, "eligible": other},
             )
     elif pb.rules.no_group_policy == "strict" and s > 0:
         raise Infeasible(
             RULE_SAME_GROUP,
             f"{code} has no regional group, so no reviewer can come from its own group "
             "(no_group_policy 'strict')",
+            "no_group_strict",
+            {"party": code},
         )
     else:
         n_any = counts.admissible(r, _ALL, mR)
@@ -132,6 +139,8 @@ def _check_main_slots(pb: Problem, counts: _Counts, r: int) -> None:
             raise Infeasible(
                 RULE_REVIEWERS,
                 f"{code} needs {k} reviewers but only {n_any} parties are eligible",
+                "reviewers_few",
+                {"party": code, "needed": k, "eligible": n_any},
             )
 
 
@@ -147,6 +156,8 @@ def _check_instruments(pb: Problem, counts: _Counts, r: int) -> None:
                 RULE_INSTRUMENT,
                 f"{name} of {code} must be reviewed by {k} parties to {name}, but only "
                 f"{plural(n, 'eligible party is', 'eligible parties are')} party to it",
+                "instrument_few",
+                {"party": code, "instrument": name, "needed": k, "eligible": n},
             )
 
 
@@ -162,6 +173,15 @@ def _check_capacity(pb: Problem) -> None:
             RULE_CAP,
             f"{plural(pb.n_rev, 'review needs', 'reviews need')} {need} reviewer slots but "
             f"only {have} are available ({N} parties x {cap}{extra})",
+            "cap_total",
+            {
+                "reviews": pb.n_rev,
+                "needed": need,
+                "available": have,
+                "parties": N,
+                "cap": cap,
+                "existing": bool(extra),
+            },
         )
     # Every instrument of every reviewed party needs k reviewers party to it.
     for i, name in enumerate(reg.inst_names):
@@ -173,6 +193,8 @@ def _check_capacity(pb: Problem) -> None:
                 RULE_CAP,
                 f"{name}: {demand} reviewer slots must go to parties to {name}, but they can "
                 f"take only {supply} more reviews",
+                "cap_instrument",
+                {"instrument": name, "needed": demand, "available": supply},
             )
     # Same-group slots.
     for g in sorted({g for g in pb.rgrp if g >= 0}):
@@ -183,6 +205,8 @@ def _check_capacity(pb: Problem) -> None:
                 RULE_CAP,
                 f"{reg.group_name(g)}: {demand} same-group reviewer slots but the parties of "
                 f"{reg.group_name(g)} can take only {supply} more reviews",
+                "cap_group",
+                {"group": reg.group_name(g), "needed": demand, "available": supply},
             )
 
 
@@ -197,4 +221,6 @@ def _check_mutual(pb: Problem) -> None:
             RULE_MUTUAL,
             f"{n} reviews need {need} pairings, but without mutual reviews at most {most} "
             "are possible",
+            "mutual_total",
+            {"reviews": n, "needed": need, "most": most},
         )

@@ -12,7 +12,7 @@ would state them, that leaves no candidate.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from revmod.lots.draw.problem import BIG, Registry, bits
@@ -59,24 +59,29 @@ def redraw_slot(
     X = reg.idx(reviewer, "reviewer")
     ctx.banned.add(X)
     gY, gX = reg.grp[ctx.Y], reg.grp[X]
-    side: tuple[str, str, Any] | None = None
+    side: _Step | None = None
     if slot.role == ROLE_MAIN and gY >= 0 and gX == gY:
         side = (
             RULE_SAME_GROUP,
             f"no other party in {reg.group_name(gY)}",
             lambda p: reg.grp[p] == gY,
+            "slot_same_group",
+            {"group": reg.group_name(gY)},
         )
     elif slot.role == ROLE_MAIN and gY >= 0:
         side = (
             RULE_OTHER_GROUP,
             f"no other party outside {reg.group_name(gY)}",
             lambda p: reg.grp[p] != gY,
+            "slot_other_group",
+            {"group": reg.group_name(gY)},
         )
     choice = ctx.pick(
         ctx.want(slot.instruments),
         rules,
         rng,
         f"no replacement for {reviewer} as reviewer of {reviewed}",
+        {"kind": "redraw", "reviewed": reviewed, "reviewer": reviewer},
         side=side,
         also_not=X,
     )
@@ -134,15 +139,21 @@ def cover(
         if not lacking:
             break
         why = f"no additional reviewer of {reviewed} for {', '.join(reg.names(lacking))}"
+        slot = {"kind": "cover", "reviewed": reviewed, "instruments": list(reg.names(lacking))}
         slots = [lacking]
         if len(bits(lacking)) > 1 and not ctx.anyone(lacking, rules):
             slots = bits(lacking)  # nobody is party to them all: one reviewer each
         for want in slots:
-            choice = ctx.pick(want, rules, rng, why)
+            choice = ctx.pick(want, rules, rng, why, slot)
             ctx.take(choice)
             added.append(Pairing(reviewed, reg.codes[choice], reg.names(want), ROLE_ADDITIONAL))
         level += 1
     return extended, added
+
+
+# A filter on a slot's candidates: the rule, why in English, the filter, the reason code
+# (types.REASONS) and its params.
+_Step = tuple[str, str, Callable[[int], bool], str, dict[str, Any]]
 
 
 class _SlotContext:
@@ -190,36 +201,56 @@ class _SlotContext:
         self.load[p] += 1
         self.current.add(p)
 
-    def _steps(self, want: int, rules: DrawRules, side) -> list[tuple[str, str, Any]]:
+    def _steps(self, want: int, rules: DrawRules, side) -> list[_Step]:
         """The filters in the order a person would state them; the first that empties the set
-        of candidates is named."""
-        reg, cap, names = self.reg, rules.max_reviews_per_reviewer, ", ".join(self.reg.names(want))
+        of candidates is named (rule, English reason, filter, reason code, its params)."""
+        reg, cap = self.reg, rules.max_reviews_per_reviewer
+        instruments = list(self.reg.names(want))
+        names = ", ".join(instruments)
         steps = [side] if side else []
         steps.append(
             (
                 RULE_INSTRUMENT,
                 f"no such party is party to {names}",
                 lambda p: reg.mask[p] & want == want,
+                "slot_instrument",
+                {"instruments": instruments},
             )
         )
-        steps.append((RULE_EXCLUSIONS, "the others are excluded", lambda p: p not in self.banned))
+        steps.append(
+            (
+                RULE_EXCLUSIONS,
+                "the others are excluded",
+                lambda p: p not in self.banned,
+                "slot_excluded",
+                {},
+            )
+        )
         if rules.no_mutual:
             steps.append(
                 (
                     RULE_MUTUAL,
                     f"the others are reviewed by {self.reviewed}",
                     lambda p: p not in self.reviews_y,
+                    "slot_mutual",
+                    {"reviewed": self.reviewed},
                 )
             )
         steps.append(
-            (RULE_CAP, f"the others already review {cap} parties", lambda p: self.load[p] < cap)
+            (
+                RULE_CAP,
+                f"the others already review {cap} parties",
+                lambda p: self.load[p] < cap,
+                "slot_cap",
+                {"cap": cap},
+            )
         )
         return steps
 
     def anyone(self, want: int, rules: DrawRules) -> bool:
         """Whether any party could take a slot for `want` but for the workload (cap, evenness)."""
         cands = self._base()
-        for rule, _why, keep in self._steps(want, rules, None):
+        for rule, _why, keep, _reason, _params in self._steps(want, rules, None):
             if rule != RULE_CAP:
                 cands = [p for p in cands if keep(p)]
         return bool(cands)
@@ -235,18 +266,19 @@ class _SlotContext:
         rules: DrawRules,
         rng: random.Random,
         what: str,
+        slot: dict[str, Any],
         *,
         side=None,
         also_not: int | None = None,
     ) -> int:
         """A reviewer for a slot covering `want`, drawn uniformly among the candidates that
         meet every rule (one number from `rng`). Infeasible names the first rule that leaves
-        no candidate: `what` says which slot."""
+        no candidate: `what` says which slot (`slot` as data, see REASONS)."""
         cands = self._base(also_not)
-        for rule, why, keep in self._steps(want, rules, side):
+        for rule, why, keep, reason, params in self._steps(want, rules, side):
             cands = [p for p in cands if keep(p)]
             if not cands:
-                raise Infeasible(rule, f"{what}: {why}")
+                raise Infeasible(rule, f"{what}: {why}", reason, {"slot": slot, **params})
         t = rules.max_load_spread
         if t is not None:
             # Final loads: the drawn party c has load + 1, every other candidate keeps its load.
@@ -267,6 +299,8 @@ class _SlotContext:
                 raise Infeasible(
                     RULE_SPREAD,
                     f"{what}: every candidate would make the loads differ by more than {t}",
+                    "slot_spread",
+                    {"slot": slot, "spread": t},
                 )
             cands = ok
         return cands[int(rng.random() * len(cands))]

@@ -70,6 +70,14 @@ def initial(pb: Problem, rng: random.Random) -> tuple[State, bool]:
         "the bounded search found no assignment that meets every rule; the closest attempt "
         f"still broke: {_describe(st)}. The draw may still be possible: relax a rule or raise "
         "the limits",
+        "search_gave_up",
+        {
+            "over_cap": len(st.over) if st.overcap else 0,
+            "mutual_pairs": st.conf,
+            "loads": [st.floor, st.top]
+            if pb.spread is not None and st.top > st.floor + pb.spread
+            else None,
+        },
     )
 
 
@@ -221,6 +229,8 @@ def diagnose(pb: Problem, rng: random.Random) -> NoReturn:
                 rule,
                 f"no assignment meets every rule (exhaustive search); one would exist without "
                 f"the {what}",
+                f"relax_{flag}",
+                {"cap": pb.cap} if flag == "cap" else {},
             )
     for r in range(pb.n_rev):
         if not local_options(pb, r, _EXHAUSTIVE_MAX_OPTIONS):
@@ -228,9 +238,12 @@ def diagnose(pb: Problem, rng: random.Random) -> NoReturn:
                 RULE_INSTRUMENT,
                 f"{pb.reg.codes[pb.rev[r]]}: no choice of main reviewers leaves instruments "
                 "that distinct additional reviewers can cover",
+                "no_additional_choice",
+                {"party": pb.reg.codes[pb.rev[r]]},
             )
     raise Infeasible(
         RULE_COMBINED,
         "no assignment meets every rule (exhaustive search), and relaxing any single one of "
         "the cap, mutuality and evenness rules does not help",
+        "combined",
     )

@@ -124,11 +124,52 @@ class Pairing:
         return cls(data["reviewed"], data["reviewer"], tuple(data["instruments"]), data["role"])
 
 
+# The `reason` of an Infeasible: which refusal, for a user interface to put into words in the
+# reader's language from `params` (the pure package speaks no language but English, for logs
+# and the command line). Each reason's params are listed; party, regional group and
+# instrument values are codes. Never change a reason's meaning; add a new one instead.
+REASONS: dict[str, tuple[str, ...]] = {
+    "same_group_none": ("party", "group"),
+    "same_group_few": ("party", "group", "needed", "eligible"),
+    "other_group_few": ("party", "group", "needed", "eligible"),
+    "no_group_strict": ("party",),
+    "reviewers_few": ("party", "needed", "eligible"),
+    "instrument_few": ("party", "instrument", "needed", "eligible"),
+    "cap_total": ("reviews", "needed", "available", "parties", "cap", "existing"),
+    "cap_instrument": ("instrument", "needed", "available"),
+    "cap_group": ("group", "needed", "available"),
+    "mutual_total": ("reviews", "needed", "most"),
+    "search_gave_up": ("over_cap", "mutual_pairs", "loads"),
+    "relax_spread": (),
+    "relax_mutual": (),
+    "relax_cap": ("cap",),
+    "no_additional_choice": ("party",),
+    "combined": (),
+    # A slot of a redraw or a Protocol cover: `slot` is {"kind": "redraw", "reviewed",
+    # "reviewer"} or {"kind": "cover", "reviewed", "instruments"}, beside the reason's own.
+    "slot_same_group": ("slot", "group"),
+    "slot_other_group": ("slot", "group"),
+    "slot_instrument": ("slot", "instruments"),
+    "slot_excluded": ("slot",),
+    "slot_mutual": ("slot", "reviewed"),
+    "slot_cap": ("slot", "cap"),
+    "slot_spread": ("slot", "spread"),
+}
+
+
 class Infeasible(Exception):
     """No valid assignment exists (or the bounded search could not find one: rule
-    "bounded search"). `rule` names the rule that cannot be met, `message` says why."""
+    "bounded search"). `rule` names the rule that cannot be met, `message` says why in English
+    (logs, the command line); `reason` (a key of REASONS) and `params` (JSON-ready: codes and
+    numbers) say it as data, for a user interface to translate."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(
+        self, rule: str, message: str, reason: str, params: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{rule}: {message}")
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
         self.rule = rule
         self.message = message
+        self.reason = reason
+        self.params: dict[str, Any] = dict(params or {})

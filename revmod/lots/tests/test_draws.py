@@ -629,3 +629,30 @@ def test_the_pairings_pages_page_sort_and_keep_the_group(client, groups, secreta
     assert "group=2" in download and "ordering=reviewer" in download
     lines = body(client.get(download.replace("&amp;", "&"))).decode().splitlines()
     assert len(lines) == total + 1 and not [line for line in lines if line[:1] in "=+-@"]
+
+
+def test_a_refusal_of_the_rules_reads_in_the_page_language(client, groups, secretariat):
+    """Issue 21, item 7: the pure draw refuses with a reason and its params, the page puts them
+    into the reader's language (before, "Infeasible" reasons came in English inside a French
+    sentence). A cap of one review per reviewing party leaves too few places."""
+    from revmod.lots.models import Rules
+
+    rules = Rules.current()
+    rules.max_reviews_per_reviewer = 1
+    rules.save()
+    meeting = actions.create_meeting(held_on=dt.date(2024, 5, 1), title="Drawing of lots")
+    client.force_login(secretariat)
+    response = client.post(
+        url("lots:draw-prepare", language="fr"), {"kind": "initial", "meeting": meeting.pk}
+    )
+    assert response.status_code == 200 and not Draw.objects.exists()
+    (error,) = re.findall(r"Les règles ne peuvent[^<]*", response.content.decode())
+    assert error == (
+        "Les règles ne peuvent pas toutes être respectées. Le plafond de charge de travail "
+        "laisse trop peu de places pour les parties examinatrices (examens : 189, places "
+        "nécessaires : 378, disponibles : 189 ; parties : 189, examens par partie au plus : 1)."
+    )
+    with translation.override("en"):
+        with pytest.raises(actions.DrawError) as english:
+            actions.prepare_draw(kind="initial", meeting=meeting, by=secretariat, now=NOW)
+    assert "workload cap" in str(english.value) and "Infeasible" not in str(english.value)

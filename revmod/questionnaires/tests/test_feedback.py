@@ -5,6 +5,7 @@ import pytest
 from django.utils.html import escape
 
 from revmod.accounts.models import Nomination
+from revmod.lots.models import Pairing
 from revmod.questionnaires import actions, feedback
 from revmod.questionnaires.models import Comment, FeedbackSubmission
 from revmod.questionnaires.tests.test_questionnaires import (
@@ -163,9 +164,47 @@ def test_by_default_a_party_comments_on_the_instruments_it_was_drawn_for():
     assert feedback.assigned({}, covers, "MCO", untoc)
     assert not feedback.assigned({}, covers, "HRV", untoc)  # an additional reviewer, firearms
     assert feedback.assigned({}, covers, "HRV", fir)
-    # The division of tasks, once recorded for a party, is what counts for it.
-    assert feedback.assigned({"HRV": {1}}, covers, "HRV", untoc)
+    # The division of tasks, once recorded for a party, narrows it, never widens it.
+    assert not feedback.assigned({"HRV": {1}}, covers, "HRV", untoc)
     assert not feedback.assigned({"MCO": {2}}, covers, "MCO", untoc)
+    assert feedback.assigned({"MCO": {1}}, covers, "MCO", untoc)
+
+
+def test_a_reviewer_drawn_for_some_instruments_reads_every_answer_but_reviews_its_own(client, fb):
+    """Rule (docs/decisions.md, issue 21 item 6): the submitted answers are shared with the
+    review's participating parties (rule 40, seed ¶34), every instrument's, so a reviewing
+    party drawn for the Firearms Protocol only reads the Convention's answers too (the
+    Protocols are read together with the Convention, art. 1 of each); but a party is reviewed
+    for each instrument only by parties to it, an additional reviewer for the instruments the
+    others lack only (domain.md "Drawing of lots" 2-3, UNODC), so its feedback tasks — the
+    default, the division of tasks, a comment — are the articles of its pairing's
+    instruments."""
+    review, people, first, others = fb
+    # The first reviewing party is drawn for the Firearms Protocol only, as an additional one.
+    Pairing.objects.active().filter(reviewed=review.party, reviewer__code=first).update(
+        instruments=["FIR"], role="additional"
+    )
+    untoc, fir = question("untoc-5-1a"), question("fir-5-1a")
+    client.force_login(people["reviewer_expert"])
+    page = url("questionnaires:feedback", review.pk)
+    body = client.get(page).content.decode()
+    assert "Penal Code &lt;art. 450-1&gt;." in body  # the Convention's answer, read
+    assert f'value="{first}:{untoc.article_id}"' not in body  # not offered in the division
+    response = client.get(f"/api/v1/reviews/{review.pk}/answers/")
+    assert response.status_code == 200 and "450-1" in response.content.decode()
+    response = post(client, review, untoc, text="Not ours.")
+    assert response.status_code == 400
+    assert "not drawn to review this instrument" in response.content.decode()
+    assert post(client, review, fir, text="Ours.").status_code == 302
+    # Nobody may give it the Convention's articles, nor the other party the Protocol's when it
+    # is not drawn for it: nothing is recorded.
+    with pytest.raises(feedback.FeedbackError, match="instruments it was drawn to review"):
+        feedback.divide_tasks(
+            review, by=people["secretariat"], now=NOW, tasks={first: [untoc.article_id]}
+        )
+    assert feedback.assignments(review) == {}
+    feedback.divide_tasks(review, by=people["main2_fp"], now=NOW, tasks={first: [fir.article_id]})
+    assert feedback.assignments(review) == {first: {fir.article_id}}
 
 
 def test_reviewers_do_not_read_the_answers_here_before_they_are_submitted(client, world):

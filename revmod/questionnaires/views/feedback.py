@@ -93,6 +93,8 @@ def _feedback_context(review, access, loaded, *, conflict=None, error=None) -> d
                     parties[c] for c in reviewers if feedback.assigned(tasks, covers, c, article)
                 ],
                 "divided": [c for c in reviewers if article.pk in tasks.get(c, ())],
+                # Those who may be given it: the parties drawn for its instrument.
+                "eligible": [c for c in reviewers if feedback.drawn_for(covers, c, article)],
             }
         )
     context.update(
