@@ -17,16 +17,31 @@ Counting rules (decisions where the seed is not explicit):
   parties has none for its role as reviewer (¶16, Figure I).
 - Timeliness (¶32, ¶37) is measured against the date agreed at the initial consultation, else
   the guideline, moved by extensions and pauses (revmod.reviews.deadlines).
+- A review has not started "for want of an initial consultation" (¶30) when it has not started
+  (awaiting nominations or at the initial consultation), no focal point is missing for it (else
+  it is one of ¶16's blocked reviews) and no consultation has been held.
+- A written feedback in progress and late is "likely to be more than a year late" (¶37, a
+  projection) when the day it can be expected is more than twelve months after its due date:
+  expected on its answers' day plus the median time the feedbacks completed by the day took
+  (the `pace`, whole mechanism), and never before the day itself. Without any completed
+  feedback the pace is 0: those already over a year late.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
-from revmod.reviews.deadlines import Bucket, Step, StepDeadline, add_months
+from revmod.reviews.deadlines import (
+    Bucket,
+    Step,
+    StepDeadline,
+    add_months,
+    forecast_share_date,
+)
 
 STAGES = (
     "not_started",
@@ -100,9 +115,30 @@ def _over_a_year_late(deadline: StepDeadline | None, day: date) -> bool:
     )
 
 
-def _steps(day: date, r: ReviewFacts, stage: str, memo: dict) -> tuple:
+def feedback_pace(reviews: Sequence[ReviewFacts]) -> int:
+    """The median days from the answers to the written feedback, over the feedbacks completed
+    (¶37's projection, see the module); 0 without any."""
+    days = []
+    for r in reviews:
+        q, wf = r.deadline(Step.QUESTIONNAIRE), r.deadline(Step.WRITTEN_FEEDBACK)
+        if q and wf and q.done is not None and wf.done is not None:
+            days.append((wf.done - q.done).days)
+    return round(statistics.median(days)) if days else 0
+
+
+def _likely_over_a_year_late(r: ReviewFacts, day: date, pace: int) -> bool:
+    """¶37: a feedback in progress expected more than a year after its due date (module)."""
+    q, wf = r.deadline(Step.QUESTIONNAIRE), r.deadline(Step.WRITTEN_FEEDBACK)
+    if not (wf and wf.due and wf.done is None and wf.due < day):  # late ones only
+        return False
+    expected = max(day, q.done + timedelta(days=pace)) if q and q.done else day
+    return expected > add_months(wf.due, 12)
+
+
+def _steps(day: date, r: ReviewFacts, stage: str, memo: dict, pace: int = 0) -> tuple:
     """(questionnaire's timeliness bucket if submitted, else None; written feedback completed,
-    late, over a year late; observations completed) of a review on `day`. The same for every
+    late, over a year late, likely over a year late; observations completed) of a review on
+    `day`. The same for every
     review sharing a schedule and a stage: `memo` keeps it (3,650 schedules for 9,450 reviews
     at fifty times the mechanism, each review counted in three blocks)."""
     key = (id(r.deadlines), stage)
@@ -116,6 +152,7 @@ def _steps(day: date, r: ReviewFacts, stage: str, memo: dict) -> tuple:
             bool(wf and wf.done is not None),
             _late(wf, day),
             _over_a_year_late(wf, day),
+            _likely_over_a_year_late(r, day, pace),
             bool(o and o.done is not None),
         )
     return found
@@ -126,19 +163,26 @@ def block(
     parties: Sequence[PartyFacts],
     reviews: Sequence[ReviewFacts],
     memo: dict | None = None,
+    pace: int = 0,
 ) -> dict:
     """Every count of the status paper for these parties and reviews (the whole mechanism, or
     one group or regional group of it). One pass over the reviews: a block of the whole
     mechanism has 9,450 of them at fifty times its size. `memo`: see _steps, shared by the
-    blocks of one day."""
+    blocks of one day; `pace`: see feedback_pace."""
     memo = {} if memo is None else memo
     own = {p.code for p in parties if p.own_focal_point}
     reviewing = {p.code for p in parties if p.reviewer_focal_point}
     stages: Counter[str] = Counter()
     held: Counter[str] = Counter()
     questionnaire = dict.fromkeys(QUESTIONNAIRE_KEYS, 0)
-    feedback = {"in_progress": 0, "completed": 0, "late": 0, "late_over_1_year": 0}
-    observed, drafting, blocked = 0, [], 0
+    feedback = {
+        "in_progress": 0,
+        "completed": 0,
+        "late": 0,
+        "late_over_1_year": 0,
+        "likely_over_1_year": 0,
+    }
+    observed, drafting, blocked, no_consultation = 0, [], 0, 0
     for r in reviews:
         stage = stage_key(r.stage)
         stages[stage] += 1
@@ -149,7 +193,12 @@ def block(
             r.party not in own or any(c not in reviewing for c in r.reviewers)
         ):
             blocked += 1
-        bucket, written, late, over_a_year_late, observed_ = _steps(day, r, stage, memo)
+        # ¶30: not started, no focal point missing, and no consultation held.
+        elif stage in ("not_started", "initial_consultation") and r.languages is None:
+            no_consultation += 1
+        bucket, written, late, over_a_year_late, likely, observed_ = _steps(
+            day, r, stage, memo, pace
+        )
         # ¶32: the questionnaires submitted, per timeliness bucket.
         if bucket is not None:
             questionnaire["submitted"] += 1
@@ -160,6 +209,7 @@ def block(
             feedback["in_progress"] += 1
             feedback["late"] += late
             feedback["late_over_1_year"] += over_a_year_late
+            feedback["likely_over_1_year"] += likely
         # ¶39: lists of observations completed, and how long each under way has been drafted.
         observed += observed_
         if stage == "observations":
@@ -179,6 +229,7 @@ def block(
         },
         "reviews_by_stage": {s: stages[s] for s in STAGES},
         "consultations_held": sum(held.values()),
+        "not_started_without_consultation": no_consultation,
         "languages": dict(sorted(held.items())),
         "questionnaire": questionnaire,
         "written_feedback": feedback,
@@ -209,14 +260,40 @@ def _focal_points(parties: Sequence[PartyFacts], blocked: int) -> dict:
     }
 
 
-def status(day: date, parties: Sequence[PartyFacts], reviews: Sequence[ReviewFacts]) -> dict:
-    """The whole mechanism on `day`, then the same counts by group and by regional group.
+def next_cluster(reviews: Sequence[ReviewFacts], share: float) -> tuple[int, int, date | None]:
+    """¶25: (the reviews complete, how many must be for the group to start the next cluster,
+    the day that share is forecast to be reached or None): each open review expected on its
+    list of observations' due date moved by the median delay of the steps done so far, as
+    reviews.schedule.cluster_progress does for today (deadlines.forecast_share_date)."""
+    completed, expected, delays = [], [], []
+    for r in reviews:
+        delays += [d.delay_days for d in r.deadlines.values() if d.delay_days is not None]
+        last = r.deadline(Step.OBSERVATIONS)
+        if last and last.done is not None:
+            completed.append(last.done)
+        else:
+            expected.append(last.due if last else None)
+    needed = -(-round(share * 100) * len(reviews) // 100)  # the share, rounded up
+    forecast = forecast_share_date(completed, expected, share, delays)
+    return len(completed), needed, forecast
+
+
+def status(
+    day: date,
+    parties: Sequence[PartyFacts],
+    reviews: Sequence[ReviewFacts],
+    share: float = 0.7,
+) -> dict:
+    """The whole mechanism on `day`, then the same counts by group and by regional group;
+    `share`: the share of a group's reviews complete before it starts the next cluster (¶25,
+    settings.REVMOD_NEXT_CLUSTER_SHARE).
 
     A group's parties are those taking part in it (¶8: parties under review in the group and
     their reviewing parties), so one party counts in several groups; a regional group's parties
     are its members, and its reviews those of its members."""
     memo: dict = {}
-    result = {"as_of": day.isoformat(), **block(day, parties, reviews, memo)}
+    pace = feedback_pace(reviews)
+    result = {"as_of": day.isoformat(), **block(day, parties, reviews, memo, pace)}
     by_code = {p.code: p for p in parties}
     groups = sorted({r.group for r in reviews})
     result["groups"] = []
@@ -225,19 +302,23 @@ def status(day: date, parties: Sequence[PartyFacts], reviews: Sequence[ReviewFac
         in_group = [r for r in reviews if r.group == g]
         taking_part = {r.party for r in in_group} | {c for r in in_group for c in r.reviewers}
         members = [by_code[c] for c in sorted(taking_part) if c in by_code]
+        complete, needed, forecast = next_cluster(in_group, share)
         result["groups"].append(
             {
                 "group": g,
                 "reviews": len(in_group),
                 "participating_parties": len(members),
                 "started_on": min(r.started_on for r in in_group).isoformat(),
+                "complete": complete,
+                "needed_for_next_cluster": needed,
+                "next_cluster_forecast": forecast and forecast.isoformat(),
             }
         )
-        result["by_group"][str(g)] = block(day, members, in_group, memo)
+        result["by_group"][str(g)] = block(day, members, in_group, memo, pace)
     regions = sorted({p.regional_group for p in parties if p.regional_group})
     result["by_regional_group"] = {}
     for code in regions:
         members = [p for p in parties if p.regional_group == code]
         in_region = [r for r in reviews if r.regional_group == code]
-        result["by_regional_group"][code] = block(day, members, in_region, memo)
+        result["by_regional_group"][code] = block(day, members, in_region, memo, pace)
     return result

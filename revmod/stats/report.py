@@ -7,6 +7,13 @@ the shares and totals those sentences quote, so the template does no arithmetic.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from revmod.reviews.deadlines import DeadlineRules, add_months
+
+# ¶21: each cluster is reviewed over one review phase of two years.
+PHASE_MONTHS = 24
+
 
 def share(part: int, whole: int) -> int:
     """A whole percentage, rounded half up; 0 of nothing is 0."""
@@ -65,4 +72,19 @@ def numbers(status: dict) -> dict:
         "q_late_over_6_months": q["late_over_6_months"] + q["late_over_1_year"],
         "wf_late_pct": share(wf["late"], wf["in_progress"]),
         "obs_longest_days": max(status["observations"]["drafting_days"], default=0),
+        "no_consultation": status["not_started_without_consultation"],
+        "no_consultation_pct": share(status["not_started_without_consultation"], status["reviews"]),
+        "wf_likely_pct": share(wf["likely_over_1_year"], wf["in_progress"]),
+    }
+
+
+def timetable(started_on: dt.date, rules: DeadlineRules) -> dict[str, dt.date]:
+    """A group's indicative end dates from its first day and the guideline periods in force
+    for it: its lists of observations expected (¶39: the questionnaire's, the written
+    feedback's and the observations' periods end to end, six months each: group 1, started on
+    1 December 2020, by 31 May 2022) and its phase over (¶24: two years, by 1 December 2022)."""
+    months = rules.questionnaire_months + rules.feedback_months + rules.observations_months
+    return {
+        "observations_expected": add_months(started_on, months) - dt.timedelta(days=1),
+        "phase_ends": add_months(started_on, PHASE_MONTHS),
     }

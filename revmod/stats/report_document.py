@@ -3,9 +3,11 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from revmod.lots.models import Draw
+from revmod.reviews.schedule import rules_by_start
 from revmod.stats import charts, report
 from revmod.stats.sections import sections
 from revmod.stats.status import status
@@ -16,6 +18,19 @@ KIND = "status-report"
 def context(day: dt.date) -> dict:
     """The report's template context on `day` (without the form)."""
     result = status(day)
+    rules = rules_by_start()
+    groups = []
+    for g in result["groups"]:
+        started_on = dt.date.fromisoformat(g["started_on"])
+        forecast = g["next_cluster_forecast"]
+        groups.append(
+            {
+                **g,
+                "started_on": started_on,
+                "next_cluster_forecast": forecast and dt.date.fromisoformat(forecast),
+                **report.timetable(started_on, rules(started_on)),
+            }
+        )
     figures = [(figure, charts.bars(figure)) for figure in charts.figures(result)]
     redraw_days = sorted(
         Draw.objects.filter(
@@ -28,10 +43,10 @@ def context(day: dt.date) -> dict:
         "day": day,
         "status": result,
         # The status keeps dates as ISO strings (it is JSON); sentences write them as dates.
-        "groups": [
-            {**g, "started_on": dt.date.fromisoformat(g["started_on"])} for g in result["groups"]
-        ],
+        "groups": groups,
         "n": report.numbers(result),
+        # ¶25: the share of a group's reviews complete before it starts the next cluster.
+        "next_cluster_share": settings.REVMOD_NEXT_CLUSTER_SHARE,
         "figures": figures,
         "redraws": {"meetings": len(redraw_days), "last": redraw_days[-1] if redraw_days else None},
         # Sections IV-VII (¶42-61), from the apps that record them.

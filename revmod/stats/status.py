@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Q
@@ -244,7 +245,8 @@ def status(day: dt.date, cluster: Cluster | None = None, regional_group: str | N
     mechanism); the result is cached under the day, the slice and `data_version()`, so it is
     computed again only when the records change."""
     cluster = cluster or default_cluster()
-    key = f"stats:{day}:{cluster.pk if cluster else 0}:{regional_group}:{data_version()}"
+    share = settings.REVMOD_NEXT_CLUSTER_SHARE
+    key = f"stats:{day}:{cluster.pk if cluster else 0}:{regional_group}:{share}:{data_version()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -252,6 +254,6 @@ def status(day: dt.date, cluster: Cluster | None = None, regional_group: str | N
     if regional_group:
         parties = [p for p in parties if p.regional_group == regional_group]
         reviews = [r for r in reviews if r.regional_group == regional_group]
-    result = figures.status(day, parties, reviews)
+    result = figures.status(day, parties, reviews, share / 100)
     cache.set(key, result, CACHE_SECONDS)
     return result

@@ -250,6 +250,51 @@ def test_the_statistics_give_the_seeds_numbers_for_16_april_2024(demo):
     # every load; every group has its reviewed parties and their reviewers.
     for group in s["groups"]:
         assert group["reviews"] < group["participating_parties"] <= 189
+    # ¶29-30: 51 reviews wait for a consultation with every focal point named (50 in the seed,
+    # see above); ¶37: the written feedback late and likely over a year late (a projection).
+    assert s["not_started_without_consultation"] == 51
+    assert s["written_feedback"]["likely_over_1_year"] == 32
+    # ¶25: no group has completed a review, so none may start the next cluster: 70 % of 62,
+    # 63 and 64 reviews are 44, 45 and 45.
+    assert [(g["complete"], g["needed_for_next_cluster"]) for g in s["groups"]] == [
+        (0, 44),
+        (0, 45),
+        (0, 45),
+    ]
+
+
+def test_the_status_report_reads_like_the_papers_sections_ii_and_iii(demo):
+    """The report's sentences on the demo as of 16 April 2024, in the paper's order, with the
+    page language's separators (¶18: "1,003")."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from revmod.stats.report_document import context
+
+    with translation.override("en"):
+        html = render_to_string("stats/_report_body.html", context(AS_OF))
+    for sentence in [
+        # ¶18, with the thousands separator.
+        "1,003 governmental experts have been nominated; 343 (34%) of them women.",
+        # ¶23: 73 of 189 under way, 116 not started: the numbers add up.
+        "Of these 189 reviews, 73 have started",
+        "116 have not started: 103 await nominations and 13 are at the initial consultation",
+        # ¶24-25: group 1's phase of two years, the 70 % rule.
+        "group 1 should have completed the reviews of this phase within two years, by Dec. 1, "
+        "2022; 0 of its 62 reviews are complete.",
+        "only when 70% of its reviews (44 of 62) are complete, unless the Conference decides",
+        # ¶30, ¶37, ¶39.
+        "51 reviews (27%) have not started because no initial consultation has been held",
+        "32 of those under way (86%) are likely to be more than a year late (figure VII)",
+        "the lists of observations of group 1 were expected by May 31, 2022.",
+        "the lists of observations of group 2 were expected by April 30, 2023.",
+    ]:
+        assert sentence in html, sentence
+    # Group 3's lists are expected by 30 April 2024, after the day: not yet said.
+    assert "of group 3 were expected" not in html
+    with translation.override("fr"):
+        french = render_to_string("stats/_report_body.html", context(AS_OF))
+    assert "1\u202f003 experts gouvernementaux" in french
 
 
 @pytest.mark.django_db

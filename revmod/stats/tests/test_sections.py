@@ -251,9 +251,9 @@ def test_the_sections_give_the_figures_of_the_records(world, client):
         " representatives of 3 States." in text
     )
     assert "3 events have been held: National event (2), Regional event (1)." in text
-    assert "The survey of technical assistance needs has received 2 requests from 1 States" in text
+    assert "The survey of technical assistance needs has received 2 requests from 1 State," in text
     assert "General training 1 1 " in text  # the table's row: requests, States
-    assert "Briefings, training and e-learning have reached 2 officials from 1 States." in text
+    assert "Briefings, training and e-learning have reached 2 officials from 1 State." in text
     assert "By gender: Woman (2). By language: English (2)." in text
     assert "The resources library offers 2 published resources. By kind: Manual (2)." in text
     assert "By language: Portuguese (2)." in text
@@ -292,7 +292,7 @@ def test_the_sections_in_french_with_its_digit_grouping(world, client):
 CHANGES = {
     "followups": (lambda sec, reviews: followup(sec), "The secretariat has recorded 1 follow-up"),
     "activities": (lambda sec, reviews: event(sec), "1 event has been held"),
-    "assistance": (lambda sec, reviews: needs(sec), "has received 2 requests from 1 States"),
+    "assistance": (lambda sec, reviews: needs(sec), "has received 2 requests from 1 State,"),
     "library": (lambda sec, reviews: resource(sec), "offers 1 published resource."),
     "stakeholders": (lambda sec, reviews: pilot(sec, reviews["KEN"]), "Starting: Kenya."),
     "recommendations": (lambda sec, reviews: recommendation(sec), "adopted 1 recommendation"),

@@ -298,7 +298,7 @@ def test_the_status_report_writes_the_numbers_into_sentences(world, client):
     assert f"Of these {begun} reviews, 1 have started, that is, reached the self-assessment " in (
         html
     )
-    assert "The initial consultation has been held in 1 reviews" in html
+    assert "The initial consultation has been held in 1 review (" in html
     assert "Of the consultations held, 1 (100%) chose one working language" in html
     assert html.count('class="bars"') == 7
     # The day before: nothing under way, no consultation.
