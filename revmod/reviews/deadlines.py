@@ -380,7 +380,7 @@ def schedule(dates: ReviewDates, rules: DeadlineRules) -> list[StepDeadline]:
     """Every step of the review, in `STEPS` order, with its guideline, agreed, due and done
     dates and its delay (rules in the module docstring). Never raises for missing dates."""
     result = []
-    beyond = set(agreed_beyond(dates, rules))
+    beyond = set(agreed_beyond(dates, rules)) if dates.agreed else set()
     reason = dates.agreed_reason.strip()
     for step in STEPS:
         guideline = _guideline(step, dates, rules)
