@@ -54,6 +54,11 @@ Deadline = inline_serializer(
         "step": serializers.CharField(),
         "guideline": serializers.DateField(allow_null=True),
         "agreed": serializers.DateField(allow_null=True),
+        "agreed_reason": serializers.CharField(
+            allow_null=True,
+            help_text="Why the agreed date is later than the rules allow (rules 34, 35); null "
+            "when it is not.",
+        ),
         "due": serializers.DateField(allow_null=True),
         "done_on": serializers.DateField(allow_null=True),
         "delay_days": serializers.IntegerField(allow_null=True),
@@ -143,6 +148,7 @@ class ReviewSerializer(serializers.ModelSerializer):
                 "step": item.step.value,
                 "guideline": item.guideline,
                 "agreed": item.agreed,
+                "agreed_reason": item.agreed_reason,
                 "due": item.due,
                 "done_on": item.done,
                 "delay_days": item.delay_days,
@@ -205,6 +211,7 @@ ConsultationInput = inline_serializer(
         "agreed_questionnaire": serializers.DateField(required=False),
         "agreed_written_feedback": serializers.DateField(required=False),
         "agreed_observations": serializers.DateField(required=False),
+        "agreed_reason": serializers.CharField(required=False),
     },
 )
 
@@ -527,7 +534,8 @@ class ReviewViewSet(AnswersPublicationMixin, viewsets.ReadOnlyModelViewSet):
         """Record (or amend) the initial consultation, as on the review page: `held_on`,
         `languages` (["en", "fr"]), or `no_agreement`; `exceptional_reason` for a third
         language; `division_of_tasks`; agreed dates `agreed_questionnaire`,
-        `agreed_written_feedback`, `agreed_observations`."""
+        `agreed_written_feedback`, `agreed_observations`, and `agreed_reason`, required when
+        one is later than the rules allow (409 otherwise, nothing stored)."""
         review = self.get_object()
         form = bound(ConsultationForm, request.data)
         cleaned(form)  # 400 with the form's errors when it is not valid

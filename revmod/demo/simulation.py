@@ -570,6 +570,8 @@ class _Walk:
             if languages and len(languages) == 3
             else "",
             agreed=agreed,
+            # Rules 34, 35: most consultations were held after the questionnaire's six months.
+            agreed_reason="The consultation was held late; the timetable counts from it.",
         )
 
 

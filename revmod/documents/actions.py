@@ -5,6 +5,11 @@ questionnaire answers by the party under review; written feedback by the reviewi
 lists of observations, summaries, supporting documents and notes verbales by either side; the
 secretariat everything. Anyone who does not take part in the review may upload nothing.
 
+A new document is in one of the six official languages and, once the initial consultation has
+agreed the review's working languages, in one of those (rule 50, seed ¶27-28; before the
+consultation, or when the parties could not agree, any of the six: docs/decisions.md). A new
+version keeps its document's language.
+
 Every upload is checked by content (lib.uploads.check_upload), stored under a name the server
 makes (lib.uploads.server_name), and recorded as a `document_uploaded` review event, in one
 transaction. A refusal changes nothing; a failure after the file was stored deletes the file,
@@ -26,11 +31,11 @@ from django.utils.translation import gettext_lazy
 from revmod.accounts.models import User
 from revmod.documents import rules
 from revmod.documents.models import KIND_LABELS, Document, DocumentVersion
-from revmod.lib.i18n import DATA_CODES
+from revmod.lib.i18n import DATA_CODES, language_names
 from revmod.lib.uploads import Format, check_upload, server_name
 from revmod.registry.models import Party
 from revmod.reviews.access import actor_for
-from revmod.reviews.models import Review, ReviewEvent
+from revmod.reviews.models import Consultation, Review, ReviewEvent
 from revmod.reviews.workflow import Actor, Role, Side
 
 FOLDER = "documents"
@@ -40,6 +45,10 @@ ERROR_MESSAGES = {
     "version_not_allowed": gettext_lazy("You may not add a version to this document."),
     "bad_kind": gettext_lazy("Choose a kind of document."),
     "bad_language": gettext_lazy("Choose one of the six official languages."),
+    "not_working_language": gettext_lazy(
+        "This review works in %(languages)s, as agreed at its initial consultation: upload "
+        "the document in one of them."
+    ),
     "no_title": gettext_lazy("Give the document a title."),
     "other_review": gettext_lazy("This document belongs to another review."),
 }
@@ -62,6 +71,15 @@ class DocumentError(Exception):
 def _refuse(code: str, **params):
     message = str(ERROR_MESSAGES[code])
     raise DocumentError(message % params if params else message, code)
+
+
+def check_working_language(review: Review, language: str) -> None:
+    """DocumentError "not_working_language" when `review`'s initial consultation agreed its
+    working languages and `language` is not one of them (rule 50, seed ¶27-28; module
+    docstring)."""
+    working = Consultation.languages_of(review)
+    if working and language not in working:
+        _refuse("not_working_language", languages=language_names(working))
 
 
 def actor_in(review: Review, user) -> Actor | None:
@@ -181,6 +199,7 @@ def upload(
             _refuse("kind_not_allowed", kind=KIND_LABELS[rules.Kind(kind)])
         if language not in DATA_CODES:
             _refuse("bad_language")
+        check_working_language(review, language)
         title = (title or "").strip()
         if not title:
             _refuse("no_title")

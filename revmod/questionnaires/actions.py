@@ -349,6 +349,11 @@ def save_answer(
             ) from None
     if checked and language not in DATA_CODES:
         raise AnswerError(_("Choose the language of the attached files."))
+    if checked:
+        try:
+            documents.check_working_language(review, language)
+        except documents.DocumentError as error:
+            raise AnswerError(str(error)) from None
     draft = Draft(question, version, value, citations, text)
     with documents.storing(checked, now) as stored, transaction.atomic():
         answer = save_answers(

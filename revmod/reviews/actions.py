@@ -6,10 +6,12 @@ import hashlib
 import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,11 +22,12 @@ from revmod.lib.i18n import DATA_CODES
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.registry import versions
 from revmod.registry.models import Cluster, Party
-from revmod.reviews import stages, tasks, timeline, workflow
+from revmod.reviews import deadlines, stages, tasks, timeline, workflow
 from revmod.reviews.access import actor_for
 from revmod.reviews.deadlines import Step
 from revmod.reviews.models import (
     STAGE_LABELS,
+    STEP_LABELS,
     CalendarFeed,
     Consultation,
     DeadlineChange,
@@ -444,10 +447,13 @@ def record_consultation(
     no_agreement: bool = False,
     exceptional_reason: str = "",
     agreed: dict[str, dt.date] | None = None,
+    agreed_reason: str = "",
     division_of_tasks: str = "",
 ) -> Consultation:
     """Record (or amend) the initial consultation: one or two working languages, three only
-    with an exceptional reason, or no agreement (rule 50, seed ¶27-28); agreed dates per step."""
+    with an exceptional reason, or no agreement (rule 50, seed ¶27-28); agreed dates per step,
+    those later than the rules' limits only with `agreed_reason` (rules 34, 35, seed ¶31, ¶35,
+    ¶40: `deadlines.agreed_limits`, docs/decisions.md)."""
     languages = sorted(set(languages))
     if any(code not in DATA_CODES for code in languages):
         raise ReviewError(_("Working languages are among the six official languages."))
@@ -459,9 +465,13 @@ def record_consultation(
         raise ReviewError(_("Three working languages need a recorded exceptional reason."))
     if len(languages) > 3:
         raise ReviewError(_("A review works in at most three languages."))
-    agreed = {Step(step).value: day.isoformat() for step, day in (agreed or {}).items()}
+    agreed_days = {Step(step): day for step, day in (agreed or {}).items()}
+    agreed = {step.value: day.isoformat() for step, day in agreed_days.items()}
     if held_on > now.date():
         raise ReviewError(_("The consultation cannot be held in the future."))
+    agreed_reason = agreed_reason.strip()
+    if not agreed_reason:
+        _check_agreed_limits(review, agreed_days)
     act(review, Action.RECORD_CONSULTATION, by=by, now=now)
     consultation, _created = Consultation.objects.update_or_create(
         review=review,
@@ -471,6 +481,7 @@ def record_consultation(
             "no_agreement": no_agreement,
             "exceptional_reason": exceptional_reason.strip(),
             "agreed": agreed,
+            "agreed_reason": agreed_reason,
             "division_of_tasks": division_of_tasks.strip(),
         },
     )
@@ -483,9 +494,38 @@ def record_consultation(
         languages=languages,
         no_agreement=no_agreement,
         agreed=agreed,
+        agreed_reason=agreed_reason,
     )
     _refreshed(review)
     return consultation
+
+
+def _check_agreed_limits(review: Review, agreed: dict[Step, dt.date]) -> None:
+    """ReviewError naming each agreed date later than its limit (deadlines.agreed_limits) with
+    the limit: such a date stands only with a recorded reason."""
+    loaded_review = with_schedule_data(Review.objects.filter(pk=review.pk)).get()
+    loaded = Loaded([loaded_review])
+    dates = replace(loaded.dates(loaded_review), agreed=agreed)
+    rules = loaded.rules(loaded_review.started_on)
+    limits = deadlines.agreed_limits(dates, rules)
+    beyond = deadlines.agreed_beyond(dates, rules)
+    if beyond:
+        details = "; ".join(
+            _("%(step)s: %(agreed)s, at the latest %(limit)s")
+            % {
+                "step": STEP_LABELS[step],
+                "agreed": date_format(agreed[step], "DATE_FORMAT"),
+                "limit": date_format(limits[step], "DATE_FORMAT"),
+            }
+            for step in beyond
+        )
+        raise ReviewError(
+            _(
+                "These agreed dates are later than the rules allow (%(details)s). Agree earlier "
+                "dates, or give the reason for the later ones."
+            )
+            % {"details": details}
+        )
 
 
 @transaction.atomic

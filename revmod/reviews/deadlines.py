@@ -27,7 +27,10 @@ the consultation")
 --------------------------------------------------------------------------------------------
 1. The agreed date for the step, if the consultation set one, whether earlier or later than
    the guideline (a consultation held late must be able to set a later date); else the
-   guideline date.
+   guideline date. An agreed date later than the step's limit (`agreed_limits`) stands only
+   with the reason recorded for it (`agreed_beyond` lists the dates that need one; the
+   actions refuse them without it), and `StepDeadline.agreed_reason` carries that reason
+   beside such a date, None beside one within its limit.
 2. Then the step's extensions, in the order they were granted: one with a new date replaces the
    due date as it stands (so the latest such extension wins over the agreed or guideline date
    and over earlier extensions); one of +N days adds N days to the due date as it stands (and
@@ -35,6 +38,16 @@ the consultation")
 3. Then the step's pauses: the due date moves later by the number of calendar days covered by
    the step's pauses, both ends included, a day covered by two pauses counting once.
 Extensions and pauses need a non-empty reason (ValueError otherwise).
+
+The limits of agreed dates (rules 34, 35, seed ¶31, ¶35, ¶40; docs/decisions.md)
+-------------------------------------------------------------------------------
+The rules give each step "at most" its period: an agreed date may be earlier (the agreed date
+counts then), and later only with a recorded reason (a consultation held after the
+questionnaire's six months had passed; reviewers who told everyone early they need more time,
+seed ¶35). A step's limit is its guideline date when that is known; while the step it counts
+from is open, the period counted from that step's agreed date, or else from its limit
+(answers agreed for 1 Sep: feedback by 1 Mar at the latest). No guideline and nothing to count
+from: no limit.
 
 Delay and buckets (seed ¶32, ¶37)
 ---------------------------------
@@ -168,7 +181,8 @@ class ReviewDates:
     - the dates the steps were done, None while not done: `focal_points_named` (the day the
       last party's focal point was named), `experts_named` (likewise), `consultation_held`,
       `answers_submitted`, `feedback_completed`, `observations_completed`;
-    - `agreed`: the dates agreed at the initial consultation, by step (seed ¶26, ¶32);
+    - `agreed`: the dates agreed at the initial consultation, by step (seed ¶26, ¶32), and
+      `agreed_reason`: why those later than their limits are (module docstring);
     - `extensions` and `pauses`, in the order they were granted.
     `agreed` is copied into a read-only mapping, so instances are not hashable.
     """
@@ -181,6 +195,7 @@ class ReviewDates:
     feedback_completed: date | None = None
     observations_completed: date | None = None
     agreed: Mapping[Step, date] = field(default_factory=dict)
+    agreed_reason: str = ""
     extensions: tuple[Extension, ...] = ()
     pauses: tuple[Pause, ...] = ()
 
@@ -263,7 +278,8 @@ class StepDeadline:
     """One step's deadline. `guideline`: None when the step it counts from is not done; `due`:
     see the module docstring (None if neither guideline, agreed date nor a dated extension
     exists); `delay_days`: done - due, None while the step is open or has no due date;
-    `days_overdue`: set by `overdue` only (today - due)."""
+    `days_overdue`: set by `overdue` only (today - due); `agreed_reason`: why the agreed date is
+    later than its limit, None when it is not (or none was agreed)."""
 
     step: Step
     guideline: date | None
@@ -272,6 +288,7 @@ class StepDeadline:
     done: date | None
     delay_days: int | None
     days_overdue: int | None = None
+    agreed_reason: str | None = None
 
     @property
     def bucket(self) -> Bucket | None:
@@ -295,6 +312,40 @@ def _guideline(step: Step, dates: ReviewDates, rules: DeadlineRules) -> date | N
         Step.OBSERVATIONS: (dates.feedback_completed, rules.observations_months),  # seed ¶40
     }[step]
     return None if anchor is None else add_months(anchor, months)
+
+
+# The step each limit counts from while that step is open, and the period's setting.
+_COUNTS_FROM: dict[Step, tuple[Step, str]] = {
+    Step.WRITTEN_FEEDBACK: (Step.QUESTIONNAIRE, "feedback_months"),  # rule 35, seed ¶35
+    Step.OBSERVATIONS: (Step.WRITTEN_FEEDBACK, "observations_months"),  # seed ¶40
+}
+
+
+def agreed_limits(dates: ReviewDates, rules: DeadlineRules) -> dict[Step, date | None]:
+    """The latest date each step may be agreed for without a recorded reason (module
+    docstring, "The limits of agreed dates"), None when nothing bounds it yet."""
+    limits: dict[Step, date | None] = {}
+    for step in STEPS:
+        limit = _guideline(step, dates, rules)
+        if limit is None and step in _COUNTS_FROM:
+            before, period = _COUNTS_FROM[step]
+            anchor = dates.agreed.get(before) or limits[before]
+            limit = None if anchor is None else add_months(anchor, getattr(rules, period))
+        limits[step] = limit
+    return limits
+
+
+def agreed_beyond(dates: ReviewDates, rules: DeadlineRules) -> list[Step]:
+    """The steps whose agreed date is later than its limit, in `STEPS` order: the dates that
+    stand only with a recorded reason."""
+    limits = agreed_limits(dates, rules)
+    return [
+        step
+        for step in STEPS
+        if (day := dates.agreed.get(step)) is not None
+        and (limit := limits[step]) is not None
+        and day > limit
+    ]
 
 
 def _paused_days(step: Step, pauses: tuple[Pause, ...]) -> int:
@@ -329,13 +380,16 @@ def schedule(dates: ReviewDates, rules: DeadlineRules) -> list[StepDeadline]:
     """Every step of the review, in `STEPS` order, with its guideline, agreed, due and done
     dates and its delay (rules in the module docstring). Never raises for missing dates."""
     result = []
+    beyond = set(agreed_beyond(dates, rules)) if dates.agreed else set()
+    reason = dates.agreed_reason.strip()
     for step in STEPS:
         guideline = _guideline(step, dates, rules)
         agreed = dates.agreed.get(step)
         due = _due(step, agreed if agreed is not None else guideline, dates)
         done = dates.done_on(step)
         delay = (done - due).days if done is not None and due is not None else None
-        result.append(StepDeadline(step, guideline, agreed, due, done, delay))
+        why = reason if step in beyond else None
+        result.append(StepDeadline(step, guideline, agreed, due, done, delay, agreed_reason=why))
     return result
 
 

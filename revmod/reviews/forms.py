@@ -241,12 +241,18 @@ class ConsultationForm(forms.Form):
                 required=False,
                 widget=forms.DateInput({"type": "date"}),
             )
+        # Rules 34, 35, seed ¶31, ¶35, ¶40: a date later than the rules' limit needs a reason.
+        self.fields["agreed_reason"] = forms.CharField(
+            label=_("Reason for agreed dates later than the guidelines"),
+            required=False,
+            widget=forms.Textarea({"rows": 2}),
+        )
 
     def agreed(self) -> dict:
         return {
             name.removeprefix("agreed_"): value
             for name, value in self.cleaned_data.items()
-            if name.startswith("agreed_") and value
+            if name.startswith("agreed_") and name != "agreed_reason" and value
         }
 
     def recorded(self) -> dict:
@@ -257,6 +263,7 @@ class ConsultationForm(forms.Form):
         return {
             **{name: data[name] for name in fields},
             "agreed": self.agreed(),
+            "agreed_reason": data["agreed_reason"],
             "division_of_tasks": data["division_of_tasks"],
         }
 

@@ -167,6 +167,9 @@ class Consultation(models.Model):
     no_agreement = models.BooleanField(_("no agreement on languages"), default=False)
     exceptional_reason = models.TextField(_("reason for a third language"), blank=True)
     agreed = models.JSONField(_("agreed dates"), default=dict, blank=True)  # {step: "YYYY-MM-DD"}
+    agreed_reason = models.TextField(
+        _("reason for agreed dates later than the guidelines"), blank=True
+    )
     division_of_tasks = models.TextField(_("division of tasks among the reviewers"), blank=True)
 
     class Meta:

@@ -211,13 +211,16 @@ class Loaded:
 
     def dates(self, review: Review) -> ReviewDates:
         agreed = {}
+        reason = ""
         consultation = getattr(review, "consultation", None)
         if consultation is not None:
             agreed = {Step(k): dt.date.fromisoformat(v) for k, v in consultation.agreed.items()}
+            reason = consultation.agreed_reason
         extensions, pauses = extensions_and_pauses(review.deadline_changes.all())
         return ReviewDates(
             start=review.started_on,
             agreed=agreed,
+            agreed_reason=reason,
             extensions=extensions,
             pauses=pauses,
             **self.done(review),

@@ -41,7 +41,7 @@ from django.utils.translation import gettext_noop
 from revmod.documents.models import Document, DocumentVersion
 from revmod.documents.rules import READABLE
 from revmod.lib import hooks, queue, timelimit
-from revmod.lib.i18n import DATA_CODES, LANGUAGE_CHOICES, normalize_language
+from revmod.lib.i18n import DATA_CODES, LANGUAGE_CHOICES, language_names, normalize_language
 from revmod.questionnaires import actions as questionnaires
 from revmod.questionnaires import feedback, observations
 from revmod.questionnaires.models import (
@@ -52,7 +52,7 @@ from revmod.questionnaires.models import (
 )
 from revmod.reviews import access as review_access
 from revmod.reviews.access import Material
-from revmod.reviews.models import Review
+from revmod.reviews.models import Consultation, Review
 from revmod.reviews.schedule import Loaded
 from revmod.translations import sources
 from revmod.translations.backends import TranslationError, get_backend
@@ -184,12 +184,26 @@ def translatable_versions(user, review: Review) -> list[DocumentVersion]:
 # Asking ------------------------------------------------------------------------------------
 
 
-def _check_languages(source_language: str, target: str) -> None:
+def _check_languages(source_language: str, target: str, review: Review | None = None) -> None:
+    """Two different languages of the six; with `review` (the answers, the feedback, the list
+    of observations: texts written for the review), a source among its working languages once
+    the consultation agreed them (rule 50, seed ¶27-28). The target is any of the six: the
+    translation is there to read the text in another language (seed ¶51; docs/decisions.md).
+    A document's source is the language it was uploaded in, which the upload checked."""
     if source_language not in DATA_CODES or target not in DATA_CODES:
         raise TranslationRefused(_("Choose one of the six official languages."))
     if source_language == target:
         raise TranslationRefused(
             _("The translation must be into another language than the original's.")
+        )
+    working = Consultation.languages_of(review) if review is not None else []
+    if working and source_language not in working:
+        raise TranslationRefused(
+            _(
+                "This review's texts are written in its working languages (%(languages)s), "
+                "as agreed at its initial consultation: translate from one of them."
+            )
+            % {"languages": language_names(working)}
         )
 
 
@@ -235,7 +249,7 @@ def request_answers(
     if access is None or not access.may_read:
         raise NotVisible
     source_language = source_language or default_language(review)
-    _check_languages(source_language, target)
+    _check_languages(source_language, target, review)
     submission = None
     if review_access.submitted(Material.ANSWERS, review.stage):
         submission = AnswerSubmission.objects.filter(answer_set__review=review).last()
@@ -282,7 +296,7 @@ def request_feedback(
     if access is None or not access.may_read:
         raise NotVisible
     source_language = source_language or default_language(review)
-    _check_languages(source_language, target)
+    _check_languages(source_language, target, review)
     submission = None
     if review_access.submitted(Material.FEEDBACK, review.stage):
         submission = FeedbackSubmission.objects.filter(review=review).last()
@@ -349,7 +363,7 @@ def request_observations(
         if version is None:
             raise NotVisible
     source_language = source_language or default_language(review)
-    _check_languages(source_language, target)
+    _check_languages(source_language, target, review)
     keys = [key for key, _label in observations.SECTIONS]
     source = sources.observations_source(version.sections, keys)
     if not sources.segments(source):

@@ -19,7 +19,7 @@ from revmod.accounts.models import Nomination
 from revmod.documents import actions
 from revmod.documents.models import Document, DocumentVersion
 from revmod.lib.tests.test_uploads import DOCX
-from revmod.reviews.models import ReviewEvent
+from revmod.reviews.models import Consultation, Review, ReviewEvent
 from revmod.test import (
     PDF,
     count_queries,
@@ -484,6 +484,34 @@ def test_api_lists_and_uploads_through_the_same_action(world):
     download = listed["results"][0]["versions"][0]["download"]
     assert download.endswith(f"/api/v1/reviews/{review.pk}/documents/{body['id']}/versions/2/file/")
     assert ReviewEvent.objects.filter(kind="document_uploaded").count() == 2
+
+
+def test_uploads_are_in_the_working_languages_once_the_consultation_agreed_them(client, world):
+    # Rule 50, seed ¶27-28: the consultation agrees the review's working languages; before
+    # it (and when the parties could not agree) any of the six (docs/decisions.md).
+    review, _reviews, people = world
+    before = upload(review, people["reviewed_fp"], language="ar", title="Note")
+    Consultation.objects.create(review=review, held_on=NOW.date(), languages=["en", "fr"])
+    # Page and API refuse another language alike, naming the agreed ones; nothing is stored.
+    client.force_login(people["expert"])
+    data = {"kind": "supporting", "language": "es", "title": "Ley", "file": pdf()}
+    page = client.post(url("documents:list", review.pk), data)
+    assert page.status_code == 400
+    assert "This review works in English, French" in page.content.decode()
+    data["file"] = pdf()
+    endpoint = f"/api/v1/reviews/{review.pk}/documents/"
+    refused = api_client(people["expert"]).post(endpoint, data, format="multipart")
+    assert refused.status_code == 400 and refused.json()["code"] == "not_working_language"
+    assert Document.objects.count() == 1 and len(stored_files()) == 1
+    data.update(language="fr", file=pdf())
+    assert api_client(people["expert"]).post(endpoint, data, format="multipart").status_code == 201
+    # A version of a document uploaded before the agreement keeps its language.
+    version = upload(review, people["reviewed_fp"], document=before.document, file=pdf("v2.pdf"))
+    assert (version.number, version.document.language) == (2, "ar")
+    # No agreement: no contract, any of the six.
+    Consultation.objects.filter(review=review).update(languages=[], no_agreement=True)
+    review = Review.objects.get(pk=review.pk)
+    assert upload(review, people["secretariat"], kind="summary", language="zh").document
 
 
 def test_api_refusals(world):

@@ -63,7 +63,7 @@ def test_a_file_is_attached_with_the_answer_and_read_by_those_who_read_the_answe
         value="partly",
         citations="Penal Code, art. 450-1",
         attachment=[pdf(), pdf("decree.pdf")],
-        language="fr",
+        language="en",
     )
     assert response.status_code == 302
     answer = Answer.objects.get(question=q)
@@ -73,7 +73,7 @@ def test_a_file_is_attached_with_the_answer_and_read_by_those_who_read_the_answe
     # A document of the review like any other: the answers' kind, its language, who uploaded.
     assert (document.kind, document.language, document.party.code) == (
         "questionnaire_answers",
-        "fr",
+        "en",
         "FRA",
     )
     assert document.title == "untoc-5-1a · penal-code.pdf"
@@ -154,6 +154,10 @@ def test_a_refused_file_refuses_the_whole_save_and_stores_nothing(client, world)
     response = save(client, review, q, value="yes", attachment=[pdf()], language="xx")
     assert response.status_code == 400
     assert "Choose the language of the attached files." in response.content.decode()
+    # ... and in a working language agreed at the consultation (English here; rule 50).
+    response = save(client, review, q, value="yes", attachment=[pdf()], language="fr")
+    assert response.status_code == 400
+    assert "This review works in English" in response.content.decode()
     save(client, review, question("untoc-5-1a"), value="yes", attachment=[pdf()])
     other = AnswerAttachment.objects.get()
     response = save(client, review, q, value="yes", detach=[other.pk])
@@ -294,7 +298,7 @@ def test_the_answers_page_stays_flat_with_more_files(client, world):
             value=[],
             text="Two.",
             attach=[pdf("a.pdf"), pdf("b.pdf")],
-            language="ar",
+            language="en",
         )
     assert count_queries(lambda: client.get(page)) == few
     assert client.get(page).content.decode().count("b.pdf") == 5

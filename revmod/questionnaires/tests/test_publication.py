@@ -40,7 +40,7 @@ def attach(review, people, key, text, data, name):
         value=["yes"],
         text=text,
         attach=[SimpleUploadedFile(name, data, content_type="application/pdf")],
-        language="fr",
+        language="en",
     )
 
 
@@ -103,7 +103,7 @@ def test_the_focal_point_publishes_some_sections_and_the_public_gets_exactly_the
         ["Yes"],
         "Penal Code <art. 450-1>.",
     )
-    assert [(f.name, f.language) for f in answer.files] == [("law.pdf", "fr")]
+    assert [(f.name, f.language) for f in answer.files] == [("law.pdf", "en")]
     # The partial the public page includes: escaped, right-to-left ready, a region per table.
     with translation.override("ar"):
         html = render_to_string(

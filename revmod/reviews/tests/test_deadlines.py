@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -20,6 +21,8 @@ from revmod.reviews.deadlines import (
     Step,
     StepDeadline,
     add_months,
+    agreed_beyond,
+    agreed_limits,
     as_of,
     at_least,
     days_late,
@@ -154,6 +157,36 @@ def test_an_agreed_date_makes_a_step_dated_before_its_guideline_is() -> None:
     sd = by_step(dates)[Step.WRITTEN_FEEDBACK]
     assert sd.guideline is None
     assert sd.due == sd.agreed == date(2022, 1, 31)
+
+
+def test_agreed_dates_are_bounded_by_the_rules_periods_unless_a_reason_is_recorded() -> None:
+    # Rule 34 (seed ¶31): the answers within at most six months of the start; rule 35 (¶35):
+    # the feedback within at most six months of receiving them; ¶40: six months for the list.
+    # An agreed date may be earlier; a later one stands only with a reason, shown beside it.
+    answers, feedback = date(2021, 9, 1), date(2022, 6, 30)
+    dates = ReviewDates(
+        GROUP_1, agreed={Step.QUESTIONNAIRE: answers, Step.WRITTEN_FEEDBACK: feedback}
+    )
+    limits = agreed_limits(dates, RULES)
+    assert limits[Step.QUESTIONNAIRE] == date(2021, 6, 1)  # start + 6 months
+    # While the answers are due, the feedback counts from their agreed date, the list from
+    # the feedback's: 1 Sep 2021 + 6 months, 30 Jun 2022 + 6 months.
+    assert limits[Step.WRITTEN_FEEDBACK] == date(2022, 3, 1)
+    assert limits[Step.OBSERVATIONS] == date(2022, 12, 30)
+    assert agreed_beyond(dates, RULES) == [Step.QUESTIONNAIRE, Step.WRITTEN_FEEDBACK]
+    # The answers arrive: the feedback's limit is then its guideline.
+    submitted = replace(dates, answers_submitted=date(2022, 1, 10))
+    assert agreed_limits(submitted, RULES)[Step.WRITTEN_FEEDBACK] == date(2022, 7, 10)
+    assert agreed_beyond(submitted, RULES) == [Step.QUESTIONNAIRE]
+    # The reason stands beside each date beyond its limit, and only there; the date counts.
+    why = replace(submitted, agreed_reason="Consultation held in August 2021.")
+    steps = by_step(why)
+    assert steps[Step.QUESTIONNAIRE].agreed_reason == "Consultation held in August 2021."
+    assert steps[Step.QUESTIONNAIRE].due == answers
+    assert steps[Step.WRITTEN_FEEDBACK].agreed_reason is None
+    # Within the limits (earlier included), no reason is asked for: nothing is beyond.
+    early = ReviewDates(GROUP_1, agreed={Step.QUESTIONNAIRE: date(2021, 6, 1)})
+    assert agreed_beyond(early, RULES) == []
 
 
 def test_extensions_apply_in_the_order_granted() -> None:

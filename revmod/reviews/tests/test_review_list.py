@@ -130,6 +130,7 @@ def test_the_due_columns_follow_every_action(client, world):
         held_on=TODAY,
         languages=["en"],
         agreed={Step.QUESTIONNAIRE: agreed},
+        agreed_reason="The consultation was held after the six months had passed.",
     )
     assert_stored_is_computed()
     review.refresh_from_db()

@@ -121,7 +121,7 @@ def test_a_review_from_nominations_to_completion(client, world):
     client.post(url("reviews:act", review.pk, "start_consultation"), CONFIRMED)
     response = client.post(
         url("reviews:consultation", review.pk),
-        {"held_on": "2021-01-20", "languages": ["en", "fr"], "agreed_questionnaire": "2021-06-30"},
+        {"held_on": "2021-01-20", "languages": ["en", "fr"], "agreed_questionnaire": "2021-05-31"},
     )
     assert response.status_code == 302
     client.post(url("reviews:act", review.pk, "advance"), CONFIRMED)
@@ -328,6 +328,7 @@ def test_api_reviews_carry_reviewers_languages_and_deadlines(world):
         "step",
         "guideline",
         "agreed",
+        "agreed_reason",
         "due",
         "done_on",
         "delay_days",
@@ -826,13 +827,24 @@ def test_the_api_records_the_consultation_as_the_page_does(client, world):
     body = {
         "held_on": "2021-02-01",
         "languages": ["fr", "en"],
-        "agreed_questionnaire": "2021-07-01",
+        "agreed_questionnaire": "2030-01-01",
         "division_of_tasks": "By article.",
     }
+    # Rule 34 (seed ¶31): the answers within at most six months of the start (1 Dec 2020):
+    # a later agreed date is refused without a reason, naming the limit; nothing is stored.
+    late = client.post(path, body, content_type="application/json")
+    assert late.status_code == 409 and "June 1, 2021" in late.json()["detail"]
+    assert not Review.objects.filter(pk=review.pk, consultation__isnull=False).exists()
+    body["agreed_reason"] = "The ministry's approval takes a year."
     response = client.post(path, body, content_type="application/json")
     assert response.status_code == 200 and response.json()["languages"] == ["en", "fr"]
     consultation = Review.objects.get(pk=review.pk).consultation
     assert consultation.division_of_tasks == "By article."
+    # The reason stands beside the date wherever it is read: the API's deadlines, the page.
+    saq = next(d for d in response.json()["deadlines"] if d["step"] == "questionnaire")
+    assert saq["agreed"] == "2030-01-01" and saq["agreed_reason"] == body["agreed_reason"]
+    page = client.get(url("reviews:detail", review.pk))
+    assert "approval takes a year" in page.content.decode()
     client.force_login(people["observer"])  # observers read; they record nothing
     assert client.post(path, body, content_type="application/json").status_code == 409
 

@@ -78,7 +78,7 @@ def test_a_review_walked_through_the_pages(client):
     act("fra_fp", "start_consultation")
     response = client.post(
         f"{url}consultation/",
-        {"held_on": "2021-01-20", "languages": ["en", "fr"], "agreed_questionnaire": "2021-06-30"},
+        {"held_on": "2021-01-20", "languages": ["en", "fr"], "agreed_questionnaire": "2021-05-31"},
     )
     assert response.status_code == 302
     act("fra_fp", "advance")

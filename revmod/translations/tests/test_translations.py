@@ -302,6 +302,9 @@ def test_bad_requests_are_refused_with_a_message(client, world):
         ({"target": "en"}, "into another language"),
         ({"target": "de"}, "one of the six official languages"),
         ({"source": "nothing"}, "Choose what to translate."),
+        # Rule 50, seed ¶27-28: the answers are written in a working language (English here);
+        # the target may be any of the six (seed ¶51; below, Chinese).
+        ({"target": "ar", "source_language": "fr"}, "working languages (English)"),
     ]:
         page = client.post(
             url("translations:new", review.pk), {"source": "answers", **data}, follow=True
@@ -556,8 +559,8 @@ def test_documents_are_translated_from_txt_and_docx(client, world):
         review,
         by=fp,
         kind="supporting",
-        language="fr",
-        title="Loi",
+        language="en",
+        title="Law",
         now=NOW,
         file=SimpleUploadedFile("loi.docx", _docx("Bonjour.", "", "Fin.")),
     )
@@ -566,25 +569,25 @@ def test_documents_are_translated_from_txt_and_docx(client, world):
     assert f'value="version-{txt.pk}"' in page and f'value="version-{word.pk}"' in page
     response = ask(client, review, "es", source=f"version-{txt.pk}")
     assert response.status_code == 302
-    ask(client, review, "en", source=f"version-{word.pk}")
+    ask(client, review, "fr", source=f"version-{word.pk}")
     actions.process_due(now=timezone.now())
     from_txt, from_docx = TranslationRequest.objects.order_by("pk")
     assert (from_txt.source_language, from_txt.status) == ("en", Status.DONE)
     assert from_txt.result == {"paragraphs": ["[es] Hello.", "[es] Second paragraph."]}
-    assert from_docx.source_language == "fr"
+    assert from_docx.source_language == "en"
     assert from_docx.result["paragraphs"] == [
-        "[en] Bonjour.",
-        "[en] Fin.",
-        "[en] Article 5",
-        "[en] In force.",
+        "[fr] Bonjour.",
+        "[fr] Fin.",
+        "[fr] Article 5",
+        "[fr] In force.",
     ]
     page = client.get(url("translations:detail", review.pk, from_docx.pk)).content.decode()
-    assert "[en] Fin." in page
-    assert "the original in French is authoritative" in page
+    assert "[fr] Fin." in page
+    assert "the original in English is authoritative" in page
     # The document's own language is refused.
     page = client.post(
         url("translations:new", review.pk),
-        {"source": f"version-{word.pk}", "target": "fr"},
+        {"source": f"version-{word.pk}", "target": "en"},
         follow=True,
     ).content.decode()
     assert "into another language" in page

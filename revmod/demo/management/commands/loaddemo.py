@@ -112,12 +112,16 @@ class Command(BaseCommand):
         if submission is None:
             return
         review = submission.answer_set.review
+        # From the review's working language (issue 21, item 3), into French or else English.
+        source = translations.default_language(review)
+        target = "en" if source == "fr" else "fr"
         request, _created = translations.request_answers(
-            review, by=secretariat, target="fr", source_language="en", now=timezone.now()
+            review, by=secretariat, target=target, source_language=source, now=timezone.now()
         )
         self.stdout.write(
-            f"demo machine translation: the answers of {review.party.name_en} into French "
-            f"({request.get_status_display()}), /fr/reviews/{review.pk}/translations/{request.pk}/"
+            f"demo machine translation: the answers of {review.party.name_en} from {source} "
+            f"into {target} ({request.get_status_display()}), "
+            f"/{target}/reviews/{review.pk}/translations/{request.pk}/"
         )
 
     def attachment(self) -> None:
@@ -158,7 +162,7 @@ class Command(BaseCommand):
             citations=answer.citations,
             text=answer.text,
             attach=[file],
-            language="en",
+            language=translations.default_language(review),  # a working language (issue 21)
         )
         self.stdout.write(
             f"demo attachment: legislation-extract.txt on question {question.key} of the review "
