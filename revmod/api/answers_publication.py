@@ -5,6 +5,7 @@ viewset: /api/v1/reviews/{id}/answers-publication/."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -106,7 +107,11 @@ class AnswersPublicationMixin:
         request=DecisionInput,
         responses={
             200: State,
-            400: OpenApiResponse(Detail),
+            # The fields that are wrong, each with its messages (found by the fuzzing on
+            # PostgreSQL: a 400 names fields, it has no single `detail`).
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The fields that are wrong, with messages."
+            ),
             403: OpenApiResponse(Detail),
             409: OpenApiResponse(Detail),
         },
