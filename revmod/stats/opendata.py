@@ -15,7 +15,6 @@ what of it follows the day and what cannot (`Dataset.dating`).
 import datetime as dt
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -32,7 +31,7 @@ from revmod.lib.i18n import field_names, suffix
 from revmod.lots.models import GroupAssignment, Pairing
 from revmod.registry.models import Adherence, Cluster, Instrument, Party
 from revmod.reviews.deadlines import STEPS, Step
-from revmod.reviews.models import STAGE_LABELS, DeadlineChange, Review
+from revmod.reviews.models import STAGE_LABELS, Review
 from revmod.reviews.schedule import rules_by_start
 from revmod.reviews.workflow import Stage
 from revmod.stats import charts, status
@@ -330,14 +329,7 @@ def _review_rows(day: dt.date | None) -> Iterator[list]:
     end = _end_of(day)
     clusters = dict(Cluster.objects.values_list("pk", "number"))
     _counted, named = status._nominations(day)
-    reviewers = defaultdict(list)
-    for reviewed, reviewer in (
-        Pairing.objects.filter(since__lte=day)
-        .filter(Q(until=None) | Q(until__gt=day))
-        .values_list("reviewed__code", "reviewer__code")
-        .order_by("reviewer__code")
-    ):
-        reviewers[reviewed].append(reviewer)
+    reviewers = status.reviewers_on(day)
     started = Review.objects.filter(started_on__lte=day)
     rows = status._raw(
         started.order_by("cluster__review_order", "group__number", "party__code").values_list(
@@ -351,9 +343,7 @@ def _review_rows(day: dt.date | None) -> Iterator[list]:
             *(f"party__{name}" for name in field_names("name")),
         )
     )
-    changes = defaultdict(list)
-    for change in DeadlineChange.objects.filter(review__in=started, recorded_at__lt=end):
-        changes[change.review_id].append(change)
+    changes = status.changes_before(started, end)
     names = field_names("name")
     language = "name_" + suffix()
     rules, schedules = rules_by_start(), {}

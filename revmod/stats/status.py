@@ -68,14 +68,7 @@ def load(day: dt.date, cluster: Cluster | None = None):
         .values_list("party__code", "party__regional_group__code")
         .order_by("party__code")
     ]
-    reviewers = defaultdict(list)
-    for reviewed, reviewer in (
-        Pairing.objects.filter(since__lte=day)
-        .filter(Q(until=None) | Q(until__gt=day))
-        .values_list("reviewed__code", "reviewer__code")
-        .order_by("reviewer__code")
-    ):
-        reviewers[reviewed].append(reviewer)
+    reviewers = reviewers_on(day)
     started = Review.objects.filter(cluster=cluster, started_on__lte=day)
     rows = _raw(
         started.order_by("group__number", "party__code").values_list(
@@ -87,9 +80,7 @@ def load(day: dt.date, cluster: Cluster | None = None):
             "timeline__entries",
         )
     )
-    changes = defaultdict(list)
-    for change in DeadlineChange.objects.filter(review__in=started, recorded_at__lt=end):
-        changes[change.review_id].append(change)
+    changes = changes_before(started, end)
     rules = rules_by_start()
     schedules: dict = {}
     reviews = [
@@ -97,6 +88,29 @@ def load(day: dt.date, cluster: Cluster | None = None):
         for row in rows
     ]
     return parties, reviews
+
+
+def reviewers_on(day: dt.date) -> dict[str, list[str]]:
+    """Each party under review's reviewing parties in force on `day`, by code (in code
+    order): one query."""
+    reviewers = defaultdict(list)
+    for reviewed, reviewer in (
+        Pairing.objects.filter(since__lte=day)
+        .filter(Q(until=None) | Q(until__gt=day))
+        .values_list("reviewed__code", "reviewer__code")
+        .order_by("reviewer__code")
+    ):
+        reviewers[reviewed].append(reviewer)
+    return reviewers
+
+
+def changes_before(reviews, end: dt.datetime) -> dict[int, list[DeadlineChange]]:
+    """The deadline changes of `reviews` (a queryset) recorded before `end`, by review: one
+    query."""
+    changes = defaultdict(list)
+    for change in DeadlineChange.objects.filter(review__in=reviews, recorded_at__lt=end):
+        changes[change.review_id].append(change)
+    return changes
 
 
 # The roles whose first day a schedule reads (schedule.all_named), as (scope, kind), in the
